@@ -1,0 +1,344 @@
+import Crypto
+import Foundation
+import VoiceCallAPI
+
+/// A job file of DESIGN §3: one job or a campaign (`.json`), or one job per
+/// line (`.jsonl`).
+///
+/// Opening checks what must hold for the whole file (size, format, the
+/// campaign's structure and defaults) and throws ``JobFileError`` when the file
+/// cannot be read at all. ``reader()`` then streams the jobs one by one, each
+/// either a ``JobSpec`` or the ``JobIssues`` that keep it out, so a file of a
+/// million jobs never sits in memory and one bad job does not sink the rest.
+public struct JobFile: Sendable {
+    public enum Format: String, Sendable {
+        case json, jsonl
+    }
+
+    public enum Kind: Sendable, Hashable {
+        case single
+        case campaign(String)
+        case lines
+    }
+
+    /// One job read from the file.
+    public struct Entry: Sendable {
+        public var position: JobPosition
+        public var result: Result<JobSpec, JobIssues>
+    }
+
+    public static let maxJobBytes = 1 << 20
+    public static let campaignKeys: Set<String> = ["campaign", "type", "defaults", "jobs"]
+
+    public let path: String
+    public let format: Format
+    public let kind: Kind
+    public let size: Int64
+    let defaults: JobDraft
+    let jobsOffset: Int64?
+    let singleJob: [UInt8]?
+
+    public var name: String { (path as NSString).lastPathComponent }
+    public var campaign: String? { if case .campaign(let name) = kind { name } else { nil } }
+
+    /// The format for a file name, or nil when callspool does not read it.
+    public static func format(forName name: String) -> Format? {
+        let lower = name.lowercased()
+        if lower.hasSuffix(".jsonl") { return .jsonl }
+        if lower.hasSuffix(".json") { return .json }
+        return nil
+    }
+
+    /// Opens and checks `path`. Refuses files over `maxBytes` without reading them.
+    public static func open(_ path: String, maxBytes: Int64 = 256 << 20) throws(JobFileError) -> JobFile {
+        let name = (path as NSString).lastPathComponent
+        func fail(_ reason: String) -> JobFileError { JobFileError(file: name, reason: reason) }
+        guard let format = format(forName: name) else {
+            throw fail("unknown format: the name must end in .json or .jsonl")
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw fail("cannot read: \(String(cString: strerror(errno)))") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw fail("not a regular file") }
+        let size = Int64(info.st_size)
+        guard size <= maxBytes else {
+            throw fail("file is \(size) bytes, over the limit of \(maxBytes) (spool.max_file_bytes); split it into smaller files")
+        }
+        guard size > 0 else { throw fail("file is empty") }
+        if format == .jsonl {
+            return JobFile(path: path, format: .jsonl, kind: .lines, size: size, defaults: JobDraft(), jobsOffset: nil, singleJob: nil)
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("cannot open for reading") }
+        defer { try? handle.close() }
+        do {
+            return try scanTopLevel(path: path, name: name, size: size, handle: handle)
+        } catch let error as JobFileError {
+            throw error
+        } catch let error as JSONScanner.SyntaxError {
+            throw fail("not valid JSON: \(error)")
+        } catch {
+            throw fail("cannot read: \(error)")
+        }
+    }
+
+    private static func scanTopLevel(path: String, name: String, size: Int64, handle: FileHandle) throws -> JobFile {
+        func fail(_ reason: String) -> JobFileError { JobFileError(file: name, reason: reason) }
+        var scanner = JSONScanner(source: ByteSource(handle: handle))
+        try scanner.skipByteOrderMark()
+        try scanner.skipSpace()
+        guard let first = try scanner.source.peek() else { throw fail("file holds only blanks") }
+        guard first == UInt8(ascii: "{") else {
+            throw fail("not a job file: expected a JSON object ('{'), found \(JSONScanner.show(first)) at byte \(scanner.source.offset)")
+        }
+        let objectStart = scanner.source.offset
+        _ = try scanner.source.next()
+        var values: [String: [UInt8]] = [:]
+        var jobsOffset: Int64?
+        var jobCount = 0
+        try scanner.skipSpace()
+        if try scanner.source.peek() == UInt8(ascii: "}") {
+            _ = try scanner.source.next()
+        } else {
+            while true {
+                try scanner.skipSpace()
+                let key = try scanner.scanKey()
+                if key == "jobs", try scanner.source.peek() == UInt8(ascii: "[") {
+                    jobsOffset = scanner.source.offset
+                    jobCount = try skipArray(&scanner)
+                } else {
+                    var value: [UInt8] = []
+                    try scanner.scanValue(into: &value, limit: maxJobBytes, capturing: true)
+                    values[key] = value
+                }
+                try scanner.skipSpace()
+                guard let separator = try scanner.source.next() else { throw scanner.error("unexpected end of file inside the top-level object") }
+                if separator == UInt8(ascii: "}") { break }
+                guard separator == UInt8(ascii: ",") else { throw scanner.error("expected ',' or '}', found \(JSONScanner.show(separator))") }
+            }
+        }
+        try scanner.skipSpace()
+        if let extra = try scanner.source.peek() {
+            throw fail("unexpected \(JSONScanner.show(extra)) after the JSON object at byte \(scanner.source.offset)")
+        }
+        let isCampaign = jobsOffset != nil || values["jobs"] != nil || values["campaign"] != nil || values["defaults"] != nil
+        guard isCampaign else {
+            guard size <= Int64(maxJobBytes) else { throw fail("a single-job file must be under 1 MiB") }
+            try handle.seek(toOffset: UInt64(objectStart))
+            let bytes = [UInt8](try handle.readToEnd() ?? Data())
+            return JobFile(path: path, format: .json, kind: .single, size: size, defaults: JobDraft(), jobsOffset: nil, singleJob: bytes)
+        }
+        return try campaign(path: path, name: name, size: size, values: values, jobsOffset: jobsOffset, jobCount: jobCount)
+    }
+
+    private static func campaign(path: String, name: String, size: Int64, values: [String: [UInt8]], jobsOffset: Int64?, jobCount: Int) throws -> JobFile {
+        func fail(_ reason: String) -> JobFileError { JobFileError(file: name, reason: reason) }
+        for key in values.keys.sorted() where !campaignKeys.contains(key) {
+            var reason = "\(key): unknown field in a campaign file (allowed: campaign, type, defaults, jobs)"
+            if let guess = Spelling.closest(to: key, among: campaignKeys) { reason += "; did you mean '\(guess)'?" }
+            throw fail(reason)
+        }
+        let decoder = JSONDecoder()
+        guard let rawName = values["campaign"] else { throw fail("campaign: a file with a jobs array needs a campaign name") }
+        guard let campaignName = try? decoder.decode(String.self, from: Data(rawName)), JobValidator.campaignLength.contains(campaignName.count) else {
+            throw fail("campaign: must be a string of 1–100 characters")
+        }
+        guard jobsOffset != nil else {
+            throw fail(values["jobs"] == nil ? "jobs: a campaign file needs a jobs array" : "jobs: must be an array of job objects")
+        }
+        var defaults = JobDraft()
+        if let raw = values["defaults"] {
+            do {
+                defaults = try decoder.decode(JobDraft.self, from: Data(raw))
+            } catch {
+                throw fail("defaults: must be a JSON object of job fields")
+            }
+            var issues = defaults.issues + JobValidator.standaloneIssues(defaults)
+            for field in ["id", "calleeNbr"] where (field == "id" ? defaults.id : defaults.calleeNbr) != nil {
+                issues.append(.init(field: field, rule: "belongs to each job, not to defaults"))
+            }
+            if !issues.isEmpty {
+                throw fail(issues.map { $0.nested(under: "defaults").description }.joined(separator: "; "))
+            }
+        }
+        if let rawType = values["type"] {
+            guard let type = try? decoder.decode(String.self, from: Data(rawType)), JobType(rawValue: type) != nil else {
+                throw fail("type: must be \"verify\" or \"notify\"")
+            }
+            if let inner = defaults.type, inner != type { throw fail("type: \"\(type)\" contradicts defaults.type \"\(inner)\"") }
+            defaults.type = type
+        }
+        defaults.campaign = campaignName
+        _ = jobCount
+        return JobFile(path: path, format: .json, kind: .campaign(campaignName), size: size, defaults: defaults, jobsOffset: jobsOffset, singleJob: nil)
+    }
+
+    /// Walks an array (the '[' is next), checking its structure; returns its element count.
+    private static func skipArray(_ scanner: inout JSONScanner) throws -> Int {
+        var ignored: [UInt8] = []
+        _ = try scanner.source.next()
+        try scanner.skipSpace()
+        if try scanner.source.peek() == UInt8(ascii: "]") {
+            _ = try scanner.source.next()
+            return 0
+        }
+        var count = 0
+        while true {
+            try scanner.skipSpace()
+            try scanner.scanValue(into: &ignored, limit: maxJobBytes, capturing: false)
+            count += 1
+            try scanner.skipSpace()
+            guard let separator = try scanner.source.next() else { throw scanner.error("unexpected end of file inside the jobs array") }
+            if separator == UInt8(ascii: "]") { return count }
+            guard separator == UInt8(ascii: ",") else { throw scanner.error("expected ',' or ']' in the jobs array, found \(JSONScanner.show(separator))") }
+        }
+    }
+
+    /// Streams the file's jobs.
+    public func reader() throws(JobFileError) -> Reader {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw JobFileError(file: name, reason: "cannot open for reading")
+        }
+        return Reader(file: self, handle: handle)
+    }
+
+    /// Reads all entries (for small files and tests).
+    public func entries() throws(JobFileError) -> [Entry] {
+        var reader = try reader()
+        var result: [Entry] = []
+        while let entry = try reader.next() { result.append(entry) }
+        return result
+    }
+}
+
+extension JobFile {
+    /// Pulls jobs from a ``JobFile`` one at a time.
+    public struct Reader {
+        let file: JobFile
+        let handle: FileHandle
+        var scanner: JSONScanner
+        var started = false
+        var finished = false
+        var index = 0
+        var line = 0
+        let decoder = JSONDecoder()
+
+        init(file: JobFile, handle: FileHandle) {
+            self.file = file
+            self.handle = handle
+            self.scanner = JSONScanner(source: ByteSource(handle: handle))
+        }
+
+        public mutating func close() { try? handle.close() }
+
+        public mutating func next() throws(JobFileError) -> Entry? {
+            guard !finished else { return nil }
+            do {
+                let entry: Entry?
+                switch file.kind {
+                case .single: entry = nextSingle()
+                case .campaign: entry = try nextCampaignJob()
+                case .lines: entry = try nextLine()
+                }
+                if entry == nil { finished = true; close() }
+                return entry
+            } catch let error as JobFileError {
+                finished = true
+                close()
+                throw error
+            } catch {
+                finished = true
+                close()
+                throw JobFileError(file: file.name, reason: "read failed after \(index + line) jobs: \(error)")
+            }
+        }
+
+        private mutating func nextSingle() -> Entry? {
+            guard !started, let bytes = file.singleJob else { return nil }
+            started = true
+            return Entry(position: .single, result: file.decodeJob(bytes, position: .single, decoder: decoder))
+        }
+
+        private mutating func nextCampaignJob() throws -> Entry? {
+            if !started {
+                started = true
+                guard let offset = file.jobsOffset else { return nil }
+                try scanner.source.seek(to: offset)
+                _ = try scanner.source.next()  // '['
+                try scanner.skipSpace()
+                if try scanner.source.peek() == UInt8(ascii: "]") { return nil }
+            }
+            try scanner.skipSpace()
+            guard let first = try scanner.source.peek(), first != UInt8(ascii: "]") else { return nil }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(256)
+            try scanner.scanValue(into: &bytes, limit: JobFile.maxJobBytes, capturing: true)
+            try scanner.skipSpace()
+            let separator = try scanner.source.next()
+            let position = JobPosition.index(index)
+            index += 1
+            if separator == UInt8(ascii: "]") {
+                // Mark the end: the next call returns nil.
+                try scanner.source.seek(to: file.size)
+            }
+            return Entry(position: position, result: file.decodeJob(bytes, position: position, decoder: decoder))
+        }
+
+        private mutating func nextLine() throws -> Entry? {
+            while true {
+                var bytes: [UInt8] = []
+                let (read, truncated) = try scanner.source.readLine(into: &bytes, limit: JobFile.maxJobBytes)
+                guard read else { return nil }
+                line += 1
+                if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+                while let last = bytes.last, JSONScanner.isSpace(last) { bytes.removeLast() }
+                guard bytes.contains(where: { !JSONScanner.isSpace($0) }) else { continue }
+                let position = JobPosition.line(line)
+                if truncated {
+                    return Entry(position: position, result: .failure(.init(id: nil, issues: [.init(field: "line", rule: "is longer than 1 MiB")])))
+                }
+                return Entry(position: position, result: file.decodeJob(bytes, position: position, decoder: decoder))
+            }
+        }
+    }
+
+    /// Decodes, merges and validates one job's bytes.
+    func decodeJob(_ bytes: [UInt8], position: JobPosition, decoder: JSONDecoder) -> Result<JobSpec, JobIssues> {
+        let draft: JobDraft
+        do {
+            draft = try decoder.decode(JobDraft.self, from: Data(bytes))
+        } catch {
+            return .failure(JobIssues(id: nil, issues: [Self.describe(error, bytes: bytes)]))
+        }
+        let merged = draft.merged(over: defaults)
+        let fileName = name
+        return JobValidator.validate(merged) {
+            if let campaign = merged.campaign, case .campaign = kind, let callee = merged.calleeNbr {
+                return "\(campaign)/\(callee)"
+            }
+            return Self.generatedID(fileName: fileName, position: position, bytes: bytes)
+        }
+    }
+
+    /// A stable id for a job without one: the same file re-read after a crash
+    /// yields the same ids, so nothing is queued twice.
+    static func generatedID(fileName: String, position: JobPosition, bytes: [UInt8]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data(fileName.utf8))
+        hasher.update(data: Data("\u{0}\(position)\u{0}".utf8))
+        hasher.update(data: bytes)
+        return "auto-" + hasher.finalize().prefix(10).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func describe(_ error: any Error, bytes: [UInt8]) -> ValidationIssue {
+        if String(validating: bytes, as: UTF8.self) == nil {
+            return .init(field: "job", rule: "is not valid UTF-8 text")
+        }
+        switch error {
+        case DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return .init(field: "job", rule: "must be a JSON object")
+        case DecodingError.dataCorrupted(let context):
+            return .init(field: "job", rule: "is not valid JSON (\(context.underlyingError.map { "\($0)" } ?? context.debugDescription))")
+        default:
+            return .init(field: "job", rule: "is not a valid job object: \(error)")
+        }
+    }
+}

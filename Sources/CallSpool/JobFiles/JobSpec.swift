@@ -1,0 +1,76 @@
+import Foundation
+import VoiceCallAPI
+
+/// A job that passed every rule of DESIGN §3, ready to be queued.
+///
+/// It holds what the platform needs (callee, prompts or code) and what the
+/// scheduler needs (expiry, window, priority, redial). Relative values (`ttl`)
+/// stay relative: the store turns them into times at intake.
+public struct JobSpec: Sendable, Hashable {
+    public var id: String
+    public var type: JobType
+    public var campaign: String?
+    public var calleeNbr: String
+    /// nil: the scheduler picks one from `defaults.display_numbers`.
+    public var displayNbr: String?
+    public var payload: JobPayload
+    public var notBefore: Date?
+    public var expiresAt: Date?
+    public var ttl: Duration?
+    public var priority: Int
+    public var redial: RedialPolicy?
+    public var window: CallingWindow?
+    /// The `meta` object as compact JSON, or nil.
+    public var meta: String?
+
+    public init(
+        id: String, type: JobType, campaign: String? = nil, calleeNbr: String, displayNbr: String? = nil,
+        payload: JobPayload, notBefore: Date? = nil, expiresAt: Date? = nil, ttl: Duration? = nil,
+        priority: Int = 0, redial: RedialPolicy? = nil, window: CallingWindow? = nil, meta: String? = nil
+    ) {
+        self.id = id
+        self.type = type
+        self.campaign = campaign
+        self.calleeNbr = calleeNbr
+        self.displayNbr = displayNbr
+        self.payload = payload
+        self.notBefore = notBefore
+        self.expiresAt = expiresAt
+        self.ttl = ttl
+        self.priority = priority
+        self.redial = redial
+        self.window = window
+        self.meta = meta
+    }
+}
+
+/// What is played: the notify prompts or the verify code.
+public enum JobPayload: Sendable, Hashable, Codable {
+    case notify(playInfoList: [PlayContentInfo])
+    case verify(VerifyPayload)
+
+    /// Digits the prompts collect in all (0 for verify).
+    public var collectsDigits: Bool {
+        if case .notify(let list) = self { return list.contains { $0.collectedDigits > 0 } }
+        return false
+    }
+}
+
+/// The callVerify fields of a verify job. `verifyCode` is secret.
+public struct VerifyPayload: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var languageType: Int
+    public var preTone: String
+    public var postOne: String?
+    public var times: Int?
+    public var verifyCode: String
+
+    public init(languageType: Int = 2, preTone: String, postOne: String? = nil, times: Int? = nil, verifyCode: String) {
+        self.languageType = languageType
+        self.preTone = preTone
+        self.postOne = postOne
+        self.times = times
+        self.verifyCode = verifyCode
+    }
+
+    public var description: String { "VerifyPayload(preTone: \(preTone), verifyCode: ***)" }
+}

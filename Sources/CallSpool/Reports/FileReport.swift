@@ -1,0 +1,61 @@
+/// The report written beside each handled file as `NAME.report.json` (DESIGN §2,
+/// contract shape), also what `callspool validate --json` prints.
+public struct FileReport: Codable, Sendable, Hashable {
+    public struct Rejection: Codable, Sendable, Hashable {
+        public var index: Int?
+        public var line: Int?
+        public var id: String?
+        /// Every issue, joined by "; ".
+        public var error: String
+        /// The issues one by one (not part of the JSON report).
+        public var details: [String] = []
+        /// Where the job sits, as shown to people (not part of the JSON report).
+        public var position: JobPosition = .single
+
+        enum CodingKeys: String, CodingKey { case index, line, id, error }
+
+        public init(position: JobPosition, id: String?, issues: [String]) {
+            switch position {
+            case .single: index = 0
+            case .index(let value): index = value
+            case .line(let value): line = value
+            }
+            self.position = position
+            self.id = id
+            self.details = issues
+            self.error = issues.joined(separator: "; ")
+        }
+    }
+
+    public var file: String
+    public var accepted: Int
+    public var duplicates: Int
+    public var rejected: [Rejection]
+    public var campaign: String?
+    /// Set when the whole file could not be read (it went to `rejected/`).
+    public var error: String?
+    /// Rejections beyond the ones listed (the list is capped to keep reports small).
+    public var rejectedNotListed: Int?
+
+    public init(file: String, accepted: Int = 0, duplicates: Int = 0, rejected: [Rejection] = [], campaign: String? = nil, error: String? = nil) {
+        self.file = file
+        self.accepted = accepted
+        self.duplicates = duplicates
+        self.rejected = rejected
+        self.campaign = campaign
+        self.error = error
+    }
+
+    public static let maxListedRejections = 10_000
+
+    public mutating func reject(_ rejection: Rejection) {
+        if rejected.count < Self.maxListedRejections {
+            rejected.append(rejection)
+        } else {
+            rejectedNotListed = (rejectedNotListed ?? 0) + 1
+        }
+    }
+
+    public var rejectedCount: Int { rejected.count + (rejectedNotListed ?? 0) }
+    public var isClean: Bool { error == nil && rejectedCount == 0 }
+}

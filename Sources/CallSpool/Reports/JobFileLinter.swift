@@ -1,0 +1,42 @@
+/// Checks job files without queueing anything (`callspool validate`, and
+/// `callspool submit` before it drops a file).
+public enum JobFileLinter {
+    /// The report for one file; duplicate ids within the file are counted.
+    public static func lint(path: String, maxBytes: Int64 = 256 << 20) -> FileReport {
+        let name = (path as NSString).lastPathComponent
+        var report = FileReport(file: name)
+        do {
+            let file = try JobFile.open(path, maxBytes: maxBytes)
+            report.campaign = file.campaign
+            var reader = try file.reader()
+            var seen = Set<String>()
+            while let entry = try reader.next() {
+                switch entry.result {
+                case .success(let job):
+                    if seen.insert(job.id).inserted { report.accepted += 1 } else { report.duplicates += 1 }
+                case .failure(let issues):
+                    report.reject(.init(position: entry.position, id: issues.id, issues: issues.issues.map(\.description)))
+                }
+            }
+        } catch {
+            report.error = error.reason
+        }
+        return report
+    }
+
+    /// One line per problem: `FILE: POSITION (id ID): FIELD: RULE`.
+    public static func describe(_ report: FileReport) -> [String] {
+        if let error = report.error { return ["\(report.file): \(error)"] }
+        var lines: [String] = []
+        for rejection in report.rejected {
+            let id = rejection.id.map { " (id \($0))" } ?? ""
+            for issue in rejection.details.isEmpty ? [rejection.error] : rejection.details {
+                lines.append("\(report.file): \(rejection.position)\(id): \(issue)")
+            }
+        }
+        if let more = report.rejectedNotListed { lines.append("\(report.file): … and \(more) more rejected jobs") }
+        return lines
+    }
+}
+
+import Foundation

@@ -1,0 +1,29 @@
+import AsyncHTTPClient
+import Logging
+import ServiceLifecycle
+
+/// Owns the process's one `HTTPClient` and shuts it down when the service group
+/// stops, after the services that use it (it is started first).
+public struct HTTPClientService: Service {
+    public let client: HTTPClient
+
+    public init(connectTimeout: Duration = .seconds(5), readTimeout: Duration = .seconds(15), maxConnections: Int = 64) {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .init(connectTimeout), read: .init(readTimeout))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnections)
+        configuration.decompression = .disabled
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func run() async throws {
+        // Wait for the group to stop (the services using the client stop first),
+        // then close every connection.
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+
+    /// Shuts the client down outside a service group (CLI, tests).
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+}

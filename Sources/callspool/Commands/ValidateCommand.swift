@@ -1,0 +1,49 @@
+import ArgumentParser
+import CallSpool
+import Foundation
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check job files without queueing them; exit 1 with one line per bad job."
+    )
+
+    @Flag(name: .long, help: "Print one JSON report per file (an array) instead of lines.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Largest file accepted, in bytes (spool.max_file_bytes).", valueName: "bytes"))
+    var maxFileBytes: Int64 = 256 << 20
+
+    @Argument(help: ArgumentHelp("Job files (.json or .jsonl).", valueName: "file"))
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("Name at least one job file.") }
+    }
+
+    func run() throws {
+        let reports = files.map { JobFileLinter.lint(path: $0, maxBytes: maxFileBytes) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+        } else {
+            for (path, report) in zip(files, reports) {
+                let problems = JobFileLinter.describe(report)
+                if problems.isEmpty {
+                    var summary = "\(path): ok, \(report.accepted) job\(report.accepted == 1 ? "" : "s")"
+                    if let campaign = report.campaign { summary += " (campaign \(campaign))" }
+                    if report.duplicates > 0 { summary += ", \(report.duplicates) duplicate id\(report.duplicates == 1 ? "" : "s") (counted, not queued twice)" }
+                    print(summary)
+                } else {
+                    for line in problems { printToStandardError(line) }
+                }
+            }
+        }
+        if reports.contains(where: { !$0.isClean }) { throw ExitStatus.userError }
+    }
+}
+
+func printToStandardError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
