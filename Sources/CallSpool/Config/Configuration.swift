@@ -1,0 +1,126 @@
+import Foundation
+import VoiceCallAPI
+
+/// callspool's configuration (DESIGN §8, contract keys), fully validated.
+///
+/// Built only by ``ConfigurationLoader``, so a value of this type always holds
+/// sane settings: the daemon never starts on a silent default for a mistake.
+public struct Configuration: Sendable {
+    public struct Platform: Sendable {
+        public var baseURL: String
+        public var appKey: String
+        /// nil when loaded for the CLI, which does not need the secret.
+        public var appSecret: String?
+        public var auth: AuthScheme
+        public var createdClock: CreatedClockSetting
+        public var timeout: Duration
+    }
+
+    /// `utc`, `utc+8`, or `auto` (start with utc+8, switch once on 1010013).
+    public enum CreatedClockSetting: String, Sendable, CaseIterable {
+        case utc = "utc"
+        case utcPlus8 = "utc+8"
+        case auto = "auto"
+
+        public var initial: CreatedClock { self == .utc ? .utc : .utcPlus8 }
+    }
+
+    public struct Spool: Sendable {
+        public var dir: String
+        public var settle: Duration
+        public var maxFileBytes: Int64
+        public var rescan: Duration
+
+        public var tmp: String { dir + "/tmp" }
+        public var incoming: String { dir + "/incoming" }
+        public var processed: String { dir + "/processed" }
+        public var rejected: String { dir + "/rejected" }
+    }
+
+    public struct Store: Sendable {
+        public var path: String
+    }
+
+    public struct Callbacks: Sendable {
+        public var listen: ListenAddress
+        public var statusURL: CallbackURL
+        public var feeURL: CallbackURL
+        public var verifySignatures: Bool
+    }
+
+    public struct Limits: Sendable, Equatable {
+        public var maxConcurrentCalls: Int
+        public var requestsPerSecond: Int
+        public var perDisplayNumberPerMinute: Int
+        public var perCalleeMax: Int
+        public var perCalleeWindow: Duration
+        public var verifyReservedPorts: Int
+        public var callLease: Duration
+    }
+
+    public struct Backoff: Sendable, Equatable {
+        public var ports: Duration
+        public var flow: Duration
+        public var callee: Duration
+        public var halt: Duration
+    }
+
+    public struct Defaults: Sendable, Equatable {
+        public var displayNumbers: [String]
+        public var verifyTTL: Duration
+        public var notifyTTL: Duration
+        public var window: CallingWindow
+    }
+
+    public struct Results: Sendable {
+        /// nil: no results outbox.
+        public var dir: String?
+    }
+
+    public struct Metrics: Sendable {
+        public var listen: ListenAddress
+    }
+
+    public var platform: Platform
+    public var spool: Spool
+    public var store: Store
+    public var callbacks: Callbacks
+    public var limits: Limits
+    public var backoff: Backoff
+    public var defaults: Defaults
+    public var results: Results
+    public var metrics: Metrics
+    /// The file it was read from.
+    public var source: String
+}
+
+/// `host:port` to listen on.
+public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public static func parse(_ text: String) -> ListenAddress? {
+        var host: Substring
+        let portText: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        }
+        guard let port = Int(portText), (0...65_535).contains(port), !host.isEmpty else { return nil }
+        if host == "*" { host = "0.0.0.0" }
+        return ListenAddress(host: String(host), port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

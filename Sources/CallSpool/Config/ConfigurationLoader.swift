@@ -1,0 +1,213 @@
+import Foundation
+import TOMLKit
+import VoiceCallAPI
+
+/// Reads and checks `callspool.toml` (DESIGN §8).
+///
+/// Every key has a default except the platform credentials and callback URLs.
+/// A wrong section, key, type or value throws ``ConfigurationError`` naming it.
+/// The app secret is looked up, in order, in `$CREDENTIALS_DIRECTORY/app_secret`
+/// (systemd `LoadCredential=`), `app_secret_file`, `$CALLSPOOL_APP_SECRET`, then
+/// `app_secret`; a secret file readable by others is refused.
+public struct ConfigurationLoader: Sendable {
+    /// What the caller needs: the daemon needs everything, the CLI only paths.
+    public enum Purpose: Sendable {
+        case daemon
+        case cli
+    }
+
+    public static let sections: Set<String> = ["platform", "spool", "store", "callbacks", "limits", "backoff", "defaults", "results", "metrics"]
+
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    public func load(path: String, purpose: Purpose) throws(ConfigurationError) -> Configuration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: path, key: nil, message: "cannot read the configuration (\((error as NSError).localizedDescription)); pass --config PATH or set CALLSPOOL_CONFIG")
+        }
+        return try parse(text, file: path, purpose: purpose)
+    }
+
+    public func parse(_ text: String, file: String, purpose: Purpose) throws(ConfigurationError) -> Configuration {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(file: file, key: nil, message: "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+        } catch {
+            throw ConfigurationError(file: file, key: nil, message: "not valid TOML: \(error)")
+        }
+        for key in root.keys.sorted() where !Self.sections.contains(key) {
+            var message = "unknown section"
+            if let guess = Spelling.closest(to: key, among: Self.sections) { message += " (did you mean [\(guess)]?)" }
+            throw ConfigurationError(file: file, key: key, message: message)
+        }
+        let platform = try readPlatform(root, file: file, purpose: purpose)
+        let spool = try readSpool(root, file: file)
+        var storeSection = try TOMLSection("store", in: root, file: file)
+        let store = Configuration.Store(path: try storeSection.string("path", default: "/var/lib/callspool/callspool.sqlite"))
+        try storeSection.finish()
+        let callbacks = try readCallbacks(root, file: file)
+        let limits = try readLimits(root, file: file)
+        let backoff = try readBackoff(root, file: file)
+        let defaults = try readDefaults(root, file: file)
+        var resultsSection = try TOMLSection("results", in: root, file: file)
+        let resultsDir = try resultsSection.string("dir", default: "")
+        try resultsSection.finish()
+        var metricsSection = try TOMLSection("metrics", in: root, file: file)
+        let metricsText = try metricsSection.string("listen", default: "127.0.0.1:9464")
+        guard let metricsListen = ListenAddress.parse(metricsText) else {
+            throw metricsSection.error("listen", "must be host:port, got \"\(metricsText)\"")
+        }
+        try metricsSection.finish()
+        return Configuration(
+            platform: platform, spool: spool, store: store, callbacks: callbacks, limits: limits, backoff: backoff,
+            defaults: defaults, results: .init(dir: resultsDir.isEmpty ? nil : resultsDir), metrics: .init(listen: metricsListen),
+            source: file)
+    }
+
+    private func readPlatform(_ root: TOMLTable, file: String, purpose: Purpose) throws(ConfigurationError) -> Configuration.Platform {
+        var section = try TOMLSection("platform", in: root, file: file)
+        let baseURL = try section.requiredString("base_url", hint: "the app access address, e.g. \"https://rtccall.cn-north-1.myhuaweicloud.cn:443\"")
+        guard baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://"), URL(string: baseURL)?.host != nil else {
+            throw section.error("base_url", "must be an http(s) URL such as \"https://rtccall.cn-north-1.myhuaweicloud.cn:443\", got \"\(baseURL)\"")
+        }
+        let appKey = try section.requiredString("app_key", hint: "the APP_Key from the application management page")
+        let secretFile = try section.string("app_secret_file")
+        let inlineSecret = try section.string("app_secret")
+        let authText = try section.string("auth", default: "aksk")
+        guard let auth = AuthScheme(rawValue: authText) else { throw section.error("auth", "must be \"aksk\" or \"wsse\", got \"\(authText)\"") }
+        let clockText = try section.string("created_clock", default: "auto")
+        guard let clock = Configuration.CreatedClockSetting(rawValue: clockText) else {
+            throw section.error("created_clock", "must be \"utc+8\", \"utc\" or \"auto\", got \"\(clockText)\"")
+        }
+        let timeout = try section.duration("timeout", default: "10s", min: .milliseconds(100), max: .seconds(120))
+        try section.finish()
+        var secret: String?
+        if purpose == .daemon {
+            secret = try loadSecret(file: secretFile, inline: inlineSecret, config: file)
+        }
+        return .init(baseURL: baseURL, appKey: appKey, appSecret: secret, auth: auth, createdClock: clock, timeout: timeout)
+    }
+
+    func loadSecret(file secretFile: String?, inline: String?, config: String) throws(ConfigurationError) -> String {
+        if let directory = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: directory + "/app_secret") {
+            return try readSecretFile(directory + "/app_secret", key: "CREDENTIALS_DIRECTORY/app_secret", config: config, checkMode: false)
+        }
+        if let secretFile {
+            return try readSecretFile(secretFile, key: "platform.app_secret_file", config: config, checkMode: true)
+        }
+        if let value = environment["CALLSPOOL_APP_SECRET"], !value.isEmpty { return value }
+        if let inline, !inline.isEmpty { return inline }
+        throw ConfigurationError(file: config, key: "platform.app_secret_file", message: "no app secret: set app_secret_file (recommended), $CALLSPOOL_APP_SECRET or app_secret")
+    }
+
+    private func readSecretFile(_ path: String, key: String, config: String, checkMode: Bool) throws(ConfigurationError) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw ConfigurationError(file: config, key: key, message: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        if checkMode, info.st_mode & 0o007 != 0 {
+            throw ConfigurationError(file: config, key: key, message: "\(path) is readable by other users (mode \(String(info.st_mode & 0o777, radix: 8))); run: chmod 600 \(path)")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(file: config, key: key, message: "cannot read \(path) as UTF-8 text")
+        }
+        let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !secret.isEmpty else { throw ConfigurationError(file: config, key: key, message: "\(path) is empty") }
+        return secret
+    }
+
+    private func readSpool(_ root: TOMLTable, file: String) throws(ConfigurationError) -> Configuration.Spool {
+        var section = try TOMLSection("spool", in: root, file: file)
+        let dir = try section.string("dir", default: "/var/spool/callspool")
+        let settle = try section.duration("settle", default: "2s", min: .zero, max: .seconds(3600))
+        let maxBytes = try section.int("max_file_bytes", default: 256 << 20, range: 1024...(64 << 30))
+        let rescan = try section.duration("rescan", default: "10s", min: .milliseconds(100), max: .seconds(3600))
+        try section.finish()
+        guard dir.hasPrefix("/") else { throw section.error("dir", "must be an absolute path, got \"\(dir)\"") }
+        return .init(dir: dir, settle: settle, maxFileBytes: Int64(maxBytes), rescan: rescan)
+    }
+
+    private func readCallbacks(_ root: TOMLTable, file: String) throws(ConfigurationError) -> Configuration.Callbacks {
+        var section = try TOMLSection("callbacks", in: root, file: file)
+        let listenText = try section.string("listen", default: "0.0.0.0:8080")
+        guard let listen = ListenAddress.parse(listenText) else { throw section.error("listen", "must be host:port, got \"\(listenText)\"") }
+        let status = try section.requiredString("status_url", hint: "the public URL the platform posts status events to")
+        let fee = try section.requiredString("fee_url", hint: "the public URL the platform posts fee CDRs to")
+        let verify = try section.bool("verify_signatures", default: true)
+        try section.finish()
+        let statusURL: CallbackURL
+        let feeURL: CallbackURL
+        do {
+            statusURL = try CallbackURL(status, field: "status_url")
+            feeURL = try CallbackURL(fee, field: "fee_url")
+        } catch {
+            let issue = error.issues.first
+            throw section.error(issue?.field ?? "status_url", issue?.rule ?? "invalid URL")
+        }
+        return .init(listen: listen, statusURL: statusURL, feeURL: feeURL, verifySignatures: verify)
+    }
+
+    func readLimits(_ root: TOMLTable, file: String) throws(ConfigurationError) -> Configuration.Limits {
+        var section = try TOMLSection("limits", in: root, file: file)
+        let ports = try section.int("max_concurrent_calls", default: 10, range: 1...10_000)
+        let limits = Configuration.Limits(
+            maxConcurrentCalls: ports,
+            requestsPerSecond: try section.int("requests_per_second", default: 20, range: 1...100_000),
+            perDisplayNumberPerMinute: try section.int("per_display_number_per_minute", default: 60, range: 1...100_000),
+            perCalleeMax: try section.int("per_callee_max", default: 3, range: 1...1000),
+            perCalleeWindow: try section.duration("per_callee_window", default: "24h", min: .seconds(1), max: .seconds(30 * 86_400)),
+            verifyReservedPorts: try section.int("verify_reserved_ports", default: 2, range: 0...10_000),
+            callLease: try section.duration("call_lease", default: "10m", min: .seconds(10), max: .seconds(86_400)))
+        try section.finish()
+        guard limits.verifyReservedPorts < ports else {
+            throw section.error("verify_reserved_ports", "must be below max_concurrent_calls (\(ports)), or notify jobs could never be sent")
+        }
+        return limits
+    }
+
+    func readBackoff(_ root: TOMLTable, file: String) throws(ConfigurationError) -> Configuration.Backoff {
+        var section = try TOMLSection("backoff", in: root, file: file)
+        let backoff = Configuration.Backoff(
+            ports: try section.duration("ports", default: "60s", min: .seconds(1), max: .seconds(86_400)),
+            flow: try section.duration("flow", default: "60s", min: .seconds(1), max: .seconds(86_400)),
+            callee: try section.duration("callee", default: "1h", min: .seconds(1), max: .seconds(7 * 86_400)),
+            halt: try section.duration("halt", default: "5m", min: .seconds(1), max: .seconds(86_400)))
+        try section.finish()
+        return backoff
+    }
+
+    func readDefaults(_ root: TOMLTable, file: String) throws(ConfigurationError) -> Configuration.Defaults {
+        var section = try TOMLSection("defaults", in: root, file: file)
+        let numbers = try section.stringList("display_numbers")
+        for (index, number) in numbers.enumerated() {
+            if let issue = FieldRules.phone(number, field: "display_numbers[\(index)]") { throw section.error(issue.field, issue.rule) }
+        }
+        let verifyTTL = try section.duration("verify_ttl", default: "5m", min: .seconds(1), max: .seconds(30 * 86_400))
+        let notifyTTL = try section.duration("notify_ttl", default: "24h", min: .seconds(1), max: .seconds(30 * 86_400))
+        var window = CallingWindow(startMinute: 8 * 60, endMinute: 21 * 60, timeZone: "Asia/Shanghai")
+        if let table = try section.subtable("window") {
+            var draft = [String: String]()
+            for key in table.keys {
+                guard ["start", "end", "tz"].contains(key) else { throw section.error("window.\(key)", "unknown key (use start, end, tz)") }
+                guard let text = table[key]?.string else { throw section.error("window.\(key)", "must be a string") }
+                draft[key] = text
+            }
+            guard let start = draft["start"].flatMap(CallingWindow.minutes) else { throw section.error("window.start", "must be \"HH:MM\"") }
+            guard let end = draft["end"].flatMap(CallingWindow.minutes) else { throw section.error("window.end", "must be \"HH:MM\"") }
+            guard start != end else { throw section.error("window.end", "must differ from window.start") }
+            let tz = draft["tz"] ?? "Asia/Shanghai"
+            guard TimeZone(identifier: tz) != nil else { throw section.error("window.tz", "'\(tz)' is not a known time zone") }
+            window = CallingWindow(startMinute: start, endMinute: end, timeZone: tz)
+        }
+        try section.finish()
+        return .init(displayNumbers: numbers, verifyTTL: verifyTTL, notifyTTL: notifyTTL, window: window)
+    }
+}

@@ -1,0 +1,103 @@
+import TOMLKit
+import VoiceCallAPI
+
+/// Reads one TOML table strictly: every key read is checked for type and
+/// value, and ``finish()`` reports any key that was not read (a typo) — so a
+/// misspelled setting stops start-up instead of being silently ignored.
+struct TOMLSection {
+    let name: String
+    let table: TOMLTable?
+    let file: String
+    private var read: Set<String> = []
+
+    init(_ name: String, in root: TOMLTable, file: String) throws(ConfigurationError) {
+        self.name = name
+        self.file = file
+        guard let value = root[name] else {
+            table = nil
+            return
+        }
+        guard let table = value.table else {
+            throw ConfigurationError(file: file, key: name, message: "must be a table ([\(name)])")
+        }
+        self.table = table
+    }
+
+    func error(_ key: String, _ message: String) -> ConfigurationError {
+        ConfigurationError(file: file, key: "\(name).\(key)", message: message)
+    }
+
+    private mutating func raw(_ key: String) -> TOMLValueConvertible? {
+        read.insert(key)
+        return table?[key]
+    }
+
+    mutating func string(_ key: String) throws(ConfigurationError) -> String? {
+        guard let value = raw(key) else { return nil }
+        guard let text = value.string else { throw error(key, "must be a string, got a \(value.type)") }
+        return text
+    }
+
+    mutating func string(_ key: String, default fallback: String) throws(ConfigurationError) -> String {
+        try string(key) ?? fallback
+    }
+
+    mutating func requiredString(_ key: String, hint: String) throws(ConfigurationError) -> String {
+        guard let text = try string(key), !text.isEmpty else { throw error(key, "is required: \(hint)") }
+        return text
+    }
+
+    mutating func int(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let value = raw(key) else { return fallback }
+        guard let number = value.int else { throw error(key, "must be an integer, got a \(value.type)") }
+        guard range.contains(number) else { throw error(key, "must be between \(range.lowerBound) and \(range.upperBound), got \(number)") }
+        return number
+    }
+
+    mutating func bool(_ key: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+        guard let value = raw(key) else { return fallback }
+        guard let flag = value.bool else { throw error(key, "must be true or false, got a \(value.type)") }
+        return flag
+    }
+
+    mutating func duration(_ key: String, default fallback: String, min: Duration = .milliseconds(1), max: Duration = .seconds(365 * 86_400)) throws(ConfigurationError) -> Duration {
+        let text = try string(key, default: fallback)
+        let value: Duration
+        do {
+            value = try DurationText.parse(text)
+        } catch {
+            throw self.error(key, error.description)
+        }
+        guard value >= min, value <= max else {
+            throw self.error(key, "must be between \(DurationText.format(min)) and \(DurationText.format(max)), got \(text)")
+        }
+        return value
+    }
+
+    mutating func stringList(_ key: String) throws(ConfigurationError) -> [String] {
+        guard let value = raw(key) else { return [] }
+        guard let array = value.array else { throw error(key, "must be an array of strings") }
+        var result: [String] = []
+        for (index, element) in array.enumerated() {
+            guard let text = element.string else { throw error("\(key)[\(index)]", "must be a string") }
+            result.append(text)
+        }
+        return result
+    }
+
+    mutating func subtable(_ key: String) throws(ConfigurationError) -> TOMLTable? {
+        guard let value = raw(key) else { return nil }
+        guard let table = value.table else { throw error(key, "must be a table such as { start = \"08:00\", end = \"21:00\", tz = \"Asia/Shanghai\" }") }
+        return table
+    }
+
+    /// Throws for the first key present but never read.
+    func finish(allowed: Set<String> = []) throws(ConfigurationError) {
+        guard let table else { return }
+        for key in table.keys.sorted() where !read.contains(key) && !allowed.contains(key) {
+            var message = "unknown key in [\(name)]"
+            if let guess = Spelling.closest(to: key, among: read) { message += " (did you mean '\(guess)'?)" }
+            throw error(key, message)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import VoiceCallAPI
+
+/// The spool intake as a lifecycle service: processes what is already in
+/// `incoming/` at start, then every file inotify reports, with a periodic
+/// rescan as a safety net. Files that cannot be read yet wait until their
+/// size and mtime have been stable for `settle`, then are rejected.
+public actor IntakeService: Service {
+    struct Pending {
+        var identity: FileIdentity
+        var stableSince: Date
+        var lastReason: String
+    }
+
+    public let intake: SpoolIntake
+    public let settle: Duration
+    public let rescanInterval: Duration
+    private var pending: [String: Pending] = [:]
+    private var lastRescan = Date.distantPast
+    private let onProcessed: @Sendable (SpoolIntake.Result) -> Void
+
+    public init(intake: SpoolIntake, settle: Duration, rescanInterval: Duration, onProcessed: @escaping @Sendable (SpoolIntake.Result) -> Void = { _ in }) {
+        self.intake = intake
+        self.settle = settle
+        self.rescanInterval = rescanInterval
+        self.onProcessed = onProcessed
+    }
+
+    public func run() async throws {
+        try intake.layout.ensureExists()
+        let watcher = try SpoolWatcher(directory: intake.layout.incoming)
+        defer { watcher.stop() }
+        rescan()
+        for await event in watcher.events.cancelOnGracefulShutdown() {
+            switch event {
+            case .arrived(let name): handle(name, announced: true)
+            case .tick: break
+            }
+            if intake.clock.now.timeIntervalSince(lastRescan) >= rescanInterval.timeInterval {
+                rescan()
+            } else if !pending.isEmpty {
+                for name in pending.keys.sorted() { handle(name, announced: false) }
+            }
+        }
+    }
+
+    /// Looks at every file in `incoming/` (start-up and the periodic safety net).
+    public func rescan() {
+        lastRescan = intake.clock.now
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: intake.layout.incoming)) ?? []
+        for name in names.sorted() where !SpoolLayout.isIgnored(name) {
+            handle(name, announced: false)
+        }
+    }
+
+    /// Files waiting to settle.
+    public var waiting: [String] { pending.keys.sorted() }
+
+    /// `announced`: inotify reported the file complete (renamed in, or closed
+    /// after writing). A file only found by a scan whose mtime is younger than
+    /// `settle` may still be growing (a `cp` straight into incoming/), so it
+    /// waits, even if what is there so far reads fine.
+    func handle(_ name: String, announced: Bool) {
+        guard !SpoolLayout.isIgnored(name) else { return }
+        let path = intake.layout.incoming + "/" + name
+        guard let identity = FileIdentity.of(path: path, name: name) else {
+            pending[name] = nil
+            return
+        }
+        let now = intake.clock.now
+        var isSettled = false
+        if var waiting = pending[name] {
+            if waiting.identity != identity {
+                waiting.identity = identity
+                waiting.stableSince = now
+                pending[name] = waiting
+            }
+            isSettled = isSettled || now.timeIntervalSince(waiting.stableSince) >= settle.timeInterval
+        } else {
+            isSettled = now.timeIntervalSince(identity.modified) >= settle.timeInterval
+            if !announced, !isSettled {
+                pending[name] = Pending(identity: identity, stableSince: now, lastReason: "recently modified")
+                return
+            }
+        }
+        if !announced, pending[name] != nil, !isSettled, pending[name]?.lastReason == "recently modified" {
+            return
+        }
+        do {
+            let result = try intake.process(name: name, settled: isSettled)
+            switch result {
+            case .notReady(let reason):
+                if pending[name] == nil {
+                    pending[name] = Pending(identity: identity, stableSince: now, lastReason: reason)
+                    intake.logger.debug("spool file not readable yet, waiting for it to settle", metadata: ["file": "\(name)", "reason": "\(reason)"])
+                }
+            case .processed, .rejected, .skipped:
+                pending[name] = nil
+                onProcessed(result)
+            }
+        } catch {
+            intake.logger.error("intake failed; the file stays in incoming/ and is retried", metadata: ["file": "\(name)", "error": "\(error)"])
+        }
+    }
+}

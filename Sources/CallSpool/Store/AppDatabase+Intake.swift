@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+
+/// What one batch insert did.
+public struct IntakeBatchResult: Sendable, Equatable {
+    public var accepted = 0
+    /// Ids already queued by another file (or earlier in this one).
+    public var duplicates = 0
+    public var duplicateIDs: [String] = []
+}
+
+extension AppDatabase {
+    /// Queues a batch of jobs in one transaction. A job whose id exists is a
+    /// duplicate, unless it was queued by this very file (`intakeKey`), which
+    /// happens when intake resumes after a crash: then it counts as accepted.
+    public func insertJobs(
+        _ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date
+    ) throws -> IntakeBatchResult {
+        try writer.write { db in
+            var result = IntakeBatchResult()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO job (jobId, type, classRank, campaign, priority, state, calleeNbr, displayNbr, payload, meta,
+                    window, redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(jobId) DO NOTHING
+                """)
+            let existing = try db.cachedStatement(sql: "SELECT intakeKey FROM job WHERE jobId = ?")
+            let campaign = try db.cachedStatement(sql: "INSERT OR IGNORE INTO campaign (name, createdAt) VALUES (?, ?)")
+            var campaigns = Set<String>()
+            let stamp = now.timeIntervalSince1970
+            for spec in specs {
+                if let name = spec.campaign, campaigns.insert(name).inserted {
+                    try campaign.execute(arguments: [name, stamp])
+                }
+                let payload = String(decoding: try encoder.encode(spec.payload), as: UTF8.self)
+                let window = try spec.window.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+                let redial = try spec.redial.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+                let expiry = policy.expiry(of: spec, now: now).timeIntervalSince1970
+                let start = max(stamp, spec.notBefore?.timeIntervalSince1970 ?? stamp)
+                try insert.execute(arguments: [
+                    spec.id, spec.type.rawValue, spec.type == .verify ? 0 : 1, spec.campaign, spec.priority,
+                    spec.calleeNbr, spec.displayNbr, payload, spec.meta, window, redial,
+                    spec.notBefore?.timeIntervalSince1970, expiry, start, sourceFile, intakeKey, stamp, stamp,
+                ])
+                if db.changesCount > 0 {
+                    result.accepted += 1
+                } else if try String.fetchOne(existing, arguments: [spec.id]) == intakeKey {
+                    result.accepted += 1
+                } else {
+                    result.duplicates += 1
+                    if result.duplicateIDs.count < 100 { result.duplicateIDs.append(spec.id) }
+                }
+            }
+            return result
+        }
+    }
+
+    /// Records that every job of a file is committed, with its report.
+    public func completeIntake(key: String, name: String, report: FileReport, now: Date) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let text = String(decoding: try encoder.encode(report), as: UTF8.self)
+        try writer.write { db in
+            try IntakeFileRecord(intakeKey: key, name: name, report: text, completedAt: now).save(db)
+        }
+    }
+
+    /// The report of a file already taken in, when intake finished before a crash.
+    public func completedIntake(key: String) throws -> FileReport? {
+        try reader.read { db in
+            guard let record = try IntakeFileRecord.fetchOne(db, key: key) else { return nil }
+            return try JSONDecoder().decode(FileReport.self, from: Data(record.report.utf8))
+        }
+    }
+}

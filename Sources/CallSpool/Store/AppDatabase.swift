@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+
+/// The durable queue: every job, attempt, callback event and CDR, plus pauses,
+/// halts, intents and the daemon heartbeat, in one SQLite file.
+///
+/// Wraps `any DatabaseWriter`: a WAL `DatabasePool` with a busy timeout in
+/// production (the daemon and the CLI share the file), an in-memory
+/// `DatabaseQueue` in tests. Each intent-named method is one transaction.
+/// The schema holds the invariants (unique job ids, valid states, one CDR per
+/// session) so no code path can break them.
+public struct AppDatabase: Sendable {
+    public let writer: any DatabaseWriter
+
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Opens (creating if needed) the store at `path`, in WAL mode with a busy timeout.
+    public static func open(path: String, readonly: Bool = false) throws -> AppDatabase {
+        var configuration = GRDB.Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.readonly = false
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        return try AppDatabase(pool)
+    }
+
+    /// A fresh in-memory store (tests, dry runs).
+    public static func inMemory() throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue())
+    }
+
+    public var reader: any DatabaseReader { writer }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import GRDB
+
+/// A row of `cdr`: the fee record of one call, unique by sessionId, so the
+/// platform's re-pushes change nothing.
+public struct CDRRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "cdr"
+    public static let databaseDateEncodingStrategy = DatabaseDateEncodingStrategy.timeIntervalSince1970
+    public static let databaseDateDecodingStrategy = DatabaseDateDecodingStrategy.timeIntervalSince1970
+
+    public var sessionId: String
+    public var receivedAt: Date
+    public var body: String
+    public var jobRowId: Int64?
+    public var applied: Bool
+
+    public enum Columns {
+        public static let sessionId = Column(CodingKeys.sessionId)
+        public static let jobRowId = Column(CodingKeys.jobRowId)
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+import GRDB
+
+/// The single row of `halt`, present while dispatch is stopped for a
+/// configuration or account problem; `probeAt` is when one probe request goes.
+public struct HaltRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "halt"
+    public static let databaseDateEncodingStrategy = DatabaseDateEncodingStrategy.timeIntervalSince1970
+    public static let databaseDateDecodingStrategy = DatabaseDateDecodingStrategy.timeIntervalSince1970
+
+    public var id: Int = 1
+    public var code: String
+    public var reason: String
+    public var since: Date
+    public var probeAt: Date
+}

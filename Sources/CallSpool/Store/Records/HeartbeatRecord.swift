@@ -1,0 +1,18 @@
+import Foundation
+import GRDB
+
+/// The single row of `heartbeat`: the running daemon's pid, start and last
+/// beat, and the figures `status` shows that live only in the daemon.
+public struct HeartbeatRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "heartbeat"
+    public static let databaseDateEncodingStrategy = DatabaseDateEncodingStrategy.timeIntervalSince1970
+    public static let databaseDateDecodingStrategy = DatabaseDateDecodingStrategy.timeIntervalSince1970
+
+    public var id: Int = 1
+    public var pid: Int
+    public var startedAt: Date
+    public var heartbeatAt: Date
+    public var version: String
+    public var effectivePortLimit: Int?
+    public var createdClock: String?
+}

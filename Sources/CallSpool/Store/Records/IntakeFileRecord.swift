@@ -1,0 +1,16 @@
+import Foundation
+import GRDB
+
+/// A row of `intakeFile`: a spool file whose jobs are all committed, with its
+/// report. Committed with the file's last batch, so a crash before the file is
+/// moved leads to a move, not a second intake.
+public struct IntakeFileRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "intakeFile"
+    public static let databaseDateEncodingStrategy = DatabaseDateEncodingStrategy.timeIntervalSince1970
+    public static let databaseDateDecodingStrategy = DatabaseDateDecodingStrategy.timeIntervalSince1970
+
+    public var intakeKey: String
+    public var name: String
+    public var report: String
+    public var completedAt: Date
+}
