@@ -1,0 +1,34 @@
+/// What the simulator saw and did, for `GET /_sim/state` and tests: every
+/// request with its outcome, port peaks, counts per result code, calls per
+/// callee and every callback delivery with the receiver's answer.
+struct InspectionLog: Sendable {
+    static let maxEntries = 100_000
+
+    var requests: [SimulatorSnapshot.RequestRecord] = []
+    var deliveries: [SimulatorSnapshot.DeliveryRecord] = []
+    var resultCodes: [String: Int] = [:]
+    var callsPerCallee: [String: Int] = [:]
+    var portLimit = 0
+    var peakPorts = 0
+    var acceptedCalls = 0
+    var completedCalls = 0
+    var droppedEntries = 0
+
+    mutating func record(_ request: SimulatorSnapshot.RequestRecord) {
+        resultCodes[request.resultcode, default: 0] += 1
+        if Self.trim(&requests) { droppedEntries += 1 }
+        requests.append(request)
+    }
+
+    mutating func record(_ delivery: SimulatorSnapshot.DeliveryRecord) {
+        if Self.trim(&deliveries) { droppedEntries += 1 }
+        deliveries.append(delivery)
+    }
+
+    /// Drops the oldest tenth of a full list; true when it did.
+    private static func trim<T>(_ list: inout [T]) -> Bool {
+        guard list.count >= maxEntries else { return false }
+        list.removeFirst(list.count / 10)
+        return true
+    }
+}

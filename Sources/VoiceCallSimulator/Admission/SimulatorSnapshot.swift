@@ -1,0 +1,40 @@
+/// The JSON of `GET /_sim/state`: a copy of the simulator's inspection log.
+public struct SimulatorSnapshot: Codable, Sendable {
+    /// One request to callnotify / callVerify and how it was answered.
+    public struct RequestRecord: Codable, Sendable, Hashable {
+        public var at: String
+        /// "callnotify" or "callVerify".
+        public var api: String
+        public var calleeNbr: String?
+        public var displayNbr: String?
+        public var httpStatus: Int
+        public var resultcode: String
+        public var resultdesc: String
+        public var sessionId: String?
+    }
+
+    /// One POST to a receiver and its answer.
+    public struct DeliveryRecord: Codable, Sendable, Hashable {
+        public var at: String
+        public var url: String
+        public var eventType: String
+        public var sessionIds: [String]
+        /// 0 for the first push, then 1… for re-pushes.
+        public var attempt: Int
+        public var httpStatus: Int?
+        /// The receiver's `resultcode` (fee pushes).
+        public var receiverResultcode: String?
+        public var error: String?
+        public var succeeded: Bool
+    }
+
+    public var requests: [RequestRecord]
+    public var deliveries: [DeliveryRecord]
+    public var resultCodes: [String: Int]
+    public var callsPerCallee: [String: Int]
+    public var portLimit: Int
+    public var portsInUse: Int
+    public var peakPorts: Int
+    public var acceptedCalls: Int
+    public var completedCalls: Int
+}

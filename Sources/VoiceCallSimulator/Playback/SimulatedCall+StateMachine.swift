@@ -1,0 +1,85 @@
+import VoiceCallAPI
+
+extension SimulatedCall {
+    /// Where a call's playback is.
+    enum Phase: Sendable, Hashable {
+        case accepted, calledOut, alerting
+        /// Answered; `prompt` is the next collecting prompt.
+        case answered(prompt: Int)
+        case disconnected, released, billed
+    }
+
+    /// The call-playback state machine: a pure value that yields the call's
+    /// steps in the platform's order (callout, alerting, answer, one
+    /// collectInfo per collecting prompt, disconnect, port release, fee CDR)
+    /// with their simulated times. No I/O: the player sleeps and sends.
+    struct Playback: Sendable, Hashable {
+        let call: SimulatedCall
+        private(set) var phase: Phase = .accepted
+
+        init(call: SimulatedCall) {
+            self.call = call
+        }
+
+        /// The next step, or nil when the call is billed.
+        mutating func next() -> PlaybackStep? {
+            switch phase {
+            case .accepted:
+                phase = .calledOut
+                return status(.callout, at: 0)
+            case .calledOut:
+                guard call.alerts else { return disconnect() }
+                phase = .alerting
+                return status(.alerting, at: call.alertingAt)
+            case .alerting:
+                guard call.answered else { return disconnect() }
+                phase = .answered(prompt: 0)
+                return status(.answer, at: call.answerAt)
+            case .answered(let prompt):
+                let digits = call.isVerify ? [] : call.script.digits
+                var index = prompt
+                while index < digits.count, digits[index].isEmpty { index += 1 }
+                guard index < digits.count else { return disconnect() }
+                phase = .answered(prompt: index + 1)
+                let info = CallStatusInfo(
+                    sessionId: call.sessionId, timestamp: call.timestamp(call.collectAt(index, of: digits.count)),
+                    digitInfo: digits[index])
+                return PlaybackStep(at: call.collectAt(index, of: digits.count), action: .status(.collectInfo, info))
+            case .disconnected:
+                phase = .released
+                return PlaybackStep(at: call.endAt, action: .releasePort)
+            case .released:
+                phase = .billed
+                return PlaybackStep(at: call.feeAt, action: .fee(call.feeRecord()))
+            case .billed:
+                return nil
+            }
+        }
+
+        /// Every remaining step (for tests and inspection).
+        mutating func drain() -> [PlaybackStep] {
+            var steps: [PlaybackStep] = []
+            while let step = next() { steps.append(step) }
+            return steps
+        }
+
+        private mutating func disconnect() -> PlaybackStep? {
+            phase = .disconnected
+            if call.script.dropDisconnect { return next() }
+            var info = baseInfo(at: call.endAt)
+            info.stateCode = call.stateCode
+            info.stateDesc = CallOutcome.stateDescription(call.stateCode)
+            return PlaybackStep(at: call.endAt, action: .status(.disconnect, info))
+        }
+
+        private func status(_ type: CallbackEventType, at offset: Double) -> PlaybackStep {
+            PlaybackStep(at: offset, action: .status(type, baseInfo(at: offset)))
+        }
+
+        private func baseInfo(at offset: Double) -> CallStatusInfo {
+            CallStatusInfo(
+                sessionId: call.sessionId, timestamp: call.timestamp(offset), userData: call.incoming.userData,
+                caller: call.incoming.displayNbr, called: call.incoming.calleeNbr)
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// One call the simulator accepted: who, what, where to report, and its
+/// ``CallScript``. A plain value; ``SimulatedCall/Playback`` turns it into the
+/// ordered steps the platform would take.
+struct SimulatedCall: Sendable, Hashable {
+    var sessionId: String
+    var incoming: IncomingCall
+    var script: CallScript
+    /// When the platform accepted the call (seconds since 1970, UTC).
+    var acceptedAt: Int64
+    var appKey: String
+    var spId: String
+    var icid: String
+
+    var isVerify: Bool {
+        if case .verify = incoming.kind { return true }
+        return false
+    }
+
+    /// Collecting prompts that actually produce a collectInfo event.
+    var collectEventCount: Int {
+        guard script.outcome == .answer, script.disconnectStateCode == nil, !isVerify else { return 0 }
+        return script.digits.filter { !$0.isEmpty }.count
+    }
+}

@@ -1,0 +1,45 @@
+import Hummingbird
+import Logging
+import NIOCore
+import VoiceCallAPI
+
+extension VoiceCallSimulator {
+    /// The Hummingbird application serving the platform API (and, when
+    /// enabled, the inspection API), with the playback service attached.
+    /// `onServerRunning` receives the bound port (useful with port 0).
+    public func makeApplication(
+        host: String = "127.0.0.1", port: Int = 9443, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> Application<RouterResponder<SimulatorRequestContext>> {
+        let router = Router(context: SimulatorRequestContext.self)
+        let endpoint = makeEndpoint()
+        router.post(RouterPath(CallNotifyRequest.path)) { request, context in
+            try await endpoint.handle(request, context: context, api: .callnotify)
+        }
+        router.post(RouterPath(CallVerifyRequest.path)) { request, context in
+            try await endpoint.handle(request, context: context, api: .callVerify)
+        }
+        if inspectionEnabled { addInspectionRoutes(to: router) }
+        let config = configuration
+        let service = PlaybackService(
+            jobs: jobs, continuation: continuation, state: state, batcher: batcher, clock: config.clock,
+            timing: config.scenario.resolvedTiming, credentials: credentials, nonces: config.nonces,
+            createdClock: config.createdClock, logger: config.logger)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "callspool-simulator"),
+            services: [service],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: config.logger)
+    }
+
+    func makeEndpoint() -> CallEndpoint {
+        let scenario = configuration.scenario
+        let continuation = self.continuation
+        return CallEndpoint(
+            state: state,
+            authenticator: RequestAuthenticator(
+                credentials: credentials, createdWindowSeconds: Int64(scenario.resolvedLimits.createdWindowSeconds)),
+            validator: CallRequestValidator(displayNumbers: Set(displayNumbers), templates: scenario.templates),
+            clock: configuration.clock, enqueue: { continuation.yield($0) }, logger: configuration.logger)
+    }
+}

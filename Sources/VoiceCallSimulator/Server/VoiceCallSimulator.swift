@@ -1,0 +1,75 @@
+import Hummingbird
+import Logging
+import VoiceCallAPI
+
+/// A faithful fake Huawei Cloud VoiceCall platform.
+///
+/// It exists so users can run campaigns before spending money, and so every
+/// end-to-end test and benchmark of callspool has a platform that checks
+/// signatures, enforces limits and pushes signed callbacks the way the real one
+/// does (DESIGN §11). The CLI (`callspool simulate`) and the tests build it the
+/// same way: `VoiceCallSimulator(configuration:)`, then ``makeApplication(host:port:onServerRunning:)``
+/// once per simulator.
+public struct VoiceCallSimulator: Sendable {
+    public struct Configuration: Sendable {
+        public var scenario: SimulatorScenario
+        public var clock: SimulatorClock
+        /// Overrides the scenario's seed; default 1.
+        public var seed: UInt64?
+        /// Overrides the scenario's `inspection`.
+        public var inspection: Bool?
+        /// Nonces of the outbound callback signatures.
+        public var nonces: any NonceSource
+        /// The convention of `Created` in outbound signatures (the reference's UTC+8 by default).
+        public var createdClock: CreatedClock
+        public var logger: Logger
+
+        public init(
+            scenario: SimulatorScenario = SimulatorScenario(), clock: SimulatorClock = SimulatorClock(), seed: UInt64? = nil,
+            inspection: Bool? = nil, nonces: any NonceSource = SecureNonceSource(), createdClock: CreatedClock = .utcPlus8,
+            logger: Logger = Logger(label: "callspool.simulator")
+        ) {
+            self.scenario = scenario
+            self.clock = clock
+            self.seed = seed
+            self.inspection = inspection
+            self.nonces = nonces
+            self.createdClock = createdClock
+            self.logger = logger
+        }
+    }
+
+    public let configuration: Configuration
+    let state: PlatformState
+    let batcher = FeeBatcher()
+    let jobs: AsyncStream<PlaybackJob>
+    let continuation: AsyncStream<PlaybackJob>.Continuation
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        let seed = configuration.seed ?? configuration.scenario.seed ?? 1
+        self.state = PlatformState(scenario: configuration.scenario, clock: configuration.clock, seed: seed)
+        (jobs, continuation) = AsyncStream.makeStream(of: PlaybackJob.self)
+    }
+
+    /// The key and secret clients must sign with.
+    public var credentials: AppCredentials {
+        AppCredentials(appKey: configuration.scenario.resolvedAppKey, appSecret: configuration.scenario.resolvedAppSecret)
+    }
+
+    /// The display numbers the simulated app owns.
+    public var displayNumbers: [String] { configuration.scenario.resolvedDisplayNumbers }
+
+    /// Whether `GET /_sim/state` and the fault API are served.
+    public var inspectionEnabled: Bool { configuration.inspection ?? configuration.scenario.inspection ?? false }
+
+    /// What the simulator saw and did so far.
+    public func snapshot() async -> SimulatorSnapshot {
+        await state.snapshot()
+    }
+
+    /// Injects faults or behaviour for one callee at run time (nil removes them).
+    public func setProfile(_ profile: CalleeProfile?, for callee: String) async {
+        await state.setProfile(profile, for: callee)
+    }
+}
