@@ -69,7 +69,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "VoiceCallAPITests", dependencies: ["VoiceCallAPI"]),
+        .testTarget(
+            name: "VoiceCallAPITests",
+            dependencies: [
+                "VoiceCallAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "CallSpoolTests",
             dependencies: [

@@ -36,6 +36,7 @@ public actor IntakeService: Service {
         for await event in watcher.events.cancelOnGracefulShutdown() {
             switch event {
             case .arrived(let name): handle(name, announced: true)
+            case .created(let name): handle(name, announced: false)
             case .tick: break
             }
             if intake.clock.now.timeIntervalSince(lastRescan) >= rescanInterval.timeInterval {

@@ -11,6 +11,8 @@ public final class SpoolWatcher: Sendable {
     public enum Event: Sendable, Equatable {
         /// A file was renamed into, or finished being written in, the directory.
         case arrived(String)
+        /// A file was created (it may still be being written, or be a link).
+        case created(String)
         case tick
     }
 
@@ -24,7 +26,7 @@ public final class SpoolWatcher: Sendable {
     public init(directory: String, tickInterval: Duration = .milliseconds(250)) throws {
         let fd = inotify_init1(Int32(IN_CLOEXEC) | Int32(IN_NONBLOCK))
         guard fd >= 0 else { throw SpoolError.cannotWatch(directory, errno) }
-        let mask = UInt32(IN_MOVED_TO) | UInt32(IN_CLOSE_WRITE)
+        let mask = UInt32(IN_MOVED_TO) | UInt32(IN_CLOSE_WRITE) | UInt32(IN_CREATE)
         guard inotify_add_watch(fd, directory, mask) >= 0 else {
             let code = errno
             close(fd)
@@ -64,11 +66,15 @@ public final class SpoolWatcher: Sendable {
         var offset = 0
         let headerSize = 16
         while offset + headerSize <= count {
+            let mask = buffer.withUnsafeBytes { raw in raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self) }
             let length = buffer.withUnsafeBytes { raw in Int(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)) }
             let nameStart = offset + headerSize
             let nameEnd = min(count, nameStart + length)
             let nameBytes = buffer[nameStart..<nameEnd].prefix { $0 != 0 }
-            if !nameBytes.isEmpty { continuation.yield(.arrived(String(decoding: nameBytes, as: UTF8.self))) }
+            if !nameBytes.isEmpty {
+                let name = String(decoding: nameBytes, as: UTF8.self)
+                continuation.yield(mask & UInt32(IN_CREATE) != 0 ? .created(name) : .arrived(name))
+            }
             offset = nameStart + length
         }
     }

@@ -46,6 +46,19 @@ public struct FileReport: Codable, Sendable, Hashable {
         self.error = error
     }
 
+    enum CodingKeys: String, CodingKey { case file, accepted, duplicates, rejected, campaign, error, rejectedNotListed }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(accepted, forKey: .accepted)
+        try c.encode(duplicates, forKey: .duplicates)
+        try c.encode(rejected, forKey: .rejected)
+        try c.encode(campaign, forKey: .campaign)  // null when not a campaign, as the contract lists it
+        try c.encodeIfPresent(error, forKey: .error)
+        try c.encodeIfPresent(rejectedNotListed, forKey: .rejectedNotListed)
+    }
+
     public static let maxListedRejections = 10_000
 
     public mutating func reject(_ rejection: Rejection) {

@@ -11,6 +11,10 @@ public enum CallResponseInterpreter {
                 }
                 return .accepted(.init(sessionId: session, idlePort: response.idlePort, httpStatus: httpStatus, resultdesc: response.resultdesc))
             }
+            if response.resultcode == "0" {
+                // "Success" under an error status: the call may or may not exist.
+                return .uncertain(reason: "HTTP \(httpStatus) with resultcode 0")
+            }
             return .rejected(.init(httpStatus: httpStatus, resultcode: response.resultcode, resultdesc: response.resultdesc, idlePort: response.idlePort))
         }
         if let gateway = try? decoder.decode(GatewayError.self, from: Data(body)) {

@@ -42,9 +42,9 @@ struct CallPlayer: Sendable {
                 ])
             case .fee(let record):
                 guard let url = call.incoming.feeURL else { continue }
-                for _ in 0..<(call.script.duplicateFee ? 2 : 1) {
-                    if let batch = await batcher.add(record, url: url) { enqueue(.fee(batch)) }
-                }
+                if let batch = await batcher.add(record, url: url) { enqueue(.fee(batch)) }
+                // The duplicate goes out as a push of its own, as a platform re-push would.
+                if call.script.duplicateFee { enqueue(.fee(FeeBatcher.Batch(url: url, records: [record]))) }
             }
         }
     }

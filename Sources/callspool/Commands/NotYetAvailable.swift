@@ -10,45 +10,6 @@ extension NotYetAvailable {
     }
 }
 
-struct RunCommand: NotYetAvailable {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the daemon in the foreground (systemd runs this).")
-    @OptionGroup var options: ConfigOptions
-}
-
-struct StatusCommand: NotYetAvailable {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Daemon liveness, counts per state, ports, pauses and halts.")
-    @OptionGroup var options: ConfigOptions
-    @Flag(name: .long, help: "Machine-readable output.") var json = false
-}
-
-struct JobsCommand: NotYetAvailable {
-    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "List jobs.")
-    @OptionGroup var options: ConfigOptions
-    @Option(name: .long, help: "Only jobs in this state.") var state: String?
-    @Option(name: .long, help: "Only jobs of this campaign.") var campaign: String?
-    @Option(name: .long, help: "At most this many jobs.") var limit: Int = 100
-    @Flag(name: .long, help: "Machine-readable output.") var json = false
-}
-
-struct JobCommand: NotYetAvailable {
-    static let configuration = CommandConfiguration(commandName: "job", abstract: "One job: fields, attempts, events, digits, CDR.")
-    @OptionGroup var options: ConfigOptions
-    @Argument(help: "The job id.") var id: String
-    @Flag(name: .long, help: "Machine-readable output.") var json = false
-}
-
-struct CampaignsCommand: NotYetAvailable {
-    static let configuration = CommandConfiguration(commandName: "campaigns", abstract: "Progress per campaign, outcome and digit histograms.")
-    @OptionGroup var options: ConfigOptions
-    @Flag(name: .long, help: "Machine-readable output.") var json = false
-}
-
-struct SubmitCommand: NotYetAvailable {
-    static let configuration = CommandConfiguration(commandName: "submit", abstract: "Validate job files, then drop them atomically into the spool.")
-    @OptionGroup var options: ConfigOptions
-    @Argument(help: "Job files.") var files: [String]
-}
-
 struct CancelCommand: NotYetAvailable {
     static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel queued jobs by id or campaign.")
     @OptionGroup var options: ConfigOptions

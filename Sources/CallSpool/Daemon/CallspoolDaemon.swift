@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import VoiceCallAPI
+
+/// Builds the daemon: the services of `callspool run`, in start order, in one
+/// `ServiceGroup` that owns signals and graceful shutdown (reverse order).
+/// The executable and the end-to-end tests both call this.
+public enum CallspoolDaemon {
+    public static let version = "0.1.0"
+
+    public struct Parts: Sendable {
+        public var database: AppDatabase
+        public var intake: IntakeService
+        public var heartbeat: HeartbeatService
+    }
+
+    public static func makeParts(configuration: Configuration, clock: any WallClock = SystemWallClock(), logger: Logger) throws -> Parts {
+        let database = try AppDatabase.open(path: configuration.store.path)
+        let layout = SpoolLayout(root: configuration.spool.dir)
+        let intake = SpoolIntake(
+            database: database, layout: layout,
+            policy: IntakePolicy(verifyTTL: configuration.defaults.verifyTTL, notifyTTL: configuration.defaults.notifyTTL),
+            maxFileBytes: configuration.spool.maxFileBytes, clock: clock, logger: logger)
+        let intakeService = IntakeService(intake: intake, settle: configuration.spool.settle, rescanInterval: configuration.spool.rescan)
+        let heartbeat = HeartbeatService(database: database, clock: clock, version: version)
+        return Parts(database: database, intake: intakeService, heartbeat: heartbeat)
+    }
+
+    public static func makeServiceGroup(parts: Parts, logger: Logger) -> ServiceGroup {
+        ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: parts.heartbeat),
+                    .init(service: parts.intake),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+    }
+}

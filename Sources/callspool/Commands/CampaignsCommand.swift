@@ -1,0 +1,14 @@
+import ArgumentParser
+import CallSpool
+
+struct CampaignsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "campaigns", abstract: "Progress per campaign, outcome and digit histograms.")
+    @OptionGroup var options: ConfigOptions
+    @Flag(name: .long, help: "Machine-readable output.") var json = false
+
+    func run() throws {
+        let context = try StoreContext.open(options)
+        let summaries = try context.database.campaignSummaries()
+        if json { try printJSON(summaries) } else { print(CampaignSummary.table(summaries)) }
+    }
+}

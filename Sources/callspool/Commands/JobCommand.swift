@@ -1,0 +1,19 @@
+import ArgumentParser
+import CallSpool
+
+struct JobCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "job", abstract: "One job: fields, attempts, events, digits, CDR.")
+    @OptionGroup var options: ConfigOptions
+    @Argument(help: "The job id.") var id: String
+    @Flag(name: .long, help: "Machine-readable output.") var json = false
+
+    func run() throws {
+        let context = try StoreContext.open(options)
+        guard let detail = try context.database.jobDetail(id: id) else {
+            printToStandardError("callspool: no job with id \(id)")
+            throw ExitStatus.userError
+        }
+        let view = JobView(detail)
+        if json { try printJSON(view) } else { print(view.text) }
+    }
+}
