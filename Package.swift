@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "CallSpool", targets: ["CallSpool"]),
         .library(name: "VoiceCallSimulator", targets: ["VoiceCallSimulator"]),
         .executable(name: "callspool", targets: ["callspool"]),
+        .executable(name: "callspool-bench", targets: ["CallspoolBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -69,6 +70,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "CallspoolBench",
+            dependencies: ["CallSpool", "VoiceCallAPI"],
+            path: "Benchmarks/CallspoolBench"
+        ),
         .testTarget(
             name: "VoiceCallAPITests",
             dependencies: [
@@ -83,6 +89,8 @@ let package = Package(
             dependencies: [
                 "CallSpool", "VoiceCallAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -71,9 +71,10 @@ public struct SpoolIntake: Sendable {
         defer { reader.close() }
         var batch: [JobSpec] = []
         batch.reserveCapacity(batchSize)
+        let resumedUpTo = try database.lastJobRowID()
         func flush() throws {
             guard !batch.isEmpty else { return }
-            let result = try database.insertJobs(batch, intakeKey: identity.intakeKey, sourceFile: name, policy: policy, now: clock.now)
+            let result = try database.insertJobs(batch, intakeKey: identity.intakeKey, sourceFile: name, policy: policy, now: clock.now, resumedUpTo: resumedUpTo)
             report.accepted += result.accepted
             report.duplicates += result.duplicates
             batch.removeAll(keepingCapacity: true)

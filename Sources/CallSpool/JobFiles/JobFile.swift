@@ -302,6 +302,9 @@ extension JobFile {
 
     /// Decodes, merges and validates one job's bytes.
     func decodeJob(_ bytes: [UInt8], position: JobPosition, decoder: JSONDecoder) -> Result<JobSpec, JobIssues> {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            return .failure(JobIssues(id: nil, issues: [.init(field: "job", rule: "is not valid UTF-8 text")]))
+        }
         let draft: JobDraft
         do {
             draft = try decoder.decode(JobDraft.self, from: Data(bytes))

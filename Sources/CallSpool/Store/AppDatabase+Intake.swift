@@ -10,11 +10,19 @@ public struct IntakeBatchResult: Sendable, Equatable {
 }
 
 extension AppDatabase {
+    /// The highest job row id so far (0 when empty): intake notes it before a
+    /// file so it can tell a job it queued in an earlier, interrupted run from a
+    /// duplicate id within the file.
+    public func lastJobRowID() throws -> Int64 {
+        try reader.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM job") ?? 0 }
+    }
+
     /// Queues a batch of jobs in one transaction. A job whose id exists is a
-    /// duplicate, unless it was queued by this very file (`intakeKey`), which
-    /// happens when intake resumes after a crash: then it counts as accepted.
+    /// duplicate, unless this very file (`intakeKey`) queued it in an earlier
+    /// run (row id ≤ `resumedUpTo`), which happens when intake resumes after a
+    /// crash: then it counts as accepted.
     public func insertJobs(
-        _ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date
+        _ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date, resumedUpTo: Int64 = 0
     ) throws -> IntakeBatchResult {
         try writer.write { db in
             var result = IntakeBatchResult()
@@ -26,7 +34,7 @@ extension AppDatabase {
                 VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(jobId) DO NOTHING
                 """)
-            let existing = try db.cachedStatement(sql: "SELECT intakeKey FROM job WHERE jobId = ?")
+            let existing = try db.cachedStatement(sql: "SELECT id, intakeKey FROM job WHERE jobId = ?")
             let campaign = try db.cachedStatement(sql: "INSERT OR IGNORE INTO campaign (name, createdAt) VALUES (?, ?)")
             var campaigns = Set<String>()
             let stamp = now.timeIntervalSince1970
@@ -46,7 +54,8 @@ extension AppDatabase {
                 ])
                 if db.changesCount > 0 {
                     result.accepted += 1
-                } else if try String.fetchOne(existing, arguments: [spec.id]) == intakeKey {
+                } else if let row = try Row.fetchOne(existing, arguments: [spec.id]), row["intakeKey"] == intakeKey,
+                    (row["id"] as Int64) <= resumedUpTo {
                     result.accepted += 1
                 } else {
                     result.duplicates += 1

@@ -1,0 +1,102 @@
+// The benchmark harness: measures what DESIGN §12 sets targets for.
+// Run: swift run -c release callspool-bench [intake]
+import CallSpool
+import Foundation
+import VoiceCallAPI
+
+struct Measurement {
+    var name: String
+    var count: Int
+    var seconds: Double
+    var unit: String
+    var target: Double
+
+    var rate: Double { Double(count) / seconds }
+    var line: String {
+        let verdict = rate >= target ? "meets" : "BELOW"
+        return String(format: "%@: %d %@ in %.2f s = %.0f %@/s (target ≥ %.0f: %@)", name, count, unit, seconds, rate, unit, target, verdict)
+    }
+}
+
+func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func elapsed(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let duration = ContinuousClock.now - start
+    return duration.timeInterval
+}
+
+func makeSpool() throws -> (SpoolIntake, String) {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("callspool-bench-\(UUID().uuidString)").path
+    let layout = SpoolLayout(root: root + "/spool")
+    try layout.ensureExists()
+    let database = try AppDatabase.open(path: root + "/store.sqlite")
+    return (SpoolIntake(database: database, layout: layout), root)
+}
+
+func campaignText(count: Int) -> String {
+    var jobs: [String] = []
+    jobs.reserveCapacity(count)
+    for index in 0..<count {
+        let digits = String(index)
+        let callee = "+86139" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+        jobs.append(#"{"calleeNbr":"\#(callee)","templateParas":["客户\#(index)","9:30"],"meta":{"row":\#(index)}}"#)
+    }
+    return #"{"campaign":"bench","type":"notify","defaults":{"displayNbr":"+8675528000088","playInfoList":[{"templateId":"appt_remind","collectInd":1}],"window":{"start":"09:00","end":"20:00","tz":"Asia/Shanghai"}},"jobs":["#
+        + jobs.joined(separator: ",\n") + "]}"
+}
+
+func benchCampaign(count: Int) throws -> Measurement {
+    let (intake, root) = try makeSpool()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let staging = intake.layout.tmp + "/campaign.json"
+    try Data(campaignText(count: count).utf8).write(to: URL(fileURLWithPath: staging))
+    rename(staging, intake.layout.incoming + "/campaign.json")
+    var accepted = 0
+    let seconds = try elapsed {
+        if case .processed(let report) = try intake.process(name: "campaign.json", settled: true) { accepted = report.accepted }
+    }
+    precondition(accepted == count, "only \(accepted) of \(count) jobs accepted")
+    return Measurement(name: "intake of a \(count)-job campaign file", count: count, seconds: seconds, unit: "jobs", target: 50_000)
+}
+
+func benchSingleFiles(count: Int) throws -> Measurement {
+    let (intake, root) = try makeSpool()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    var names: [String] = []
+    for index in 0..<count {
+        let name = "job-\(index).json"
+        let text = #"{"type":"verify","id":"login-\#(index)","calleeNbr":"+8613900\#(String(format: "%06d", index))","verifyCode":"482913","preTone":"otp_pre.wav","ttl":"5m"}"#
+        try Data(text.utf8).write(to: URL(fileURLWithPath: intake.layout.tmp + "/" + name))
+        rename(intake.layout.tmp + "/" + name, intake.layout.incoming + "/" + name)
+        names.append(name)
+    }
+    var processed = 0
+    let seconds = try elapsed {
+        for name in names {
+            if case .processed = try intake.process(name: name, settled: true) { processed += 1 }
+        }
+    }
+    precondition(processed == count, "only \(processed) of \(count) files processed")
+    return Measurement(name: "intake of \(count) single-job files", count: count, seconds: seconds, unit: "files", target: 2_000)
+}
+
+let which = CommandLine.arguments.dropFirst().first ?? "intake"
+print("callspool-bench \(which) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+switch which {
+case "intake":
+    let campaign = try benchCampaign(count: 100_000)
+    print(campaign.line)
+    print(String(format: "peak RSS after campaign intake: %.1f MB", peakRSSMegabytes()))
+    let files = try benchSingleFiles(count: 10_000)
+    print(files.line)
+    print(String(format: "peak RSS: %.1f MB", peakRSSMegabytes()))
+default:
+    print("unknown benchmark \(which); available: intake")
+    exit(2)
+}

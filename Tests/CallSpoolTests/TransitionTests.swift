@@ -1,0 +1,61 @@
+@testable import CallSpool
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct TransitionTests {
+    /// DESIGN §4's graph, written out independently of the implementation.
+    static let allowed: Set<String> = [
+        "queued>dispatching", "queued>expired", "queued>canceled",
+        "dispatching>in_call", "dispatching>queued", "dispatching>failed", "dispatching>unknown", "dispatching>expired",
+        "in_call>completed", "in_call>unknown", "in_call>queued",
+        "unknown>in_call", "unknown>completed", "unknown>queued",
+        "completed>queued", "failed>queued", "expired>queued",
+    ]
+
+    static let pairs: [(JobState, JobState)] = JobState.allCases.flatMap { from in JobState.allCases.map { (from, $0) } }
+
+    @Test(arguments: pairs)
+    func graphMatchesDesign(from: JobState, to: JobState) {
+        #expect(from.canTransition(to: to) == Self.allowed.contains("\(from.rawValue)>\(to.rawValue)"))
+    }
+
+    @Test func storeRefusesIllegalTransitionAndKeepsRow() throws {
+        let database = try AppDatabase.inMemory()
+        var job = try StoreFixtures.insertJob(database, id: "a")
+        #expect(throws: IllegalTransition(from: .queued, to: .completed)) {
+            try database.writer.write { db in try AppDatabase.transition(&job, to: .completed, now: Date(), in: db) }
+        }
+        let stored = try database.jobs().first
+        #expect(stored?.state == .queued)
+    }
+
+    @Test func verifyCodeIsErasedOnlyWhenTerminal() throws {
+        let database = try AppDatabase.inMemory()
+        var job = try StoreFixtures.insertJob(database, id: "v", verifyCode: "482913")
+        try database.writer.write { db in try AppDatabase.transition(&job, to: .dispatching, now: Date(), in: db) }
+        #expect(try database.jobs().first?.payload.contains("482913") == true)
+        try database.writer.write { db in try AppDatabase.transition(&job, to: .failed, now: Date(), in: db) }
+        let stored = try #require(try database.jobs().first)
+        #expect(!stored.payload.contains("482913"))
+        #expect(stored.finishedAt != nil)
+        guard case .verify(let payload) = stored.decodedPayload else { Issue.record("payload lost"); return }
+        #expect(payload.verifyCode == "")
+        #expect(payload.preTone == "p.wav")
+    }
+}
+
+enum StoreFixtures {
+    static func spec(id: String, verifyCode: String? = nil, campaign: String? = nil, callee: String = "+8613800000001") -> JobSpec {
+        if let verifyCode {
+            return JobSpec(id: id, type: .verify, campaign: campaign, calleeNbr: callee, payload: .verify(.init(preTone: "p.wav", verifyCode: verifyCode)))
+        }
+        return JobSpec(id: id, type: .notify, campaign: campaign, calleeNbr: callee, payload: .notify(playInfoList: [.init(notifyVoice: "a.wav")]))
+    }
+
+    @discardableResult
+    static func insertJob(_ database: AppDatabase, id: String, verifyCode: String? = nil) throws -> JobRecord {
+        _ = try database.insertJobs([spec(id: id, verifyCode: verifyCode)], intakeKey: "k", sourceFile: "f.json", policy: IntakePolicy(), now: Date())
+        return try #require(try database.jobs().first { $0.jobId == id })
+    }
+}
