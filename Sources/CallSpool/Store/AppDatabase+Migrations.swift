@@ -128,6 +128,7 @@ extension AppDatabase {
                 CREATE INDEX intent_pending ON intent(id) WHERE appliedAt IS NULL;
                 """)
         }
+        migrator.registerMigration("v2: results outbox", migrate: Self.migrateResultsOutbox)
         return migrator
     }
 }

@@ -1,0 +1,23 @@
+/// "This call is over": what the callback receiver tells the dispatcher after
+/// committing a `disconnect` (or a fee CDR whose disconnect never came), so the
+/// dispatcher frees the call's port at once instead of waiting for the lease.
+///
+/// Sent once per call, after the store commit; the store's `in_call` jobs stay
+/// the truth a restart recomputes ports from. The receiver may signal a call the
+/// dispatcher holds no port for (a job reconciled from `unknown`): releasing
+/// must be idempotent. `stateCode` 7109 (ports exhausted after acceptance) is
+/// the dispatcher's cue to shrink its port limit; `throttled` outcomes are
+/// requeued, not completed.
+public struct CallEndSignal: Sendable, Hashable {
+    public var jobRowId: Int64
+    public var sessionId: String
+    public var outcome: Outcome
+    public var stateCode: Int?
+
+    public init(jobRowId: Int64, sessionId: String, outcome: Outcome, stateCode: Int?) {
+        self.jobRowId = jobRowId
+        self.sessionId = sessionId
+        self.outcome = outcome
+        self.stateCode = stateCode
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// The content of a results file, `<results.dir>/<jobKey>.json`: what other
+/// systems consuming the outbox need to know about a finished job.
+///
+/// Every key is always present (null when unknown), so consumers can rely on
+/// the shape. Never contains the verify code; the callee number is included in
+/// full because the file is data for the job's owner, not a log.
+public struct JobResult: Codable, Sendable, Equatable {
+    public struct ErrorInfo: Codable, Sendable, Equatable {
+        public var code: String
+        public var description: String
+    }
+
+    /// The user's job id.
+    public var id: String
+    /// The job's row id: the `<jobKey>` of the file name and of `userData`.
+    public var jobKey: Int64
+    public var campaign: String?
+    public var type: String
+    public var state: String
+    public var outcome: String?
+    public var stateCode: Int?
+    public var stateDesc: String?
+    public var digits: [String]
+    /// Calls placed (accepted by the platform).
+    public var calls: Int
+    public var attempts: [JobView.Attempt]
+    public var calleeNbr: String
+    public var displayNbr: String?
+    public var meta: JSONValue?
+    public var error: ErrorInfo?
+    public var createdAt: String
+    public var updatedAt: String
+    public var finishedAt: String?
+    public var expiresAt: String
+
+    public init(job: JobRecord, attempts: [AttemptRecord]) {
+        id = job.jobId
+        jobKey = job.id ?? 0
+        campaign = job.campaign
+        type = job.type.rawValue
+        state = job.state.rawValue
+        outcome = job.outcome?.rawValue
+        stateCode = job.stateCode
+        stateDesc = job.stateDesc
+        digits = job.digitList
+        calls = job.calls
+        self.attempts = attempts.map {
+            JobView.Attempt(
+                n: $0.n, at: Timestamp.format($0.at), httpStatus: $0.httpStatus, resultcode: $0.resultcode, sessionId: $0.sessionId,
+                resultDesc: $0.resultDesc, resultClass: $0.resultClass, displayNbr: $0.displayNbr)
+        }
+        calleeNbr = job.calleeNbr
+        displayNbr = job.displayNbr
+        meta = job.meta.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        error = job.errorCode.map { ErrorInfo(code: $0, description: job.errorDesc ?? "") }
+        createdAt = Timestamp.format(job.createdAt)
+        updatedAt = Timestamp.format(job.updatedAt)
+        finishedAt = job.finishedAt.map(Timestamp.format)
+        expiresAt = Timestamp.format(job.expiresAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, jobKey, campaign, type, state, outcome, stateCode, stateDesc, digits, calls, attempts, calleeNbr, displayNbr
+        case meta, error, createdAt, updatedAt, finishedAt, expiresAt
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(jobKey, forKey: .jobKey)
+        try c.encode(campaign, forKey: .campaign)
+        try c.encode(type, forKey: .type)
+        try c.encode(state, forKey: .state)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(stateCode, forKey: .stateCode)
+        try c.encode(stateDesc, forKey: .stateDesc)
+        try c.encode(digits, forKey: .digits)
+        try c.encode(calls, forKey: .calls)
+        try c.encode(attempts, forKey: .attempts)
+        try c.encode(calleeNbr, forKey: .calleeNbr)
+        try c.encode(displayNbr, forKey: .displayNbr)
+        try c.encode(meta, forKey: .meta)
+        try c.encode(error, forKey: .error)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encode(finishedAt, forKey: .finishedAt)
+        try c.encode(expiresAt, forKey: .expiresAt)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+
+/// Writes `<results.dir>/<jobKey>.json` for every job that reached a terminal
+/// state, so other systems can consume results as a spool.
+///
+/// Drains the store's `resultOutbox` (filled by a trigger in the same
+/// transaction that finished the job), after commit. Each file is written to
+/// `.<jobKey>.json.tmp`, flushed to disk, then renamed into place: a reader
+/// never sees a partial file, and a crash before the rename only means the row
+/// is still queued and the file is written on the next drain. A job that left
+/// its terminal state again before the drain (retry, redial) is skipped. With
+/// no directory configured the queue is simply emptied.
+public actor ResultsOutbox {
+    public let database: AppDatabase
+    public let directory: String?
+    let logger: Logger
+
+    public init(database: AppDatabase, directory: String?, logger: Logger) {
+        self.database = database
+        self.directory = directory
+        self.logger = logger
+    }
+
+    /// Creates the directory (mode 0750) if needed.
+    public func prepare() throws(ResultsOutboxError) {
+        guard let directory else { return }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw .cannotCreateDirectory(directory, "\(error)")
+        }
+    }
+
+    /// Writes every queued file; returns how many were written. Failures are
+    /// logged and left queued for the next drain.
+    @discardableResult
+    public func drain() -> Int {
+        guard let directory else {
+            do { try database.discardPendingResults() } catch { logger.error("results outbox: cannot clear queue: \(error)") }
+            return 0
+        }
+        var written = 0
+        while true {
+            let batch: [PendingResult]
+            do { batch = try database.pendingResults() } catch {
+                logger.error("results outbox: cannot read queue: \(error)")
+                return written
+            }
+            if batch.isEmpty { return written }
+            var done: [(jobRowId: Int64, queuedAt: Double)] = []
+            for item in batch {
+                guard let rowID = item.job.id else { continue }
+                if item.job.state.isTerminal {
+                    do {
+                        try Self.write(JobResult(job: item.job, attempts: item.attempts), to: directory, name: "\(rowID).json")
+                        written += 1
+                    } catch {
+                        logger.error("results outbox: \(error.description)")
+                        continue
+                    }
+                }
+                done.append((rowID, item.queuedAt))
+            }
+            do { try database.clearResults(done) } catch {
+                logger.error("results outbox: cannot update queue: \(error)")
+                return written
+            }
+            if done.isEmpty { return written }
+        }
+    }
+
+    /// tmp-then-rename, with the data flushed before the rename.
+    static func write(_ result: JobResult, to directory: String, name: String) throws(ResultsOutboxError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let target = directory + "/" + name
+        let staging = directory + "/." + name + ".tmp"
+        do {
+            let data = try encoder.encode(result)
+            guard FileManager.default.createFile(atPath: staging, contents: nil, attributes: [.posixPermissions: 0o640]) else {
+                throw ResultsOutboxError.cannotWrite(target, "cannot create \(staging)")
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: staging))
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data + Data("\n".utf8))
+            try handle.synchronize()
+        } catch let error as ResultsOutboxError {
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw .cannotWrite(target, "\(error)")
+        }
+        guard rename(staging, target) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: staging)
+            throw .cannotWrite(target, reason)
+        }
+    }
+}
+
+/// Why a results file could not be written.
+public enum ResultsOutboxError: Error, Sendable, CustomStringConvertible {
+    case cannotCreateDirectory(String, String)
+    case cannotWrite(String, String)
+
+    public var description: String {
+        switch self {
+        case .cannotCreateDirectory(let dir, let reason):
+            "cannot create results.dir \(dir): \(reason); create it writable by the callspool user or change results.dir"
+        case .cannotWrite(let file, let reason):
+            "cannot write results file \(file): \(reason); check free space and permissions of results.dir (retried on the next drain)"
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import VoiceCallAPI
+
+extension AppDatabase {
+    /// The job that owns call `sessionId`, or nil while it is not known yet.
+    ///
+    /// By sessionId first (the attempt row, then the job row). Failing that, a
+    /// `userData` of `cs1.<jobRowId>.<n>` reconciles a job whose HTTP response
+    /// was lost: when the job is `unknown` and attempt n is its latest attempt
+    /// with no sessionId yet, the attempt and job get the sessionId, the call is
+    /// counted and the job moves to `in_call` (the caller then applies the
+    /// events, which may complete it). A job still `dispatching` is left alone:
+    /// its request is in flight and the dispatcher's acceptance attaches the
+    /// events through ``applyPendingEvents(sessionId:jobRowId:now:in:)``; if
+    /// that response is lost, ``reconcilePendingEvents(now:)`` picks them up
+    /// once the job is `unknown`.
+    static func owner(ofSession sessionId: String, userData: String?, now: Date, in db: Database) throws -> Int64? {
+        if let row = try Int64.fetchOne(db, sql: "SELECT jobRowId FROM attempt WHERE sessionId = ?", arguments: [sessionId]) {
+            return row
+        }
+        if let row = try Int64.fetchOne(db, sql: "SELECT id FROM job WHERE sessionId = ?", arguments: [sessionId]) {
+            return row
+        }
+        guard let tag = UserDataTag(userData),
+            var job = try JobRecord.fetchOne(db, key: tag.jobRowId), job.state == .unknown,
+            var attempt = try AttemptRecord
+                .filter(AttemptRecord.Columns.jobRowId == tag.jobRowId)
+                .order(AttemptRecord.Columns.n.desc)
+                .fetchOne(db),
+            attempt.n == tag.attempt, attempt.sessionId == nil
+        else { return nil }
+        attempt.sessionId = sessionId
+        try attempt.update(db)
+        job.sessionId = sessionId
+        job.calls += 1
+        try transition(&job, to: .inCall, now: now, in: db)
+        return tag.jobRowId
+    }
+
+    /// Applies the stored, not yet applied status events (and a fee CDR) of
+    /// call `sessionId` to job `jobRowId`, in arrival order, inside the
+    /// caller's transaction.
+    ///
+    /// The dispatcher calls this in the transaction that stores an accepted
+    /// call's sessionId, because `collectInfo` (even `disconnect`) can arrive
+    /// before the HTTP response; the receiver calls it for every event whose
+    /// owner is known. `collectInfo` appends its `digitInfo` to the job's
+    /// digits; `disconnect` ends the call (``endCall(jobRowId:sessionId:ending:now:in:)``);
+    /// a pending CDR fills digits from `dynIVRPath` when no `collectInfo` gave
+    /// any for this call, and ends the call if no disconnect did. Returns the
+    /// port-release signals to send after commit.
+    public static func applyPendingEvents(sessionId: String, jobRowId: Int64, now: Date, in db: Database) throws -> [CallEndSignal] {
+        var signals: [CallEndSignal] = []
+        let events = try CallEventRecord
+            .filter(CallEventRecord.Columns.sessionId == sessionId && CallEventRecord.Columns.applied == false)
+            .order(CallEventRecord.Columns.id)
+            .fetchAll(db)
+        for var event in events {
+            event.jobRowId = jobRowId
+            event.applied = true
+            try event.update(db)
+            switch event.eventType {
+            case CallbackEventType.collectInfo.rawValue:
+                if let digits = event.digitInfo, !digits.isEmpty {
+                    try appendDigits([digits], toJob: jobRowId, now: now, in: db)
+                }
+            case CallbackEventType.disconnect.rawValue:
+                let ending = CallEnding.disconnect(stateCode: event.stateCode, stateDesc: event.stateDesc)
+                if let signal = try endCall(jobRowId: jobRowId, sessionId: sessionId, ending: ending, now: now, in: db) {
+                    signals.append(signal)
+                }
+            default:
+                break
+            }
+        }
+        if let signal = try applyPendingFeeRecord(sessionId: sessionId, jobRowId: jobRowId, now: now, in: db) {
+            signals.append(signal)
+        }
+        return signals
+    }
+
+    /// Applies the stored CDR of `sessionId` if it is not applied yet.
+    static func applyPendingFeeRecord(sessionId: String, jobRowId: Int64, now: Date, in db: Database) throws -> CallEndSignal? {
+        guard let cdr = try CDRRecord.fetchOne(db, key: sessionId), !cdr.applied,
+            let record = try? JSONDecoder().decode(FeeRecord.self, from: Data(cdr.body.utf8))
+        else { return nil }
+        try db.execute(sql: "UPDATE cdr SET jobRowId = ?, applied = 1 WHERE sessionId = ?", arguments: [jobRowId, sessionId])
+        let collected = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM callEvent WHERE sessionId = ? AND eventType = 'collectInfo'
+                AND digitInfo IS NOT NULL AND digitInfo != '')
+            """, arguments: [sessionId]) ?? false
+        let fallback = record.dynIVRDigits
+        if !collected, !fallback.isEmpty {
+            try appendDigits(fallback, toJob: jobRowId, now: now, in: db)
+        }
+        return try endCall(jobRowId: jobRowId, sessionId: sessionId, ending: .feeRecord(record), now: now, in: db)
+    }
+
+    /// Appends collected digits to a job, in order. A job already terminal has
+    /// its results file queued again so the file shows them too.
+    static func appendDigits(_ digits: [String], toJob jobRowId: Int64, now: Date, in db: Database) throws {
+        guard var job = try JobRecord.fetchOne(db, key: jobRowId) else { return }
+        let list = job.digitList + digits
+        let data = try JSONEncoder().encode(list)
+        job.digits = String(decoding: data, as: UTF8.self)
+        job.updatedAt = now
+        try job.update(db)
+        if job.state.isTerminal {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO resultOutbox (jobRowId, queuedAt) VALUES (?, ?)",
+                arguments: [jobRowId, now.timeIntervalSince1970])
+        }
+    }
+}

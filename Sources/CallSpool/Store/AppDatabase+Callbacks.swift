@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import VoiceCallAPI
+
+/// What committing one callback POST did.
+public struct CallbackCommit: Sendable, Equatable {
+    /// Calls that ended: free their ports (after commit).
+    public var signals: [CallEndSignal] = []
+    /// Events or CDRs stored but not attached to a job yet (sessionId unknown).
+    public var pending = 0
+    /// CDRs already stored (platform re-pushes): nothing changed for them.
+    public var duplicates = 0
+
+    public init() {}
+}
+
+extension AppDatabase {
+    /// Stores one status event and applies it (and any earlier events of the
+    /// same call still waiting) when its job is known, in one transaction.
+    /// Events whose call is not known yet are kept (`applied = 0`) until
+    /// ``applyPendingEvents(sessionId:jobRowId:now:in:)`` attaches them.
+    public func recordStatusEvent(
+        _ type: CallbackEventType, _ info: CallStatusInfo, body: String, now: Date
+    ) throws -> CallbackCommit {
+        try writer.write { db in
+            var event = CallEventRecord(
+                id: nil, sessionId: info.sessionId, eventType: type.rawValue, receivedAt: now, timestamp: info.timestamp,
+                userData: info.userData, digitInfo: info.digitInfo, stateCode: info.stateCode, stateDesc: info.stateDesc,
+                body: body, jobRowId: nil, applied: false)
+            try event.insert(db)
+            var commit = CallbackCommit()
+            guard let owner = try Self.owner(ofSession: info.sessionId, userData: info.userData, now: now, in: db) else {
+                commit.pending = 1
+                return commit
+            }
+            commit.signals = try Self.applyPendingEvents(sessionId: info.sessionId, jobRowId: owner, now: now, in: db)
+            return commit
+        }
+    }
+
+    /// Stores a batch of fee CDRs in one transaction (all or nothing), one row
+    /// per sessionId: a CDR already stored is counted as a duplicate and
+    /// changes nothing. A new CDR whose call is known is applied at once
+    /// (digits from `dynIVRPath`, completion when the disconnect was lost).
+    public func recordFeeRecords(_ records: [FeeRecord], now: Date) throws -> CallbackCommit {
+        try writer.write { db in
+            var commit = CallbackCommit()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            for record in records {
+                let body = String(decoding: try encoder.encode(record), as: UTF8.self)
+                try db.execute(
+                    sql: "INSERT INTO cdr (sessionId, receivedAt, body, applied) VALUES (?, ?, ?, 0) ON CONFLICT(sessionId) DO NOTHING",
+                    arguments: [record.sessionId, now.timeIntervalSince1970, body])
+                guard db.changesCount > 0 else {
+                    commit.duplicates += 1
+                    continue
+                }
+                guard let owner = try Self.owner(ofSession: record.sessionId, userData: record.userData, now: now, in: db) else {
+                    commit.pending += 1
+                    continue
+                }
+                commit.signals += try Self.applyPendingEvents(sessionId: record.sessionId, jobRowId: owner, now: now, in: db)
+            }
+            return commit
+        }
+    }
+
+    /// Attaches events still waiting for a job that has since become
+    /// reconcilable (its request's response was lost and the job went
+    /// `dispatching` → `unknown`): run at start-up and periodically. Only
+    /// events received within `horizon` are looked at, so strays (another
+    /// application's calls) do not make the sweep slower forever.
+    public func reconcilePendingEvents(now: Date, horizon: TimeInterval = 86_400) throws -> CallbackCommit {
+        try writer.write { db in
+            var commit = CallbackCommit()
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT sessionId, MAX(userData) AS userData FROM (
+                    SELECT sessionId, userData FROM callEvent WHERE applied = 0 AND receivedAt > ?1
+                    UNION ALL
+                    SELECT sessionId, json_extract(body, '$.userData') FROM cdr WHERE applied = 0 AND receivedAt > ?1
+                ) GROUP BY sessionId
+                """, arguments: [now.timeIntervalSince1970 - horizon])
+            for row in rows {
+                let sessionId: String = row["sessionId"]
+                let userData: String? = row["userData"]
+                guard let owner = try Self.owner(ofSession: sessionId, userData: userData, now: now, in: db) else {
+                    commit.pending += 1
+                    continue
+                }
+                commit.signals += try Self.applyPendingEvents(sessionId: sessionId, jobRowId: owner, now: now, in: db)
+            }
+            return commit
+        }
+    }
+}
