@@ -13,6 +13,11 @@ public enum CallspoolDaemon {
         public var database: AppDatabase
         public var intake: IntakeService
         public var heartbeat: HeartbeatService
+        /// Port-release signals from the callback receiver, for the dispatcher.
+        public var callEnds: CallEndRelay
+        /// The callback receiver's HTTP server (with its pending-event sweeper).
+        public var callbacks: any Service
+        public var results: ResultsOutboxService
     }
 
     public static func makeParts(configuration: Configuration, clock: any WallClock = SystemWallClock(), logger: Logger) throws -> Parts {
@@ -24,7 +29,13 @@ public enum CallspoolDaemon {
             maxFileBytes: configuration.spool.maxFileBytes, clock: clock, logger: logger)
         let intakeService = IntakeService(intake: intake, settle: configuration.spool.settle, rescanInterval: configuration.spool.rescan)
         let heartbeat = HeartbeatService(database: database, clock: clock, version: version)
-        return Parts(database: database, intake: intakeService, heartbeat: heartbeat)
+        let callEnds = CallEndRelay()
+        let outbox = ResultsOutbox(database: database, directory: configuration.results.dir, logger: logger)
+        let callbacks = try makeCallbackServer(
+            configuration: configuration, database: database, outbox: outbox, onCallEnded: callEnds.send, clock: clock, logger: logger)
+        return Parts(
+            database: database, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks,
+            results: ResultsOutboxService(outbox: outbox))
     }
 
     public static func makeServiceGroup(parts: Parts, logger: Logger) -> ServiceGroup {
@@ -33,6 +44,8 @@ public enum CallspoolDaemon {
                 services: [
                     .init(service: parts.heartbeat),
                     .init(service: parts.intake),
+                    .init(service: parts.results),
+                    .init(service: parts.callbacks),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

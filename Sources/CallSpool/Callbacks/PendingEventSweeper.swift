@@ -1,0 +1,53 @@
+import Logging
+import ServiceLifecycle
+import VoiceCallAPI
+
+/// Periodically attaches callback events that were stored before their job
+/// could be matched and whose job has since become reconcilable: events that
+/// came in while a request was `dispatching`, whose response was then lost
+/// (or the daemon crashed) so the job went `unknown`. Runs once at start-up,
+/// then every `interval`; ended calls are signalled like live ones.
+public struct PendingEventSweeper: Service {
+    public let database: AppDatabase
+    public let clock: any WallClock
+    public let interval: Duration
+    public let outbox: ResultsOutbox?
+    public let onCallEnded: @Sendable (CallEndSignal) async -> Void
+    let logger: Logger
+
+    public init(
+        database: AppDatabase, clock: any WallClock, interval: Duration = .seconds(30), outbox: ResultsOutbox?,
+        onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void, logger: Logger
+    ) {
+        self.database = database
+        self.clock = clock
+        self.interval = interval
+        self.outbox = outbox
+        self.onCallEnded = onCallEnded
+        self.logger = logger
+    }
+
+    /// One sweep; returns the calls it ended.
+    @discardableResult
+    public func sweep() async -> [CallEndSignal] {
+        do {
+            let commit = try database.reconcilePendingEvents(now: clock.now)
+            for signal in commit.signals { await onCallEnded(signal) }
+            if !commit.signals.isEmpty {
+                logger.info("reconciled callbacks of \(commit.signals.count) call(s) whose response was lost")
+                if let outbox { await outbox.drain() }
+            }
+            return commit.signals
+        } catch {
+            logger.error("pending callback sweep failed: \(error)")
+            return []
+        }
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            await sweep()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}
