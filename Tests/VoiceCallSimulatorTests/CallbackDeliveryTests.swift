@@ -62,6 +62,28 @@ import VoiceCallAPI
         #expect(deliveries.allSatisfy { $0.succeeded })
     }
 
+    @Test func verifyCallsPlayTheCodeWithoutCollectInfo() async throws {
+        let receiver = try await CallbackReceiver()
+        let harness = SimulatorHarness()
+        let request = CallVerifyRequest(
+            displayNbr: SimulatorHarness.display, calleeNbr: SimulatorHarness.callee, preTone: "pre.wav", verifyCode: "4821",
+            times: 2, statusUrl: CallbackURL.encode(receiver.statusURL), feeUrl: CallbackURL.encode(receiver.feeURL),
+            userData: "cs1.v.1")
+        try await harness.simulator.makeApplication().test(.router) { client in
+            let answer = try await client.call(CallVerifyRequest.path, headers: harness.signedHeaders(), body: SimulatorHarness.encode(request))
+            #expect(answer.response.resultcode == "0")
+            #expect(await eventually { !feeRecords(receiver).isEmpty })
+        }
+        await receiver.stop()
+        let statuses = statusPushes(receiver)
+        #expect(statuses.map(\.0) == [.callout, .alerting, .answer, .disconnect])
+        #expect(statuses.allSatisfy { $0.1.userData == "cs1.v.1" })
+        let cdr = try #require(feeRecords(receiver).first?.first)
+        #expect(cdr.wasAnswered)
+        #expect(cdr.dynIVRPath == nil)
+        #expect(cdr.userData == "cs1.v.1")
+    }
+
     @Test func feesAreBatchedUpToFifty() async throws {
         let receiver = try await CallbackReceiver()
         var timing = SimulatorHarness.fastTiming

@@ -11,7 +11,8 @@ extension VoiceCallSimulator {
         host: String = "127.0.0.1", port: Int = 9443, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<RouterResponder<SimulatorRequestContext>> {
         let router = Router(context: SimulatorRequestContext.self)
-        let endpoint = makeEndpoint()
+        let (jobs, continuation) = AsyncStream.makeStream(of: PlaybackJob.self)
+        let endpoint = makeEndpoint(enqueue: { continuation.yield($0) })
         router.post(RouterPath(CallNotifyRequest.path)) { request, context in
             try await endpoint.handle(request, context: context, api: .callnotify)
         }
@@ -21,7 +22,7 @@ extension VoiceCallSimulator {
         if inspectionEnabled { addInspectionRoutes(to: router) }
         let config = configuration
         let service = PlaybackService(
-            jobs: jobs, continuation: continuation, state: state, batcher: batcher, clock: config.clock,
+            jobs: jobs, continuation: continuation, state: state, batcher: FeeBatcher(), clock: config.clock,
             timing: config.scenario.resolvedTiming, credentials: credentials, nonces: config.nonces,
             createdClock: config.createdClock, logger: config.logger)
         return Application(
@@ -32,14 +33,13 @@ extension VoiceCallSimulator {
             logger: config.logger)
     }
 
-    func makeEndpoint() -> CallEndpoint {
+    func makeEndpoint(enqueue: @escaping @Sendable (PlaybackJob) -> Void) -> CallEndpoint {
         let scenario = configuration.scenario
-        let continuation = self.continuation
         return CallEndpoint(
             state: state,
             authenticator: RequestAuthenticator(
                 credentials: credentials, createdWindowSeconds: Int64(scenario.resolvedLimits.createdWindowSeconds)),
             validator: CallRequestValidator(displayNumbers: Set(displayNumbers), templates: scenario.templates),
-            clock: configuration.clock, enqueue: { continuation.yield($0) }, logger: configuration.logger)
+            clock: configuration.clock, enqueue: enqueue, logger: configuration.logger)
     }
 }

@@ -8,8 +8,9 @@ import VoiceCallAPI
 /// end-to-end test and benchmark of callspool has a platform that checks
 /// signatures, enforces limits and pushes signed callbacks the way the real one
 /// does (DESIGN §11). The CLI (`callspool simulate`) and the tests build it the
-/// same way: `VoiceCallSimulator(configuration:)`, then ``makeApplication(host:port:onServerRunning:)``
-/// once per simulator.
+/// same way: `VoiceCallSimulator(configuration:)`, then ``makeApplication(host:port:onServerRunning:)``.
+/// Applications made from one simulator share its platform state (ports,
+/// rate windows, inspection log); each plays the calls it accepted.
 public struct VoiceCallSimulator: Sendable {
     public struct Configuration: Sendable {
         public var scenario: SimulatorScenario
@@ -41,15 +42,11 @@ public struct VoiceCallSimulator: Sendable {
 
     public let configuration: Configuration
     let state: PlatformState
-    let batcher = FeeBatcher()
-    let jobs: AsyncStream<PlaybackJob>
-    let continuation: AsyncStream<PlaybackJob>.Continuation
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         let seed = configuration.seed ?? configuration.scenario.seed ?? 1
         self.state = PlatformState(scenario: configuration.scenario, clock: configuration.clock, seed: seed)
-        (jobs, continuation) = AsyncStream.makeStream(of: PlaybackJob.self)
     }
 
     /// The key and secret clients must sign with.

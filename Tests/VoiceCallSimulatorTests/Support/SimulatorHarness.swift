@@ -67,6 +67,11 @@ struct SimulatorHarness {
     }
 }
 
+extension CallbackURL {
+    /// The Base64 wire form of `url`.
+    static func encode(_ url: String) -> String { Data(url.utf8).base64EncodedString() }
+}
+
 /// One answer of the simulator, decoded.
 struct Answer {
     var status: Int
