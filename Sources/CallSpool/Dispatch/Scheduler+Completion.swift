@@ -1,0 +1,145 @@
+import Foundation
+import Logging
+import VoiceCallAPI
+
+extension Scheduler {
+    /// Records the platform's answer to a ticket and applies DESIGN §5's
+    /// class rules. Returns the calls that ended while the answer was stored
+    /// (events that arrived before the response).
+    @discardableResult
+    public func complete(_ ticket: DispatchTicket, with result: CallAttemptResult) throws -> [CallEndSignal] {
+        let now = clock.now
+        inFlight = max(0, inFlight - 1)
+        limiter.release()
+        let wasProbe = probeInFlight && halt != nil
+        probeInFlight = false
+        switch result {
+        case .accepted(let acceptance):
+            limiter.acquire()  // the call now holds the port
+            limiter.accepted(idlePort: acceptance.idlePort)
+            portPushBacks = 0
+            flowPushBacks = 0
+            if wasProbe || halt != nil { try liftHalt() }
+            let ended = try database.recordAcceptance(ticket, acceptance: acceptance, now: now)
+            for signal in ended { callEnded(signal) }
+            return ended
+        case .rejected(let rejection):
+            try handle(rejection, ticket: ticket, now: now, wasProbe: wasProbe)
+        case .notSent(let reason):
+            let delay = settings.retry.delay(attempt: ticket.attempt - 1, using: &random)
+            logger.warning("request not sent; retrying", metadata: ["job": "\(ticket.jobId)", "reason": "\(reason)", "in": "\(DurationText.format(delay))"])
+            try database.recordFailure(ticket, httpStatus: 0, resultcode: nil, resultDesc: reason, resultClass: "transient", disposition: .requeue(at: now.addingTimeInterval(delay.timeInterval)), now: now)
+            if wasProbe { try reschedule(probeAfter: settings.backoff.halt, now: now) }
+        case .uncertain(let reason):
+            logger.error("request may have placed a call but no usable answer came; the job is unknown until callbacks arrive (it is not re-sent)", metadata: ["job": "\(ticket.jobId)", "reason": "\(reason)"])
+            try database.recordFailure(ticket, httpStatus: nil, resultcode: nil, resultDesc: reason, resultClass: "uncertain", disposition: .unknown(reason: reason), now: now)
+        }
+        return []
+    }
+
+    /// A call ended (disconnect or CDR): its port is free again.
+    public func callEnded(_ signal: CallEndSignal) {
+        limiter.release()
+        callsInProgress = max(0, callsInProgress - 1)
+        if signal.stateCode == 7109 {
+            limiter.pushedBack()
+            logger.warning("platform ended a call for lack of ports (7109); port limit lowered", metadata: ["effectiveLimit": "\(limiter.effectiveLimit)"])
+        }
+        // A ports pause lasts until a port frees or it times out: one just did.
+        try? database.clearPause(.ports)
+    }
+
+    func handle(_ rejection: CallRejection, ticket: DispatchTicket, now: Date, wasProbe: Bool) throws {
+        let code = rejection.resultcode
+        let description = rejection.explanation
+        func requeue(_ at: Date) throws {
+            try database.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "\(rejection.resultClass)", disposition: .requeue(at: at), now: now)
+        }
+        if let idle = rejection.idlePort, idle == 0 { limiter.pushedBack() }
+        switch rejection.resultClass {
+        case .ok:
+            try database.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "uncertain", disposition: .unknown(reason: "success code under HTTP \(rejection.httpStatus)"), now: now)
+        case .ports:
+            limiter.pushedBack()
+            let pause = Backoff.pause(floor: settings.backoff.ports, repeats: portPushBacks, cap: .seconds(3600), using: &random)
+            portPushBacks += 1
+            try database.setPause(.ports, reason: "platform out of ports (until a call ends)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now)
+            logger.warning("platform out of ports; port limit lowered, dispatch paused until a call ends", metadata: ["code": "\(code ?? "-")", "effectiveLimit": "\(limiter.effectiveLimit)", "max": "\(DurationText.format(pause))"])
+            try requeue(now)
+        case .flowControl:
+            let pause = Backoff.pause(floor: settings.backoff.flow, repeats: flowPushBacks, cap: .seconds(3600), using: &random)
+            flowPushBacks += 1
+            try database.setPause(.global, reason: "platform flow control: \(description)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now)
+            logger.warning("platform flow control; all dispatch paused", metadata: ["code": "\(code ?? "-")", "for": "\(DurationText.format(pause))"])
+            try requeue(now.addingTimeInterval(pause.timeInterval))
+        case .frequency(let scope):
+            let until: Date
+            switch scope {
+            case .sp, .app:
+                until = now.addingTimeInterval(settings.backoff.flow.timeInterval)
+                try database.setPause(.global, reason: "\(scope.rawValue) call frequency limit: \(description)", code: code, until: until, now: now)
+                try requeue(until)
+            case .displayNumber:
+                until = now.addingTimeInterval(settings.backoff.flow.timeInterval)
+                try database.setPause(.displayNumber(ticket.displayNbr), reason: "display number frequency limit: \(description)", code: code, until: until, now: now)
+                // A pool number is swapped for another at once; a job's own number waits.
+                try requeue(ticket.displayFromPool ? now : until)
+            case .callee:
+                until = now.addingTimeInterval(settings.backoff.callee.timeInterval)
+                try database.setPause(.callee(ticket.calleeNbr), reason: "callee frequency limit: \(description)", code: code, until: until, now: now)
+                try requeue(until)
+            }
+            logger.warning("frequency limit", metadata: ["scope": "\(scope.rawValue)", "code": "\(code ?? "-")", "until": "\(Timestamp.format(until))"])
+        case .timeWindow:
+            let window = settings.defaults.window
+            let opening = window.nextOpening(after: now.addingTimeInterval(60))
+            try requeue(max(opening, now.addingTimeInterval(1800)))
+        case .transient:
+            let delay = settings.retry.delay(attempt: ticket.attempt - 1, using: &random)
+            try requeue(now.addingTimeInterval(delay.timeInterval))
+            if wasProbe { try reschedule(probeAfter: settings.backoff.halt, now: now) }
+        case .unknown:
+            if ticket.attempt >= settings.unknownCodeTries {
+                try database.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "unknown", disposition: .fail(code: code ?? "http_\(rejection.httpStatus)", description: "\(description) (unknown code, \(ticket.attempt) tries)"), now: now)
+            } else {
+                try requeue(now.addingTimeInterval(settings.retry.delay(attempt: ticket.attempt - 1, using: &random).timeInterval))
+            }
+        case .halt:
+            if code == "1010013", settings.createdClock == .auto, !createdClockSwitched {
+                createdClockSwitched = true
+                createdClock = createdClock.other
+                logger.warning("platform refused the Created time (1010013); switching the X-AKSK clock convention", metadata: ["now": "\(createdClock.rawValue)"])
+                try requeue(now)
+                return
+            }
+            try requeue(now)
+            try enterHalt(code: code ?? "http_\(rejection.httpStatus)", reason: description, now: now)
+        case .job:
+            try database.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "job", disposition: .fail(code: code ?? "-", description: description), now: now)
+            logger.info("job failed", metadata: ["job": "\(ticket.jobId)", "code": "\(code ?? "-")", "reason": "\(description)"])
+        }
+    }
+
+    func enterHalt(code: String, reason: String, now: Date) throws {
+        let wait = ResultCode.haltProbeOverride(resultcode: code) ?? settings.backoff.halt
+        let since = halt?.since ?? now
+        let record = HaltRecord(code: code, reason: reason, since: since, probeAt: now.addingTimeInterval(wait.timeInterval))
+        halt = record
+        try database.setHalt(record)
+        logger.critical("dispatch halted: configuration or account problem; every job stays queued", metadata: ["code": "\(code)", "reason": "\(reason)", "probeAt": "\(Timestamp.format(record.probeAt))"])
+    }
+
+    func reschedule(probeAfter wait: Duration, now: Date) throws {
+        guard var record = halt else { return }
+        record.probeAt = now.addingTimeInterval(wait.timeInterval)
+        halt = record
+        try database.setHalt(record)
+    }
+
+    func liftHalt() throws {
+        guard let record = halt else { return }
+        halt = nil
+        try database.clearHalt()
+        logger.notice("probe succeeded; dispatch resumes", metadata: ["code": "\(record.code)"])
+    }
+}

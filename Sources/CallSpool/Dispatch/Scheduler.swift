@@ -1,0 +1,227 @@
+import Foundation
+import Logging
+import VoiceCallAPI
+
+/// The one owner of dispatch decisions (DESIGN §5, §6).
+///
+/// `tick()` picks runnable jobs in order (verify, priority, age) within every
+/// limit — ports (with the verify reserve), requests per second, display
+/// numbers per minute, calls per callee, calling windows, pauses, halts — and
+/// commits each as `dispatching` with its attempt row before handing back a
+/// ``DispatchTicket``. `complete(_:with:)` records what the platform said and
+/// decides retries, pauses and halts. The actor does no network I/O, so every
+/// decision is tested with a manual clock and a fake placer.
+public actor Scheduler {
+    public let database: AppDatabase
+    public private(set) var settings: SchedulerSettings
+    let clock: any WallClock
+    var random: AnyRandom
+    let logger: Logger
+
+    var limiter: PortLimiter
+    var bucket: TokenBucket
+    var displayCounter: SlidingWindowCounter
+    var displayLastUsed: [String: Date] = [:]
+    var inFlight = 0
+    var callsInProgress = 0
+    public internal(set) var createdClock: CreatedClock
+    var createdClockSwitched = false
+    var portPushBacks = 0
+    var flowPushBacks = 0
+    var halt: HaltRecord?
+    var probeInFlight = false
+    var lastHousekeeping = Date.distantPast
+    var warnedNoDisplayNumber = false
+
+    public init(database: AppDatabase, settings: SchedulerSettings, clock: any WallClock, random: AnyRandom = .system, logger: Logger = Logger(label: "callspool.scheduler")) {
+        self.database = database
+        self.settings = settings
+        self.clock = clock
+        self.random = random
+        self.logger = logger
+        let now = clock.now
+        limiter = PortLimiter(configuredMax: settings.limits.maxConcurrentCalls, verifyReserved: settings.limits.verifyReservedPorts)
+        bucket = TokenBucket(rate: Double(settings.limits.requestsPerSecond), now: now)
+        displayCounter = SlidingWindowCounter(window: 60, limit: settings.limits.perDisplayNumberPerMinute)
+        createdClock = settings.createdClock.initial
+    }
+
+    /// Start-up: in-flight requests of a previous run become `unknown` (never
+    /// re-sent), ports in use are recounted from `in_call` jobs, a stored halt
+    /// and the learned `Created` convention are picked up.
+    public func start() throws {
+        let now = clock.now
+        let recovered = try database.recoverInterruptedDispatches(now: now)
+        if recovered > 0 {
+            logger.warning("jobs were in flight when the daemon stopped; they are now unknown and will be reconciled by callbacks", metadata: ["jobs": "\(recovered)"])
+        }
+        halt = try database.halt()
+        if settings.createdClock == .auto, let learned = try database.heartbeat()?.createdClock, let convention = CreatedClock(rawValue: learned) {
+            createdClock = convention
+            createdClockSwitched = true
+        }
+        try recount()
+    }
+
+    /// Applies a reload of `[limits]`, `[backoff]`, `[defaults]`.
+    public func reconfigure(_ new: SchedulerSettings) {
+        settings = new
+        limiter.reconfigure(configuredMax: new.limits.maxConcurrentCalls, verifyReserved: new.limits.verifyReservedPorts)
+        bucket.rate = Double(new.limits.requestsPerSecond)
+        bucket.capacity = Double(new.limits.requestsPerSecond)
+        displayCounter.limit = new.limits.perDisplayNumberPerMinute
+    }
+
+    /// Figures for `status`, metrics and the heartbeat.
+    public var portFigures: (inUse: Int, effectiveLimit: Int, configured: Int) {
+        (limiter.inUse, limiter.effectiveLimit, settings.limits.maxConcurrentCalls)
+    }
+
+    func recount() throws {
+        callsInProgress = try database.callsInProgress()
+        limiter.setInUse(callsInProgress + inFlight)
+    }
+
+    /// One scheduling pass. Returns the requests to send now and when the
+    /// next pass is due at the latest (sooner if something is signalled).
+    public func tick() throws -> (tickets: [DispatchTicket], wakeAt: Date) {
+        let now = clock.now
+        var wakeAt = now.addingTimeInterval(1)
+        if now.timeIntervalSince(lastHousekeeping) >= 0.5 {
+            lastHousekeeping = now
+            try housekeeping(now: now)
+        }
+        try recount()
+        if let halt {
+            guard now >= halt.probeAt, !probeInFlight else { return ([], min(wakeAt, max(now, halt.probeAt))) }
+        }
+        let pauses = try database.activePauses(now: now)
+        if let global = pauses[.global] ?? pauses[.ports] {
+            if let until = global.until { wakeAt = min(wakeAt, until) }
+            return ([], wakeAt)
+        }
+        let pausedCampaigns = try database.pausedCampaigns()
+        var tickets: [DispatchTicket] = []
+        var postponed = Set<Int64>()
+        let probing = halt != nil
+        scan: while limiter.canAcquire(forVerify: true) {
+            let verifyOnly = !limiter.canAcquire(forVerify: false)
+            let page = try database.runnableJobs(now: now, limit: settings.pageSize, verifyOnly: verifyOnly)
+                .filter { !postponed.contains($0.id ?? -1) }
+            if page.isEmpty { break }
+            var progressed = false
+            for job in page {
+                guard let rowID = job.id else { continue }
+                let isVerify = job.type == .verify
+                guard limiter.canAcquire(forVerify: isVerify) else {
+                    if isVerify { break scan }
+                    continue
+                }
+                if let campaign = job.campaign, pausedCampaigns.contains(campaign) {
+                    postponed.insert(rowID)
+                    continue
+                }
+                if let until = try gate(job, pauses: pauses, now: now) {
+                    try database.postpone(jobRowId: rowID, until: until.date, reason: until.reason, now: now)
+                    postponed.insert(rowID)
+                    progressed = true
+                    continue
+                }
+                guard let display = chooseDisplayNumber(for: job, pauses: pauses, now: now) else {
+                    let retry = nextDisplayAvailability(own: job.displayNbr, pauses: pauses, now: now)
+                    try database.postpone(jobRowId: rowID, until: retry, reason: "no display number available", now: now)
+                    postponed.insert(rowID)
+                    progressed = true
+                    continue
+                }
+                guard bucket.take(now: now) else {
+                    wakeAt = min(wakeAt, bucket.nextToken(now: now))
+                    break scan
+                }
+                guard let ticket = try database.beginAttempt(jobRowId: rowID, displayNbr: display.number, fromPool: display.fromPool, now: now) else { continue }
+                limiter.acquire()
+                inFlight += 1
+                displayCounter.record(display.number, at: now)
+                displayLastUsed[display.number] = now
+                tickets.append(ticket)
+                progressed = true
+                if probing {
+                    probeInFlight = true
+                    logger.notice("halted: sending one probe request", metadata: ["job": "\(job.jobId)"])
+                    break scan
+                }
+            }
+            if !progressed { break }
+        }
+        return (tickets, wakeAt)
+    }
+
+    /// Expiry, call leases, CLI intents.
+    func housekeeping(now: Date) throws {
+        let expired = try database.expireQueuedJobs(now: now)
+        if !expired.isEmpty { logger.info("jobs expired before they could be sent", metadata: ["jobs": "\(expired.count)"]) }
+        let lost = try database.expireCallLeases(now: now, lease: settings.limits.callLease)
+        if !lost.isEmpty { logger.warning("calls without disconnect or CDR within the lease are now unknown", metadata: ["jobs": "\(lost.count)"]) }
+        let applied = try database.applyPendingIntents(now: now) { [settings] type in type == .verify ? settings.defaults.verifyTTL : settings.defaults.notifyTTL }
+        for summary in applied { logger.notice("applied operator request", metadata: ["result": "\(summary)"]) }
+    }
+
+    struct Postponement {
+        var date: Date
+        var reason: String
+    }
+
+    /// Why a job may not go now, and until when; nil when it may.
+    func gate(_ job: JobRecord, pauses: [PauseScope: PauseRecord], now: Date) throws -> Postponement? {
+        let window = job.window.flatMap { try? JSONDecoder().decode(CallingWindow.self, from: Data($0.utf8)) }
+            ?? (job.type == .notify ? settings.defaults.window : nil)
+        if let window, !window.contains(now) {
+            return Postponement(date: window.nextOpening(after: now), reason: "outside its calling window \(window.startText)–\(window.endText) \(window.timeZone)")
+        }
+        if let pause = pauses[.callee(job.calleeNbr)] {
+            return Postponement(date: pause.until ?? now.addingTimeInterval(settings.backoff.callee.timeInterval), reason: "callee paused: \(pause.reason)")
+        }
+        let windowStart = now.addingTimeInterval(-settings.limits.perCalleeWindow.timeInterval)
+        let calls = try database.callsToCallee(job.calleeNbr, since: windowStart)
+        if calls.count >= settings.limits.perCalleeMax {
+            let free = (calls.oldest ?? now).addingTimeInterval(settings.limits.perCalleeWindow.timeInterval + 1)
+            return Postponement(date: free, reason: "callee already called \(calls.count) times in \(DurationText.format(settings.limits.perCalleeWindow)) (limits.per_callee_max)")
+        }
+        return nil
+    }
+
+    /// The job's own display number when usable, else the least recently used
+    /// number of the pool that is neither paused nor at its per-minute limit.
+    func chooseDisplayNumber(for job: JobRecord, pauses: [PauseScope: PauseRecord], now: Date) -> (number: String, fromPool: Bool)? {
+        if let own = job.displayNbr {
+            guard pauses[.displayNumber(own)] == nil, displayCounter.allows(own, now: now) else { return nil }
+            return (own, false)
+        }
+        let pool = settings.defaults.displayNumbers
+        if pool.isEmpty, !warnedNoDisplayNumber {
+            warnedNoDisplayNumber = true
+            logger.error("a job has no displayNbr and defaults.display_numbers is empty; such jobs wait until one is configured (reload with SIGHUP)")
+        }
+        let usable = pool.filter { pauses[.displayNumber($0)] == nil && displayCounter.allows($0, now: now) }
+        guard let pick = usable.min(by: { (displayLastUsed[$0] ?? .distantPast) < (displayLastUsed[$1] ?? .distantPast) }) else { return nil }
+        return (pick, true)
+    }
+
+    func nextDisplayAvailability(own: String?, pauses: [PauseScope: PauseRecord], now: Date) -> Date {
+        let pool = own.map { [$0] } ?? settings.defaults.displayNumbers
+        guard !pool.isEmpty else { return now.addingTimeInterval(300) }
+        let times = pool.map { number -> Date in
+            let paused = pauses[.displayNumber(number)]?.until ?? now
+            return max(paused, displayCounter.nextAllowed(number, now: now))
+        }
+        return max(now.addingTimeInterval(1), times.min() ?? now.addingTimeInterval(60))
+    }
+}
+
+extension PortLimiter {
+    /// Sets the ports in use from the store's count plus requests in flight.
+    mutating func setInUse(_ count: Int) {
+        while inUse < count { acquire() }
+        while inUse > count { release() }
+    }
+}

@@ -1,0 +1,24 @@
+/// The parts of the configuration the scheduler uses; replaced on reload.
+public struct SchedulerSettings: Sendable, Equatable {
+    public var limits: Configuration.Limits
+    public var backoff: Configuration.Backoff
+    public var defaults: Configuration.Defaults
+    public var createdClock: Configuration.CreatedClockSetting
+    /// Transient-error retry backoff (DESIGN §5: base 2 s, cap 5 min).
+    public var retry = Backoff(base: .seconds(2), cap: .seconds(300))
+    /// Tries for a result code callspool does not know before the job fails.
+    public var unknownCodeTries = 3
+    /// Jobs read per scheduling pass.
+    public var pageSize = 200
+
+    public init(limits: Configuration.Limits, backoff: Configuration.Backoff, defaults: Configuration.Defaults, createdClock: Configuration.CreatedClockSetting) {
+        self.limits = limits
+        self.backoff = backoff
+        self.defaults = defaults
+        self.createdClock = createdClock
+    }
+
+    public init(_ configuration: Configuration) {
+        self.init(limits: configuration.limits, backoff: configuration.backoff, defaults: configuration.defaults, createdClock: configuration.platform.createdClock)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+
+/// Pause scopes as stored in `pause.scope`.
+public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
+    /// Everything (operator pause, flow control, SP/app frequency limits).
+    case global
+    /// Everything, until a port frees or the pause ends (1020154/1020165).
+    case ports
+    case campaign(String)
+    case displayNumber(String)
+    case callee(String)
+
+    public var description: String {
+        switch self {
+        case .global: "global"
+        case .ports: "ports"
+        case .campaign(let name): "campaign:\(name)"
+        case .displayNumber(let number): "display:\(number)"
+        case .callee(let number): "callee:\(number)"
+        }
+    }
+
+    public init?(_ text: String) {
+        switch text {
+        case "global": self = .global
+        case "ports": self = .ports
+        default:
+            guard let colon = text.firstIndex(of: ":") else { return nil }
+            let value = String(text[text.index(after: colon)...])
+            switch text[..<colon] {
+            case "campaign": self = .campaign(value)
+            case "display": self = .displayNumber(value)
+            case "callee": self = .callee(value)
+            default: return nil
+            }
+        }
+    }
+}
+
+extension AppDatabase {
+    public func setPause(_ scope: PauseScope, reason: String, code: String?, until: Date?, now: Date) throws {
+        try writer.write { db in
+            try PauseRecord(scope: scope.description, reason: reason, code: code, until: until, createdAt: now).save(db)
+        }
+    }
+
+    public func clearPause(_ scope: PauseScope) throws {
+        try writer.write { db in _ = try PauseRecord.deleteOne(db, key: scope.description) }
+    }
+
+    /// Pauses in force at `now` (expired ones are deleted).
+    public func activePauses(now: Date) throws -> [PauseScope: PauseRecord] {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM pause WHERE until IS NOT NULL AND until <= ?", arguments: [now.timeIntervalSince1970])
+            var result: [PauseScope: PauseRecord] = [:]
+            for record in try PauseRecord.fetchAll(db) {
+                if let scope = PauseScope(record.scope) { result[scope] = record }
+            }
+            return result
+        }
+    }
+
+    public func pausedCampaigns() throws -> Set<String> {
+        try reader.read { db in Set(try String.fetchAll(db, sql: "SELECT name FROM campaign WHERE paused = 1")) }
+    }
+
+    public func setHalt(_ record: HaltRecord) throws {
+        try writer.write { db in try record.save(db) }
+    }
+
+    public func clearHalt() throws {
+        try writer.write { db in _ = try HaltRecord.deleteAll(db) }
+    }
+
+    /// Records a change asked for by the CLI; the daemon applies it.
+    @discardableResult
+    public func addIntent(kind: String, argument: String, now: Date) throws -> Int64 {
+        try writer.write { db in
+            var intent = IntentRecord(kind: kind, argument: argument, createdAt: now)
+            try intent.insert(db)
+            return intent.id ?? 0
+        }
+    }
+
+    public func pendingIntents() throws -> [IntentRecord] {
+        try reader.read { db in try IntentRecord.filter(sql: "appliedAt IS NULL").order(sql: "id").fetchAll(db) }
+    }
+
+    public func intent(id: Int64) throws -> IntentRecord? {
+        try reader.read { db in try IntentRecord.fetchOne(db, key: id) }
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import GRDB
+import VoiceCallAPI
+
+/// A request about to be sent: the job was moved to `dispatching` and its
+/// attempt row (with the userData that callbacks echo) was committed first.
+public struct DispatchTicket: Sendable, Hashable {
+    public var jobRowId: Int64
+    public var jobId: String
+    public var type: JobType
+    public var attempt: Int
+    public var userData: String
+    public var calleeNbr: String
+    public var displayNbr: String
+    public var payload: JobPayload
+    public var expiresAt: Date
+    public var campaign: String?
+    /// Whether `displayNbr` was chosen from the pool (another may be picked on retry).
+    public var displayFromPool: Bool
+}
+
+extension AppDatabase {
+    /// At start-up: requests that were in flight when the daemon stopped may
+    /// have placed calls. They become `unknown`, never re-sent automatically;
+    /// callbacks reconcile them.
+    @discardableResult
+    public func recoverInterruptedDispatches(now: Date) throws -> Int {
+        try writer.write { db in
+            let jobs = try JobRecord.filter(JobRecord.Columns.state == JobState.dispatching.rawValue).fetchAll(db)
+            for var job in jobs {
+                job.errorCode = nil
+                job.errorDesc = "the daemon stopped while this job's request was in flight; waiting for callbacks"
+                try Self.transition(&job, to: .unknown, now: now, in: db)
+            }
+            return jobs.count
+        }
+    }
+
+    /// Calls in progress (`in_call`).
+    public func callsInProgress() throws -> Int {
+        try reader.read { db in try JobRecord.filter(JobRecord.Columns.state == JobState.inCall.rawValue).fetchCount(db) }
+    }
+
+    /// `in_call` jobs whose lease ran out without disconnect or CDR become `unknown`.
+    @discardableResult
+    public func expireCallLeases(now: Date, lease: Duration) throws -> [Int64] {
+        try writer.write { db in
+            let cutoff = now.addingTimeInterval(-lease.timeInterval).timeIntervalSince1970
+            let jobs = try JobRecord.filter(sql: "state = 'in_call' AND updatedAt < ?", arguments: [cutoff]).fetchAll(db)
+            for var job in jobs {
+                job.errorDesc = "no disconnect or CDR within the call lease (\(DurationText.format(lease)))"
+                try Self.transition(&job, to: .unknown, now: now, in: db)
+            }
+            return jobs.compactMap(\.id)
+        }
+    }
+
+    /// Queued jobs past their expiry become `expired`.
+    @discardableResult
+    public func expireQueuedJobs(now: Date, limit: Int = 10_000) throws -> [Int64] {
+        try writer.write { db in
+            let jobs = try JobRecord.filter(sql: "state = 'queued' AND expiresAt <= ?", arguments: [now.timeIntervalSince1970]).limit(limit).fetchAll(db)
+            for var job in jobs {
+                job.errorDesc = job.attempts == 0 ? "expired before it could be sent" : "expired while waiting to be retried"
+                try Self.transition(&job, to: .expired, now: now, in: db)
+            }
+            return jobs.compactMap(\.id)
+        }
+    }
+
+    /// The next runnable jobs, verify first, then by priority and age. Only
+    /// a page is read: the queue may hold millions.
+    public func runnableJobs(now: Date, limit: Int, verifyOnly: Bool = false) throws -> [JobRecord] {
+        try reader.read { db in
+            let stamp = now.timeIntervalSince1970
+            return try JobRecord.fetchAll(db, sql: """
+                SELECT * FROM job INDEXED BY job_runnable
+                WHERE state = 'queued' AND nextAttemptAt <= ? AND expiresAt > ? \(verifyOnly ? "AND classRank = 0" : "")
+                ORDER BY classRank, priority DESC, id LIMIT ?
+                """, arguments: [stamp, stamp, limit])
+        }
+    }
+
+    /// Pushes a queued job's next try later (window closed, callee limit, …)
+    /// without a state change; past its expiry it becomes `expired`.
+    public func postpone(jobRowId: Int64, until: Date, reason: String, now: Date) throws {
+        try writer.write { db in
+            guard var job = try JobRecord.fetchOne(db, key: jobRowId), job.state == .queued else { return }
+            if until >= job.expiresAt {
+                job.errorDesc = "expired: \(reason)"
+                try Self.transition(&job, to: .expired, now: now, in: db)
+            } else {
+                job.nextAttemptAt = until
+                job.updatedAt = now
+                try job.update(db)
+            }
+        }
+    }
+
+    /// Calls placed to a callee since `since` (requests accepted or whose fate is unknown).
+    public func callsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?) {
+        try reader.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS n, MIN(at) AS oldest FROM attempt
+                WHERE calleeNbr = ? AND at > ? AND (sessionId IS NOT NULL OR httpStatus IS NULL)
+                """, arguments: [callee, since.timeIntervalSince1970])
+            let oldest: Double? = row?["oldest"]
+            return (row?["n"] ?? 0, oldest.map { Date(timeIntervalSince1970: $0) })
+        }
+    }
+
+    /// Moves a queued job to `dispatching` and writes its attempt row, in one
+    /// transaction, before the request is sent. Nil when the job is no longer queued.
+    public func beginAttempt(jobRowId: Int64, displayNbr: String, fromPool: Bool, now: Date) throws -> DispatchTicket? {
+        try writer.write { db in
+            guard var job = try JobRecord.fetchOne(db, key: jobRowId), job.state == .queued, let payload = job.decodedPayload else { return nil }
+            job.attempts += 1
+            let userData = "cs1.\(jobRowId).\(job.attempts)"
+            try Self.transition(&job, to: .dispatching, now: now, in: db)
+            var attempt = AttemptRecord(
+                jobRowId: jobRowId, n: job.attempts, at: now, calleeNbr: job.calleeNbr, displayNbr: displayNbr, userData: userData)
+            try attempt.insert(db)
+            return DispatchTicket(
+                jobRowId: jobRowId, jobId: job.jobId, type: job.type, attempt: job.attempts, userData: userData, calleeNbr: job.calleeNbr,
+                displayNbr: displayNbr, payload: payload, expiresAt: job.expiresAt, campaign: job.campaign, displayFromPool: fromPool)
+        }
+    }
+
+    /// The platform accepted: the job is `in_call` with its sessionId, and
+    /// events that arrived before this response are applied now.
+    public func recordAcceptance(_ ticket: DispatchTicket, acceptance: CallAcceptance, now: Date) throws -> [CallEndSignal] {
+        try writer.write { db in
+            try db.execute(
+                sql: "UPDATE attempt SET httpStatus = ?, resultcode = '0', resultDesc = ?, resultClass = 'ok', sessionId = ? WHERE jobRowId = ? AND n = ?",
+                arguments: [acceptance.httpStatus, acceptance.resultdesc, acceptance.sessionId, ticket.jobRowId, ticket.attempt])
+            guard var job = try JobRecord.fetchOne(db, key: ticket.jobRowId), job.state == .dispatching else { return [] }
+            job.sessionId = acceptance.sessionId
+            job.calls += 1
+            job.errorCode = nil
+            job.errorDesc = nil
+            try Self.transition(&job, to: .inCall, now: now, in: db)
+            return try Self.applyPendingEvents(sessionId: acceptance.sessionId, jobRowId: ticket.jobRowId, now: now, in: db)
+        }
+    }
+
+    /// What to do with a job whose request did not place a call.
+    public enum Disposition: Sendable, Hashable {
+        case requeue(at: Date)
+        case fail(code: String, description: String)
+        case unknown(reason: String)
+    }
+
+    /// Records a rejected or failed request and moves the job on.
+    public func recordFailure(_ ticket: DispatchTicket, httpStatus: Int?, resultcode: String?, resultDesc: String?, resultClass: String, disposition: Disposition, now: Date) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: "UPDATE attempt SET httpStatus = ?, resultcode = ?, resultDesc = ?, resultClass = ? WHERE jobRowId = ? AND n = ?",
+                arguments: [httpStatus, resultcode, resultDesc, resultClass, ticket.jobRowId, ticket.attempt])
+            guard var job = try JobRecord.fetchOne(db, key: ticket.jobRowId), job.state == .dispatching else { return }
+            job.errorCode = resultcode
+            job.errorDesc = resultDesc
+            switch disposition {
+            case .requeue(let at):
+                if at >= job.expiresAt {
+                    job.errorDesc = "expired: " + (resultDesc ?? resultClass)
+                    try Self.transition(&job, to: .expired, now: now, in: db)
+                } else {
+                    job.nextAttemptAt = at
+                    try Self.transition(&job, to: .queued, now: now, in: db)
+                }
+            case .fail(let code, let description):
+                job.errorCode = code
+                job.errorDesc = description
+                try Self.transition(&job, to: .failed, now: now, in: db)
+            case .unknown(let reason):
+                job.errorDesc = reason
+                try Self.transition(&job, to: .unknown, now: now, in: db)
+            }
+        }
+    }
+}
