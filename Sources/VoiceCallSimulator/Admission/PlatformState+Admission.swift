@@ -28,8 +28,9 @@ extension PlatformState {
         log.peakPorts = max(log.peakPorts, portsInUse)
         log.acceptedCalls += 1
         log.callsPerCallee[incoming.calleeNbr, default: 0] += 1
-        displayWindows[incoming.displayNbr, default: .init()].record(now)
-        calleeWindows[incoming.calleeNbr, default: .init()].record(now)
+        // Windows are kept only for enabled limits, so a million callees cost nothing when off.
+        if limits.perDisplayNumberPerMinute > 0 { displayWindows[incoming.displayNbr, default: .init()].record(now) }
+        if limits.perCalleeMax > 0 { calleeWindows[incoming.calleeNbr, default: .init()].record(now) }
         let sessionId = nextSessionId()
         activeSessions.insert(sessionId)
         let script = CallScriptResolver.resolve(profile: profile, kind: incoming.kind, timing: timing, random: &random)
