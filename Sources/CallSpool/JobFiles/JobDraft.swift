@@ -3,7 +3,7 @@ import VoiceCallAPI
 /// A job object as written in a file, before defaults are merged and rules
 /// checked. Decoding never stops at the first mistake: type errors and unknown
 /// fields are collected in ``issues``.
-struct JobDraft: IssueCarrying {
+struct JobDraft: JSONObjectReadable {
     var type: String?
     var id: String?
     var campaign: String?
@@ -38,35 +38,37 @@ struct JobDraft: IssueCarrying {
         "returnIdlePort": "callspool always asks for the idle port count",
     ]
 
+    static let allowedKeys = fields.union(managedFields.keys)
+
     init() {}
 
-    init(from decoder: any Decoder) throws {
-        var object = try StrictObject(decoder, what: "a job")
-        type = object.value("type", "a string, \"verify\" or \"notify\"")
-        id = object.value("id", "a string")
-        campaign = object.value("campaign", "a string")
-        calleeNbr = object.value("calleeNbr", "a string such as \"+8613800000001\"")
-        displayNbr = object.value("displayNbr", "a string such as \"+8675528000088\"")
-        verifyCode = object.value("verifyCode", "a string of 2–8 digits (quoted, so leading zeros survive)")
-        languageType = object.value("languageType", "an integer")
-        preTone = object.value("preTone", "a string (a prompt file name)")
-        postOne = object.value("postOne", "a string (a prompt file name)")
-        times = object.value("times", "an integer 0–9")
-        ttl = object.value("ttl", "a duration string such as \"5m\"")
+    init(json: JSONValue) throws {
+        var object = try StrictObject(json)
+        type = object.string("type", "a string, \"verify\" or \"notify\"")
+        id = object.string("id", "a string")
+        campaign = object.string("campaign", "a string")
+        calleeNbr = object.string("calleeNbr", "a string such as \"+8613800000001\"")
+        displayNbr = object.string("displayNbr", "a string such as \"+8675528000088\"")
+        verifyCode = object.string("verifyCode", "a string of 2–8 digits (quoted, so leading zeros survive)")
+        languageType = object.int("languageType", "an integer")
+        preTone = object.string("preTone", "a string (a prompt file name)")
+        postOne = object.string("postOne", "a string (a prompt file name)")
+        times = object.int("times", "an integer 0–9")
+        ttl = object.string("ttl", "a duration string such as \"5m\"")
         playInfoList = object.nestedList("playInfoList", "an array of prompt objects")
-        templateParas = object.value("templateParas", "an array of strings")
-        notBefore = object.value("notBefore", "an RFC 3339 time string with offset")
-        expiresAt = object.value("expiresAt", "an RFC 3339 time string with offset")
-        priority = object.value("priority", "an integer")
+        templateParas = object.strings("templateParas", "an array of strings")
+        notBefore = object.string("notBefore", "an RFC 3339 time string with offset")
+        expiresAt = object.string("expiresAt", "an RFC 3339 time string with offset")
+        priority = object.int("priority", "an integer")
         redial = object.nested("redial", "an object {maxAttempts, interval, on}")
         window = object.nested("window", "an object {start, end, tz}")
-        meta = object.value("meta", "a JSON object")
+        meta = object.object("meta", "a JSON object")
         for key in object.keys {
             if let why = Self.managedFields[key] {
                 object.issues.append(.init(field: key, rule: "not allowed in a job file: \(why)"))
             }
         }
-        object.rejectUnknownKeys(allowed: Set(Self.managedFields.keys), context: "a job")
+        object.rejectUnknownKeys(known: Self.allowedKeys, context: "a job")
         issues = object.issues
     }
 
@@ -97,59 +99,73 @@ struct JobDraft: IssueCarrying {
 }
 
 /// One `playInfoList` entry as written.
-struct PlayEntryDraft: IssueCarrying {
+struct PlayEntryDraft: JSONObjectReadable {
     var info = PlayContentInfo()
     var issues: [ValidationIssue] = []
+    static let fields: Set<String> = ["notifyVoice", "templateId", "templateParas", "collectInd", "replayAfterCollection", "collectContentTriggerReplacing"]
 
-    init(from decoder: any Decoder) throws {
-        var object = try StrictObject(decoder, what: "a prompt")
-        info.notifyVoice = object.value("notifyVoice", "a string (a prompt file name)")
-        info.templateId = object.value("templateId", "a string")
-        info.templateParas = object.value("templateParas", "an array of strings")
-        info.collectInd = object.value("collectInd", "an integer 0–32")
-        if let replay: Bool = object.value("replayAfterCollection", "true or false") {
+    init(json: JSONValue) throws {
+        var object = try StrictObject(json)
+        info.notifyVoice = object.string("notifyVoice", "a string (a prompt file name)")
+        info.templateId = object.string("templateId", "a string")
+        info.templateParas = object.strings("templateParas", "an array of strings")
+        info.collectInd = object.int("collectInd", "an integer 0–32")
+        if let replay = object.bool("replayAfterCollection", "true or false") {
             info.replayAfterCollection = replay ? "true" : "false"
         }
-        info.collectContentTriggerReplacing = object.value("collectContentTriggerReplacing", "a string")
+        info.collectContentTriggerReplacing = object.string("collectContentTriggerReplacing", "a string")
         if object.has("templatId") {
             object.issues.append(.init(field: "templatId", rule: "is spelled templateId (the reference's table misspells it)"))
-            _ = object.value("templatId", "a string", as: JSONValue.self)
+            object.rejectUnknownKeys(known: Self.fields.union(["templatId"]), context: "a playInfoList entry")
+            issues = object.issues
+            return
         }
-        object.rejectUnknownKeys(context: "a playInfoList entry")
+        object.rejectUnknownKeys(known: Self.fields, context: "a playInfoList entry")
         issues = object.issues
     }
 }
 
 /// A `redial` object as written.
-struct RedialDraft: IssueCarrying {
+struct RedialDraft: JSONObjectReadable {
     var maxAttempts: Int?
     var interval: String?
     var on: [String]?
     var issues: [ValidationIssue] = []
+    /// The policy and the rule checks, computed once when read (a campaign's
+    /// default policy is shared by all its jobs).
+    var policy: RedialPolicy?
+    var checked: [ValidationIssue] = []
+    static let fields: Set<String> = ["maxAttempts", "interval", "on"]
 
-    init(from decoder: any Decoder) throws {
-        var object = try StrictObject(decoder, what: "redial")
-        maxAttempts = object.value("maxAttempts", "an integer 1–10")
-        interval = object.value("interval", "a duration string such as \"20m\"")
-        on = object.value("on", "an array of outcome names")
-        object.rejectUnknownKeys(context: "redial")
+    init(json: JSONValue) throws {
+        var object = try StrictObject(json)
+        maxAttempts = object.int("maxAttempts", "an integer 1–10")
+        interval = object.string("interval", "a duration string such as \"20m\"")
+        on = object.strings("on", "an array of outcome names")
+        object.rejectUnknownKeys(known: Self.fields, context: "redial")
         issues = object.issues
+        (policy, checked) = JobValidator.redialIssues(self)
     }
 }
 
 /// A `window` object as written.
-struct WindowDraft: IssueCarrying {
+struct WindowDraft: JSONObjectReadable {
     var start: String?
     var end: String?
     var tz: String?
     var issues: [ValidationIssue] = []
+    /// The window and the rule checks, computed once when read.
+    var window: CallingWindow?
+    var checked: [ValidationIssue] = []
+    static let fields: Set<String> = ["start", "end", "tz"]
 
-    init(from decoder: any Decoder) throws {
-        var object = try StrictObject(decoder, what: "window")
-        start = object.value("start", "a time \"HH:MM\"")
-        end = object.value("end", "a time \"HH:MM\"")
-        tz = object.value("tz", "a time zone name such as \"Asia/Shanghai\"")
-        object.rejectUnknownKeys(context: "window")
+    init(json: JSONValue) throws {
+        var object = try StrictObject(json)
+        start = object.string("start", "a time \"HH:MM\"")
+        end = object.string("end", "a time \"HH:MM\"")
+        tz = object.string("tz", "a time zone name such as \"Asia/Shanghai\"")
+        object.rejectUnknownKeys(known: Self.fields, context: "window")
         issues = object.issues
+        (window, checked) = JobValidator.windowIssues(self)
     }
 }

@@ -38,7 +38,18 @@ public struct JobFile: Sendable {
     let jobsOffset: Int64?
     let singleJob: [UInt8]?
 
-    public var name: String { (path as NSString).lastPathComponent }
+    init(path: String, format: Format, kind: Kind, size: Int64, defaults: JobDraft, jobsOffset: Int64?, singleJob: [UInt8]?) {
+        self.path = path
+        self.name = (path as NSString).lastPathComponent
+        self.format = format
+        self.kind = kind
+        self.size = size
+        self.defaults = defaults
+        self.jobsOffset = jobsOffset
+        self.singleJob = singleJob
+    }
+
+    public let name: String
     public var campaign: String? { if case .campaign(let name) = kind { name } else { nil } }
 
     /// The format for a file name, or nil when callspool does not read it.
@@ -147,7 +158,7 @@ public struct JobFile: Sendable {
         var defaults = JobDraft()
         if let raw = values["defaults"] {
             do {
-                defaults = try decoder.decode(JobDraft.self, from: Data(raw))
+                defaults = try JobDraft(json: try JSONValue.parse(Data(raw)))
             } catch {
                 throw fail("defaults: must be a JSON object of job fields")
             }
@@ -305,11 +316,14 @@ extension JobFile {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             return .failure(JobIssues(id: nil, issues: [.init(field: "job", rule: "is not valid UTF-8 text")]))
         }
-        let draft: JobDraft
+        let json: JSONValue
         do {
-            draft = try decoder.decode(JobDraft.self, from: Data(bytes))
+            json = try JSONValue.parse(Data(bytes))
         } catch {
             return .failure(JobIssues(id: nil, issues: [Self.describe(error, bytes: bytes)]))
+        }
+        guard let draft = try? JobDraft(json: json) else {
+            return .failure(JobIssues(id: nil, issues: [.init(field: "job", rule: "must be a JSON object")]))
         }
         let merged = draft.merged(over: defaults)
         let fileName = name
@@ -335,13 +349,7 @@ extension JobFile {
         if String(validating: bytes, as: UTF8.self) == nil {
             return .init(field: "job", rule: "is not valid UTF-8 text")
         }
-        switch error {
-        case DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty:
-            return .init(field: "job", rule: "must be a JSON object")
-        case DecodingError.dataCorrupted(let context):
-            return .init(field: "job", rule: "is not valid JSON (\(context.underlyingError.map { "\($0)" } ?? context.debugDescription))")
-        default:
-            return .init(field: "job", rule: "is not a valid job object: \(error)")
-        }
+        let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey].map { "\($0)" } ?? "\(error)"
+        return .init(field: "job", rule: "is not valid JSON (\(detail))")
     }
 }

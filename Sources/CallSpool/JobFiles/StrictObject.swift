@@ -4,84 +4,88 @@ import VoiceCallAPI
 /// every unknown key and every value of the wrong type instead of stopping at
 /// the first, so a job's report lists all its mistakes at once.
 struct StrictObject {
-    let container: KeyedDecodingContainer<AnyCodingKey>
+    let fields: [String: JSONValue]
     var issues: [ValidationIssue] = []
-    private var known: Set<String> = []
 
-    init(_ decoder: any Decoder, what: String) throws {
-        do {
-            container = try decoder.container(keyedBy: AnyCodingKey.self)
-        } catch {
-            throw DecodingError.typeMismatch(
-                [String: String].self, .init(codingPath: decoder.codingPath, debugDescription: "\(what) must be a JSON object"))
-        }
+    struct NotAnObject: Error {}
+
+    init(_ value: JSONValue) throws(NotAnObject) {
+        guard let fields = value.objectValue else { throw NotAnObject() }
+        self.fields = fields
     }
 
-    var keys: [String] { container.allKeys.map(\.stringValue) }
+    var keys: Dictionary<String, JSONValue>.Keys { fields.keys }
 
     func has(_ name: String) -> Bool {
-        let key = AnyCodingKey(name)
-        guard container.contains(key) else { return false }
-        return (try? container.decodeNil(forKey: key)) == false
+        if let value = fields[name], value != .null { return true }
+        return false
     }
 
-    mutating func value<T: Decodable>(_ name: String, _ expected: String, as type: T.Type = T.self) -> T? {
-        known.insert(name)
-        let key = AnyCodingKey(name)
-        guard container.contains(key) else { return nil }
-        if (try? container.decodeNil(forKey: key)) == true { return nil }
-        do {
-            return try container.decode(T.self, forKey: key)
-        } catch {
+    /// The value of `name` converted by `convert`; an issue when present but of the wrong type.
+    private mutating func read<T>(_ name: String, _ expected: String, _ convert: (JSONValue) -> T?) -> T? {
+        guard let value = fields[name], value != .null else { return nil }
+        guard let converted = convert(value) else {
             issues.append(.init(field: name, rule: "must be \(expected)"))
             return nil
         }
+        return converted
     }
 
-    /// A nested strict object (or array of them): its issues are prefixed with `name`.
-    mutating func nested<T: IssueCarrying>(_ name: String, _ expected: String, as type: T.Type = T.self) -> T? {
-        guard let value: T = value(name, expected) else { return nil }
-        issues += value.issues.map { $0.nested(under: name) }
-        return value
-    }
+    mutating func string(_ name: String, _ expected: String) -> String? { read(name, expected) { $0.stringValue } }
+    mutating func int(_ name: String, _ expected: String) -> Int? { read(name, expected) { $0.intValue } }
+    mutating func bool(_ name: String, _ expected: String) -> Bool? { read(name, expected) { $0.boolValue } }
+    mutating func object(_ name: String, _ expected: String) -> [String: JSONValue]? { read(name, expected) { $0.objectValue } }
+    mutating func any(_ name: String) -> JSONValue? { read(name, "") { $0 } }
 
-    mutating func nestedList<T: IssueCarrying>(_ name: String, _ expected: String, as type: T.Type = T.self) -> [T]? {
-        known.insert(name)
-        let key = AnyCodingKey(name)
-        guard container.contains(key), (try? container.decodeNil(forKey: key)) == false else { return nil }
-        guard var list = try? container.nestedUnkeyedContainer(forKey: key) else {
-            issues.append(.init(field: name, rule: "must be \(expected)"))
-            return nil
-        }
-        var result: [T] = []
-        var index = 0
-        while !list.isAtEnd {
-            do {
-                let element = try list.decode(T.self)
-                issues += element.issues.map { $0.nested(under: "\(name)[\(index)]") }
-                result.append(element)
-            } catch {
-                issues.append(.init(field: "\(name)[\(index)]", rule: "must be a JSON object"))
-                _ = try? list.decode(JSONValue.self)
+    mutating func strings(_ name: String, _ expected: String) -> [String]? {
+        read(name, expected) { value in
+            guard let array = value.arrayValue else { return nil }
+            var result: [String] = []
+            result.reserveCapacity(array.count)
+            for element in array {
+                guard let text = element.stringValue else { return nil }
+                result.append(text)
             }
-            index += 1
+            return result
+        }
+    }
+
+    /// A nested strict object: its issues are prefixed with `name`.
+    mutating func nested<T: JSONObjectReadable>(_ name: String, _ expected: String, as type: T.Type = T.self) -> T? {
+        guard let value = read(name, expected, { $0.objectValue == nil ? nil : $0 }) else { return nil }
+        guard let element = try? T(json: value) else { return nil }
+        issues += element.issues.map { $0.nested(under: name) }
+        return element
+    }
+
+    mutating func nestedList<T: JSONObjectReadable>(_ name: String, _ expected: String, as type: T.Type = T.self) -> [T]? {
+        guard let array = read(name, expected, { $0.arrayValue }) else { return nil }
+        var result: [T] = []
+        for (index, value) in array.enumerated() {
+            guard let element = try? T(json: value) else {
+                issues.append(.init(field: "\(name)[\(index)]", rule: "must be a JSON object"))
+                continue
+            }
+            issues += element.issues.map { $0.nested(under: "\(name)[\(index)]") }
+            result.append(element)
         }
         return result
     }
 
-    /// Adds an issue for every key not read through this object.
-    mutating func rejectUnknownKeys(allowed extra: Set<String> = [], context: String) {
-        for key in container.allKeys.map(\.stringValue) where !known.contains(key) && !extra.contains(key) {
-            let candidates = known.union(extra)
+    /// Adds an issue for every key that is not one of `known`.
+    mutating func rejectUnknownKeys(known: Set<String>, context: String) {
+        for key in fields.keys where !known.contains(key) {
             var rule = "unknown field in \(context)"
-            if let guess = Spelling.closest(to: key, among: candidates) { rule += " (did you mean '\(guess)'?)" }
+            if let guess = Spelling.closest(to: key, among: known) { rule += " (did you mean '\(guess)'?)" }
             issues.append(.init(field: key, rule: rule))
         }
+        issues.sort { $0.field < $1.field }
     }
 }
 
-/// A decoded value that carries the issues found while decoding it.
-protocol IssueCarrying: Decodable {
+/// A value read from a JSON object that carries the issues found reading it.
+protocol JSONObjectReadable {
+    init(json: JSONValue) throws
     var issues: [ValidationIssue] { get }
 }
 

@@ -37,14 +37,25 @@ extension AppDatabase {
             let existing = try db.cachedStatement(sql: "SELECT id, intakeKey FROM job WHERE jobId = ?")
             let campaign = try db.cachedStatement(sql: "INSERT OR IGNORE INTO campaign (name, createdAt) VALUES (?, ?)")
             var campaigns = Set<String>()
+            // Campaign jobs share windows and redial policies: encode each once.
+            var windowTexts: [CallingWindow: String] = [:]
+            var redialTexts: [RedialPolicy: String] = [:]
             let stamp = now.timeIntervalSince1970
             for spec in specs {
                 if let name = spec.campaign, campaigns.insert(name).inserted {
                     try campaign.execute(arguments: [name, stamp])
                 }
                 let payload = String(decoding: try encoder.encode(spec.payload), as: UTF8.self)
-                let window = try spec.window.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-                let redial = try spec.redial.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+                var window: String?
+                if let value = spec.window {
+                    if windowTexts[value] == nil { windowTexts[value] = String(decoding: try encoder.encode(value), as: UTF8.self) }
+                    window = windowTexts[value]
+                }
+                var redial: String?
+                if let value = spec.redial {
+                    if redialTexts[value] == nil { redialTexts[value] = String(decoding: try encoder.encode(value), as: UTF8.self) }
+                    redial = redialTexts[value]
+                }
                 let expiry = policy.expiry(of: spec, now: now).timeIntervalSince1970
                 let start = max(stamp, spec.notBefore?.timeIntervalSince1970 ?? stamp)
                 try insert.execute(arguments: [

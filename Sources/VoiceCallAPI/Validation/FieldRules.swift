@@ -23,6 +23,12 @@ public enum FieldRules {
     public static let languageTypes: Set<Int> = [2]
 
     public static func phone(_ value: String, field: String) -> ValidationIssue? {
+        // Fast path on bytes: a valid number is ASCII, so bytes == characters.
+        let utf8 = value.utf8
+        if phoneLength.contains(utf8.count), utf8.first == UInt8(ascii: "+"),
+            utf8.dropFirst().allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return nil
+        }
         let count = value.count
         guard phoneLength.contains(count) else {
             return .init(field: field, rule: "must be an E.164 number of 4–31 characters ('+' then digits), got \(count) characters")
