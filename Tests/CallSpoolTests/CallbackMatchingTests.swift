@@ -8,10 +8,12 @@ import VoiceCallAPI
 /// DESIGN §4 matching: events to jobs by sessionId or userData, digits in
 /// order, outcomes, redial, throttling, CDR fallback and idempotence.
 @Suite struct CallbackMatchingTests {
-    @Test func fullCallIsMatchedAndShownByJobView() async throws {
+    /// The "done when": also over a real loopback server.
+    @Test(arguments: [TestingSetup.router, .live])
+    func fullCallIsMatchedAndShownByJobView(_ setup: TestingSetup) async throws {
         let fixture = try CallbackFixture()
         let row = try fixture.jobInCall("appt-1", session: "S1")
-        try await fixture.app().test(.router) { client in
+        try await fixture.app().test(setup) { client in
             for body in [
                 CallbackFixture.status("callout", session: "S1", userData: "cs1.\(row).1"),
                 CallbackFixture.status("answer", session: "S1", userData: "cs1.\(row).1"),
