@@ -5,7 +5,7 @@ import Testing
 @Suite struct ExampleJobFileTests {
     static let examples: [String] = {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: TestPaths.jobs)) ?? []
-        return names.filter { JobFile.format(forName: $0) != nil && $0 != "simulator-scenario.json" }.sorted()
+        return names.filter { JobFile.format(forName: $0) != nil }.sorted()
     }()
 
     static let expectations: [(file: String, message: String)] = {

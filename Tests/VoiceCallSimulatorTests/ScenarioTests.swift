@@ -5,7 +5,7 @@ import Testing
 @Suite struct ScenarioTests {
     static let examplePath = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("jobs/simulator-scenario.json").path
+        .appendingPathComponent("jobs/simulator/scenario.json").path
 
     @Test func exampleScenarioLoads() throws {
         let scenario = try SimulatorScenario.load(path: Self.examplePath)

@@ -18,6 +18,11 @@ public enum CallspoolDaemon {
         /// The callback receiver's HTTP server (with its pending-event sweeper).
         public var callbacks: any Service
         public var results: ResultsOutboxService
+        /// The one HTTP client of the process (shut down last).
+        public var httpClient: HTTPClientService
+        public var scheduler: Scheduler
+        public var dispatch: DispatchService
+        public var wakeup: Wakeup
     }
 
     public static func makeParts(configuration: Configuration, clock: any WallClock = SystemWallClock(), logger: Logger) throws -> Parts {
@@ -27,25 +32,44 @@ public enum CallspoolDaemon {
             database: database, layout: layout,
             policy: IntakePolicy(verifyTTL: configuration.defaults.verifyTTL, notifyTTL: configuration.defaults.notifyTTL),
             maxFileBytes: configuration.spool.maxFileBytes, clock: clock, logger: logger)
-        let intakeService = IntakeService(intake: intake, settle: configuration.spool.settle, rescanInterval: configuration.spool.rescan)
-        let heartbeat = HeartbeatService(database: database, clock: clock, version: version)
+        let wakeup = Wakeup()
+        let intakeService = IntakeService(intake: intake, settle: configuration.spool.settle, rescanInterval: configuration.spool.rescan) { result in
+            if case .processed = result { wakeup.signal() }
+        }
         let callEnds = CallEndRelay()
         let outbox = ResultsOutbox(database: database, directory: configuration.results.dir, logger: logger)
         let callbacks = try makeCallbackServer(
             configuration: configuration, database: database, outbox: outbox, onCallEnded: callEnds.send, clock: clock, logger: logger)
+        let httpClient = HTTPClientService(connectTimeout: .seconds(5), readTimeout: configuration.platform.timeout)
+        guard let secret = configuration.platform.appSecret else {
+            throw ConfigurationError(file: configuration.source, key: "platform.app_secret_file", message: "the daemon needs the app secret")
+        }
+        let signer = RequestSigner(credentials: AppCredentials(appKey: configuration.platform.appKey, appSecret: secret), scheme: configuration.platform.auth, clock: clock)
+        let client = VoiceCallClient(
+            configuration: .init(baseURL: configuration.platform.baseURL, timeout: configuration.platform.timeout, createdClock: configuration.platform.createdClock.initial),
+            signer: signer, httpClient: httpClient.client, logger: logger)
+        let placer = VoiceCallPlacer(client: client, statusURL: configuration.callbacks.statusURL, feeURL: configuration.callbacks.feeURL)
+        let scheduler = Scheduler(database: database, settings: SchedulerSettings(configuration), clock: clock, logger: logger)
+        let dispatch = DispatchService(scheduler: scheduler, placer: placer, wakeup: wakeup, clock: clock, callEnds: callEnds.signals, logger: logger)
+        let heartbeat = HeartbeatService(database: database, clock: clock, version: version) {
+            let ports = await scheduler.portFigures
+            return (ports.effectiveLimit, await scheduler.createdClock.rawValue)
+        }
         return Parts(
             database: database, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks,
-            results: ResultsOutboxService(outbox: outbox))
+            results: ResultsOutboxService(outbox: outbox), httpClient: httpClient, scheduler: scheduler, dispatch: dispatch, wakeup: wakeup)
     }
 
     public static func makeServiceGroup(parts: Parts, logger: Logger) -> ServiceGroup {
         ServiceGroup(
             configuration: .init(
                 services: [
+                    .init(service: parts.httpClient),
                     .init(service: parts.heartbeat),
                     .init(service: parts.intake),
                     .init(service: parts.results),
                     .init(service: parts.callbacks),
+                    .init(service: parts.dispatch),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
