@@ -30,7 +30,8 @@ import VoiceCallAPI
         try await harness.simulator.makeApplication().test(.router) { client in
             let answer = try await client.notify(harness, request)
             #expect(answer.response.resultcode == "0")
-            #expect(await eventually { !feeRecords(receiver).isEmpty })
+            // The simulator records a push once the receiver's answer is in.
+            #expect(await eventually { await harness.simulator.snapshot().deliveries.count == 7 })
         }
         await receiver.stop()
         let verifier = CallbackVerifier(credentials: harness.credentials, clock: harness.clock)
@@ -109,7 +110,7 @@ import VoiceCallAPI
         let harness = SimulatorHarness()
         try await harness.simulator.makeApplication().test(.router) { client in
             _ = try await client.notify(harness, SimulatorHarness.notifyBody(feeURL: receiver.feeURL))
-            #expect(await eventually { feeRecords(receiver).count == 3 })
+            #expect(await eventually { await harness.simulator.snapshot().deliveries.count == 3 })
         }
         await receiver.stop()
         #expect(Set(feeRecords(receiver).flatMap { $0 }.map(\.sessionId)).count == 1)
@@ -124,7 +125,7 @@ import VoiceCallAPI
         let harness = SimulatorHarness()
         try await harness.simulator.makeApplication().test(.router) { client in
             _ = try await client.notify(harness, SimulatorHarness.notifyBody(feeURL: receiver.feeURL))
-            #expect(await eventually { feeRecords(receiver).count == 7 })
+            #expect(await eventually { await harness.simulator.snapshot().deliveries.count == 7 })
             try await Task.sleep(for: .milliseconds(100))
         }
         await receiver.stop()
