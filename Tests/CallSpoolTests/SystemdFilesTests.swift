@@ -1,0 +1,116 @@
+@testable import CallSpool
+import Foundation
+import Testing
+
+/// The files under systemd/: the unit passes `systemd-analyze verify`, the
+/// sysusers/tmpfiles snippets are accepted, the example configuration parses.
+@Suite struct SystemdFilesTests {
+    static let dir = TestPaths.root + "/systemd"
+
+    /// Runs a tool; nil when it is not installed.
+    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String)? {
+        let candidates = ["/usr/bin/" + tool, "/bin/" + tool, "/usr/local/bin/" + tool]
+        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func unitPassesSystemdAnalyzeVerify() throws {
+        let unit = try String(contentsOfFile: Self.dir + "/callspool.service", encoding: .utf8)
+        #expect(unit.contains("Type=notify"))
+        #expect(unit.contains("ExecStart=/usr/local/bin/callspool run --config /etc/callspool/callspool.toml"))
+        #expect(unit.contains("LoadCredential=app_secret:/etc/callspool/app_secret"))
+        // verify checks that ExecStart exists: point it at one that does.
+        let temp = try TemporaryDirectory()
+        let patched = unit.replacingOccurrences(of: "/usr/local/bin/callspool run", with: "/bin/true run")
+        let path = try temp.write("callspool.service", patched)
+        guard let result = try Self.run("systemd-analyze", ["verify", "--man=no", path]) else {
+            print("skipped: systemd-analyze is not installed (apt-get install systemd to run this check)")
+            return
+        }
+        // Unknown keys and bad values are only warnings (exit 0): fail on any line about the unit.
+        let complaints = result.output.split(separator: "\n").filter { $0.contains("callspool.service") }
+        #expect(result.status == 0, "systemd-analyze verify failed:\n\(result.output)")
+        #expect(complaints.isEmpty, "systemd-analyze verify complained:\n\(complaints.joined(separator: "\n"))")
+    }
+
+    @Test func sysusersDeclaresUserAndSubmitGroup() throws {
+        let text = try String(contentsOfFile: Self.dir + "/callspool.sysusers", encoding: .utf8)
+        #expect(text.contains("u callspool "))
+        #expect(text.contains("g callspool-submit "))
+        let root = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: root.path + "/etc", withIntermediateDirectories: true)
+        guard let result = try Self.run("systemd-sysusers", ["--root=" + root.path, "--dry-run", Self.dir + "/callspool.sysusers"]) else {
+            print("skipped: systemd-sysusers is not installed")
+            return
+        }
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("Creating user 'callspool'"))
+        #expect(result.output.contains("Creating group 'callspool-submit'"))
+    }
+
+    @Test func tmpfilesCreatesSpoolWithSetgidModes() throws {
+        guard getuid() == 0 else {
+            print("skipped: creating the spool under a --root needs root (chown)")
+            return
+        }
+        let root = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: root.path + "/etc", withIntermediateDirectories: true)
+        guard try Self.run("systemd-sysusers", ["--root=" + root.path, Self.dir + "/callspool.sysusers"])?.status == 0,
+              let result = try Self.run("systemd-tmpfiles", ["--root=" + root.path, "--create", Self.dir + "/callspool.tmpfiles"])
+        else {
+            print("skipped: systemd-sysusers/systemd-tmpfiles are not installed")
+            return
+        }
+        #expect(result.status == 0, "\(result.output)")
+        func mode(_ sub: String) -> Int {
+            var info = stat()
+            guard stat(root.path + "/var/spool/callspool/" + sub, &info) == 0 else { return -1 }
+            return Int(info.st_mode & 0o7777)
+        }
+        #expect(mode("incoming") == 0o2770)
+        #expect(mode("tmp") == 0o2770)
+        #expect(mode("processed") == 0o2750)
+        #expect(mode("rejected") == 0o2750)
+    }
+
+    @Test func exampleConfigurationParsesWithEveryKey() throws {
+        let text = try String(contentsOfFile: Self.dir + "/callspool.toml.example", encoding: .utf8)
+        let temp = try TemporaryDirectory()
+        let secret = try temp.write("app_secret", "example-secret\n")
+        chmod(secret, 0o600)
+        let patched = text.replacingOccurrences(of: "\"/etc/callspool/app_secret\"", with: "\"\(secret)\"")
+        let config = try ConfigurationLoader(environment: [:]).parse(patched, file: "callspool.toml.example", purpose: .daemon)
+        #expect(config.platform.appSecret == "example-secret")
+        #expect(config.limits.maxConcurrentCalls == 10)
+        #expect(config.metrics.listen == ListenAddress(host: "127.0.0.1", port: 9464))
+        // Every key the loader knows appears (uncommented) in the example.
+        let keys: [String: [String]] = [
+            "platform": ["base_url", "app_key", "app_secret_file", "auth", "created_clock", "timeout"],
+            "spool": ["dir", "settle", "max_file_bytes", "rescan"],
+            "store": ["path"],
+            "callbacks": ["listen", "status_url", "fee_url", "verify_signatures"],
+            "limits": ["max_concurrent_calls", "requests_per_second", "per_display_number_per_minute", "per_callee_max", "per_callee_window", "verify_reserved_ports", "call_lease"],
+            "backoff": ["ports", "flow", "callee", "halt"],
+            "defaults": ["display_numbers", "verify_ttl", "notify_ttl", "window"],
+            "results": ["dir"],
+            "metrics": ["listen"],
+        ]
+        #expect(Set(keys.keys) == ConfigurationLoader.sections)
+        let lines = text.split(separator: "\n").map(String.init)
+        for (section, names) in keys {
+            #expect(lines.contains("[\(section)]"), "missing [\(section)]")
+            for name in names {
+                #expect(lines.contains { $0.hasPrefix(name + " = ") }, "missing \(section).\(name)")
+            }
+        }
+    }
+}
