@@ -102,6 +102,8 @@ func benchParse(count: Int) throws -> Measurement {
 let which = CommandLine.arguments.dropFirst().first ?? "intake"
 print("callspool-bench \(which) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 switch which {
+case "files":
+    print(try benchSingleFiles(count: 2000).line)
 case "parse":
     print(try benchParse(count: 100_000).line)
 case "intake":

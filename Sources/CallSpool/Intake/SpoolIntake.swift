@@ -72,13 +72,16 @@ public struct SpoolIntake: Sendable {
         var batch: [JobSpec] = []
         batch.reserveCapacity(batchSize)
         let resumedUpTo = try database.lastJobRowID()
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            let result = try database.insertJobs(batch, intakeKey: identity.intakeKey, sourceFile: name, policy: policy, now: clock.now, resumedUpTo: resumedUpTo)
+        func flush(completing: Bool = false) throws {
+            guard !batch.isEmpty || completing else { return }
+            let result = try database.insertJobs(
+                batch, intakeKey: identity.intakeKey, sourceFile: name, policy: policy, now: clock.now, resumedUpTo: resumedUpTo,
+                completing: completing ? report : nil)
             report.accepted += result.accepted
             report.duplicates += result.duplicates
             batch.removeAll(keepingCapacity: true)
         }
+        var completed = false
         do {
             while let entry = try reader.next() {
                 switch entry.result {
@@ -88,13 +91,16 @@ public struct SpoolIntake: Sendable {
                 }
                 if batch.count >= batchSize { try flush() }
             }
-            try flush()
+            try flush(completing: true)
+            completed = true
         } catch let error as JobFileError {
             // The file changed or broke under us after the structure check:
             // what was committed stays committed; say so in the report.
             report.error = error.reason + " (jobs before this point were queued)"
         }
-        try database.completeIntake(key: identity.intakeKey, name: name, report: report, now: clock.now)
+        if !completed {
+            try database.completeIntake(key: identity.intakeKey, name: name, report: report, now: clock.now)
+        }
         try finish(name: name, report: report, into: layout.processed)
         logger.info(
             "queued jobs from spool file",
@@ -123,7 +129,9 @@ public struct SpoolIntake: Sendable {
         let data = try encoder.encode(written)
         let reportPath = directory + "/" + target + ".report.json"
         let temporary = directory + "/." + target + ".report.json.tmp"
-        try data.write(to: URL(fileURLWithPath: temporary))
+        // No fsync: the report is also committed in the store (intakeFile), so
+        // a report lost to a power cut is rewritten, not lost.
+        try PlainFile.write(data, to: temporary)
         guard rename(temporary, reportPath) == 0 else { throw POSIXError.current("rename report for \(name)") }
         guard rename(layout.incoming + "/" + name, directory + "/" + target) == 0 else {
             if errno == ENOENT { return }

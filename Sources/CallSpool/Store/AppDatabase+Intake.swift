@@ -21,10 +21,34 @@ extension AppDatabase {
     /// duplicate, unless this very file (`intakeKey`) queued it in an earlier
     /// run (row id ≤ `resumedUpTo`), which happens when intake resumes after a
     /// crash: then it counts as accepted.
+    ///
+    /// With `completing`, the file's report (counts so far plus this batch's)
+    /// is committed in the same transaction: a single-job file costs one commit.
     public func insertJobs(
-        _ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date, resumedUpTo: Int64 = 0
+        _ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date, resumedUpTo: Int64 = 0,
+        completing report: FileReport? = nil
     ) throws -> IntakeBatchResult {
         try writer.write { db in
+            let result = try Self.insert(specs, intakeKey: intakeKey, sourceFile: sourceFile, policy: policy, now: now, resumedUpTo: resumedUpTo, in: db)
+            if var report {
+                report.accepted += result.accepted
+                report.duplicates += result.duplicates
+                try IntakeFileRecord(intakeKey: intakeKey, name: sourceFile, report: try Self.reportText(report), completedAt: now).save(db)
+            }
+            return result
+        }
+    }
+
+    static func reportText(_ report: FileReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
+    }
+
+    static func insert(
+        _ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date, resumedUpTo: Int64, in db: Database
+    ) throws -> IntakeBatchResult {
+        do {
             var result = IntakeBatchResult()
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.withoutEscapingSlashes]
@@ -79,9 +103,7 @@ extension AppDatabase {
 
     /// Records that every job of a file is committed, with its report.
     public func completeIntake(key: String, name: String, report: FileReport, now: Date) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let text = String(decoding: try encoder.encode(report), as: UTF8.self)
+        let text = try Self.reportText(report)
         try writer.write { db in
             try IntakeFileRecord(intakeKey: key, name: name, report: text, completedAt: now).save(db)
         }
