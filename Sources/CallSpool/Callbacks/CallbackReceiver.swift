@@ -55,6 +55,8 @@ public struct CallbackReceiver: Sendable {
     let outbox: ResultsOutbox?
     let onCallEnded: @Sendable (CallEndSignal) async -> Void
     let warnings: RateLimitedWarning
+    /// Pushes by event type and by authentication result.
+    let metrics: CallspoolMetrics
     let logger: Logger
 
     /// - Parameters:
@@ -64,8 +66,10 @@ public struct CallbackReceiver: Sendable {
     public init(
         database: AppDatabase, settings: Settings, credentials: AppCredentials?, clock: any WallClock,
         outbox: ResultsOutbox? = nil, replayCache: NonceReplayCache = NonceReplayCache(),
-        onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void = { _ in }, logger: Logger
+        onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void = { _ in }, logger: Logger,
+        metrics: CallspoolMetrics = .disabled
     ) throws(CallbackReceiverError) {
+        self.metrics = metrics
         if settings.verifySignatures {
             guard let credentials, !credentials.appSecret.isEmpty else { throw .missingAppSecret }
             verifier = CallbackVerifier(credentials: credentials, clock: clock, replayCache: replayCache)
@@ -84,7 +88,9 @@ public struct CallbackReceiver: Sendable {
     /// Answers one POST to a callback path.
     public func respond(to request: Request) async -> Response {
         let path = request.uri.path
-        if let rejection = await authenticate(request, path: path) {
+        let rejection = await authenticate(request, path: path)
+        metrics.countCallbackAuth(result: rejection?.rawValue ?? (verifier == nil ? "unchecked" : "ok"))
+        if let rejection {
             await warnings.warn(key: "auth.\(rejection.rawValue)", "callback refused (401) on \(path): \(rejection.description)")
             return Self.reply(.unauthorized, code: "1010010", description: "Authentication failed")
         }
@@ -138,6 +144,7 @@ public struct CallbackReceiver: Sendable {
             logger.error("callback \(event.eventType.rawValue) could not be stored: \(error)")
             return Self.reply(.internalServerError, code: "500", description: "Not stored, retry later")
         }
+        metrics.countCallback(eventType: event.eventType.rawValue)
         for signal in commit.signals {
             logger.info("call ended", metadata: [
                 "job": "\(signal.jobRowId)", "sessionId": "\(signal.sessionId)", "outcome": "\(signal.outcome.rawValue)",

@@ -9,7 +9,8 @@ extension CallspoolDaemon {
     /// Warns loudly when signatures are not verified.
     static func makeCallbackServer(
         configuration: Configuration, database: AppDatabase, outbox: ResultsOutbox,
-        onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void, clock: any WallClock, logger: Logger
+        onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void, clock: any WallClock, logger: Logger,
+        metrics: CallspoolMetrics = .disabled
     ) throws -> any Service {
         let settings = CallbackReceiver.Settings(configuration.callbacks)
         if !settings.verifySignatures {
@@ -21,7 +22,7 @@ extension CallspoolDaemon {
         }
         let receiver = try CallbackReceiver(
             database: database, settings: settings, credentials: credentials, clock: clock, outbox: outbox,
-            onCallEnded: onCallEnded, logger: logger)
+            onCallEnded: onCallEnded, logger: logger, metrics: metrics)
         let sweeper = PendingEventSweeper(
             database: database, clock: clock, outbox: outbox, onCallEnded: onCallEnded, logger: logger)
         logger.info("callback receiver configured", metadata: [

@@ -23,9 +23,18 @@ public enum CallspoolDaemon {
         public var scheduler: Scheduler
         public var dispatch: DispatchService
         public var wakeup: Wakeup
+        /// The daemon's own metrics registry and recorder (never the global one).
+        public var metrics: CallspoolMetrics
+        /// `GET /metrics` on `metrics.listen`, with the gauge refresher.
+        public var metricsServer: MetricsService
     }
 
-    public static func makeParts(configuration: Configuration, clock: any WallClock = SystemWallClock(), logger: Logger) throws -> Parts {
+    /// - Parameter metrics: where measurements go; a fresh Prometheus
+    ///   registry per daemon unless the caller passes one (tests, the demo).
+    public static func makeParts(
+        configuration: Configuration, clock: any WallClock = SystemWallClock(), logger: Logger,
+        metrics: CallspoolMetrics = .prometheus(), onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> Parts {
         let database = try AppDatabase.open(path: configuration.store.path)
         let layout = SpoolLayout(root: configuration.spool.dir)
         let intake = SpoolIntake(
@@ -34,12 +43,13 @@ public enum CallspoolDaemon {
             maxFileBytes: configuration.spool.maxFileBytes, clock: clock, logger: logger)
         let wakeup = Wakeup()
         let intakeService = IntakeService(intake: intake, settle: configuration.spool.settle, rescanInterval: configuration.spool.rescan) { result in
+            metrics.countIntake(result)
             if case .processed = result { wakeup.signal() }
         }
         let callEnds = CallEndRelay()
         let outbox = ResultsOutbox(database: database, directory: configuration.results.dir, logger: logger)
         let callbacks = try makeCallbackServer(
-            configuration: configuration, database: database, outbox: outbox, onCallEnded: callEnds.send, clock: clock, logger: logger)
+            configuration: configuration, database: database, outbox: outbox, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics)
         let httpClient = HTTPClientService(connectTimeout: .seconds(5), readTimeout: configuration.platform.timeout)
         guard let secret = configuration.platform.appSecret else {
             throw ConfigurationError(file: configuration.source, key: "platform.app_secret_file", message: "the daemon needs the app secret")
@@ -49,15 +59,21 @@ public enum CallspoolDaemon {
             configuration: .init(baseURL: configuration.platform.baseURL, timeout: configuration.platform.timeout, createdClock: configuration.platform.createdClock.initial),
             signer: signer, httpClient: httpClient.client, logger: logger)
         let placer = VoiceCallPlacer(client: client, statusURL: configuration.callbacks.statusURL, feeURL: configuration.callbacks.feeURL)
-        let scheduler = Scheduler(database: database, settings: SchedulerSettings(configuration), clock: clock, logger: logger)
-        let dispatch = DispatchService(scheduler: scheduler, placer: placer, wakeup: wakeup, clock: clock, callEnds: callEnds.signals, logger: logger)
+        let scheduler = Scheduler(database: database, settings: SchedulerSettings(configuration), clock: clock, logger: logger, metrics: metrics)
+        let dispatch = DispatchService(
+            scheduler: scheduler, placer: placer, wakeup: wakeup, clock: clock, callEnds: callEnds.signals, logger: logger, metrics: metrics)
+        let refresher = MetricsRefresher(metrics: metrics, database: database, portFigures: { await scheduler.portFigures }, logger: logger)
+        let metricsServer = MetricsService(
+            registry: metrics.registry ?? .init(), listen: configuration.metrics.listen, refresher: refresher,
+            onServerRunning: onMetricsServerRunning, logger: logger)
         let heartbeat = HeartbeatService(database: database, clock: clock, version: version) {
             let ports = await scheduler.portFigures
             return (ports.effectiveLimit, await scheduler.createdClock.rawValue)
         }
         return Parts(
             database: database, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks,
-            results: ResultsOutboxService(outbox: outbox), httpClient: httpClient, scheduler: scheduler, dispatch: dispatch, wakeup: wakeup)
+            results: ResultsOutboxService(outbox: outbox), httpClient: httpClient, scheduler: scheduler, dispatch: dispatch, wakeup: wakeup,
+            metrics: metrics, metricsServer: metricsServer)
     }
 
     public static func makeServiceGroup(parts: Parts, logger: Logger) -> ServiceGroup {
@@ -69,6 +85,7 @@ public enum CallspoolDaemon {
                     .init(service: parts.intake),
                     .init(service: parts.results),
                     .init(service: parts.callbacks),
+                    .init(service: parts.metricsServer),
                     .init(service: parts.dispatch),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -15,12 +15,15 @@ public struct DispatchService: Service {
     public let clock: any WallClock
     /// Calls that ended (from the callback receiver): their ports are free.
     public let callEnds: AsyncStream<CallEndSignal>?
+    /// Dispatch latency (request committed → platform's answer).
+    let metrics: CallspoolMetrics
     let logger: Logger
 
     public init(
         scheduler: Scheduler, placer: any CallPlacer, wakeup: Wakeup, clock: any WallClock, callEnds: AsyncStream<CallEndSignal>? = nil,
-        logger: Logger = Logger(label: "callspool.dispatch")
+        logger: Logger = Logger(label: "callspool.dispatch"), metrics: CallspoolMetrics = .disabled
     ) {
+        self.metrics = metrics
         self.scheduler = scheduler
         self.placer = placer
         self.wakeup = wakeup
@@ -63,8 +66,10 @@ public struct DispatchService: Service {
     }
 
     func send(_ ticket: DispatchTicket) async {
+        let started = ContinuousClock.now
         let convention = await scheduler.createdClock
         let result = await placer.place(ticket, createdClock: convention)
+        metrics.recordDispatchLatency(ContinuousClock.now - started)
         do {
             try await scheduler.complete(ticket, with: result)
         } catch {

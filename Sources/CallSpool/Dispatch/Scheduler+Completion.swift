@@ -13,6 +13,7 @@ extension Scheduler {
         limiter.release()
         let wasProbe = probeInFlight && halt != nil
         probeInFlight = false
+        countRequest(result)
         switch result {
         case .accepted(let acceptance):
             limiter.acquire()  // the call now holds the port
@@ -35,6 +36,17 @@ extension Scheduler {
             try database.recordFailure(ticket, httpStatus: nil, resultcode: nil, resultDesc: reason, resultClass: "uncertain", disposition: .unknown(reason: reason), now: now)
         }
         return []
+    }
+
+    /// Counts the answer by result class and code (metrics).
+    func countRequest(_ result: CallAttemptResult) {
+        switch result {
+        case .accepted: metrics.countRequest(resultClass: "ok", code: "0")
+        case .rejected(let rejection):
+            metrics.countRequest(resultClass: "\(rejection.resultClass)", code: rejection.resultcode ?? "http_\(rejection.httpStatus)")
+        case .notSent: metrics.countRequest(resultClass: "not_sent", code: "none")
+        case .uncertain: metrics.countRequest(resultClass: "uncertain", code: "none")
+        }
     }
 
     /// A call ended (disconnect or CDR): its port is free again.

@@ -17,6 +17,8 @@ public actor Scheduler {
     let clock: any WallClock
     var random: AnyRandom
     let logger: Logger
+    /// Requests by result class and code.
+    let metrics: CallspoolMetrics
 
     var limiter: PortLimiter
     var bucket: TokenBucket
@@ -33,8 +35,11 @@ public actor Scheduler {
     var lastHousekeeping = Date.distantPast
     var warnedNoDisplayNumber = false
 
-    public init(database: AppDatabase, settings: SchedulerSettings, clock: any WallClock, random: AnyRandom = .system, logger: Logger = Logger(label: "callspool.scheduler")) {
+    public init(database: AppDatabase, settings: SchedulerSettings, clock: any WallClock, random: AnyRandom = .system, logger: Logger = Logger(label: "callspool.scheduler"),
+        metrics: CallspoolMetrics = .disabled
+    ) {
         self.database = database
+        self.metrics = metrics
         self.settings = settings
         self.clock = clock
         self.random = random

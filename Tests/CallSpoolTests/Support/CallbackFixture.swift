@@ -29,7 +29,8 @@ struct CallbackFixture: Sendable {
     let outbox: ResultsOutbox
     let receiver: CallbackReceiver
 
-    init(database: AppDatabase? = nil, verifySignatures: Bool = true, resultsDir: Bool = false, maxBodyBytes: Int = 1 << 20) throws {
+    init(database: AppDatabase? = nil, verifySignatures: Bool = true, resultsDir: Bool = false, maxBodyBytes: Int = 1 << 20,
+         metrics: CallspoolMetrics = .disabled) throws {
         self.database = try database ?? AppDatabase.inMemory()
         results = resultsDir ? try TemporaryDirectory() : nil
         outbox = ResultsOutbox(database: self.database, directory: results.map { $0.path + "/results" }, logger: Logger(label: "test"))
@@ -39,7 +40,7 @@ struct CallbackFixture: Sendable {
         let log = signals
         receiver = try CallbackReceiver(
             database: self.database, settings: settings, credentials: Self.credentials, clock: clock, outbox: outbox,
-            onCallEnded: { await log.append($0) }, logger: Logger(label: "test"))
+            onCallEnded: { await log.append($0) }, logger: Logger(label: "test"), metrics: metrics)
     }
 
     func app() -> some ApplicationProtocol {

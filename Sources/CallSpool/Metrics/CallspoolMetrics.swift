@@ -1,0 +1,123 @@
+import CoreMetrics
+import Foundation
+import Prometheus
+import VoiceCallAPI
+
+/// The daemon's measurements (DESIGN §10), recorded through swift-metrics
+/// against a factory that is passed in rather than bootstrapped globally, so
+/// two daemons (or two tests) in one process never share series.
+///
+/// ``prometheus(registry:)`` records into a `PrometheusCollectorRegistry`
+/// that ``MetricsService`` serves; ``disabled`` records nothing (the default
+/// of every component, so unit tests need no setup). Every series name has a
+/// fixed set of label names, as Prometheus requires.
+public struct CallspoolMetrics: Sendable {
+    public enum Name {
+        public static let jobs = "callspool_jobs"
+        public static let portsInUse = "callspool_ports_in_use"
+        public static let portsEffectiveLimit = "callspool_ports_effective_limit"
+        public static let portsConfiguredLimit = "callspool_ports_configured_limit"
+        public static let requests = "callspool_requests_total"
+        public static let callbacks = "callspool_callbacks_total"
+        public static let callbackAuth = "callspool_callback_auth_total"
+        public static let dispatchLatency = "callspool_dispatch_latency_seconds"
+        public static let intakeFiles = "callspool_intake_files_total"
+        public static let intakeJobs = "callspool_intake_jobs_total"
+    }
+
+    /// Buckets of the dispatch latency histogram: the platform answers in
+    /// tens of milliseconds normally, `platform.timeout` (10 s) at worst.
+    public static let latencyBuckets: [Duration] = [
+        .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+        .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
+    ]
+
+    let factory: any MetricsFactory
+    /// The registry behind the factory, when there is one to serve.
+    public let registry: PrometheusCollectorRegistry?
+
+    init(factory: any MetricsFactory, registry: PrometheusCollectorRegistry?) {
+        self.factory = factory
+        self.registry = registry
+    }
+
+    /// Records nothing.
+    public static let disabled = CallspoolMetrics(factory: NOOPMetricsHandler.instance, registry: nil)
+
+    /// Records into `registry` (one per daemon).
+    public static func prometheus(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) -> CallspoolMetrics {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets[Name.dispatchLatency] = latencyBuckets
+        return CallspoolMetrics(factory: factory, registry: registry)
+    }
+
+    /// Uses whatever factory the caller has (e.g. the global `MetricsSystem.factory` of an executable).
+    public static func using(_ factory: any MetricsFactory) -> CallspoolMetrics {
+        CallspoolMetrics(factory: factory, registry: nil)
+    }
+
+    // MARK: - Queue and ports (gauges, refreshed by MetricsService)
+
+    public func setJobs(_ counts: [JobState: Int]) {
+        for state in JobState.allCases {
+            Gauge(label: Name.jobs, dimensions: [("state", state.rawValue)], factory: factory).record(counts[state] ?? 0)
+        }
+    }
+
+    public func setPorts(inUse: Int, effectiveLimit: Int, configured: Int) {
+        Gauge(label: Name.portsInUse, factory: factory).record(inUse)
+        Gauge(label: Name.portsEffectiveLimit, factory: factory).record(effectiveLimit)
+        Gauge(label: Name.portsConfiguredLimit, factory: factory).record(configured)
+    }
+
+    // MARK: - Dispatch
+
+    /// One platform answer (or its absence): `resultClass` as stored on the
+    /// attempt (`ok`, `ports`, `flow_control`, …, `not_sent`, `uncertain`),
+    /// `code` the platform's resultcode, else `http_<status>`, else `none`.
+    public func countRequest(resultClass: String, code: String) {
+        Counter(label: Name.requests, dimensions: [("class", resultClass), ("code", code)], factory: factory).increment()
+    }
+
+    /// Time from committing the attempt to having the platform's answer.
+    public func recordDispatchLatency(_ duration: Duration) {
+        let parts = duration.components
+        let nanoseconds = parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
+        Timer(label: Name.dispatchLatency, factory: factory).recordNanoseconds(max(0, nanoseconds))
+    }
+
+    // MARK: - Callbacks
+
+    /// One stored push, by its `eventType` (`fee` for a CDR batch).
+    public func countCallback(eventType: String) {
+        Counter(label: Name.callbacks, dimensions: [("event", eventType)], factory: factory).increment()
+    }
+
+    /// One authentication decision: `ok`, `unchecked` (verification off), or
+    /// the rejection (`bad_digest`, `stale`, `replay`, …).
+    public func countCallbackAuth(result: String) {
+        Counter(label: Name.callbackAuth, dimensions: [("result", result)], factory: factory).increment()
+    }
+
+    // MARK: - Intake
+
+    /// One handled spool file and what became of its jobs.
+    public func countIntake(_ result: SpoolIntake.Result) {
+        switch result {
+        case .processed(let report):
+            Counter(label: Name.intakeFiles, dimensions: [("result", "processed")], factory: factory).increment()
+            countIntakeJobs("accepted", report.accepted)
+            countIntakeJobs("duplicate", report.duplicates)
+            countIntakeJobs("rejected", report.rejected.count + (report.rejectedNotListed ?? 0))
+        case .rejected:
+            Counter(label: Name.intakeFiles, dimensions: [("result", "rejected")], factory: factory).increment()
+        case .notReady, .skipped:
+            break
+        }
+    }
+
+    func countIntakeJobs(_ result: String, _ count: Int) {
+        guard count > 0 else { return }
+        Counter(label: Name.intakeJobs, dimensions: [("result", result)], factory: factory).increment(by: count)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Keeps the gauges that describe state rather than events (jobs per state,
+/// ports) current: reads the store and the scheduler every `interval`, so a
+/// scrape never queries SQLite itself.
+public struct MetricsRefresher: Service {
+    public typealias PortFigures = @Sendable () async -> (inUse: Int, effectiveLimit: Int, configured: Int)
+
+    public let metrics: CallspoolMetrics
+    public let database: AppDatabase
+    public let interval: Duration
+    let portFigures: PortFigures?
+    let logger: Logger
+
+    public init(
+        metrics: CallspoolMetrics, database: AppDatabase, interval: Duration = .seconds(3), portFigures: PortFigures?, logger: Logger
+    ) {
+        self.metrics = metrics
+        self.database = database
+        self.interval = interval
+        self.portFigures = portFigures
+        self.logger = logger
+    }
+
+    /// One refresh of every gauge.
+    public func refresh() async {
+        do {
+            metrics.setJobs(try database.stateCounts())
+        } catch {
+            logger.warning("metrics: could not count jobs", metadata: ["error": "\(error)"])
+        }
+        if let portFigures {
+            let ports = await portFigures()
+            metrics.setPorts(inUse: ports.inUse, effectiveLimit: ports.effectiveLimit, configured: ports.configured)
+        }
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            await refresh()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}
