@@ -95,6 +95,14 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "CallSpool", "VoiceCallAPI", "VoiceCallSimulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
             name: "VoiceCallSimulatorTests",
             dependencies: [
                 "VoiceCallSimulator", "VoiceCallAPI",
