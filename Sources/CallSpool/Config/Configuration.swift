@@ -6,7 +6,7 @@ import VoiceCallAPI
 /// Built only by ``ConfigurationLoader``, so a value of this type always holds
 /// sane settings: the daemon never starts on a silent default for a mistake.
 public struct Configuration: Sendable {
-    public struct Platform: Sendable {
+    public struct Platform: Sendable, Equatable {
         public var baseURL: String
         public var appKey: String
         /// nil when loaded for the CLI, which does not need the secret.
@@ -25,7 +25,7 @@ public struct Configuration: Sendable {
         public var initial: CreatedClock { self == .utc ? .utc : .utcPlus8 }
     }
 
-    public struct Spool: Sendable {
+    public struct Spool: Sendable, Equatable {
         public var dir: String
         public var settle: Duration
         public var maxFileBytes: Int64
@@ -37,11 +37,11 @@ public struct Configuration: Sendable {
         public var rejected: String { dir + "/rejected" }
     }
 
-    public struct Store: Sendable {
+    public struct Store: Sendable, Equatable {
         public var path: String
     }
 
-    public struct Callbacks: Sendable {
+    public struct Callbacks: Sendable, Equatable {
         public var listen: ListenAddress
         public var statusURL: CallbackURL
         public var feeURL: CallbackURL
@@ -72,12 +72,12 @@ public struct Configuration: Sendable {
         public var window: CallingWindow
     }
 
-    public struct Results: Sendable {
+    public struct Results: Sendable, Equatable {
         /// nil: no results outbox.
         public var dir: String?
     }
 
-    public struct Metrics: Sendable {
+    public struct Metrics: Sendable, Equatable {
         public var listen: ListenAddress
     }
 

@@ -1,0 +1,26 @@
+import Foundation
+import Logging
+import VoiceCallAPI
+
+extension CallspoolDaemon {
+    /// The daemon's systemd side: `Type=notify` messages (ready once
+    /// `readiness` is set, status, watchdog, stopping) and SIGHUP reloads of
+    /// `[limits]`, `[backoff]`, `[defaults]` into the scheduler.
+    static func makeSystemdServices(
+        configuration: Configuration, environment: [String: String], readiness: ReadinessSignal, database: AppDatabase,
+        scheduler: Scheduler, clock: any WallClock, logger: Logger
+    ) -> (notify: SystemdNotifyService, reload: ReloadService) {
+        let notify = SystemdNotifyService(environment: environment, readiness: readiness, logger: logger) {
+            let ports = await scheduler.portFigures
+            do {
+                return DaemonStatusLine.make(
+                    counts: try database.stateCounts(), ports: ports, pauses: try database.pauses(), halt: try database.halt(), now: clock.now)
+            } catch {
+                return "store unreadable: \(error)"
+            }
+        }
+        let reloader = ConfigurationReloader(
+            current: configuration, scheduler: scheduler, loader: ConfigurationLoader(environment: environment), logger: logger)
+        return (notify, ReloadService(reloader: reloader, notifier: notify.notifier, readiness: readiness, logger: logger))
+    }
+}

@@ -1,0 +1,72 @@
+import Dispatch
+import Logging
+import ServiceLifecycle
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `systemctl reload` (SIGHUP): runs ``ConfigurationReloader/reload()``,
+/// telling systemd `RELOADING=1` with `MONOTONIC_USEC` first and `READY=1`
+/// after, as `sd_notify(3)` describes. SIGHUPs arriving during a reload
+/// coalesce into one more reload. Until this service runs, SIGHUP keeps its
+/// default action; the daemon is not reported ready before then (the service
+/// reports ``ReadinessSignal/reload``).
+public struct ReloadService: Service {
+    public let reloader: ConfigurationReloader
+    public let notifier: SystemdNotifier?
+    /// Told ``ReadinessSignal/reload`` once SIGHUP is handled.
+    public let readiness: ReadinessSignal?
+    public let logger: Logger
+
+    public init(reloader: ConfigurationReloader, notifier: SystemdNotifier?, readiness: ReadinessSignal? = nil, logger: Logger) {
+        self.reloader = reloader
+        self.notifier = notifier
+        self.readiness = readiness
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let (hangups, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "callspool.sighup"))
+        source.setEventHandler { continuation.yield() }
+        source.resume()
+        readiness?.markReady(ReadinessSignal.reload)
+        defer {
+            source.cancel()
+            continuation.finish()
+        }
+        await cancelWhenGracefulShutdown {
+            for await _ in hangups {
+                logger.info("SIGHUP: reloading the configuration")
+                await reloadOnce()
+            }
+        }
+    }
+
+    /// One reload with its systemd notifications.
+    public func reloadOnce() async {
+        notify("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())\nSTATUS=reloading the configuration")
+        await reloader.reload()
+        notify("READY=1")
+    }
+
+    private func notify(_ state: String) {
+        guard let notifier else { return }
+        do {
+            try notifier.send(state)
+        } catch {
+            logger.warning("\(error)")
+        }
+    }
+
+    static func monotonicMicroseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
+    }
+}
