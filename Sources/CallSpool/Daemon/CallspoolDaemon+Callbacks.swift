@@ -10,7 +10,7 @@ extension CallspoolDaemon {
     static func makeCallbackServer(
         configuration: Configuration, database: AppDatabase, outbox: ResultsOutbox,
         onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void, clock: any WallClock, logger: Logger,
-        metrics: CallspoolMetrics = .disabled
+        metrics: CallspoolMetrics = .disabled, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> any Service {
         let settings = CallbackReceiver.Settings(configuration.callbacks)
         if !settings.verifySignatures {
@@ -30,6 +30,6 @@ extension CallspoolDaemon {
             "feePath": "\(settings.feeURL.path)",
         ])
         return buildCallbackApplication(
-            receiver: receiver, listen: configuration.callbacks.listen, services: [sweeper], logger: logger)
+            receiver: receiver, listen: configuration.callbacks.listen, services: [sweeper], onServerRunning: onServerRunning, logger: logger)
     }
 }

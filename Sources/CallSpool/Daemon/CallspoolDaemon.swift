@@ -27,13 +27,21 @@ public enum CallspoolDaemon {
         public var metrics: CallspoolMetrics
         /// `GET /metrics` on `metrics.listen`, with the gauge refresher.
         public var metricsServer: MetricsService
+        /// Set once the callback receiver listens (the store is open by then)
+        /// and SIGHUP is handled.
+        public var readiness: ReadinessSignal
+        /// systemd notify protocol: READY/STATUS/WATCHDOG/STOPPING.
+        public var systemdNotify: SystemdNotifyService
+        /// SIGHUP: re-read the configuration.
+        public var reload: ReloadService
     }
 
     /// - Parameter metrics: where measurements go; a fresh Prometheus
     ///   registry per daemon unless the caller passes one (tests, the demo).
     public static func makeParts(
         configuration: Configuration, clock: any WallClock = SystemWallClock(), logger: Logger,
-        metrics: CallspoolMetrics = .prometheus(), onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        metrics: CallspoolMetrics = .prometheus(), onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Parts {
         let database = try AppDatabase.open(path: configuration.store.path)
         let layout = SpoolLayout(root: configuration.spool.dir)
@@ -47,9 +55,11 @@ public enum CallspoolDaemon {
             if case .processed = result { wakeup.signal() }
         }
         let callEnds = CallEndRelay()
+        let readiness = ReadinessSignal(waitingFor: [ReadinessSignal.callbacks, ReadinessSignal.reload])
         let outbox = ResultsOutbox(database: database, directory: configuration.results.dir, logger: logger)
         let callbacks = try makeCallbackServer(
-            configuration: configuration, database: database, outbox: outbox, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics)
+            configuration: configuration, database: database, outbox: outbox, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics,
+            onServerRunning: { _ in readiness.markReady(ReadinessSignal.callbacks) })
         let httpClient = HTTPClientService(connectTimeout: .seconds(5), readTimeout: configuration.platform.timeout)
         guard let secret = configuration.platform.appSecret else {
             throw ConfigurationError(file: configuration.source, key: "platform.app_secret_file", message: "the daemon needs the app secret")
@@ -70,10 +80,13 @@ public enum CallspoolDaemon {
             let ports = await scheduler.portFigures
             return (ports.effectiveLimit, await scheduler.createdClock.rawValue)
         }
+        let systemd = makeSystemdServices(
+            configuration: configuration, environment: environment, readiness: readiness, database: database, scheduler: scheduler,
+            clock: clock, logger: logger)
         return Parts(
             database: database, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks,
             results: ResultsOutboxService(outbox: outbox), httpClient: httpClient, scheduler: scheduler, dispatch: dispatch, wakeup: wakeup,
-            metrics: metrics, metricsServer: metricsServer)
+            metrics: metrics, metricsServer: metricsServer, readiness: readiness, systemdNotify: systemd.notify, reload: systemd.reload)
     }
 
     public static func makeServiceGroup(parts: Parts, logger: Logger) -> ServiceGroup {
@@ -87,6 +100,9 @@ public enum CallspoolDaemon {
                     .init(service: parts.callbacks),
                     .init(service: parts.metricsServer),
                     .init(service: parts.dispatch),
+                    .init(service: parts.reload),
+                    // Last: READY=1 after the others started, STOPPING=1 first on shutdown.
+                    .init(service: parts.systemdNotify),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
