@@ -13,7 +13,7 @@ import Testing
         try StoreFixtures.insertJob(database, id: "a")
         let view = try StatusView.load(from: database, portLimit: 10, now: Date())
         let object = try #require(try keys(view) as? [String: Any])
-        #expect(Set(object.keys) == ["daemon", "jobs", "ports", "pauses", "halted"])
+        #expect(Set(object.keys) == ["daemon", "jobs", "ports", "pauses", "halted", "recentErrors"])
         #expect(object["halted"] is NSNull)
         let daemon = try #require(object["daemon"] as? [String: Any])
         #expect(Set(["running"]).isSubset(of: Set(daemon.keys)))

@@ -2,25 +2,36 @@ import Foundation
 import VoiceCallAPI
 
 extension StatusView {
-    /// The human form of `callspool status`.
-    public func text(now: Date) -> String {
+    /// The human form of `callspool status`; `style` colours it (only on a terminal).
+    public func text(now: Date, style: TerminalStyle = .plain) -> String {
         var lines: [String] = []
         if daemon.running {
-            lines.append("daemon    running (pid \(daemon.pid.map(String.init) ?? "?"), version \(daemon.version ?? "?"), since \(daemon.startedAt ?? "?"))")
+            lines.append("daemon    \(style.green("running")) (pid \(daemon.pid.map(String.init) ?? "?"), version \(daemon.version ?? "?"), since \(daemon.startedAt ?? "?"))")
         } else if let beat = daemon.heartbeatAt {
-            lines.append("daemon    NOT running (last heartbeat \(beat))")
+            let age = Timestamp.parse(beat).map { " — \(DurationText.format(.seconds(Int(now.timeIntervalSince($0).rounded(.down))))) ago" } ?? ""
+            lines.append("daemon    \(style.red("NOT running")) (last heartbeat \(beat)\(age))")
         } else {
-            lines.append("daemon    NOT running (never started on this store)")
+            lines.append("daemon    \(style.red("NOT running")) (never started on this store)")
         }
         lines.append("ports     \(ports.inUse) in use of \(ports.effectiveLimit) (configured \(ports.limit))")
         let order = JobState.allCases.map(\.rawValue)
         lines.append("jobs      " + order.map { "\($0) \(jobs[$0] ?? 0)" }.joined(separator: "  "))
         if let halted {
-            lines.append("HALTED    \(halted.code): \(halted.reason) (since \(halted.since); probe at \(halted.probeAt ?? "?"))")
+            lines.append("\(style.red("HALTED"))    \(halted.code): \(halted.reason) (since \(halted.since); probe at \(halted.probeAt ?? "?"))")
         }
         for pause in pauses {
-            let until = pause.until.map { "until \($0)" } ?? "until resumed"
-            lines.append("paused    \(pause.scope): \(pause.reason)\(pause.code.map { " [\($0)]" } ?? "") \(until)")
+            var until = pause.until.map { "until \($0)" } ?? "until resumed"
+            if let date = pause.until.flatMap(Timestamp.parse), date > now {
+                until += " (\(DurationText.format(.seconds(Int(date.timeIntervalSince(now).rounded(.up))))) left)"
+            }
+            lines.append("\(style.yellow("paused"))    \(pause.scope): \(pause.reason)\(pause.code.map { " [\($0)]" } ?? "") \(until)")
+        }
+        if !recentErrors.isEmpty {
+            lines.append("last errors (most recent first)")
+            for error in recentErrors {
+                let code = error.code.map { style.red($0) + " " } ?? ""
+                lines.append("  \(error.at)  \(error.id) [\(error.state)] \(code)\(error.description ?? "")")
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -35,8 +35,10 @@ public struct StatusView: Codable, Sendable, Equatable {
     public var ports: Ports
     public var pauses: [Pause]
     public var halted: Halt?
+    /// The last jobs that recorded an error, most recent first (at most 5).
+    public var recentErrors: [RecentError] = []
 
-    enum CodingKeys: String, CodingKey { case daemon, jobs, ports, pauses, halted }
+    enum CodingKeys: String, CodingKey { case daemon, jobs, ports, pauses, halted, recentErrors }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -45,6 +47,7 @@ public struct StatusView: Codable, Sendable, Equatable {
         try c.encode(ports, forKey: .ports)
         try c.encode(pauses, forKey: .pauses)
         try c.encode(halted, forKey: .halted)  // explicit null when not halted
+        try c.encode(recentErrors, forKey: .recentErrors)
     }
 
     /// A daemon whose heartbeat is older than this is reported as not running.
@@ -68,7 +71,7 @@ public struct StatusView: Codable, Sendable, Equatable {
             daemon: daemon,
             jobs: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
             ports: Ports(inUse: counts[.inCall] ?? 0, limit: portLimit, effectiveLimit: beat?.effectivePortLimit ?? portLimit),
-            pauses: pauses, halted: halted)
+            pauses: pauses, halted: halted, recentErrors: try database.recentErrors(limit: 5))
     }
 
     static func processExists(_ pid: Int) -> Bool {

@@ -10,6 +10,6 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let context = try StoreContext.open(options)
         let view = try StatusView.load(from: context.database, portLimit: context.configuration.limits.maxConcurrentCalls, now: Date())
-        if json { try printJSON(view) } else { print(view.text(now: Date())) }
+        if json { try printJSON(view) } else { print(view.text(now: Date(), style: TerminalStyle(enabled: isatty(STDOUT_FILENO) == 1))) }
     }
 }
