@@ -42,7 +42,7 @@ public struct DemoConfiguration: Sendable {
 
             [spool]
             dir = "\(spoolDirectory)"
-            settle = "1s"
+            settle = "0s"  # files arrive by rename, complete
             rescan = "2s"
 
             [store]
