@@ -72,7 +72,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "CallspoolBench",
-            dependencies: ["CallSpool", "VoiceCallAPI"],
+            dependencies: [
+                "CallSpool", "VoiceCallAPI", "VoiceCallSimulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Benchmarks/CallspoolBench"
         ),
         .testTarget(

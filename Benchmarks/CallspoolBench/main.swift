@@ -102,6 +102,8 @@ func benchParse(count: Int) throws -> Measurement {
 let which = CommandLine.arguments.dropFirst().first ?? "intake"
 print("callspool-bench \(which) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 switch which {
+case "dispatch":
+    print(try await benchDispatch(count: 5000).line)
 case "files":
     print(try benchSingleFiles(count: 2000).line)
 case "parse":
@@ -114,6 +116,6 @@ case "intake":
     print(files.line)
     print(String(format: "peak RSS: %.1f MB", peakRSSMegabytes()))
 default:
-    print("unknown benchmark \(which); available: intake")
+    print("unknown benchmark \(which); available: intake, parse, files, dispatch")
     exit(2)
 }

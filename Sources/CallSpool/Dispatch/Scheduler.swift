@@ -163,6 +163,7 @@ public actor Scheduler {
 
     /// Expiry, call leases, CLI intents.
     func housekeeping(now: Date) throws {
+        try database.deleteEndedPauses(now: now)
         let expired = try database.expireQueuedJobs(now: now)
         if !expired.isEmpty { logger.info("jobs expired before they could be sent", metadata: ["jobs": "\(expired.count)"]) }
         let lost = try database.expireCallLeases(now: now, lease: settings.limits.callLease)

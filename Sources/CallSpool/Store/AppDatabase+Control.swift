@@ -49,15 +49,21 @@ extension AppDatabase {
         try writer.write { db in _ = try PauseRecord.deleteOne(db, key: scope.description) }
     }
 
-    /// Pauses in force at `now` (expired ones are deleted).
+    /// Pauses in force at `now` (a read: the scheduler asks on every pass).
     public func activePauses(now: Date) throws -> [PauseScope: PauseRecord] {
-        try writer.write { db in
-            try db.execute(sql: "DELETE FROM pause WHERE until IS NOT NULL AND until <= ?", arguments: [now.timeIntervalSince1970])
+        try reader.read { db in
             var result: [PauseScope: PauseRecord] = [:]
-            for record in try PauseRecord.fetchAll(db) {
+            for record in try PauseRecord.filter(sql: "until IS NULL OR until > ?", arguments: [now.timeIntervalSince1970]).fetchAll(db) {
                 if let scope = PauseScope(record.scope) { result[scope] = record }
             }
             return result
+        }
+    }
+
+    /// Deletes pauses that have ended (housekeeping).
+    public func deleteEndedPauses(now: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM pause WHERE until IS NOT NULL AND until <= ?", arguments: [now.timeIntervalSince1970])
         }
     }
 

@@ -1,0 +1,71 @@
+import CallSpool
+import Foundation
+import Logging
+import ServiceLifecycle
+import VoiceCallAPI
+import VoiceCallSimulator
+
+/// Dispatch throughput: the daemon as `callspool run` builds it sends `count`
+/// queued notify jobs to the simulator (no port limit): sign, send, store.
+func benchDispatch(count: Int) async throws -> Measurement {
+    let scenario = try JSONDecoder().decode(SimulatorScenario.self, from: Data("""
+        {"displayNumbers": ["+8675528000088"],
+         "limits": {"ports": 100000, "requestsPerSecond": 100000, "perCalleeMax": 100, "perDisplayNumberPerMinute": 10000000},
+         "timing": {"calloutSeconds": 1, "feeDelaySeconds": 1, "feeBatchWindowSeconds": 1},
+         "defaults": {"outcome": "answer", "ringSeconds": 2, "talkSeconds": 5}}
+        """.utf8))
+    var quiet = Logger(label: "bench")
+    quiet.logLevel = .error
+    let simulator = VoiceCallSimulator(configuration: .init(scenario: scenario, clock: SimulatorClock(timeScale: 1), seed: 1, logger: quiet))
+    let platformPort = 19_500 + Int.random(in: 0..<400)
+    let callbackPort = platformPort + 400
+    let simulatorGroup = ServiceGroup(configuration: .init(services: [simulator.makeApplication(host: "127.0.0.1", port: platformPort)], logger: quiet))
+    let simulatorTask = Task { try await simulatorGroup.run() }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callspool-bench-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let configuration = try ConfigurationLoader(environment: [:]).parse("""
+        [platform]
+        base_url = "http://127.0.0.1:\(platformPort)"
+        app_key = "\(simulator.credentials.appKey)"
+        app_secret = "\(simulator.credentials.appSecret)"
+        [spool]
+        dir = "\(dir)/spool"
+        [store]
+        path = "\(dir)/store.sqlite"
+        [callbacks]
+        listen = "127.0.0.1:\(callbackPort)"
+        status_url = "http://127.0.0.1:\(callbackPort)/cb/status"
+        fee_url = "http://127.0.0.1:\(callbackPort)/cb/fee"
+        [limits]
+        max_concurrent_calls = 10000
+        requests_per_second = 100000
+        per_display_number_per_minute = 100000
+        verify_reserved_ports = 0
+        [defaults]
+        display_numbers = ["+8675528000088"]
+        window = { start = "00:00", end = "24:00", tz = "Asia/Shanghai" }
+        [metrics]
+        listen = "127.0.0.1:0"
+        """, file: "bench.toml", purpose: .daemon)
+    let parts = try CallspoolDaemon.makeParts(configuration: configuration, logger: quiet)
+    let specs = (0..<count).map { index in
+        JobSpec(id: "d\(index)", type: .notify, calleeNbr: "+86137" + String(format: "%08d", index), payload: .notify(playInfoList: [.init(notifyVoice: "a.wav")]))
+    }
+    _ = try parts.database.insertJobs(specs, intakeKey: "bench", sourceFile: "bench", policy: IntakePolicy(), now: Date())
+    let daemon = CallspoolDaemon.makeServiceGroup(parts: parts, logger: quiet)
+    let start = ContinuousClock.now
+    let daemonTask = Task { try await daemon.run() }
+    var placed = 0
+    while placed < count {
+        try await Task.sleep(for: .milliseconds(20))
+        let counts = try parts.database.stateCounts()
+        placed = (counts[.inCall] ?? 0) + (counts[.completed] ?? 0)
+        if ContinuousClock.now - start > .seconds(120) { break }
+    }
+    let seconds = (ContinuousClock.now - start).timeInterval
+    await daemon.triggerGracefulShutdown()
+    _ = try? await daemonTask.value
+    await simulatorGroup.triggerGracefulShutdown()
+    _ = try? await simulatorTask.value
+    return Measurement(name: "dispatch (sign, send, store) of \(count) calls against the simulator", count: placed, seconds: seconds, unit: "calls", target: 1000)
+}
