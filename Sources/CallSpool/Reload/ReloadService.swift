@@ -31,7 +31,7 @@ public struct ReloadService: Service {
 
     public func run() async throws {
         let (hangups, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        signal(SIGHUP, SIG_IGN)
+        Self.ignoreDefaultAction
         let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "callspool.sighup"))
         source.setEventHandler { continuation.yield() }
         source.resume()
@@ -63,6 +63,14 @@ public struct ReloadService: Service {
             logger.warning("\(error)")
         }
     }
+
+    /// SIGHUP's default action (terminate) off, once per process: the
+    /// signal source receives it regardless. Once only, because setting
+    /// SIG_IGN again after a source registered (a second daemon in the same
+    /// process, as in tests) can discard the signal before the source sees it.
+    private static let ignoreDefaultAction: Void = {
+        signal(SIGHUP, SIG_IGN)
+    }()
 
     static func monotonicMicroseconds() -> UInt64 {
         var now = timespec()
