@@ -70,15 +70,15 @@ import Testing
         let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "test")))
         let task = Task { try await group.run() }
         // Before readiness: watchdog pings only.
-        let early = await listener.messages(until: "WATCHDOG=1", timeout: .seconds(2))
+        let early = await listener.messages(until: "WATCHDOG=1")
         #expect(early.last == "WATCHDOG=1")
         readiness.markReady("test")
-        let untilReady = await listener.messages(until: "READY=1", timeout: .seconds(2))
+        let untilReady = await listener.messages(until: "READY=1")
         #expect(untilReady.last?.contains("STATUS=queued 1") == true)
-        let again = await listener.messages(until: "STATUS=", timeout: .seconds(2))
+        let again = await listener.messages(until: "STATUS=")
         #expect(again.last?.contains("STATUS=queued 1") == true)
         await group.triggerGracefulShutdown()
-        let stopping = await listener.messages(until: "STOPPING=1", timeout: .seconds(2))
+        let stopping = await listener.messages(until: "STOPPING=1")
         #expect(stopping.last?.hasPrefix("STOPPING=1") == true)
         try await task.value
     }
