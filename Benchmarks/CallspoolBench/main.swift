@@ -103,7 +103,8 @@ let which = CommandLine.arguments.dropFirst().first ?? "intake"
 print("callspool-bench \(which) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 switch which {
 case "dispatch":
-    print(try await benchDispatch(count: 5000).line)
+    let count = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 5000 : 5000
+    print(try await benchDispatch(count: count).line)
 case "files":
     print(try benchSingleFiles(count: 2000).line)
 case "parse":

@@ -47,6 +47,16 @@ struct SeededRandom: RandomNumberGenerator {
         #expect(limiter.effectiveLimit == 1)
     }
 
+    @Test func aBurstOfRefusalsCannotGoBelowTheCallsThePlatformHolds() {
+        var limiter = PortLimiter(configuredMax: 24, verifyReserved: 0)
+        for _ in 0..<20 { limiter.acquire() }
+        for _ in 0..<10 {
+            limiter.release()
+            limiter.pushedBack(callsInProgress: 16)
+        }
+        #expect(limiter.effectiveLimit == 16)
+    }
+
     @Test func reserveNeverStarvesNotifyCompletely() {
         var limiter = PortLimiter(configuredMax: 3, verifyReserved: 2)
         limiter.pushedBack()  // effective 1 with nothing in use

@@ -7,7 +7,9 @@
 ///   idle ports (the platform's own count: no rejection needed to learn it);
 /// - an acceptance without `idlePort` adds one port per round of acceptances;
 /// - a port-class push-back (1020154, 1020165, disconnect 7109) multiplies the
-///   limit by `decrease` and never leaves it above the ports in use.
+///   limit by `decrease` and never leaves it above the ports in use, but never
+///   takes it below the calls the platform is holding for us right now (they
+///   prove it has that many ports), so a burst of refusals cannot collapse it.
 /// `verifyReserved` ports are kept for verify jobs: notify jobs stop earlier.
 public struct PortLimiter: Sendable, Hashable {
     public private(set) var configuredMax: Int
@@ -51,9 +53,11 @@ public struct PortLimiter: Sendable, Hashable {
         }
     }
 
-    /// The platform said it is out of ports.
-    public mutating func pushedBack() {
-        effective = max(1, min(effective * decrease, Double(max(1, inUse))))
+    /// The platform said it is out of ports while holding `callsInProgress`
+    /// of our calls.
+    public mutating func pushedBack(callsInProgress: Int = 0) {
+        let proven = Double(max(1, callsInProgress))
+        effective = max(proven, min(effective * decrease, Double(max(1, inUse))))
     }
 
     /// A reload changed the configuration.

@@ -54,7 +54,7 @@ extension Scheduler {
         limiter.release()
         callsInProgress = max(0, callsInProgress - 1)
         if signal.stateCode == 7109 {
-            limiter.pushedBack()
+            limiter.pushedBack(callsInProgress: callsInProgress)
             logger.warning("platform ended a call for lack of ports (7109); port limit lowered", metadata: ["effectiveLimit": "\(limiter.effectiveLimit)"])
         }
         // A ports pause lasts until a port frees or it times out: one just did.
@@ -67,12 +67,12 @@ extension Scheduler {
         func requeue(_ at: Date) throws {
             try database.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "\(rejection.resultClass)", disposition: .requeue(at: at), now: now)
         }
-        if let idle = rejection.idlePort, idle == 0 { limiter.pushedBack() }
+        if let idle = rejection.idlePort, idle == 0 { limiter.pushedBack(callsInProgress: callsInProgress) }
         switch rejection.resultClass {
         case .ok:
             try database.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "uncertain", disposition: .unknown(reason: "success code under HTTP \(rejection.httpStatus)"), now: now)
         case .ports:
-            limiter.pushedBack()
+            limiter.pushedBack(callsInProgress: callsInProgress)
             let pause = Backoff.pause(floor: settings.backoff.ports, repeats: portPushBacks, cap: .seconds(3600), using: &random)
             portPushBacks += 1
             try database.setPause(.ports, reason: "platform out of ports (until a call ends)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now)

@@ -109,7 +109,7 @@ public actor Scheduler {
         var tickets: [DispatchTicket] = []
         var postponed = Set<Int64>()
         let probing = halt != nil
-        scan: while limiter.canAcquire(forVerify: true) {
+        scan: while limiter.canAcquire(forVerify: true), inFlight < settings.maxInFlight {
             let verifyOnly = !limiter.canAcquire(forVerify: false)
             let page = try database.runnableJobs(now: now, limit: settings.pageSize, verifyOnly: verifyOnly)
                 .filter { !postponed.contains($0.id ?? -1) }
@@ -118,6 +118,7 @@ public actor Scheduler {
             for job in page {
                 guard let rowID = job.id else { continue }
                 let isVerify = job.type == .verify
+                guard inFlight < settings.maxInFlight else { break scan }
                 guard limiter.canAcquire(forVerify: isVerify) else {
                     if isVerify { break scan }
                     continue
