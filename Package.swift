@@ -76,6 +76,8 @@ let package = Package(
                 "CallSpool", "VoiceCallAPI", "VoiceCallSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/CallspoolBench"
         ),

@@ -105,6 +105,10 @@ switch which {
 case "dispatch":
     let count = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 5000 : 5000
     print(try await benchDispatch(count: count).line)
+case "callbacks":
+    let sessions = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 2000 : 2000
+    let clients = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 32 : 32
+    print(try await benchCallbacks(sessions: sessions, concurrency: clients).line)
 case "files":
     print(try benchSingleFiles(count: 2000).line)
 case "parse":
@@ -117,6 +121,6 @@ case "intake":
     print(files.line)
     print(String(format: "peak RSS: %.1f MB", peakRSSMegabytes()))
 default:
-    print("unknown benchmark \(which); available: intake, parse, files, dispatch")
+    print("unknown benchmark \(which); available: intake, parse, files, dispatch, callbacks")
     exit(2)
 }

@@ -1,0 +1,187 @@
+import AsyncHTTPClient
+import CallSpool
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import VoiceCallAPI
+
+/// Callback intake throughput: the daemon as `callspool run` builds it receives
+/// signed status pushes (callout, alerting, answer, collectInfo, disconnect)
+/// for `sessions` calls already in_call, over loopback HTTP from `concurrency`
+/// clients; counted are events answered 200 (verified, committed, applied).
+func benchCallbacks(sessions: Int, concurrency: Int = 32) async throws -> Measurement {
+    var quiet = Logger(label: "bench")
+    quiet.logLevel = .error
+    let platformPort = 20_000 + Int.random(in: 0..<400)  // nothing listens: no job is ever queued
+    let callbackPort = platformPort + 400
+    let appKey = "benchAppKey"
+    let appSecret = "benchAppSecret0123456789"
+    let statusURL = "http://127.0.0.1:\(callbackPort)/cb/status"
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callspool-bench-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let configuration = try ConfigurationLoader(environment: [:]).parse("""
+        [platform]
+        base_url = "http://127.0.0.1:\(platformPort)"
+        app_key = "\(appKey)"
+        app_secret = "\(appSecret)"
+        [spool]
+        dir = "\(dir)/spool"
+        [store]
+        path = "\(dir)/store.sqlite"
+        [callbacks]
+        listen = "127.0.0.1:\(callbackPort)"
+        status_url = "\(statusURL)"
+        fee_url = "http://127.0.0.1:\(callbackPort)/cb/fee"
+        [limits]
+        max_concurrent_calls = 10000
+        requests_per_second = 100000
+        per_display_number_per_minute = 100000
+        verify_reserved_ports = 0
+        [defaults]
+        display_numbers = ["+8675528000088"]
+        window = { start = "00:00", end = "24:00", tz = "Asia/Shanghai" }
+        [metrics]
+        listen = "127.0.0.1:0"
+        """, file: "bench.toml", purpose: .daemon)
+    let parts = try CallspoolDaemon.makeParts(configuration: configuration, logger: quiet)
+
+    // The calls: jobs in_call with a known sessionId and their attempt row.
+    let specs = (0..<sessions).map { index in
+        JobSpec(
+            id: "c\(index)", type: .notify, calleeNbr: "+86137" + String(format: "%08d", index),
+            payload: .notify(playInfoList: [.init(notifyVoice: "a.wav")]))
+    }
+    let now = Date()
+    _ = try parts.database.insertJobs(specs, intakeKey: "bench", sourceFile: "bench", policy: IntakePolicy(), now: now)
+    let calls: [(rowId: Int64, sessionId: String, callee: String)] = try await parts.database.writer.write { db in
+        let rows = try Row.fetchAll(db, sql: "SELECT id, calleeNbr FROM job ORDER BY id")
+        var calls: [(Int64, String, String)] = []
+        for row in rows {
+            let rowId: Int64 = row["id"]
+            let callee: String = row["calleeNbr"]
+            let session = "bench-session-\(rowId)"
+            try db.execute(
+                sql: "UPDATE job SET state = 'in_call', sessionId = ?, attempts = 1, calls = 1, updatedAt = ? WHERE id = ?",
+                arguments: [session, now.timeIntervalSince1970, rowId])
+            try db.execute(
+                sql: """
+                    INSERT INTO attempt (jobRowId, n, at, calleeNbr, displayNbr, userData, httpStatus, resultcode, resultClass, sessionId)
+                    VALUES (?, 1, ?, ?, '+8675528000088', ?, 200, '0', 'ok', ?)
+                    """,
+                arguments: [rowId, now.timeIntervalSince1970, callee, "cs1.\(rowId).1", session])
+            calls.append((rowId, session, callee))
+        }
+        return calls
+    }
+    precondition(calls.count == sessions, "only \(calls.count) of \(sessions) calls set up")
+
+    let daemon = CallspoolDaemon.makeServiceGroup(parts: parts, logger: quiet)
+    let daemonTask = Task { try await daemon.run() }
+
+    var clientConfiguration = HTTPClient.Configuration()
+    clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
+    clientConfiguration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+
+    // Wait for the receiver to listen (an unsigned GET is answered 404/405).
+    let readyBy = ContinuousClock.now + .seconds(20)
+    while true {
+        do {
+            var probe = HTTPClientRequest(url: "http://127.0.0.1:\(callbackPort)/")
+            probe.method = .GET
+            _ = try await client.execute(probe, timeout: .seconds(2))
+            break
+        } catch {
+            guard ContinuousClock.now < readyBy else { throw error }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    // The bodies, encoded before the clock starts.
+    let encoder = JSONEncoder()
+    let epoch = Int64(Date().timeIntervalSince1970)
+    let stamp = CivilTime.formatEventTime(epochSeconds: epoch)
+    let bodies: [[Data]] = try calls.map { call in
+        let userData = "cs1.\(call.rowId).1"
+        let events: [CallbackEvent] = [
+            .status(.callout, CallStatusInfo(sessionId: call.sessionId, timestamp: stamp, userData: userData, caller: "+8675528000088", called: call.callee)),
+            .status(.alerting, CallStatusInfo(sessionId: call.sessionId, timestamp: stamp, userData: userData, caller: "+8675528000088", called: call.callee)),
+            .status(.answer, CallStatusInfo(sessionId: call.sessionId, timestamp: stamp, userData: userData, caller: "+8675528000088", called: call.callee)),
+            .status(.collectInfo, CallStatusInfo(sessionId: call.sessionId, timestamp: stamp, digitInfo: "1")),
+            .status(.disconnect, CallStatusInfo(
+                sessionId: call.sessionId, timestamp: stamp, userData: userData, caller: "+8675528000088", called: call.callee,
+                stateCode: 0, stateDesc: "The user releases the call.")),
+        ]
+        return try events.map { try encoder.encode($0) }
+    }
+    let eventsPerSession = bodies.first?.count ?? 0
+
+    @Sendable func send(_ body: Data, nonce: String) async -> Bool {
+        let created = CivilTime.formatCreated(epochSeconds: Int64(Date().timeIntervalSince1970))
+        let digest = Digest.callback(appSecret: appSecret, url: statusURL, nonce: nonce, created: created)
+        var request = HTTPClientRequest(url: statusURL)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json; charset=UTF-8")
+        request.headers.add(name: "Authorization", value: #"AKSK realm="SDP",profile="UsernameToken",type="Appkey""#)
+        request.headers.add(name: "X-AKSK", value: RequestSigner.token(appKey: appKey, digest: digest, nonce: nonce, created: created))
+        request.body = .bytes(body)
+        do {
+            let response = try await client.execute(request, timeout: .seconds(30))
+            _ = try await response.body.collect(upTo: 64 * 1024)
+            return response.status.code == 200
+        } catch {
+            return false
+        }
+    }
+
+    // Each worker takes whole sessions and sends their events in order.
+    let next = ManagedAtomicCounter()
+    let start = ContinuousClock.now
+    let stored = await withTaskGroup(of: Int.self) { group in
+        for worker in 0..<concurrency {
+            group.addTask {
+                var ok = 0
+                var sequence = 0
+                while let index = next.take(below: bodies.count) {
+                    for body in bodies[index] {
+                        sequence += 1
+                        let nonce = String(format: "%08x%08x%016x", worker, sequence, UInt64.random(in: 0...UInt64.max))
+                        if await send(body, nonce: nonce) { ok += 1 }
+                    }
+                }
+                return ok
+            }
+        }
+        return await group.reduce(0, +)
+    }
+    let seconds = (ContinuousClock.now - start).timeInterval
+
+    // Verify: every event stored, every job completed with digits ["1"].
+    let (eventRows, completedWithDigit) = try await parts.database.reader.read { db in
+        (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM callEvent WHERE applied = 1") ?? 0,
+         try Int.fetchOne(db, sql: #"SELECT COUNT(*) FROM job WHERE state = 'completed' AND digits = '["1"]'"#) ?? 0)
+    }
+    try await client.shutdown()
+    await daemon.triggerGracefulShutdown()
+    _ = try? await daemonTask.value
+    let expected = sessions * eventsPerSession
+    print("verified: \(stored) of \(expected) answered 200, \(eventRows) callEvent rows applied, \(completedWithDigit) of \(sessions) jobs completed with digits [\"1\"]")
+    precondition(stored == expected && eventRows == expected && completedWithDigit == sessions, "callback benchmark did not store everything")
+    return Measurement(
+        name: "signed callback events stored (\(sessions) calls × \(eventsPerSession) events, \(concurrency) clients)",
+        count: stored, seconds: seconds, unit: "events", target: 5000)
+}
+
+/// A lock-protected index dispenser shared by the workers.
+final class ManagedAtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
