@@ -17,33 +17,10 @@ func benchCallbacks(sessions: Int, concurrency: Int = 32) async throws -> Measur
     let callbackPort = platformPort + 400
     let appKey = "benchAppKey"
     let appSecret = "benchAppSecret0123456789"
-    let statusURL = "http://127.0.0.1:\(callbackPort)/cb/status"
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callspool-bench-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let configuration = try ConfigurationLoader(environment: [:]).parse("""
-        [platform]
-        base_url = "http://127.0.0.1:\(platformPort)"
-        app_key = "\(appKey)"
-        app_secret = "\(appSecret)"
-        [spool]
-        dir = "\(dir)/spool"
-        [store]
-        path = "\(dir)/store.sqlite"
-        [callbacks]
-        listen = "127.0.0.1:\(callbackPort)"
-        status_url = "\(statusURL)"
-        fee_url = "http://127.0.0.1:\(callbackPort)/cb/fee"
-        [limits]
-        max_concurrent_calls = 10000
-        requests_per_second = 100000
-        per_display_number_per_minute = 100000
-        verify_reserved_ports = 0
-        [defaults]
-        display_numbers = ["+8675528000088"]
-        window = { start = "00:00", end = "24:00", tz = "Asia/Shanghai" }
-        [metrics]
-        listen = "127.0.0.1:0"
-        """, file: "bench.toml", purpose: .daemon)
+    let configuration = try benchConfiguration(platformPort: platformPort, callbackPort: callbackPort, appKey: appKey, appSecret: appSecret, dir: dir)
+    let statusURL = configuration.callbacks.statusURL.string
     let parts = try CallspoolDaemon.makeParts(configuration: configuration, logger: quiet)
 
     // The calls: jobs in_call with a known sessionId and their attempt row.

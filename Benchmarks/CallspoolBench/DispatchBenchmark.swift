@@ -23,30 +23,7 @@ func benchDispatch(count: Int) async throws -> Measurement {
     let simulatorTask = Task { try await simulatorGroup.run() }
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callspool-bench-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let configuration = try ConfigurationLoader(environment: [:]).parse("""
-        [platform]
-        base_url = "http://127.0.0.1:\(platformPort)"
-        app_key = "\(simulator.credentials.appKey)"
-        app_secret = "\(simulator.credentials.appSecret)"
-        [spool]
-        dir = "\(dir)/spool"
-        [store]
-        path = "\(dir)/store.sqlite"
-        [callbacks]
-        listen = "127.0.0.1:\(callbackPort)"
-        status_url = "http://127.0.0.1:\(callbackPort)/cb/status"
-        fee_url = "http://127.0.0.1:\(callbackPort)/cb/fee"
-        [limits]
-        max_concurrent_calls = 10000
-        requests_per_second = 100000
-        per_display_number_per_minute = 100000
-        verify_reserved_ports = 0
-        [defaults]
-        display_numbers = ["+8675528000088"]
-        window = { start = "00:00", end = "24:00", tz = "Asia/Shanghai" }
-        [metrics]
-        listen = "127.0.0.1:0"
-        """, file: "bench.toml", purpose: .daemon)
+    let configuration = try benchConfiguration(platformPort: platformPort, callbackPort: callbackPort, appKey: simulator.credentials.appKey, appSecret: simulator.credentials.appSecret, dir: dir)
     let parts = try CallspoolDaemon.makeParts(configuration: configuration, logger: quiet)
     let specs = (0..<count).map { index in
         JobSpec(id: "d\(index)", type: .notify, calleeNbr: "+86137" + String(format: "%08d", index), payload: .notify(playInfoList: [.init(notifyVoice: "a.wav")]))

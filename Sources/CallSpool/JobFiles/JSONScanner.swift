@@ -108,7 +108,7 @@ struct JSONScanner {
         let inner = raw.dropFirst().dropLast()
         guard !inner.contains(UInt8(ascii: "\\")) else {
             // Rare: an escaped key. Let Foundation unescape it.
-            if let text = try? JSONDecoderCache.decoder.decode([String].self, from: .init([UInt8(ascii: "[")] + raw + [UInt8(ascii: "]")])).first {
+            if let text = try? JSONDecoder().decode([String].self, from: .init([UInt8(ascii: "[")] + raw + [UInt8(ascii: "]")])).first {
                 return text
             }
             throw error("invalid key")
@@ -119,7 +119,3 @@ struct JSONScanner {
 }
 
 import Foundation
-
-enum JSONDecoderCache {
-    static var decoder: JSONDecoder { JSONDecoder() }
-}

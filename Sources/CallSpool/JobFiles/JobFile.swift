@@ -230,7 +230,6 @@ extension JobFile {
         var finished = false
         var index = 0
         var line = 0
-        let decoder = JSONDecoder()
 
         init(file: JobFile, handle: FileHandle) {
             self.file = file
@@ -265,7 +264,7 @@ extension JobFile {
         private mutating func nextSingle() -> Entry? {
             guard !started, let bytes = file.singleJob else { return nil }
             started = true
-            return Entry(position: .single, result: file.decodeJob(bytes, position: .single, decoder: decoder))
+            return Entry(position: .single, result: file.decodeJob(bytes, position: .single))
         }
 
         private mutating func nextCampaignJob() throws -> Entry? {
@@ -290,7 +289,7 @@ extension JobFile {
                 // Mark the end: the next call returns nil.
                 try scanner.source.seek(to: file.size)
             }
-            return Entry(position: position, result: file.decodeJob(bytes, position: position, decoder: decoder))
+            return Entry(position: position, result: file.decodeJob(bytes, position: position))
         }
 
         private mutating func nextLine() throws -> Entry? {
@@ -306,13 +305,13 @@ extension JobFile {
                 if truncated {
                     return Entry(position: position, result: .failure(.init(id: nil, issues: [.init(field: "line", rule: "is longer than 1 MiB")])))
                 }
-                return Entry(position: position, result: file.decodeJob(bytes, position: position, decoder: decoder))
+                return Entry(position: position, result: file.decodeJob(bytes, position: position))
             }
         }
     }
 
     /// Decodes, merges and validates one job's bytes.
-    func decodeJob(_ bytes: [UInt8], position: JobPosition, decoder: JSONDecoder) -> Result<JobSpec, JobIssues> {
+    func decodeJob(_ bytes: [UInt8], position: JobPosition) -> Result<JobSpec, JobIssues> {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             return .failure(JobIssues(id: nil, issues: [.init(field: "job", rule: "is not valid UTF-8 text")]))
         }
