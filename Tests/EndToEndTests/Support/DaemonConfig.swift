@@ -1,0 +1,79 @@
+import CallSpool
+import Foundation
+import VoiceCallAPI
+
+/// The `callspool.toml` of an end-to-end run: the simulator's URL and
+/// credentials, a spool and store under `directory`, callbacks on loopback,
+/// an always-open calling window, and the scenario's `[limits]`/`[backoff]`.
+struct DaemonConfig: Sendable {
+    /// `[limits]` keys → TOML values, over ``defaultLimits``.
+    var limits: [String: String] = [:]
+    /// `[backoff]` keys → TOML values.
+    var backoff: [String: String] = [:]
+    var displayNumbers = ["+8675528000088", "+8675528000089"]
+
+    static let defaultLimits = [
+        "max_concurrent_calls": "8", "verify_reserved_ports": "1", "requests_per_second": "500",
+        "per_display_number_per_minute": "100000",
+    ]
+
+    func toml(directory: String, platformPort: Int, callbackPort: Int, credentials: AppCredentials) -> String {
+        func section(_ values: [String: String]) -> String {
+            values.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n")
+        }
+        let numbers = displayNumbers.map { "\"\($0)\"" }.joined(separator: ", ")
+        return """
+        [platform]
+        base_url = "http://127.0.0.1:\(platformPort)"
+        app_key = "\(credentials.appKey)"
+        app_secret = "\(credentials.appSecret)"
+        timeout = "5s"
+        [spool]
+        dir = "\(directory)/spool"
+        [store]
+        path = "\(directory)/store.sqlite"
+        [callbacks]
+        listen = "127.0.0.1:\(callbackPort)"
+        status_url = "http://127.0.0.1:\(callbackPort)/cb/status"
+        fee_url = "http://127.0.0.1:\(callbackPort)/cb/fee"
+        [limits]
+        \(section(Self.defaultLimits.merging(limits) { $1 }))
+        [backoff]
+        \(section(backoff))
+        [defaults]
+        display_numbers = [\(numbers)]
+        window = { start = "00:00", end = "24:00", tz = "Asia/Shanghai" }
+        [metrics]
+        listen = "127.0.0.1:0"
+        """
+    }
+}
+
+/// A fresh temporary directory, removed by `remove()`.
+struct ScratchDirectory: Sendable {
+    let path: String
+
+    init(_ label: String) throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("callspool-\(label)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+
+    /// Writes `lines` as a `.jsonl` file here and drops it into the spool
+    /// the way `callspool submit` does.
+    func submit(_ lines: [String], spool: String, name: String = "jobs") throws {
+        let file = path + "/\(name)-\(UUID().uuidString.prefix(8)).jsonl"
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let layout = SpoolLayout(root: spool)
+        try layout.ensureExists()
+        guard case .submitted = try SpoolSubmitter(layout: layout).submit(path: file) else {
+            throw SubmitRefused(file: file)
+        }
+    }
+
+    struct SubmitRefused: Error, CustomStringConvertible {
+        var file: String
+        var description: String { "callspool submit refused \(file)" }
+    }
+}
