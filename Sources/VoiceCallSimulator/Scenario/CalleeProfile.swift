@@ -13,7 +13,8 @@ public struct CalleeProfile: Codable, Sendable, Hashable {
     public var digits: [String]?
 
     // Faults.
-    /// Answer every request for this callee with this result code (e.g. "1013117").
+    /// Answer every request for this callee with this result code (e.g. "1013117"),
+    /// or status and code (e.g. "401/1010010": invalid digest, not flow control).
     public var forceResultCode: String?
     /// End accepted calls with this disconnect stateCode instead (e.g. 7109, 7001).
     public var disconnectStateCode: Int?

@@ -14,8 +14,11 @@ struct PlatformRejection: Error, Sendable, Hashable {
             description ?? ResultCode.lookup(httpStatus: httpStatus, resultcode: resultcode)?.description ?? "Error."
     }
 
-    /// A code forced by a scenario, under the status the reference lists it with.
+    /// A code forced by a scenario, under the status the reference lists it with;
+    /// `"401/1010010"` names the status too (a code listed under two statuses).
     static func forced(_ code: String) -> PlatformRejection {
+        let parts = code.split(separator: "/", maxSplits: 1)
+        if parts.count == 2, let status = Int(parts[0]) { return PlatformRejection(status, String(parts[1])) }
         let status = ResultCode.lookup(httpStatus: 403, resultcode: code)?.httpStatus ?? 403
         return PlatformRejection(status, code)
     }
