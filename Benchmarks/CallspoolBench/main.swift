@@ -2,6 +2,7 @@
 // Run: swift run -c release callspool-bench [intake]
 import CallSpool
 import Foundation
+import Logging
 import VoiceCallAPI
 
 struct Measurement {
@@ -120,7 +121,23 @@ case "intake":
     let files = try benchSingleFiles(count: 10_000)
     print(files.line)
     print(String(format: "peak RSS: %.1f MB", peakRSSMegabytes()))
+case "campaign":
+    try await reportCampaign(arguments: Array(CommandLine.arguments.dropFirst(2)))
+case "latency-idle":
+    let samples = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 100 : 100
+    var quiet = Logger(label: "bench")
+    quiet.logLevel = .error
+    let summary = try await IdleLatencyBenchmark(samples: samples).run(logger: quiet)
+    print(summary.line("verify drop → request, idle daemon (one file every 200 ms)", p50Target: 0.020, p99Target: 0.100))
+case "memory":
+    let jobs = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 1_000_000 : 1_000_000
+    let seconds = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 30 : 30
+    try MemoryBenchmark.parent(jobs: jobs, seconds: seconds)
+case "memory-fill":
+    try MemoryBenchmark.fill(dir: CommandLine.arguments[2], jobs: Int(CommandLine.arguments[3]) ?? 1_000_000)
+case "memory-run":
+    try await MemoryBenchmark.run(dir: CommandLine.arguments[2], seconds: Int(CommandLine.arguments[3]) ?? 30)
 default:
-    print("unknown benchmark \(which); available: intake, parse, files, dispatch, callbacks")
+    print("unknown benchmark \(which); available: intake, parse, files, dispatch, callbacks, campaign, latency-idle, memory")
     exit(2)
 }

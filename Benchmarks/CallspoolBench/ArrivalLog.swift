@@ -1,0 +1,38 @@
+import Foundation
+
+/// When requests reached the simulator, taken by ``ObservingResponder`` before
+/// the simulator handles them: the first and last request of any kind, and
+/// the first `callVerify` per callee (the benchmark gives each verify job its
+/// own callee, so the callee identifies the job).
+final class ArrivalLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var firstRequest: ContinuousClock.Instant?
+    private var requests = 0
+    private var verifyByCallee: [String: ContinuousClock.Instant] = [:]
+
+    func record(at instant: ContinuousClock.Instant, verifyCallee: String?) {
+        lock.lock()
+        defer { lock.unlock() }
+        if firstRequest == nil { firstRequest = instant }
+        requests += 1
+        if let callee = verifyCallee, verifyByCallee[callee] == nil { verifyByCallee[callee] = instant }
+    }
+
+    var first: ContinuousClock.Instant? {
+        lock.lock()
+        defer { lock.unlock() }
+        return firstRequest
+    }
+
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return requests
+    }
+
+    func firstVerify(callee: String) -> ContinuousClock.Instant? {
+        lock.lock()
+        defer { lock.unlock() }
+        return verifyByCallee[callee]
+    }
+}

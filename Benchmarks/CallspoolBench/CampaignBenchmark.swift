@@ -1,0 +1,114 @@
+import CallSpool
+import Foundation
+import Logging
+import ServiceLifecycle
+import VoiceCallAPI
+import VoiceCallSimulator
+
+/// Issue 6 item 9 (b) and (c): a notify campaign against a simulator whose
+/// port limit (`hiddenPorts`) is below the daemon's `max_concurrent_calls`,
+/// time-scaled; while it runs, single verify job files are dropped into the
+/// spool and their drop-to-request latency is measured.
+struct CampaignBenchmark {
+    var calls = 2000
+    var setup = ScaledSetup(timeScale: 60, hiddenPorts: 7, configuredPorts: 10, verifyReserved: 2)
+    /// Verify files dropped during the campaign (0: none), one per `verifyInterval`.
+    var verifySamples = 200
+    var verifyInterval: Duration = .milliseconds(500)
+
+    var scriptedCallRealSeconds: Double { setup.nominalCallSeconds / setup.timeScale }
+    /// The campaign's makespan if the hidden ports were always busy.
+    var estimatedIdeal: Double { Double(calls) * scriptedCallRealSeconds / Double(setup.hiddenPorts) }
+    /// Give up after this long.
+    var timeout: Duration { .seconds(max(120, Int(estimatedIdeal * 6))) }
+
+    func runCallspool(logger: Logger) async throws -> (CampaignResult, LatencySummary?, String) {
+        let run = try await SimulatorRun.start(scenario: try setup.scenario(), timeScale: setup.timeScale, logger: logger)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callspool-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let configuration = try setup.configuration(platformBaseURL: run.baseURL, credentials: run.simulator.credentials, dir: dir)
+        let parts = try CallspoolDaemon.makeParts(configuration: configuration, logger: logger)
+        _ = try parts.database.insertJobs(
+            setup.notifyJobs(count: calls, prefix: "campaign-"), intakeKey: "bench", sourceFile: "bench", policy: IntakePolicy(), now: Date())
+        let daemon = CallspoolDaemon.makeServiceGroup(parts: parts, logger: logger)
+        let started = ContinuousClock.now
+        let daemonTask = Task { try await daemon.run() }
+
+        // Verify drops start once the campaign has filled the ports and stop
+        // well before it ends, so every sample sees a saturated platform.
+        let dropper = VerifyDropper(layout: SpoolLayout(root: configuration.spool.dir))
+        let dropStart = started + .seconds(max(2, estimatedIdeal * 0.05))
+        let dropEnd = started + .seconds(estimatedIdeal * 0.8)
+        let samples = verifySamples
+        let interval = verifyInterval
+        let dropTask = Task {
+            try await Task.sleep(until: dropStart)
+            try await dropper.run(every: interval, count: samples, deadline: dropEnd)
+        }
+
+        var sampler = PortSampler(simulator: run.simulator)
+        var end = ContinuousClock.now
+        var effectiveLimits: Set<Int> = []
+        while true {
+            let figures = await sampler.poll()
+            effectiveLimits.insert(await parts.scheduler.portFigures.effectiveLimit)
+            end = ContinuousClock.now
+            let expected = calls + dropper.dropped.count
+            if dropper.finished, figures.completedCalls >= expected { break }
+            if end - started > timeout {
+                print("TIMEOUT: \(figures.completedCalls) of \(expected) calls completed after \(timeout)")
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try? await dropTask.value
+        let figures = sampler.latest
+        let counts = try parts.database.stateCounts()
+        await daemon.triggerGracefulShutdown()
+        _ = try? await daemonTask.value
+        await run.stop()
+
+        let first = run.arrivals.first ?? started
+        let verifyCount = dropper.dropped.count
+        let result = CampaignResult(
+            who: "callspool", calls: figures.completedCalls, verifyCalls: verifyCount, makespan: (end - first).timeInterval,
+            portSeconds: sampler.portSeconds, requests: figures.requests, refusedPorts: figures.refusedPorts, peakPorts: figures.peakPorts,
+            hiddenPorts: setup.hiddenPorts, scriptedCallSeconds: scriptedCallRealSeconds)
+        let states = counts.filter { $0.value > 0 }.map { "\($0.key.rawValue) \($0.value)" }.sorted().joined(separator: ", ")
+        let notes = "daemon job states at the end: \(states); effective port limits seen: \(effectiveLimits.sorted())"
+        return (result, verifyCount > 0 ? dropper.latencies(arrivals: run.arrivals) : nil, notes)
+    }
+
+    func runNaive(logger: Logger) async throws -> CampaignResult {
+        let run = try await SimulatorRun.start(scenario: try setup.scenario(), timeScale: setup.timeScale, logger: logger)
+        let dispatcher = NaiveDispatcher(
+            baseURL: run.baseURL, credentials: run.simulator.credentials, displayNbr: ScaledSetup.displayNumber,
+            interval: .seconds(setup.nominalCallSeconds / Double(setup.configuredPorts) / setup.timeScale),
+            portsSleep: .seconds(60 / setup.timeScale))
+        let specs = setup.notifyJobs(count: calls, prefix: "naive-")
+        let started = ContinuousClock.now
+        let sendTask = Task { try await dispatcher.run(callees: specs.map(\.calleeNbr)) }
+        var sampler = PortSampler(simulator: run.simulator)
+        var end = ContinuousClock.now
+        while true {
+            let figures = await sampler.poll()
+            end = ContinuousClock.now
+            if figures.completedCalls >= calls { break }
+            if end - started > timeout {
+                print("TIMEOUT (naive): \(figures.completedCalls) of \(calls) calls completed after \(timeout)")
+                sendTask.cancel()
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        _ = try? await sendTask.value
+        await dispatcher.shutdown()
+        let figures = sampler.latest
+        await run.stop()
+        return CampaignResult(
+            who: "naive (fixed rate, sleep 60 s on 1020154)", calls: figures.completedCalls, verifyCalls: 0,
+            makespan: (end - (run.arrivals.first ?? started)).timeInterval, portSeconds: sampler.portSeconds, requests: figures.requests,
+            refusedPorts: figures.refusedPorts, peakPorts: figures.peakPorts, hiddenPorts: setup.hiddenPorts,
+            scriptedCallSeconds: scriptedCallRealSeconds)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+
+/// Runs (b) and (c) — callspool then the naive dispatcher against a fresh
+/// simulator with the same scenario — and prints both rows.
+/// Arguments: calls, time scale, verify_reserved_ports, "naive" or "no-naive".
+func reportCampaign(arguments: [String]) async throws {
+    var quiet = Logger(label: "bench")
+    quiet.logLevel = .error
+    var benchmark = CampaignBenchmark()
+    if arguments.count > 0, let calls = Int(arguments[0]) { benchmark.calls = calls }
+    if arguments.count > 1, let scale = Double(arguments[1]) { benchmark.setup.timeScale = scale }
+    if arguments.count > 2, let reserve = Int(arguments[2]) { benchmark.setup.verifyReserved = reserve }
+    let withNaive = !arguments.contains("no-naive")
+    let setup = benchmark.setup
+    print(String(
+        format: "campaign: %d notify calls, hidden port limit %d, max_concurrent_calls %d, verify_reserved_ports %d; time scale S = %.0f: "
+            + "scripted call (callout 1 s + ring 2–8 s + talk 10–30 s) %.0f s simulated = %.3f s real; estimated ideal %.1f s real",
+        benchmark.calls, setup.hiddenPorts, setup.configuredPorts, setup.verifyReserved, setup.timeScale, setup.nominalCallSeconds,
+        benchmark.scriptedCallRealSeconds, benchmark.estimatedIdeal))
+    print("daemon scaled by S: \(setup.describedScaling); naive: one request every \(setup.nominalCallSeconds / Double(setup.configuredPorts) / setup.timeScale) s, sleeps 60/S = \(60 / setup.timeScale) s on 1020154")
+    print(String(format: "verify files: one every %.1f s while the campaign runs (at most %d)", benchmark.verifyInterval.timeInterval, benchmark.verifySamples))
+    let (callspool, latency, notes) = try await benchmark.runCallspool(logger: quiet)
+    print(notes)
+    var rows = [callspool]
+    if withNaive { rows.append(try await benchmark.runNaive(logger: quiet)) }
+    print(CampaignResult.header)
+    for row in rows { print(row.row) }
+    for row in rows { print(row.verdict) }
+    if let latency {
+        print(latency.line("verify drop → request during the campaign", p50Target: nil, p99Target: 1.0))
+    }
+}
