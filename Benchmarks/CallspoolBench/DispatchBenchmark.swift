@@ -11,7 +11,7 @@ func benchDispatch(count: Int) async throws -> Measurement {
     let scenario = try JSONDecoder().decode(SimulatorScenario.self, from: Data("""
         {"displayNumbers": ["+8675528000088"],
          "limits": {"ports": 100000, "requestsPerSecond": 100000, "perCalleeMax": 100, "perDisplayNumberPerMinute": 10000000},
-         "timing": {"calloutSeconds": 60, "feeDelaySeconds": 1, "feeBatchWindowSeconds": 1},
+         "timing": {"calloutSeconds": 1, "feeDelaySeconds": 1, "feeBatchWindowSeconds": 1},
          "defaults": {"outcome": "answer", "ringSeconds": 2, "talkSeconds": 5}}
         """.utf8))
     var quiet = Logger(label: "bench")
