@@ -30,4 +30,5 @@ func reportCampaign(arguments: [String]) async throws {
     if let latency {
         print(latency.line("verify drop → request during the campaign", p50Target: nil, p99Target: 1.0))
     }
+    print("load average at the end: \(loadAverageText())")
 }

@@ -101,7 +101,8 @@ func benchParse(count: Int) throws -> Measurement {
 }
 
 let which = CommandLine.arguments.dropFirst().first ?? "intake"
-print("callspool-bench \(which) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+print("callspool-bench \(which) on \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverageText())")
+fflush(nil)
 switch which {
 case "dispatch":
     let count = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 5000 : 5000
