@@ -86,6 +86,11 @@ struct DaemonHarness: Sendable {
 
     struct UnknownJob: Error { var id: String }
 
+    /// The job's row, nil while intake has not queued it yet.
+    func record(_ id: String) -> JobRecord? {
+        (try? database.jobDetail(id: id))??.job
+    }
+
     /// Waits (real time) until `count` jobs are in `state`; returns whether they got there.
     func waitFor(_ state: JobState, count: Int, timeout: Duration = .seconds(10)) async throws -> Bool {
         try await eventually(timeout: timeout) { try counts()[state] == count }
