@@ -30,8 +30,35 @@ struct SeededRandom: RandomNumberGenerator {
         for _ in 0..<3 { limiter.acquire() }
         limiter.accepted(idlePort: 3)
         #expect(limiter.effectiveLimit == 6)
+        // Idle ports raise the limit one port per round of acceptances, not at once.
         limiter.accepted(idlePort: 50)
+        #expect(limiter.effectiveLimit == 6)
+        for _ in 0..<40 { limiter.accepted(idlePort: 50) }
         #expect(limiter.effectiveLimit == 10)
+    }
+
+    @Test func requestsStillInFlightAreNotMistakenForPlatformPorts() {
+        // 10 requests out, the first answer says 3 ports idle: the platform
+        // holds 1 call of ours (the other 9 may not have reached it), so its
+        // total is at least 4 — not 10 + 3.
+        var limiter = PortLimiter(configuredMax: 20, verifyReserved: 0)
+        for _ in 0..<10 { limiter.acquire() }
+        limiter.accepted(idlePort: 3, callsHeld: 1)
+        #expect(limiter.effectiveLimit == 4)
+    }
+
+    @Test func aCallEndedOnThePlatformButNotYetReportedCannotRaiseTheLimitAtOnce() {
+        // 7 calls held here, but one has already ended on the platform: it says
+        // 1 port is idle. 7 + 1 overstates its 7 ports; the limit must not jump.
+        var limiter = PortLimiter(configuredMax: 10, verifyReserved: 0)
+        for _ in 0..<7 { limiter.acquire() }
+        limiter.accepted(idlePort: 0, callsHeld: 7)
+        #expect(limiter.effectiveLimit == 7)
+        limiter.accepted(idlePort: 1, callsHeld: 7)
+        #expect(limiter.effectiveLimit == 7)
+        // A full platform never raises it.
+        limiter.accepted(idlePort: 0, callsHeld: 7)
+        #expect(limiter.effectiveLimit == 7)
     }
 
     @Test func pushBackShrinksToPortsInUseAndAdditiveIncreaseRecovers() {

@@ -107,8 +107,11 @@ import VoiceCallAPI
         let scheduler = try await scheduler(settings(ports: 10, reserved: 0))
         let pass = try await scheduler.tick()
         #expect(pass.tickets.count == 3)
-        try await scheduler.complete(pass.tickets[0], with: Self.accepted("s0", idle: 0))
-        #expect(await scheduler.portFigures.effectiveLimit == 3)
+        // The platform admits them in order and reports the ports left after each.
+        for (index, idle) in [2, 1, 0].enumerated() {
+            try await scheduler.complete(pass.tickets[index], with: Self.accepted("s\(index)", idle: idle))
+            #expect(await scheduler.portFigures.effectiveLimit == 3)
+        }
     }
 
     @Test func haltKeepsJobsQueuedAndProbesOnce() async throws {

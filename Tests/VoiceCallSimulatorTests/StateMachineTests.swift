@@ -26,10 +26,10 @@ import VoiceCallAPI
         var playback = SimulatedCall.Playback(call: call(CallScript(
             outcome: .answer, calloutSeconds: 1, ringSeconds: 3, talkSeconds: 9, digits: ["1", "23"], feeDelaySeconds: 2)))
         let steps = playback.drain()
-        #expect(kinds(steps) == ["callout", "alerting", "answer", "collectInfo", "collectInfo", "disconnect", "release", "fee"])
+        #expect(kinds(steps) == ["callout", "alerting", "answer", "collectInfo", "collectInfo", "release", "disconnect", "fee"])
         #expect(steps.map(\.at) == [0, 1, 4, 7, 10, 13, 13, 15])
         #expect(playback.phase == .billed)
-        guard case .status(_, let collect) = steps[3].action, case .status(_, let hangup) = steps[5].action,
+        guard case .status(_, let collect) = steps[3].action, case .status(_, let hangup) = steps[6].action,
             case .status(_, let callout) = steps[0].action, case .fee(let cdr) = steps[7].action
         else {
             Issue.record("unexpected step kinds")
@@ -52,10 +52,10 @@ import VoiceCallAPI
     }
 
     @Test(arguments: [
-        (CallOutcome.noAnswer, ["callout", "alerting", "disconnect", "release", "fee"], 8101),
-        (.reject, ["callout", "alerting", "disconnect", "release", "fee"], 8004),
-        (.busy, ["callout", "disconnect", "release", "fee"], 8102),
-        (.poweredOff, ["callout", "disconnect", "release", "fee"], 8104),
+        (CallOutcome.noAnswer, ["callout", "alerting", "release", "disconnect", "fee"], 8101),
+        (.reject, ["callout", "alerting", "release", "disconnect", "fee"], 8004),
+        (.busy, ["callout", "release", "disconnect", "fee"], 8102),
+        (.poweredOff, ["callout", "release", "disconnect", "fee"], 8104),
     ])
     func unansweredCalls(outcome: CallOutcome, expected: [String], code: Int) {
         var playback = SimulatedCall.Playback(call: call(CallScript(outcome: outcome, digits: ["5"])))
@@ -74,7 +74,7 @@ import VoiceCallAPI
     @Test func forcedStateCodeAndDroppedDisconnect() {
         var throttled = SimulatedCall.Playback(call: call(CallScript(outcome: .answer, digits: ["1"], disconnectStateCode: 7109)))
         let steps = throttled.drain()
-        #expect(kinds(steps) == ["callout", "disconnect", "release", "fee"])
+        #expect(kinds(steps) == ["callout", "release", "disconnect", "fee"])
         if case .status(_, let info) = steps[1].action { #expect(info.stateCode == 7109) }
         var dropped = SimulatedCall.Playback(call: call(CallScript(outcome: .busy, dropDisconnect: true)))
         #expect(kinds(dropped.drain()) == ["callout", "release", "fee"])
@@ -82,7 +82,7 @@ import VoiceCallAPI
 
     @Test func verifyCallsCollectNothingAndEmptyDigitsAreSkipped() {
         var verify = SimulatedCall.Playback(call: call(CallScript(outcome: .answer, digits: ["1"]), kind: .verify(times: 2)))
-        #expect(kinds(verify.drain()) == ["callout", "alerting", "answer", "disconnect", "release", "fee"])
+        #expect(kinds(verify.drain()) == ["callout", "alerting", "answer", "release", "disconnect", "fee"])
         var silent = SimulatedCall.Playback(call: call(CallScript(outcome: .answer, digits: ["", "7"])))
         let steps = silent.drain()
         #expect(kinds(steps).filter { $0 == "collectInfo" }.count == 1)

@@ -4,8 +4,9 @@ import ServiceLifecycle
 import VoiceCallAPI
 
 /// Runs the ``Scheduler`` as a lifecycle service: each pass's tickets are
-/// sent concurrently (bounded by the port limit) in one task group; the loop
-/// sleeps until the scheduler's next deadline or a ``Wakeup`` signal. On
+/// sent concurrently (bounded by the port limit) in one task group, and the
+/// answers are recorded in batches by one recorder task (``AnswerInbox``);
+/// the loop sleeps until the scheduler's next deadline or a ``Wakeup`` signal. On
 /// graceful shutdown it stops issuing requests and waits for the ones in
 /// flight (bounded by the platform timeout), so the store stays consistent.
 public struct DispatchService: Service {
@@ -34,6 +35,7 @@ public struct DispatchService: Service {
 
     public func run() async throws {
         try await scheduler.start()
+        let inbox = AnswerInbox()
         await withDiscardingTaskGroup { group in
             if let callEnds {
                 group.addTask { [scheduler, wakeup] in
@@ -43,14 +45,28 @@ public struct DispatchService: Service {
                     }
                 }
             }
+            // The recorder: every answer that has arrived, in one transaction.
+            group.addTask { [scheduler, wakeup, logger] in
+                while let batch = await inbox.next() {
+                    do {
+                        try await scheduler.complete(batch.map { ($0.ticket, $0.result) })
+                    } catch {
+                        logger.error(
+                            "could not record the platform's answers; those jobs stay dispatching and become unknown at the next start",
+                            metadata: ["answers": "\(batch.count)", "error": "\(error)"])
+                    }
+                    wakeup.signal()
+                }
+            }
             await withGracefulShutdownHandler {
                 while !Task.isShuttingDownGracefully, !Task.isCancelled {
                     var wakeAt = clock.now.addingTimeInterval(1)
                     do {
                         let pass = try await scheduler.tick()
                         wakeAt = pass.wakeAt
+                        await inbox.expect(pass.tickets.count)
                         for ticket in pass.tickets {
-                            group.addTask { await send(ticket) }
+                            group.addTask { await send(ticket, to: inbox) }
                         }
                     } catch {
                         logger.error("scheduling pass failed; retrying in 1 s", metadata: ["error": "\(error)"])
@@ -59,22 +75,18 @@ public struct DispatchService: Service {
                     await wakeup.wait(timeout: Duration(timeInterval: wait))
                 }
                 logger.info("dispatch stopping: no new requests; waiting for those in flight")
+                await inbox.close()
             } onGracefulShutdown: {
                 wakeup.signal()
             }
         }
     }
 
-    func send(_ ticket: DispatchTicket) async {
+    func send(_ ticket: DispatchTicket, to inbox: AnswerInbox) async {
         let started = ContinuousClock.now
         let convention = await scheduler.createdClock
         let result = await placer.place(ticket, createdClock: convention)
         metrics.recordDispatchLatency(ContinuousClock.now - started)
-        do {
-            try await scheduler.complete(ticket, with: result)
-        } catch {
-            logger.error("could not record a request's result; the job stays dispatching and becomes unknown at the next start", metadata: ["job": "\(ticket.jobId)", "error": "\(error)"])
-        }
-        wakeup.signal()
+        await inbox.put(ticket, result)
     }
 }

@@ -3,8 +3,10 @@
 ///
 /// The configured maximum is an upper bound; the effective limit adapts (AIMD)
 /// when the platform has fewer ports than configured:
-/// - an acceptance that reports `idlePort` sets the limit to ports in use plus
-///   idle ports (the platform's own count: no rejection needed to learn it);
+/// - an acceptance that reports `idlePort` moves the limit towards the calls
+///   the platform holds for us plus its idle ports (the platform's own count:
+///   no rejection needed to learn it) — down at once, up by one port per
+///   round of acceptances (see ``accepted(idlePort:callsHeld:)``);
 /// - an acceptance without `idlePort` adds one port per round of acceptances;
 /// - a port-class push-back (1020154, 1020165, disconnect 7109) multiplies the
 ///   limit by `decrease` and never leaves it above the ports in use, but never
@@ -44,13 +46,31 @@ public struct PortLimiter: Sendable, Hashable {
     /// A request failed or a call ended.
     public mutating func release() { inUse = max(0, inUse - 1) }
 
-    /// The platform accepted a call.
-    public mutating func accepted(idlePort: Int?) {
-        if let idle = idlePort, idle >= 0 {
-            effective = Double(min(configuredMax, max(1, inUse + idle)))
-        } else {
-            effective = min(Double(configuredMax), effective + 1 / max(1, effective))
+    /// The platform accepted a call while holding `callsHeld` of ours (this
+    /// one included; nil: every port counted in use).
+    ///
+    /// `idlePort` is the platform's count of free ports at admission:
+    /// - 0: the platform is full, so the limit is at most the ports we have
+    ///   out now (it never rises on a full platform);
+    /// - more: the platform's total is about `callsHeld + idlePort`, but that
+    ///   sum overstates it whenever a call has ended on the platform before
+    ///   its disconnect reached us (the port is counted idle there and held
+    ///   here), and every overstatement would cost a refusal. So the limit
+    ///   moves towards the sum by at most `1 / limit` per acceptance (additive
+    ///   increase), and falls to it at once when the sum is lower.
+    /// Without `idlePort`: additive increase.
+    public mutating func accepted(idlePort: Int?, callsHeld: Int? = nil) {
+        let ceiling = Double(configuredMax)
+        guard let idle = idlePort, idle >= 0 else {
+            effective = min(ceiling, effective + 1 / max(1, effective))
+            return
         }
+        if idle == 0 {
+            effective = min(effective, Double(max(1, inUse)))
+            return
+        }
+        let sum = Double(min(configuredMax, max(1, (callsHeld ?? inUse) + idle)))
+        effective = sum > effective ? min(sum, effective + 1 / max(1, effective)) : sum
     }
 
     /// The platform said it is out of ports while holding `callsInProgress`

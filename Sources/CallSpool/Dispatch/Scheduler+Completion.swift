@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import VoiceCallAPI
 
@@ -8,7 +9,38 @@ extension Scheduler {
     /// (events that arrived before the response).
     @discardableResult
     public func complete(_ ticket: DispatchTicket, with result: CallAttemptResult) throws -> [CallEndSignal] {
+        try complete([(ticket, result)])
+    }
+
+    /// Records a batch of answers in one transaction (group commit: the
+    /// dispatcher hands over every answer that arrived while the previous
+    /// batch was being written). Each answer has its own savepoint, so one
+    /// that cannot be stored (its job stays `dispatching` and becomes
+    /// `unknown` at the next start) does not undo the others.
+    @discardableResult
+    public func complete(_ batch: [(DispatchTicket, CallAttemptResult)]) throws -> [CallEndSignal] {
+        guard !batch.isEmpty else { return [] }
         let now = clock.now
+        var ended: [CallEndSignal] = []
+        try database.writer.write { db in
+            for (ticket, result) in batch {
+                do {
+                    try db.inSavepoint {
+                        ended += try record(ticket, with: result, now: now, in: db)
+                        return .commit
+                    }
+                } catch {
+                    logger.error(
+                        "could not record a request's result; the job stays dispatching and becomes unknown at the next start",
+                        metadata: ["job": "\(ticket.jobId)", "error": "\(error)"])
+                }
+            }
+        }
+        for signal in ended { callEnded(signal) }
+        return ended
+    }
+
+    func record(_ ticket: DispatchTicket, with result: CallAttemptResult, now: Date, in db: Database) throws -> [CallEndSignal] {
         inFlight = max(0, inFlight - 1)
         limiter.release()
         let wasProbe = probeInFlight && halt != nil
@@ -17,23 +49,22 @@ extension Scheduler {
         switch result {
         case .accepted(let acceptance):
             limiter.acquire()  // the call now holds the port
-            limiter.accepted(idlePort: acceptance.idlePort)
+            callsInProgress += 1
+            limiter.accepted(idlePort: acceptance.idlePort, callsHeld: callsInProgress)
             portPushBacks = 0
             flowPushBacks = 0
-            if wasProbe || halt != nil { try liftHalt() }
-            let ended = try database.recordAcceptance(ticket, acceptance: acceptance, now: now)
-            for signal in ended { callEnded(signal) }
-            return ended
+            if wasProbe || halt != nil { try liftHalt(in: db) }
+            return try AppDatabase.recordAcceptance(ticket, acceptance: acceptance, now: now, in: db)
         case .rejected(let rejection):
-            try handle(rejection, ticket: ticket, now: now, wasProbe: wasProbe)
+            try handle(rejection, ticket: ticket, now: now, wasProbe: wasProbe, in: db)
         case .notSent(let reason):
             let delay = settings.retry.delay(attempt: ticket.attempt - 1, using: &random)
             logger.warning("request not sent; retrying", metadata: ["job": "\(ticket.jobId)", "reason": "\(reason)", "in": "\(DurationText.format(delay))"])
-            try database.recordFailure(ticket, httpStatus: 0, resultcode: nil, resultDesc: reason, resultClass: "transient", disposition: .requeue(at: now.addingTimeInterval(delay.timeInterval)), now: now)
-            if wasProbe { try reschedule(probeAfter: settings.backoff.halt, now: now) }
+            try AppDatabase.recordFailure(ticket, httpStatus: 0, resultcode: nil, resultDesc: reason, resultClass: "transient", disposition: .requeue(at: now.addingTimeInterval(delay.timeInterval)), now: now, in: db)
+            if wasProbe { try reschedule(probeAfter: settings.backoff.halt, now: now, in: db) }
         case .uncertain(let reason):
             logger.error("request may have placed a call but no usable answer came; the job is unknown until callbacks arrive (it is not re-sent)", metadata: ["job": "\(ticket.jobId)", "reason": "\(reason)"])
-            try database.recordFailure(ticket, httpStatus: nil, resultcode: nil, resultDesc: reason, resultClass: "uncertain", disposition: .unknown(reason: reason), now: now)
+            try AppDatabase.recordFailure(ticket, httpStatus: nil, resultcode: nil, resultDesc: reason, resultClass: "uncertain", disposition: .unknown(reason: reason), now: now, in: db)
         }
         return []
     }
@@ -58,30 +89,34 @@ extension Scheduler {
             logger.warning("platform ended a call for lack of ports (7109); port limit lowered", metadata: ["effectiveLimit": "\(limiter.effectiveLimit)"])
         }
         // A ports pause lasts until a port frees or it times out: one just did.
-        try? database.clearPause(.ports)
+        if portsPauseSet {
+            portsPauseSet = false
+            try? database.clearPause(.ports)
+        }
     }
 
-    func handle(_ rejection: CallRejection, ticket: DispatchTicket, now: Date, wasProbe: Bool) throws {
+    func handle(_ rejection: CallRejection, ticket: DispatchTicket, now: Date, wasProbe: Bool, in db: Database) throws {
         let code = rejection.resultcode
         let description = rejection.explanation
         func requeue(_ at: Date) throws {
-            try database.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "\(rejection.resultClass)", disposition: .requeue(at: at), now: now)
+            try AppDatabase.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "\(rejection.resultClass)", disposition: .requeue(at: at), now: now, in: db)
         }
         if let idle = rejection.idlePort, idle == 0 { limiter.pushedBack(callsInProgress: callsInProgress) }
         switch rejection.resultClass {
         case .ok:
-            try database.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "uncertain", disposition: .unknown(reason: "success code under HTTP \(rejection.httpStatus)"), now: now)
+            try AppDatabase.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "uncertain", disposition: .unknown(reason: "success code under HTTP \(rejection.httpStatus)"), now: now, in: db)
         case .ports:
             limiter.pushedBack(callsInProgress: callsInProgress)
             let pause = Backoff.pause(floor: settings.backoff.ports, repeats: portPushBacks, cap: .seconds(3600), using: &random)
             portPushBacks += 1
-            try database.setPause(.ports, reason: "platform out of ports (until a call ends)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now)
+            try AppDatabase.setPause(.ports, reason: "platform out of ports (until a call ends)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now, in: db)
+            portsPauseSet = true
             logger.warning("platform out of ports; port limit lowered, dispatch paused until a call ends", metadata: ["code": "\(code ?? "-")", "effectiveLimit": "\(limiter.effectiveLimit)", "max": "\(DurationText.format(pause))"])
             try requeue(now)
         case .flowControl:
             let pause = Backoff.pause(floor: settings.backoff.flow, repeats: flowPushBacks, cap: .seconds(3600), using: &random)
             flowPushBacks += 1
-            try database.setPause(.global, reason: "platform flow control: \(description)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now)
+            try AppDatabase.setPause(.global, reason: "platform flow control: \(description)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now, in: db)
             logger.warning("platform flow control; all dispatch paused", metadata: ["code": "\(code ?? "-")", "for": "\(DurationText.format(pause))"])
             try requeue(now.addingTimeInterval(pause.timeInterval))
         case .frequency(let scope):
@@ -89,16 +124,16 @@ extension Scheduler {
             switch scope {
             case .sp, .app:
                 until = now.addingTimeInterval(settings.backoff.flow.timeInterval)
-                try database.setPause(.global, reason: "\(scope.rawValue) call frequency limit: \(description)", code: code, until: until, now: now)
+                try AppDatabase.setPause(.global, reason: "\(scope.rawValue) call frequency limit: \(description)", code: code, until: until, now: now, in: db)
                 try requeue(until)
             case .displayNumber:
                 until = now.addingTimeInterval(settings.backoff.flow.timeInterval)
-                try database.setPause(.displayNumber(ticket.displayNbr), reason: "display number frequency limit: \(description)", code: code, until: until, now: now)
+                try AppDatabase.setPause(.displayNumber(ticket.displayNbr), reason: "display number frequency limit: \(description)", code: code, until: until, now: now, in: db)
                 // A pool number is swapped for another at once; a job's own number waits.
                 try requeue(ticket.displayFromPool ? now : until)
             case .callee:
                 until = now.addingTimeInterval(settings.backoff.callee.timeInterval)
-                try database.setPause(.callee(ticket.calleeNbr), reason: "callee frequency limit: \(description)", code: code, until: until, now: now)
+                try AppDatabase.setPause(.callee(ticket.calleeNbr), reason: "callee frequency limit: \(description)", code: code, until: until, now: now, in: db)
                 try requeue(until)
             }
             logger.warning("frequency limit", metadata: ["scope": "\(scope.rawValue)", "code": "\(code ?? "-")", "until": "\(Timestamp.format(until))"])
@@ -109,10 +144,10 @@ extension Scheduler {
         case .transient:
             let delay = settings.retry.delay(attempt: ticket.attempt - 1, using: &random)
             try requeue(now.addingTimeInterval(delay.timeInterval))
-            if wasProbe { try reschedule(probeAfter: settings.backoff.halt, now: now) }
+            if wasProbe { try reschedule(probeAfter: settings.backoff.halt, now: now, in: db) }
         case .unknown:
             if ticket.attempt >= settings.unknownCodeTries {
-                try database.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "unknown", disposition: .fail(code: code ?? "http_\(rejection.httpStatus)", description: "\(description) (unknown code, \(ticket.attempt) tries)"), now: now)
+                try AppDatabase.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "unknown", disposition: .fail(code: code ?? "http_\(rejection.httpStatus)", description: "\(description) (unknown code, \(ticket.attempt) tries)"), now: now, in: db)
             } else {
                 try requeue(now.addingTimeInterval(settings.retry.delay(attempt: ticket.attempt - 1, using: &random).timeInterval))
             }
@@ -125,33 +160,33 @@ extension Scheduler {
                 return
             }
             try requeue(now)
-            try enterHalt(code: code ?? "http_\(rejection.httpStatus)", reason: description, now: now)
+            try enterHalt(code: code ?? "http_\(rejection.httpStatus)", reason: description, now: now, in: db)
         case .job:
-            try database.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "job", disposition: .fail(code: code ?? "-", description: description), now: now)
+            try AppDatabase.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "job", disposition: .fail(code: code ?? "-", description: description), now: now, in: db)
             logger.info("job failed", metadata: ["job": "\(ticket.jobId)", "code": "\(code ?? "-")", "reason": "\(description)"])
         }
     }
 
-    func enterHalt(code: String, reason: String, now: Date) throws {
+    func enterHalt(code: String, reason: String, now: Date, in db: Database) throws {
         let wait = ResultCode.haltProbeOverride(resultcode: code) ?? settings.backoff.halt
         let since = halt?.since ?? now
         let record = HaltRecord(code: code, reason: reason, since: since, probeAt: now.addingTimeInterval(wait.timeInterval))
         halt = record
-        try database.setHalt(record)
+        try AppDatabase.setHalt(record, in: db)
         logger.critical("dispatch halted: configuration or account problem; every job stays queued", metadata: ["code": "\(code)", "reason": "\(reason)", "probeAt": "\(Timestamp.format(record.probeAt))"])
     }
 
-    func reschedule(probeAfter wait: Duration, now: Date) throws {
+    func reschedule(probeAfter wait: Duration, now: Date, in db: Database) throws {
         guard var record = halt else { return }
         record.probeAt = now.addingTimeInterval(wait.timeInterval)
         halt = record
-        try database.setHalt(record)
+        try AppDatabase.setHalt(record, in: db)
     }
 
-    func liftHalt() throws {
+    func liftHalt(in db: Database) throws {
         guard let record = halt else { return }
         halt = nil
-        try database.clearHalt()
+        try AppDatabase.clearHalt(in: db)
         logger.notice("probe succeeded; dispatch resumes", metadata: ["code": "\(record.code)"])
     }
 }

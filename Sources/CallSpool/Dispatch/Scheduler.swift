@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import VoiceCallAPI
 
@@ -34,6 +35,10 @@ public actor Scheduler {
     var probeInFlight = false
     var lastHousekeeping = Date.distantPast
     var warnedNoDisplayNumber = false
+    /// A `ports` pause may be stored: the next call end clears it.
+    var portsPauseSet = false
+    /// Calling windows of jobs, decoded once per distinct JSON text.
+    var windowCache: [String: CallingWindow] = [:]
 
     public init(database: AppDatabase, settings: SchedulerSettings, clock: any WallClock, random: AnyRandom = .system, logger: Logger = Logger(label: "callspool.scheduler"),
         metrics: CallspoolMetrics = .disabled
@@ -61,6 +66,7 @@ public actor Scheduler {
             logger.warning("jobs were in flight when the daemon stopped; they are now unknown and will be reconciled by callbacks", metadata: ["jobs": "\(recovered)"])
         }
         halt = try database.halt()
+        portsPauseSet = try database.activePauses(now: now)[.ports] != nil
         if settings.createdClock == .auto, let learned = try database.heartbeat()?.createdClock, let convention = CreatedClock(rawValue: learned) {
             createdClock = convention
             createdClockSwitched = true
@@ -89,33 +95,49 @@ public actor Scheduler {
 
     /// One scheduling pass. Returns the requests to send now and when the
     /// next pass is due at the latest (sooner if something is signalled).
+    ///
+    /// The whole pass — reading the page, postponing what may not go, moving
+    /// what goes to `dispatching` with its attempt row — is one transaction,
+    /// so a pass of 64 requests costs one commit, not 64. When it fails, the
+    /// in-memory limits are put back as they were: nothing was committed.
     public func tick() throws -> (tickets: [DispatchTicket], wakeAt: Date) {
         let now = clock.now
-        var wakeAt = now.addingTimeInterval(1)
         if now.timeIntervalSince(lastHousekeeping) >= 0.5 {
             lastHousekeeping = now
             try housekeeping(now: now)
         }
-        try recount()
+        let saved = (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight)
+        do {
+            return try database.writer.write { db in try pass(now: now, in: db) }
+        } catch {
+            (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight) = saved
+            throw error
+        }
+    }
+
+    func pass(now: Date, in db: Database) throws -> (tickets: [DispatchTicket], wakeAt: Date) {
+        var wakeAt = now.addingTimeInterval(1)
+        callsInProgress = try AppDatabase.callsInProgress(in: db)
+        limiter.setInUse(callsInProgress + inFlight)
         if let halt {
             guard now >= halt.probeAt, !probeInFlight else { return ([], min(wakeAt, max(now, halt.probeAt))) }
         }
-        let pauses = try database.activePauses(now: now)
+        let pauses = try AppDatabase.activePauses(now: now, in: db)
         if let global = pauses[.global] ?? pauses[.ports] {
             if let until = global.until { wakeAt = min(wakeAt, until) }
             return ([], wakeAt)
         }
-        let pausedCampaigns = try database.pausedCampaigns()
+        let pausedCampaigns = try AppDatabase.pausedCampaigns(in: db)
         var tickets: [DispatchTicket] = []
         var postponed = Set<Int64>()
         let probing = halt != nil
         scan: while limiter.canAcquire(forVerify: true), inFlight < settings.maxInFlight {
             let verifyOnly = !limiter.canAcquire(forVerify: false)
-            let page = try database.runnableJobs(now: now, limit: settings.pageSize, verifyOnly: verifyOnly)
+            let page = try AppDatabase.runnableJobs(now: now, limit: settings.pageSize, verifyOnly: verifyOnly, in: db)
                 .filter { !postponed.contains($0.id ?? -1) }
             if page.isEmpty { break }
             var progressed = false
-            for job in page {
+            for var job in page {
                 guard let rowID = job.id else { continue }
                 let isVerify = job.type == .verify
                 guard inFlight < settings.maxInFlight else { break scan }
@@ -127,15 +149,15 @@ public actor Scheduler {
                     postponed.insert(rowID)
                     continue
                 }
-                if let until = try gate(job, pauses: pauses, now: now) {
-                    try database.postpone(jobRowId: rowID, until: until.date, reason: until.reason, now: now)
+                if let until = try gate(job, pauses: pauses, now: now, in: db) {
+                    try AppDatabase.postpone(&job, until: until.date, reason: until.reason, now: now, in: db)
                     postponed.insert(rowID)
                     progressed = true
                     continue
                 }
                 guard let display = chooseDisplayNumber(for: job, pauses: pauses, now: now) else {
                     let retry = nextDisplayAvailability(own: job.displayNbr, pauses: pauses, now: now)
-                    try database.postpone(jobRowId: rowID, until: retry, reason: "no display number available", now: now)
+                    try AppDatabase.postpone(&job, until: retry, reason: "no display number available", now: now, in: db)
                     postponed.insert(rowID)
                     progressed = true
                     continue
@@ -144,12 +166,13 @@ public actor Scheduler {
                     wakeAt = min(wakeAt, bucket.nextToken(now: now))
                     break scan
                 }
-                guard let ticket = try database.beginAttempt(jobRowId: rowID, displayNbr: display.number, fromPool: display.fromPool, now: now) else { continue }
+                guard let ticket = try AppDatabase.beginAttempt(&job, displayNbr: display.number, fromPool: display.fromPool, now: now, in: db) else { continue }
                 limiter.acquire()
                 inFlight += 1
                 displayCounter.record(display.number, at: now)
                 displayLastUsed[display.number] = now
                 tickets.append(ticket)
+                postponed.insert(rowID)
                 progressed = true
                 if probing {
                     probeInFlight = true
@@ -179,9 +202,8 @@ public actor Scheduler {
     }
 
     /// Why a job may not go now, and until when; nil when it may.
-    func gate(_ job: JobRecord, pauses: [PauseScope: PauseRecord], now: Date) throws -> Postponement? {
-        let window = job.window.flatMap { try? JSONDecoder().decode(CallingWindow.self, from: Data($0.utf8)) }
-            ?? (job.type == .notify ? settings.defaults.window : nil)
+    func gate(_ job: JobRecord, pauses: [PauseScope: PauseRecord], now: Date, in db: Database) throws -> Postponement? {
+        let window = job.window.flatMap(decodedWindow) ?? (job.type == .notify ? settings.defaults.window : nil)
         if let window, !window.contains(now) {
             return Postponement(date: window.nextOpening(after: now), reason: "outside its calling window \(window.startText)–\(window.endText) \(window.timeZone)")
         }
@@ -189,12 +211,22 @@ public actor Scheduler {
             return Postponement(date: pause.until ?? now.addingTimeInterval(settings.backoff.callee.timeInterval), reason: "callee paused: \(pause.reason)")
         }
         let windowStart = now.addingTimeInterval(-settings.limits.perCalleeWindow.timeInterval)
-        let calls = try database.callsToCallee(job.calleeNbr, since: windowStart)
+        let calls = try AppDatabase.callsToCallee(job.calleeNbr, since: windowStart, in: db)
         if calls.count >= settings.limits.perCalleeMax {
             let free = (calls.oldest ?? now).addingTimeInterval(settings.limits.perCalleeWindow.timeInterval + 1)
             return Postponement(date: free, reason: "callee already called \(calls.count) times in \(DurationText.format(settings.limits.perCalleeWindow)) (limits.per_callee_max)")
         }
         return nil
+    }
+
+    /// A job's stored calling window, decoded once per distinct text (a
+    /// campaign's jobs share one).
+    func decodedWindow(_ text: String) -> CallingWindow? {
+        if let cached = windowCache[text] { return cached }
+        guard let window = try? JSONDecoder().decode(CallingWindow.self, from: Data(text.utf8)) else { return nil }
+        if windowCache.count >= 1_000 { windowCache.removeAll(keepingCapacity: true) }
+        windowCache[text] = window
+        return window
     }
 
     /// The job's own display number when usable, else the least recently used

@@ -40,24 +40,33 @@ public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
 
 extension AppDatabase {
     public func setPause(_ scope: PauseScope, reason: String, code: String?, until: Date?, now: Date) throws {
-        try writer.write { db in
-            try PauseRecord(scope: scope.description, reason: reason, code: code, until: until, createdAt: now).save(db)
-        }
+        try writer.write { db in try Self.setPause(scope, reason: reason, code: code, until: until, now: now, in: db) }
+    }
+
+    static func setPause(_ scope: PauseScope, reason: String, code: String?, until: Date?, now: Date, in db: Database) throws {
+        try PauseRecord(scope: scope.description, reason: reason, code: code, until: until, createdAt: now).save(db)
     }
 
     public func clearPause(_ scope: PauseScope) throws {
-        try writer.write { db in _ = try PauseRecord.deleteOne(db, key: scope.description) }
+        try writer.write { db in try Self.clearPause(scope, in: db) }
+    }
+
+    static func clearPause(_ scope: PauseScope, in db: Database) throws {
+        _ = try PauseRecord.deleteOne(db, key: scope.description)
     }
 
     /// Pauses in force at `now` (a read: the scheduler asks on every pass).
     public func activePauses(now: Date) throws -> [PauseScope: PauseRecord] {
-        try reader.read { db in
-            var result: [PauseScope: PauseRecord] = [:]
-            for record in try PauseRecord.filter(sql: "until IS NULL OR until > ?", arguments: [now.timeIntervalSince1970]).fetchAll(db) {
-                if let scope = PauseScope(record.scope) { result[scope] = record }
-            }
-            return result
+        try reader.read { db in try Self.activePauses(now: now, in: db) }
+    }
+
+    static func activePauses(now: Date, in db: Database) throws -> [PauseScope: PauseRecord] {
+        var result: [PauseScope: PauseRecord] = [:]
+        let statement = try db.cachedStatement(sql: "SELECT * FROM pause WHERE until IS NULL OR until > ?")
+        for record in try PauseRecord.fetchAll(statement, arguments: [now.timeIntervalSince1970]) {
+            if let scope = PauseScope(record.scope) { result[scope] = record }
         }
+        return result
     }
 
     /// Deletes pauses that have ended (housekeeping).
@@ -68,15 +77,27 @@ extension AppDatabase {
     }
 
     public func pausedCampaigns() throws -> Set<String> {
-        try reader.read { db in Set(try String.fetchAll(db, sql: "SELECT name FROM campaign WHERE paused = 1")) }
+        try reader.read { db in try Self.pausedCampaigns(in: db) }
+    }
+
+    static func pausedCampaigns(in db: Database) throws -> Set<String> {
+        Set(try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM campaign WHERE paused = 1")))
     }
 
     public func setHalt(_ record: HaltRecord) throws {
         try writer.write { db in try record.save(db) }
     }
 
+    static func setHalt(_ record: HaltRecord, in db: Database) throws {
+        try record.save(db)
+    }
+
     public func clearHalt() throws {
         try writer.write { db in _ = try HaltRecord.deleteAll(db) }
+    }
+
+    static func clearHalt(in db: Database) throws {
+        _ = try HaltRecord.deleteAll(db)
     }
 
     /// Records a change asked for by the CLI; the daemon applies it.

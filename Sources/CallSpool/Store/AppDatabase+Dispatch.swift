@@ -38,7 +38,11 @@ extension AppDatabase {
 
     /// Calls in progress (`in_call`).
     public func callsInProgress() throws -> Int {
-        try reader.read { db in try JobRecord.filter(JobRecord.Columns.state == JobState.inCall.rawValue).fetchCount(db) }
+        try reader.read { db in try Self.callsInProgress(in: db) }
+    }
+
+    static func callsInProgress(in db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM job WHERE state = 'in_call'")) ?? 0
     }
 
     /// `in_call` jobs whose lease ran out without disconnect or CDR become `unknown`.
@@ -71,14 +75,17 @@ extension AppDatabase {
     /// The next runnable jobs, verify first, then by priority and age. Only
     /// a page is read: the queue may hold millions.
     public func runnableJobs(now: Date, limit: Int, verifyOnly: Bool = false) throws -> [JobRecord] {
-        try reader.read { db in
-            let stamp = now.timeIntervalSince1970
-            return try JobRecord.fetchAll(db, sql: """
-                SELECT * FROM job INDEXED BY job_runnable
-                WHERE state = 'queued' AND nextAttemptAt <= ? AND expiresAt > ? \(verifyOnly ? "AND classRank = 0" : "")
-                ORDER BY classRank, priority DESC, id LIMIT ?
-                """, arguments: [stamp, stamp, limit])
-        }
+        try reader.read { db in try Self.runnableJobs(now: now, limit: limit, verifyOnly: verifyOnly, in: db) }
+    }
+
+    static func runnableJobs(now: Date, limit: Int, verifyOnly: Bool, in db: Database) throws -> [JobRecord] {
+        let stamp = now.timeIntervalSince1970
+        let statement = try db.cachedStatement(sql: """
+            SELECT * FROM job INDEXED BY job_runnable
+            WHERE state = 'queued' AND nextAttemptAt <= ? AND expiresAt > ? \(verifyOnly ? "AND classRank = 0" : "")
+            ORDER BY classRank, priority DESC, id LIMIT ?
+            """)
+        return try JobRecord.fetchAll(statement, arguments: [stamp, stamp, limit])
     }
 
     /// Pushes a queued job's next try later (window closed, callee limit, …)
@@ -86,61 +93,83 @@ extension AppDatabase {
     public func postpone(jobRowId: Int64, until: Date, reason: String, now: Date) throws {
         try writer.write { db in
             guard var job = try JobRecord.fetchOne(db, key: jobRowId), job.state == .queued else { return }
-            if until >= job.expiresAt {
-                job.errorDesc = "expired: \(reason)"
-                try Self.transition(&job, to: .expired, now: now, in: db)
-            } else {
-                job.nextAttemptAt = until
-                job.updatedAt = now
-                try job.update(db)
-            }
+            try Self.postpone(&job, until: until, reason: reason, now: now, in: db)
+        }
+    }
+
+    /// ``postpone(jobRowId:until:reason:now:)`` for a queued job read in the caller's transaction.
+    static func postpone(_ job: inout JobRecord, until: Date, reason: String, now: Date, in db: Database) throws {
+        if until >= job.expiresAt {
+            job.errorDesc = "expired: \(reason)"
+            try transition(&job, to: .expired, now: now, in: db)
+        } else {
+            guard let rowID = job.id else { return }
+            job.nextAttemptAt = until
+            job.updatedAt = now
+            try db.cachedStatement(sql: "UPDATE job SET nextAttemptAt = ?, updatedAt = ? WHERE id = ?")
+                .execute(arguments: [until.timeIntervalSince1970, now.timeIntervalSince1970, rowID])
         }
     }
 
     /// Calls placed to a callee since `since` (requests accepted or whose fate is unknown).
     public func callsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?) {
-        try reader.read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT COUNT(*) AS n, MIN(at) AS oldest FROM attempt
-                WHERE calleeNbr = ? AND at > ? AND (sessionId IS NOT NULL OR httpStatus IS NULL)
-                """, arguments: [callee, since.timeIntervalSince1970])
-            let oldest: Double? = row?["oldest"]
-            return (row?["n"] ?? 0, oldest.map { Date(timeIntervalSince1970: $0) })
-        }
+        try reader.read { db in try Self.callsToCallee(callee, since: since, in: db) }
+    }
+
+    static func callsToCallee(_ callee: String, since: Date, in db: Database) throws -> (count: Int, oldest: Date?) {
+        let statement = try db.cachedStatement(sql: """
+            SELECT COUNT(*) AS n, MIN(at) AS oldest FROM attempt
+            WHERE calleeNbr = ? AND at > ? AND (sessionId IS NOT NULL OR httpStatus IS NULL)
+            """)
+        let row = try Row.fetchOne(statement, arguments: [callee, since.timeIntervalSince1970])
+        let oldest: Double? = row?["oldest"]
+        return (row?["n"] ?? 0, oldest.map { Date(timeIntervalSince1970: $0) })
     }
 
     /// Moves a queued job to `dispatching` and writes its attempt row, in one
     /// transaction, before the request is sent. Nil when the job is no longer queued.
     public func beginAttempt(jobRowId: Int64, displayNbr: String, fromPool: Bool, now: Date) throws -> DispatchTicket? {
         try writer.write { db in
-            guard var job = try JobRecord.fetchOne(db, key: jobRowId), job.state == .queued, let payload = job.decodedPayload else { return nil }
-            job.attempts += 1
-            let userData = "cs1.\(jobRowId).\(job.attempts)"
-            try Self.transition(&job, to: .dispatching, now: now, in: db)
-            var attempt = AttemptRecord(
-                jobRowId: jobRowId, n: job.attempts, at: now, calleeNbr: job.calleeNbr, displayNbr: displayNbr, userData: userData)
-            try attempt.insert(db)
-            return DispatchTicket(
-                jobRowId: jobRowId, jobId: job.jobId, type: job.type, attempt: job.attempts, userData: userData, calleeNbr: job.calleeNbr,
-                displayNbr: displayNbr, payload: payload, expiresAt: job.expiresAt, campaign: job.campaign, displayFromPool: fromPool)
+            guard var job = try JobRecord.fetchOne(db, key: jobRowId), job.state == .queued else { return nil }
+            return try Self.beginAttempt(&job, displayNbr: displayNbr, fromPool: fromPool, now: now, in: db)
         }
+    }
+
+    /// ``beginAttempt(jobRowId:displayNbr:fromPool:now:)`` for a queued job read in the caller's transaction.
+    static func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date, in db: Database) throws -> DispatchTicket? {
+        guard let jobRowId = job.id, job.state == .queued, let payload = job.decodedPayload else { return nil }
+        job.attempts += 1
+        let userData = "cs1.\(jobRowId).\(job.attempts)"
+        try transition(&job, to: .dispatching, now: now, in: db)
+        try db.cachedStatement(sql: "INSERT INTO attempt (jobRowId, n, at, calleeNbr, displayNbr, userData) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [jobRowId, job.attempts, now.timeIntervalSince1970, job.calleeNbr, displayNbr, userData])
+        return DispatchTicket(
+            jobRowId: jobRowId, jobId: job.jobId, type: job.type, attempt: job.attempts, userData: userData, calleeNbr: job.calleeNbr,
+            displayNbr: displayNbr, payload: payload, expiresAt: job.expiresAt, campaign: job.campaign, displayFromPool: fromPool)
     }
 
     /// The platform accepted: the job is `in_call` with its sessionId, and
     /// events that arrived before this response are applied now.
     public func recordAcceptance(_ ticket: DispatchTicket, acceptance: CallAcceptance, now: Date) throws -> [CallEndSignal] {
-        try writer.write { db in
-            try db.execute(
-                sql: "UPDATE attempt SET httpStatus = ?, resultcode = '0', resultDesc = ?, resultClass = 'ok', sessionId = ? WHERE jobRowId = ? AND n = ?",
-                arguments: [acceptance.httpStatus, acceptance.resultdesc, acceptance.sessionId, ticket.jobRowId, ticket.attempt])
-            guard var job = try JobRecord.fetchOne(db, key: ticket.jobRowId), job.state == .dispatching else { return [] }
-            job.sessionId = acceptance.sessionId
-            job.calls += 1
-            job.errorCode = nil
-            job.errorDesc = nil
-            try Self.transition(&job, to: .inCall, now: now, in: db)
-            return try Self.applyPendingEvents(sessionId: acceptance.sessionId, jobRowId: ticket.jobRowId, now: now, in: db)
-        }
+        try writer.write { db in try Self.recordAcceptance(ticket, acceptance: acceptance, now: now, in: db) }
+    }
+
+    static func recordAcceptance(_ ticket: DispatchTicket, acceptance: CallAcceptance, now: Date, in db: Database) throws -> [CallEndSignal] {
+        try db.cachedStatement(
+            sql: "UPDATE attempt SET httpStatus = ?, resultcode = '0', resultDesc = ?, resultClass = 'ok', sessionId = ? WHERE jobRowId = ? AND n = ?"
+        ).execute(arguments: [acceptance.httpStatus, acceptance.resultdesc, acceptance.sessionId, ticket.jobRowId, ticket.attempt])
+        guard var job = try fetchJob(ticket.jobRowId, in: db), job.state == .dispatching else { return [] }
+        job.sessionId = acceptance.sessionId
+        job.calls += 1
+        job.errorCode = nil
+        job.errorDesc = nil
+        try transition(&job, to: .inCall, now: now, in: db)
+        return try applyPendingEvents(sessionId: acceptance.sessionId, jobRowId: ticket.jobRowId, now: now, in: db)
+    }
+
+    /// A job by row id through a cached statement (hot paths).
+    static func fetchJob(_ rowID: Int64, in db: Database) throws -> JobRecord? {
+        try JobRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM job WHERE id = ?"), arguments: [rowID])
     }
 
     /// What to do with a job whose request did not place a call.
@@ -153,29 +182,35 @@ extension AppDatabase {
     /// Records a rejected or failed request and moves the job on.
     public func recordFailure(_ ticket: DispatchTicket, httpStatus: Int?, resultcode: String?, resultDesc: String?, resultClass: String, disposition: Disposition, now: Date) throws {
         try writer.write { db in
-            try db.execute(
-                sql: "UPDATE attempt SET httpStatus = ?, resultcode = ?, resultDesc = ?, resultClass = ? WHERE jobRowId = ? AND n = ?",
-                arguments: [httpStatus, resultcode, resultDesc, resultClass, ticket.jobRowId, ticket.attempt])
-            guard var job = try JobRecord.fetchOne(db, key: ticket.jobRowId), job.state == .dispatching else { return }
-            job.errorCode = resultcode
-            job.errorDesc = resultDesc
-            switch disposition {
-            case .requeue(let at):
-                if at >= job.expiresAt {
-                    job.errorDesc = "expired: " + (resultDesc ?? resultClass)
-                    try Self.transition(&job, to: .expired, now: now, in: db)
-                } else {
-                    job.nextAttemptAt = at
-                    try Self.transition(&job, to: .queued, now: now, in: db)
-                }
-            case .fail(let code, let description):
-                job.errorCode = code
-                job.errorDesc = description
-                try Self.transition(&job, to: .failed, now: now, in: db)
-            case .unknown(let reason):
-                job.errorDesc = reason
-                try Self.transition(&job, to: .unknown, now: now, in: db)
+            try Self.recordFailure(ticket, httpStatus: httpStatus, resultcode: resultcode, resultDesc: resultDesc, resultClass: resultClass, disposition: disposition, now: now, in: db)
+        }
+    }
+
+    static func recordFailure(
+        _ ticket: DispatchTicket, httpStatus: Int?, resultcode: String?, resultDesc: String?, resultClass: String, disposition: Disposition, now: Date,
+        in db: Database
+    ) throws {
+        try db.cachedStatement(sql: "UPDATE attempt SET httpStatus = ?, resultcode = ?, resultDesc = ?, resultClass = ? WHERE jobRowId = ? AND n = ?")
+            .execute(arguments: [httpStatus, resultcode, resultDesc, resultClass, ticket.jobRowId, ticket.attempt])
+        guard var job = try fetchJob(ticket.jobRowId, in: db), job.state == .dispatching else { return }
+        job.errorCode = resultcode
+        job.errorDesc = resultDesc
+        switch disposition {
+        case .requeue(let at):
+            if at >= job.expiresAt {
+                job.errorDesc = "expired: " + (resultDesc ?? resultClass)
+                try transition(&job, to: .expired, now: now, in: db)
+            } else {
+                job.nextAttemptAt = at
+                try transition(&job, to: .queued, now: now, in: db)
             }
+        case .fail(let code, let description):
+            job.errorCode = code
+            job.errorDesc = description
+            try transition(&job, to: .failed, now: now, in: db)
+        case .unknown(let reason):
+            job.errorDesc = reason
+            try transition(&job, to: .unknown, now: now, in: db)
         }
     }
 }

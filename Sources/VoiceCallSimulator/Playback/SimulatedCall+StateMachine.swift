@@ -11,7 +11,7 @@ extension SimulatedCall {
 
     /// The call-playback state machine: a pure value that yields the call's
     /// steps in the platform's order (callout, alerting, answer, one
-    /// collectInfo per collecting prompt, disconnect, port release, fee CDR)
+    /// collectInfo per collecting prompt, port release, disconnect, fee CDR)
     /// with their simulated times. No I/O: the player sleeps and sends.
     struct Playback: Sendable, Hashable {
         let call: SimulatedCall
@@ -47,7 +47,11 @@ extension SimulatedCall {
                 return PlaybackStep(at: call.collectAt(index, of: digits.count), action: .status(.collectInfo, info))
             case .disconnected:
                 phase = .released
-                return PlaybackStep(at: call.endAt, action: .releasePort)
+                if call.script.dropDisconnect { return next() }
+                var info = baseInfo(at: call.endAt)
+                info.stateCode = call.stateCode
+                info.stateDesc = CallOutcome.stateDescription(call.stateCode)
+                return PlaybackStep(at: call.endAt, action: .status(.disconnect, info))
             case .released:
                 phase = .billed
                 return PlaybackStep(at: call.feeAt, action: .fee(call.feeRecord()))
@@ -63,13 +67,12 @@ extension SimulatedCall {
             return steps
         }
 
+        /// The call ends: the platform frees the port first, then reports the
+        /// disconnect, so a client that dials again on the disconnect finds
+        /// the port free.
         private mutating func disconnect() -> PlaybackStep? {
             phase = .disconnected
-            if call.script.dropDisconnect { return next() }
-            var info = baseInfo(at: call.endAt)
-            info.stateCode = call.stateCode
-            info.stateDesc = CallOutcome.stateDescription(call.stateCode)
-            return PlaybackStep(at: call.endAt, action: .status(.disconnect, info))
+            return PlaybackStep(at: call.endAt, action: .releasePort)
         }
 
         private func status(_ type: CallbackEventType, at offset: Double) -> PlaybackStep {
