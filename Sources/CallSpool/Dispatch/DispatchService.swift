@@ -64,9 +64,12 @@ public struct DispatchService: Service {
                     do {
                         let pass = try await scheduler.tick()
                         wakeAt = pass.wakeAt
-                        await inbox.expect(pass.tickets.count)
-                        for ticket in pass.tickets {
-                            group.addTask { await send(ticket, to: inbox) }
+                        if !pass.tickets.isEmpty {
+                            await inbox.expect(pass.tickets.count)
+                            let convention = await scheduler.createdClock
+                            for ticket in pass.tickets {
+                                group.addTask { await send(ticket, createdClock: convention, to: inbox) }
+                            }
                         }
                     } catch {
                         logger.error("scheduling pass failed; retrying in 1 s", metadata: ["error": "\(error)"])
@@ -82,9 +85,10 @@ public struct DispatchService: Service {
         }
     }
 
-    func send(_ ticket: DispatchTicket, to inbox: AnswerInbox) async {
+    /// Sends one request; the `Created` convention is read once per pass so
+    /// the senders never wait for the scheduler.
+    func send(_ ticket: DispatchTicket, createdClock convention: CreatedClock, to inbox: AnswerInbox) async {
         let started = ContinuousClock.now
-        let convention = await scheduler.createdClock
         let result = await placer.place(ticket, createdClock: convention)
         metrics.recordDispatchLatency(ContinuousClock.now - started)
         await inbox.put(ticket, result)

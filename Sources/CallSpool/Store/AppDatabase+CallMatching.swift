@@ -16,14 +16,14 @@ extension AppDatabase {
     /// that response is lost, ``reconcilePendingEvents(now:)`` picks them up
     /// once the job is `unknown`.
     static func owner(ofSession sessionId: String, userData: String?, now: Date, in db: Database) throws -> Int64? {
-        if let row = try Int64.fetchOne(db, sql: "SELECT jobRowId FROM attempt WHERE sessionId = ?", arguments: [sessionId]) {
+        if let row = try Int64.fetchOne(db.cachedStatement(sql: "SELECT jobRowId FROM attempt WHERE sessionId = ?"), arguments: [sessionId]) {
             return row
         }
-        if let row = try Int64.fetchOne(db, sql: "SELECT id FROM job WHERE sessionId = ?", arguments: [sessionId]) {
+        if let row = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM job WHERE sessionId = ?"), arguments: [sessionId]) {
             return row
         }
         guard let tag = UserDataTag(userData),
-            var job = try JobRecord.fetchOne(db, key: tag.jobRowId), job.state == .unknown,
+            var job = try fetchJob(tag.jobRowId, in: db), job.state == .unknown,
             var attempt = try AttemptRecord
                 .filter(AttemptRecord.Columns.jobRowId == tag.jobRowId)
                 .order(AttemptRecord.Columns.n.desc)
@@ -52,14 +52,14 @@ extension AppDatabase {
     /// port-release signals to send after commit.
     public static func applyPendingEvents(sessionId: String, jobRowId: Int64, now: Date, in db: Database) throws -> [CallEndSignal] {
         var signals: [CallEndSignal] = []
-        let events = try CallEventRecord
-            .filter(CallEventRecord.Columns.sessionId == sessionId && CallEventRecord.Columns.applied == false)
-            .order(CallEventRecord.Columns.id)
-            .fetchAll(db)
+        let events = try CallEventRecord.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM callEvent WHERE sessionId = ? AND applied = 0 ORDER BY id"), arguments: [sessionId])
         for var event in events {
             event.jobRowId = jobRowId
             event.applied = true
-            try event.update(db)
+            if let id = event.id {
+                try db.cachedStatement(sql: "UPDATE callEvent SET jobRowId = ?, applied = 1 WHERE id = ?").execute(arguments: [jobRowId, id])
+            }
             switch event.eventType {
             case CallbackEventType.collectInfo.rawValue:
                 if let digits = event.digitInfo, !digits.isEmpty {
@@ -82,7 +82,7 @@ extension AppDatabase {
 
     /// Applies the stored CDR of `sessionId` if it is not applied yet.
     static func applyPendingFeeRecord(sessionId: String, jobRowId: Int64, now: Date, in db: Database) throws -> CallEndSignal? {
-        guard let cdr = try CDRRecord.fetchOne(db, key: sessionId), !cdr.applied,
+        guard let cdr = try CDRRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM cdr WHERE sessionId = ?"), arguments: [sessionId]), !cdr.applied,
             let record = try? JSONDecoder().decode(FeeRecord.self, from: Data(cdr.body.utf8))
         else { return nil }
         try db.execute(sql: "UPDATE cdr SET jobRowId = ?, applied = 1 WHERE sessionId = ?", arguments: [jobRowId, sessionId])
@@ -100,12 +100,12 @@ extension AppDatabase {
     /// Appends collected digits to a job, in order. A job already terminal has
     /// its results file queued again so the file shows them too.
     static func appendDigits(_ digits: [String], toJob jobRowId: Int64, now: Date, in db: Database) throws {
-        guard var job = try JobRecord.fetchOne(db, key: jobRowId) else { return }
+        guard var job = try fetchJob(jobRowId, in: db) else { return }
         let list = job.digitList + digits
         let data = try JSONEncoder().encode(list)
         job.digits = String(decoding: data, as: UTF8.self)
         job.updatedAt = now
-        try job.update(db)
+        try job.updateRow(db)
         if job.state.isTerminal {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO resultOutbox (jobRowId, queuedAt) VALUES (?, ?)",

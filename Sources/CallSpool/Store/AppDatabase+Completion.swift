@@ -22,7 +22,7 @@ extension AppDatabase {
     ///   schema's trigger).
     /// Returns the signal the dispatcher needs to free the port.
     static func endCall(jobRowId: Int64, sessionId: String, ending: CallEnding, now: Date, in db: Database) throws -> CallEndSignal? {
-        guard var job = try JobRecord.fetchOne(db, key: jobRowId), job.sessionId == sessionId,
+        guard var job = try fetchJob(jobRowId, in: db), job.sessionId == sessionId,
             job.state == .inCall || job.state == .unknown
         else { return nil }
         job.outcome = ending.outcome

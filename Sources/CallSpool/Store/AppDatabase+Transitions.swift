@@ -15,7 +15,7 @@ extension AppDatabase {
         } else {
             job.finishedAt = nil
         }
-        try job.update(db)
+        try job.updateRow(db)
     }
 
     /// The payload with the verify code blanked (the code is useless and

@@ -85,6 +85,29 @@ extension JobRecord {
         container["finishedAt"] = finishedAt?.timeIntervalSince1970
     }
 
+    /// The columns every write of a whole row sets, in statement order.
+    static let updatableColumns = [
+        "jobId", "type", "classRank", "campaign", "priority", "state", "outcome", "stateCode", "stateDesc", "calleeNbr", "displayNbr",
+        "payload", "meta", "window", "redial", "notBefore", "expiresAt", "nextAttemptAt", "attempts", "calls", "digits", "errorCode",
+        "errorDesc", "sessionId", "cancelRequested", "sourceFile", "intakeKey", "createdAt", "updatedAt", "finishedAt",
+    ]
+
+    static let updateSQL = "UPDATE job SET " + updatableColumns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?"
+
+    /// Rewrites the whole row through one cached statement: the hot path of
+    /// every state change (GRDB's `update` rebuilds its statement and goes
+    /// through a persistence container each time).
+    func updateRow(_ db: Database) throws {
+        guard let id else { throw JobRowError(column: "id", value: "nil") }
+        let arguments: StatementArguments = [
+            jobId, type.rawValue, classRank, campaign, priority, state.rawValue, outcome?.rawValue, stateCode, stateDesc, calleeNbr, displayNbr,
+            payload, meta, window, redial, notBefore?.timeIntervalSince1970, expiresAt.timeIntervalSince1970,
+            nextAttemptAt.timeIntervalSince1970, attempts, calls, digits, errorCode, errorDesc, sessionId, cancelRequested, sourceFile,
+            intakeKey, createdAt.timeIntervalSince1970, updatedAt.timeIntervalSince1970, finishedAt?.timeIntervalSince1970, id,
+        ]
+        try db.cachedStatement(sql: Self.updateSQL).execute(arguments: arguments)
+    }
+
     private static func enumValue<Value: RawRepresentable>(_ row: Row, _ column: String) throws -> Value where Value.RawValue == String {
         let text: String = try row.decode(forColumn: column)
         guard let value = Value(rawValue: text) else { throw badValue(row, column, text) }
