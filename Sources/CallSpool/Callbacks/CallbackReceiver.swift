@@ -58,6 +58,8 @@ public struct CallbackReceiver: Sendable {
     /// Pushes by event type and by authentication result.
     let metrics: CallspoolMetrics
     let logger: Logger
+    /// Batches pushes into shared transactions (group commit).
+    let committer: CallbackCommitter
 
     /// - Parameters:
     ///   - credentials: the app key and secret the platform signs with;
@@ -77,6 +79,7 @@ public struct CallbackReceiver: Sendable {
             verifier = nil
         }
         self.database = database
+        self.committer = CallbackCommitter(database: database)
         self.settings = settings
         self.clock = clock
         self.outbox = outbox
@@ -127,15 +130,14 @@ public struct CallbackReceiver: Sendable {
         let now = clock.now
         let commit: CallbackCommit
         do {
+            commit = try await committer.commit(AppDatabase.CallbackPush(event: event, body: rawBody, now: now)).get()
             switch event {
             case .status(let type, let info):
-                commit = try database.recordStatusEvent(type, info, body: rawBody, now: now)
                 logger.debug("callback \(type.rawValue) stored", metadata: [
                     "sessionId": "\(info.sessionId)", "pending": "\(commit.pending > 0)",
                     "digits": "\(info.digitInfo ?? "")", "stateCode": "\(info.stateCode.map(String.init) ?? "")",
                 ])
             case .fee(let records):
-                commit = try database.recordFeeRecords(records, now: now)
                 logger.debug("fee CDRs stored", metadata: [
                     "records": "\(records.count)", "duplicates": "\(commit.duplicates)", "pending": "\(commit.pending)",
                 ])

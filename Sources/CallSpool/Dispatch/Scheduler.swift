@@ -34,6 +34,8 @@ public actor Scheduler {
     var halt: HaltRecord?
     var probeInFlight = false
     var lastHousekeeping = Date.distantPast
+    private let executor = SchedulerExecutor()
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     var warnedNoDisplayNumber = false
     /// A `ports` pause may be stored: the next call end clears it.
     var portsPauseSet = false

@@ -22,20 +22,24 @@ extension AppDatabase {
     public func recordStatusEvent(
         _ type: CallbackEventType, _ info: CallStatusInfo, body: String, now: Date
     ) throws -> CallbackCommit {
-        try writer.write { db in
-            var event = CallEventRecord(
-                id: nil, sessionId: info.sessionId, eventType: type.rawValue, receivedAt: now, timestamp: info.timestamp,
-                userData: info.userData, digitInfo: info.digitInfo, stateCode: info.stateCode, stateDesc: info.stateDesc,
-                body: body, jobRowId: nil, applied: false)
-            try event.insert(db)
-            var commit = CallbackCommit()
-            guard let owner = try Self.owner(ofSession: info.sessionId, userData: info.userData, now: now, in: db) else {
-                commit.pending = 1
-                return commit
-            }
-            commit.signals = try Self.applyPendingEvents(sessionId: info.sessionId, jobRowId: owner, now: now, in: db)
+        try writer.write { db in try Self.recordStatusEvent(type, info, body: body, now: now, in: db) }
+    }
+
+    static func recordStatusEvent(
+        _ type: CallbackEventType, _ info: CallStatusInfo, body: String, now: Date, in db: Database
+    ) throws -> CallbackCommit {
+        var event = CallEventRecord(
+            id: nil, sessionId: info.sessionId, eventType: type.rawValue, receivedAt: now, timestamp: info.timestamp,
+            userData: info.userData, digitInfo: info.digitInfo, stateCode: info.stateCode, stateDesc: info.stateDesc,
+            body: body, jobRowId: nil, applied: false)
+        try event.insert(db)
+        var commit = CallbackCommit()
+        guard let owner = try Self.owner(ofSession: info.sessionId, userData: info.userData, now: now, in: db) else {
+            commit.pending = 1
             return commit
         }
+        commit.signals = try Self.applyPendingEvents(sessionId: info.sessionId, jobRowId: owner, now: now, in: db)
+        return commit
     }
 
     /// Stores a batch of fee CDRs in one transaction (all or nothing), one row
@@ -43,26 +47,69 @@ extension AppDatabase {
     /// changes nothing. A new CDR whose call is known is applied at once
     /// (digits from `dynIVRPath`, completion when the disconnect was lost).
     public func recordFeeRecords(_ records: [FeeRecord], now: Date) throws -> CallbackCommit {
-        try writer.write { db in
-            var commit = CallbackCommit()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for record in records {
-                let body = String(decoding: try encoder.encode(record), as: UTF8.self)
-                try db.execute(
-                    sql: "INSERT INTO cdr (sessionId, receivedAt, body, applied) VALUES (?, ?, ?, 0) ON CONFLICT(sessionId) DO NOTHING",
-                    arguments: [record.sessionId, now.timeIntervalSince1970, body])
-                guard db.changesCount > 0 else {
-                    commit.duplicates += 1
-                    continue
-                }
-                guard let owner = try Self.owner(ofSession: record.sessionId, userData: record.userData, now: now, in: db) else {
-                    commit.pending += 1
-                    continue
-                }
-                commit.signals += try Self.applyPendingEvents(sessionId: record.sessionId, jobRowId: owner, now: now, in: db)
+        try writer.write { db in try Self.recordFeeRecords(records, now: now, in: db) }
+    }
+
+    static func recordFeeRecords(_ records: [FeeRecord], now: Date, in db: Database) throws -> CallbackCommit {
+        var commit = CallbackCommit()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for record in records {
+            let body = String(decoding: try encoder.encode(record), as: UTF8.self)
+            try db.execute(
+                sql: "INSERT INTO cdr (sessionId, receivedAt, body, applied) VALUES (?, ?, ?, 0) ON CONFLICT(sessionId) DO NOTHING",
+                arguments: [record.sessionId, now.timeIntervalSince1970, body])
+            guard db.changesCount > 0 else {
+                commit.duplicates += 1
+                continue
             }
-            return commit
+            guard let owner = try Self.owner(ofSession: record.sessionId, userData: record.userData, now: now, in: db) else {
+                commit.pending += 1
+                continue
+            }
+            commit.signals += try Self.applyPendingEvents(sessionId: record.sessionId, jobRowId: owner, now: now, in: db)
+        }
+        return commit
+    }
+
+    /// One callback push to store (see ``recordCallbacks(_:)``).
+    public struct CallbackPush: Sendable {
+        public var event: CallbackEvent
+        public var body: String
+        public var now: Date
+
+        public init(event: CallbackEvent, body: String, now: Date) {
+            self.event = event
+            self.body = body
+            self.now = now
+        }
+    }
+
+    /// Stores several pushes in one transaction (group commit), each in its
+    /// own savepoint: a push that cannot be stored fails alone. Runs on the
+    /// store's writer queue, never blocking the caller's thread. When the
+    /// commit itself fails, every push fails.
+    public func recordCallbacks(_ pushes: [CallbackPush]) async -> [Result<CallbackCommit, any Error>] {
+        do {
+            return try await writer.write { db in
+                pushes.map { push in
+                    Result {
+                        var commit = CallbackCommit()
+                        try db.inSavepoint {
+                            switch push.event {
+                            case .status(let type, let info):
+                                commit = try Self.recordStatusEvent(type, info, body: push.body, now: push.now, in: db)
+                            case .fee(let records):
+                                commit = try Self.recordFeeRecords(records, now: push.now, in: db)
+                            }
+                            return .commit
+                        }
+                        return commit
+                    }
+                }
+            }
+        } catch {
+            return pushes.map { _ in .failure(error) }
         }
     }
 
