@@ -63,8 +63,13 @@ struct ScratchDirectory: Sendable {
     /// Writes `lines` as a `.jsonl` file here and drops it into the spool
     /// the way `callspool submit` does.
     func submit(_ lines: [String], spool: String, name: String = "jobs") throws {
-        let file = path + "/\(name)-\(UUID().uuidString.prefix(8)).jsonl"
-        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: file))
+        try submit(contents: lines.joined(separator: "\n"), fileName: "\(name)-\(UUID().uuidString.prefix(8)).jsonl", spool: spool)
+    }
+
+    /// Writes `contents` as `fileName` here and drops it into the spool.
+    func submit(contents: String, fileName: String, spool: String) throws {
+        let file = path + "/" + fileName
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: file))
         let layout = SpoolLayout(root: spool)
         try layout.ensureExists()
         guard case .submitted = try SpoolSubmitter(layout: layout).submit(path: file) else {

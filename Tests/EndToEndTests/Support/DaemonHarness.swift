@@ -71,6 +71,11 @@ struct DaemonHarness: Sendable {
         try scratch.submit(lines, spool: configuration.spool.dir)
     }
 
+    /// Drops a file (a campaign `.json`, …) into the spool.
+    func submit(contents: String, fileName: String) throws {
+        try scratch.submit(contents: contents, fileName: fileName, spool: configuration.spool.dir)
+    }
+
     func counts() throws -> [JobState: Int] { try database.stateCounts() }
 
     /// Non-zero state counts, for failure messages.
