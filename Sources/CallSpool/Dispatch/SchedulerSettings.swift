@@ -12,7 +12,7 @@ public struct SchedulerSettings: Sendable, Equatable {
     public var pageSize = 200
     /// Requests awaiting an answer at once: more would only queue inside the
     /// HTTP client (its connection pool has 64 connections per host).
-    public var maxInFlight = 256
+    public var maxInFlight = 64
 
     public init(limits: Configuration.Limits, backoff: Configuration.Backoff, defaults: Configuration.Defaults, createdClock: Configuration.CreatedClockSetting) {
         self.limits = limits
