@@ -32,6 +32,9 @@ import Testing
         let rowID = try #require(job.id)
         let read = try database.reader.read { db in try JobRecord.fetchOne(db, key: rowID) }
         #expect(read == job)
+        // Another projection goes through the by-name path and reads the same.
+        let projected = try database.reader.read { db in try JobRecord.fetchOne(db, sql: "SELECT updatedAt, * FROM job") }
+        #expect(projected == job)
     }
 
     @Test func storesTheEncodingsRawQueriesRelyOn() throws {

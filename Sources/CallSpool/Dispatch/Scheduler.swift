@@ -135,7 +135,11 @@ public actor Scheduler {
         let probing = halt != nil
         scan: while limiter.canAcquire(forVerify: true), inFlight < settings.maxInFlight {
             let verifyOnly = !limiter.canAcquire(forVerify: false)
-            let page = try AppDatabase.runnableJobs(now: now, limit: settings.pageSize, verifyOnly: verifyOnly, in: db)
+            // Read about what can go now (twice that, for jobs that turn out
+            // to be postponed), not a whole page each time.
+            let slots = min(limiter.available(forVerify: true), settings.maxInFlight - inFlight)
+            let limit = min(settings.pageSize, max(16, 2 * slots))
+            let page = try AppDatabase.runnableJobs(now: now, limit: limit, verifyOnly: verifyOnly, in: db)
                 .filter { !postponed.contains($0.id ?? -1) }
             if page.isEmpty { break }
             var progressed = false

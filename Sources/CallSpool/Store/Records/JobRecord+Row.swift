@@ -12,6 +12,15 @@ import GRDB
 /// read back identically (`JobRecordRowTests`).
 extension JobRecord {
     public init(row: Row) throws {
+        if Self.hasTableLayout(row) {
+            try self.init(tableOrderedRow: row)
+        } else {
+            try self.init(namedRow: row)
+        }
+    }
+
+    /// Reads any projection that has the job's columns, by name.
+    private init(namedRow row: Row) throws {
         id = try row.decode(forColumn: "id")
         jobId = try row.decode(forColumn: "jobId")
         type = try Self.enumValue(row, "type")
@@ -49,6 +58,55 @@ extension JobRecord {
         createdAt = try Self.requiredDate(row, "createdAt")
         updatedAt = try Self.requiredDate(row, "updatedAt")
         finishedAt = try Self.dateValue(row, "finishedAt")
+    }
+
+    /// Whether `row` has the table's columns in table order (`SELECT *`), so
+    /// columns can be read by position instead of by case-insensitive name.
+    static func hasTableLayout(_ row: Row) -> Bool {
+        guard row.count == updatableColumns.count + 1 else { return false }
+        let names = Array(row.columnNames)
+        return names[0] == "id" && names[6] == "state" && names[17] == "expiresAt" && names[30] == "finishedAt"
+    }
+
+    /// Reads a `SELECT *` row by position (see ``hasTableLayout(_:)``).
+    private init(tableOrderedRow row: Row) throws {
+        id = try row.decode(atIndex: 0)
+        jobId = try row.decode(atIndex: 1)
+        type = try Self.enumValue(row, index: 2)
+        classRank = try row.decode(atIndex: 3)
+        campaign = try row.decode(atIndex: 4)
+        priority = try row.decode(atIndex: 5)
+        state = try Self.enumValue(row, index: 6)
+        let outcomeText: String? = try row.decode(atIndex: 7)
+        if let outcomeText {
+            guard let value = Outcome(rawValue: outcomeText) else { throw JobRowError(column: "outcome", value: outcomeText) }
+            outcome = value
+        } else {
+            outcome = nil
+        }
+        stateCode = try row.decode(atIndex: 8)
+        stateDesc = try row.decode(atIndex: 9)
+        calleeNbr = try row.decode(atIndex: 10)
+        displayNbr = try row.decode(atIndex: 11)
+        payload = try row.decode(atIndex: 12)
+        meta = try row.decode(atIndex: 13)
+        window = try row.decode(atIndex: 14)
+        redial = try row.decode(atIndex: 15)
+        notBefore = (try row.decode(Double?.self, atIndex: 16)).map { Date(timeIntervalSince1970: $0) }
+        expiresAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: 17))
+        nextAttemptAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: 18))
+        attempts = try row.decode(atIndex: 19)
+        calls = try row.decode(atIndex: 20)
+        digits = try row.decode(atIndex: 21)
+        errorCode = try row.decode(atIndex: 22)
+        errorDesc = try row.decode(atIndex: 23)
+        sessionId = try row.decode(atIndex: 24)
+        cancelRequested = try row.decode(atIndex: 25)
+        sourceFile = try row.decode(atIndex: 26)
+        intakeKey = try row.decode(atIndex: 27)
+        createdAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: 28))
+        updatedAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: 29))
+        finishedAt = (try row.decode(Double?.self, atIndex: 30)).map { Date(timeIntervalSince1970: $0) }
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -111,6 +169,12 @@ extension JobRecord {
     private static func enumValue<Value: RawRepresentable>(_ row: Row, _ column: String) throws -> Value where Value.RawValue == String {
         let text: String = try row.decode(forColumn: column)
         guard let value = Value(rawValue: text) else { throw badValue(row, column, text) }
+        return value
+    }
+
+    private static func enumValue<Value: RawRepresentable>(_ row: Row, index: Int) throws -> Value where Value.RawValue == String {
+        let text: String = try row.decode(atIndex: index)
+        guard let value = Value(rawValue: text) else { throw badValue(row, Array(row.columnNames)[index], text) }
         return value
     }
 
