@@ -48,11 +48,15 @@ struct CampaignBenchmark {
 
         var sampler = PortSampler(simulator: run.simulator)
         var end = ContinuousClock.now
-        var effectiveLimits: Set<Int> = []
+        // Time spent at each effective port limit of the daemon (from its first request on).
+        var limitSeconds: [Int: Double] = [:]
+        var lastLimit: (limit: Int, at: ContinuousClock.Instant)?
         while true {
             let figures = await sampler.poll()
-            effectiveLimits.insert(await parts.scheduler.portFigures.effectiveLimit)
+            let limit = await parts.scheduler.portFigures.effectiveLimit
             end = ContinuousClock.now
+            if let lastLimit { limitSeconds[lastLimit.limit, default: 0] += (end - lastLimit.at).timeInterval }
+            if run.arrivals.first != nil { lastLimit = (limit, end) }
             let expected = calls + dropper.dropped.count
             if dropper.finished, figures.completedCalls >= expected { break }
             if end - started > timeout {
@@ -75,7 +79,9 @@ struct CampaignBenchmark {
             portSeconds: sampler.portSeconds, requests: figures.requests, refusedPorts: figures.refusedPorts, peakPorts: figures.peakPorts,
             hiddenPorts: setup.hiddenPorts, scriptedCallSeconds: scriptedCallRealSeconds)
         let states = counts.filter { $0.value > 0 }.map { "\($0.key.rawValue) \($0.value)" }.sorted().joined(separator: ", ")
-        let notes = "daemon job states at the end: \(states); effective port limits seen: \(effectiveLimits.sorted())"
+        let total = max(1e-9, limitSeconds.values.reduce(0, +))
+        let limits = limitSeconds.sorted { $0.key < $1.key }.map { String(format: "%d: %.1f %%", $0.key, $0.value / total * 100) }.joined(separator: ", ")
+        let notes = "daemon job states at the end: \(states); share of the run at each effective port limit: \(limits)"
         return (result, verifyCount > 0 ? dropper.latencies(arrivals: run.arrivals) : nil, notes)
     }
 
