@@ -87,6 +87,21 @@ import VoiceCallAPI
         #expect(try await scheduler.tick().tickets.map(\.jobId) == ["c"])
     }
 
+    @Test func aCallEndSeenByTheRecountIsNotSubtractedAgain() async throws {
+        try queue([notify("a"), notify("b")])
+        let scheduler = try await scheduler(settings(ports: 5, reserved: 0))
+        let pass = try await scheduler.tick()
+        for (index, ticket) in pass.tickets.enumerated() { try await scheduler.complete(ticket, with: Self.accepted("s\(index)", idle: 3)) }
+        #expect(await scheduler.portFigures.inUse == 2)
+        // The receiver commits a's end; a pass recounts before the signal arrives.
+        try await database.writer.write { db in try db.execute(sql: "UPDATE job SET state = 'completed' WHERE jobId = 'a'") }
+        _ = try await scheduler.tick()
+        #expect(await scheduler.portFigures.inUse == 1)
+        await scheduler.callEnded(CallEndSignal(jobRowId: pass.tickets[0].jobRowId, sessionId: "s0", outcome: .answered, stateCode: 0))
+        await scheduler.callEnded(CallEndSignal(jobRowId: pass.tickets[0].jobRowId, sessionId: "s0", outcome: .answered, stateCode: 0))
+        #expect(await scheduler.portFigures.inUse == 1, "b's call still holds its port")
+    }
+
     @Test func portsPushBackShrinksTheLimitAndPausesUntilACallEnds() async throws {
         try queue((0..<6).map { notify("p\($0)") })
         let scheduler = try await scheduler(settings(ports: 6, reserved: 0))

@@ -42,14 +42,14 @@ extension Scheduler {
 
     func record(_ ticket: DispatchTicket, with result: CallAttemptResult, now: Date, in db: Database) throws -> [CallEndSignal] {
         inFlight = max(0, inFlight - 1)
-        limiter.release()
+        syncPortsInUse()
         let wasProbe = probeInFlight && halt != nil
         probeInFlight = false
         countRequest(result)
         switch result {
         case .accepted(let acceptance):
-            limiter.acquire()  // the call now holds the port
-            callsInProgress += 1
+            inCall.insert(ticket.jobRowId)  // the call now holds the port
+            syncPortsInUse()
             limiter.accepted(idlePort: acceptance.idlePort, callsHeld: callsInProgress)
             portPushBacks = 0
             flowPushBacks = 0
@@ -82,8 +82,7 @@ extension Scheduler {
 
     /// A call ended (disconnect or CDR): its port is free again.
     public func callEnded(_ signal: CallEndSignal) {
-        limiter.release()
-        callsInProgress = max(0, callsInProgress - 1)
+        if inCall.remove(signal.jobRowId) != nil { syncPortsInUse() }
         if signal.stateCode == 7109 {
             limiter.pushedBack(callsInProgress: callsInProgress)
             logger.warning("platform ended a call for lack of ports (7109); port limit lowered", metadata: ["effectiveLimit": "\(limiter.effectiveLimit)"])

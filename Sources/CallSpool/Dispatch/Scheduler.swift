@@ -26,7 +26,13 @@ public actor Scheduler {
     var displayCounter: SlidingWindowCounter
     var displayLastUsed: [String: Date] = [:]
     var inFlight = 0
-    var callsInProgress = 0
+    /// Jobs whose call holds a port (`in_call`): recounted from the store at
+    /// every pass, added on acceptance, removed when the call ends. A set, so
+    /// an end already seen by the recount is not subtracted twice (which
+    /// would understate the ports in use and make the limiter learn a limit
+    /// lower than the platform's).
+    var inCall: Set<Int64> = []
+    var callsInProgress: Int { inCall.count }
     public internal(set) var createdClock: CreatedClock
     var createdClockSwitched = false
     var portPushBacks = 0
@@ -91,8 +97,13 @@ public actor Scheduler {
     }
 
     func recount() throws {
-        callsInProgress = try database.callsInProgress()
-        limiter.setInUse(callsInProgress + inFlight)
+        inCall = try database.inCallJobRowIds()
+        syncPortsInUse()
+    }
+
+    /// Ports in use = calls in progress + requests in flight.
+    func syncPortsInUse() {
+        limiter.setInUse(inCall.count + inFlight)
     }
 
     /// One scheduling pass. Returns the requests to send now and when the
@@ -108,19 +119,19 @@ public actor Scheduler {
             lastHousekeeping = now
             try housekeeping(now: now)
         }
-        let saved = (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight)
+        let saved = (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight, inCall)
         do {
             return try database.writer.write { db in try pass(now: now, in: db) }
         } catch {
-            (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight) = saved
+            (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight, inCall) = saved
             throw error
         }
     }
 
     func pass(now: Date, in db: Database) throws -> (tickets: [DispatchTicket], wakeAt: Date) {
         var wakeAt = now.addingTimeInterval(1)
-        callsInProgress = try AppDatabase.callsInProgress(in: db)
-        limiter.setInUse(callsInProgress + inFlight)
+        inCall = try AppDatabase.inCallJobRowIds(in: db)
+        syncPortsInUse()
         if let halt {
             guard now >= halt.probeAt, !probeInFlight else { return ([], min(wakeAt, max(now, halt.probeAt))) }
         }
