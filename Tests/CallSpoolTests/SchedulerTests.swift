@@ -226,6 +226,16 @@ import VoiceCallAPI
         #expect(retry.tickets.first?.displayNbr == "+8675528000099")
     }
 
+    @Test func onePassSpreadsRequestsOverThePool() async throws {
+        try queue((0..<6).map { notify("r\($0)", callee: "+861380000000\($0)") })
+        let scheduler = try await scheduler(settings(pool: ["+8675528000088", "+8675528000099"]))
+        let pass = try await scheduler.tick()
+        let numbers = pass.tickets.map(\.displayNbr)
+        #expect(numbers.count == 6)
+        #expect(numbers.filter { $0 == "+8675528000088" }.count == 3, "\(numbers)")
+        #expect(zip(numbers, numbers.dropFirst()).allSatisfy { $0 != $1 }, "least recently used first: \(numbers)")
+    }
+
     @Test func restartTurnsInFlightIntoUnknownAndNeverResends() async throws {
         try queue([notify("crash")])
         let first = try await scheduler(settings())

@@ -112,12 +112,7 @@ extension EndToEnd {
             // Graceful stop (DESIGN §10): SIGTERM ends `callspool run` with status 0.
             second.stop(SIGTERM)
             #expect(second.process.terminationReason == .exit, "\(second.logTail)")
-            withKnownIssue(
-                "bug: now and then the metrics server fails during graceful shutdown (HummingbirdCore CancellationError, ServiceGroupError) and callspool run exits 1",
-                isIntermittent: true
-            ) {
-                #expect(second.process.terminationStatus == 0, "\(second.logTail)")
-            }
+            #expect(second.process.terminationStatus == 0, "\(second.logTail)")
         }
     }
 }

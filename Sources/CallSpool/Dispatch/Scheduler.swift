@@ -24,7 +24,11 @@ public actor Scheduler {
     var limiter: PortLimiter
     var bucket: TokenBucket
     var displayCounter: SlidingWindowCounter
-    var displayLastUsed: [String: Date] = [:]
+    /// When each display number was last used, as a use sequence number (not
+    /// a time: one pass stamps every request with the same `now`, which tied
+    /// every number after two picks and sent the rest of the pass to one).
+    var displayLastUsed: [String: UInt64] = [:]
+    var displayUses: UInt64 = 0
     var inFlight = 0
     /// Jobs whose call holds a port (`in_call`): recounted from the store at
     /// every pass, added on acceptance, removed when the call ends. A set, so
@@ -187,7 +191,8 @@ public actor Scheduler {
                 limiter.acquire()
                 inFlight += 1
                 displayCounter.record(display.number, at: now)
-                displayLastUsed[display.number] = now
+                displayUses += 1
+                displayLastUsed[display.number] = displayUses
                 tickets.append(ticket)
                 postponed.insert(rowID)
                 progressed = true
@@ -259,7 +264,7 @@ public actor Scheduler {
             logger.error("a job has no displayNbr and defaults.display_numbers is empty; such jobs wait until one is configured (reload with SIGHUP)")
         }
         let usable = pool.filter { pauses[.displayNumber($0)] == nil && displayCounter.allows($0, now: now) }
-        guard let pick = usable.min(by: { (displayLastUsed[$0] ?? .distantPast) < (displayLastUsed[$1] ?? .distantPast) }) else { return nil }
+        guard let pick = usable.min(by: { (displayLastUsed[$0] ?? 0) < (displayLastUsed[$1] ?? 0) }) else { return nil }
         return (pick, true)
     }
 

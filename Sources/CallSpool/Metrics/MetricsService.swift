@@ -53,8 +53,12 @@ public struct MetricsService: Service {
             logger: logger)
     }
 
+    /// Runs the application as a service of the daemon's group (`run()`, not
+    /// `runService()`: the latter installs its own SIGTERM handler, so the
+    /// metrics server stopped on its own, before the group asked, and the
+    /// group failed the exit with "a service has finished unexpectedly").
     public func run() async throws {
         logger.info("metrics served", metadata: ["listen": "\(listen)", "path": "/metrics"])
-        try await makeApplication().runService()
+        try await makeApplication().run()
     }
 }
