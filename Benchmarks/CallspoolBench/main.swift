@@ -107,6 +107,10 @@ switch which {
 case "dispatch":
     let count = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 5000 : 5000
     print(try await benchDispatch(count: count).line)
+case "http":
+    let count = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 2000 : 2000
+    let lanes = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 64 : 64
+    print(try await benchHTTPCeiling(count: count, lanes: lanes).line)
 case "callbacks":
     let sessions = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 2000 : 2000
     let clients = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 32 : 32
@@ -139,6 +143,6 @@ case "memory-fill":
 case "memory-run":
     try await MemoryBenchmark.run(dir: CommandLine.arguments[2], seconds: Int(CommandLine.arguments[3]) ?? 30)
 default:
-    print("unknown benchmark \(which); available: intake, parse, files, dispatch, callbacks, campaign, latency-idle, memory")
+    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, campaign, latency-idle, memory")
     exit(2)
 }
