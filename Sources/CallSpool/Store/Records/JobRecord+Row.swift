@@ -12,101 +12,58 @@ import GRDB
 /// read back identically (`JobRecordRowTests`).
 extension JobRecord {
     public init(row: Row) throws {
-        if Self.hasTableLayout(row) {
-            try self.init(tableOrderedRow: row)
-        } else {
-            try self.init(namedRow: row)
-        }
+        let at = try Self.columnIndices(in: row)
+        id = try row.decode(atIndex: at[0])
+        jobId = try row.decode(atIndex: at[1])
+        type = try Self.enumValue(row, index: at[2])
+        classRank = try row.decode(atIndex: at[3])
+        campaign = try row.decode(atIndex: at[4])
+        priority = try row.decode(atIndex: at[5])
+        state = try Self.enumValue(row, index: at[6])
+        outcome = try Self.optionalEnumValue(row, index: at[7])
+        stateCode = try row.decode(atIndex: at[8])
+        stateDesc = try row.decode(atIndex: at[9])
+        calleeNbr = try row.decode(atIndex: at[10])
+        displayNbr = try row.decode(atIndex: at[11])
+        payload = try row.decode(atIndex: at[12])
+        meta = try row.decode(atIndex: at[13])
+        window = try row.decode(atIndex: at[14])
+        redial = try row.decode(atIndex: at[15])
+        notBefore = (try row.decode(Double?.self, atIndex: at[16])).map { Date(timeIntervalSince1970: $0) }
+        expiresAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: at[17]))
+        nextAttemptAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: at[18]))
+        attempts = try row.decode(atIndex: at[19])
+        calls = try row.decode(atIndex: at[20])
+        digits = try row.decode(atIndex: at[21])
+        errorCode = try row.decode(atIndex: at[22])
+        errorDesc = try row.decode(atIndex: at[23])
+        sessionId = try row.decode(atIndex: at[24])
+        cancelRequested = try row.decode(atIndex: at[25])
+        sourceFile = try row.decode(atIndex: at[26])
+        intakeKey = try row.decode(atIndex: at[27])
+        createdAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: at[28]))
+        updatedAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: at[29]))
+        finishedAt = (try row.decode(Double?.self, atIndex: at[30])).map { Date(timeIntervalSince1970: $0) }
     }
 
-    /// Reads any projection that has the job's columns, by name.
-    private init(namedRow row: Row) throws {
-        id = try row.decode(forColumn: "id")
-        jobId = try row.decode(forColumn: "jobId")
-        type = try Self.enumValue(row, "type")
-        classRank = try row.decode(forColumn: "classRank")
-        campaign = try row.decode(forColumn: "campaign")
-        priority = try row.decode(forColumn: "priority")
-        state = try Self.enumValue(row, "state")
-        let outcomeText: String? = try row.decode(forColumn: "outcome")
-        if let outcomeText {
-            guard let value = Outcome(rawValue: outcomeText) else { throw Self.badValue(row, "outcome", outcomeText) }
-            outcome = value
-        } else {
-            outcome = nil
-        }
-        stateCode = try row.decode(forColumn: "stateCode")
-        stateDesc = try row.decode(forColumn: "stateDesc")
-        calleeNbr = try row.decode(forColumn: "calleeNbr")
-        displayNbr = try row.decode(forColumn: "displayNbr")
-        payload = try row.decode(forColumn: "payload")
-        meta = try row.decode(forColumn: "meta")
-        window = try row.decode(forColumn: "window")
-        redial = try row.decode(forColumn: "redial")
-        notBefore = try Self.dateValue(row, "notBefore")
-        expiresAt = try Self.requiredDate(row, "expiresAt")
-        nextAttemptAt = try Self.requiredDate(row, "nextAttemptAt")
-        attempts = try row.decode(forColumn: "attempts")
-        calls = try row.decode(forColumn: "calls")
-        digits = try row.decode(forColumn: "digits")
-        errorCode = try row.decode(forColumn: "errorCode")
-        errorDesc = try row.decode(forColumn: "errorDesc")
-        sessionId = try row.decode(forColumn: "sessionId")
-        cancelRequested = try row.decode(forColumn: "cancelRequested")
-        sourceFile = try row.decode(forColumn: "sourceFile")
-        intakeKey = try row.decode(forColumn: "intakeKey")
-        createdAt = try Self.requiredDate(row, "createdAt")
-        updatedAt = try Self.requiredDate(row, "updatedAt")
-        finishedAt = try Self.dateValue(row, "finishedAt")
-    }
+    /// The table's columns in table order, as `SELECT *` returns them.
+    static let tableColumns = ["id"] + updatableColumns
+    private static let tableOrder = Array(tableColumns.indices)
 
-    /// Whether `row` has the table's columns in table order (`SELECT *`), so
-    /// columns can be read by position instead of by case-insensitive name.
-    static func hasTableLayout(_ row: Row) -> Bool {
-        guard row.count == updatableColumns.count + 1 else { return false }
+    /// Where each of ``tableColumns`` is in `row`: by position for a
+    /// `SELECT *` row (the hot path: no case-insensitive name lookups), by
+    /// name for any other projection.
+    static func columnIndices(in row: Row) throws -> [Int] {
         let names = Array(row.columnNames)
-        return names[0] == "id" && names[6] == "state" && names[17] == "expiresAt" && names[30] == "finishedAt"
-    }
-
-    /// Reads a `SELECT *` row by position (see ``hasTableLayout(_:)``).
-    private init(tableOrderedRow row: Row) throws {
-        id = try row.decode(atIndex: 0)
-        jobId = try row.decode(atIndex: 1)
-        type = try Self.enumValue(row, index: 2)
-        classRank = try row.decode(atIndex: 3)
-        campaign = try row.decode(atIndex: 4)
-        priority = try row.decode(atIndex: 5)
-        state = try Self.enumValue(row, index: 6)
-        let outcomeText: String? = try row.decode(atIndex: 7)
-        if let outcomeText {
-            guard let value = Outcome(rawValue: outcomeText) else { throw JobRowError(column: "outcome", value: outcomeText) }
-            outcome = value
-        } else {
-            outcome = nil
+        if names.count == tableColumns.count, names[0] == "id", names[6] == "state", names[17] == "expiresAt", names[30] == "finishedAt" {
+            return tableOrder
         }
-        stateCode = try row.decode(atIndex: 8)
-        stateDesc = try row.decode(atIndex: 9)
-        calleeNbr = try row.decode(atIndex: 10)
-        displayNbr = try row.decode(atIndex: 11)
-        payload = try row.decode(atIndex: 12)
-        meta = try row.decode(atIndex: 13)
-        window = try row.decode(atIndex: 14)
-        redial = try row.decode(atIndex: 15)
-        notBefore = (try row.decode(Double?.self, atIndex: 16)).map { Date(timeIntervalSince1970: $0) }
-        expiresAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: 17))
-        nextAttemptAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: 18))
-        attempts = try row.decode(atIndex: 19)
-        calls = try row.decode(atIndex: 20)
-        digits = try row.decode(atIndex: 21)
-        errorCode = try row.decode(atIndex: 22)
-        errorDesc = try row.decode(atIndex: 23)
-        sessionId = try row.decode(atIndex: 24)
-        cancelRequested = try row.decode(atIndex: 25)
-        sourceFile = try row.decode(atIndex: 26)
-        intakeKey = try row.decode(atIndex: 27)
-        createdAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: 28))
-        updatedAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: 29))
-        finishedAt = (try row.decode(Double?.self, atIndex: 30)).map { Date(timeIntervalSince1970: $0) }
+        // Like SQLite: case-insensitive, the leftmost of equal names.
+        let lowered = names.map { $0.lowercased() }
+        return try tableColumns.map { name in
+            guard let index = lowered.firstIndex(of: name.lowercased()) else { throw JobRowError(column: name, value: "(missing)") }
+            return index
+        }
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -166,25 +123,16 @@ extension JobRecord {
         try db.cachedStatement(sql: Self.updateSQL).execute(arguments: arguments)
     }
 
-    private static func enumValue<Value: RawRepresentable>(_ row: Row, _ column: String) throws -> Value where Value.RawValue == String {
-        let text: String = try row.decode(forColumn: column)
-        guard let value = Value(rawValue: text) else { throw badValue(row, column, text) }
-        return value
-    }
-
     private static func enumValue<Value: RawRepresentable>(_ row: Row, index: Int) throws -> Value where Value.RawValue == String {
         let text: String = try row.decode(atIndex: index)
         guard let value = Value(rawValue: text) else { throw badValue(row, Array(row.columnNames)[index], text) }
         return value
     }
 
-    private static func dateValue(_ row: Row, _ column: String) throws -> Date? {
-        let seconds: Double? = try row.decode(forColumn: column)
-        return seconds.map { Date(timeIntervalSince1970: $0) }
-    }
-
-    private static func requiredDate(_ row: Row, _ column: String) throws -> Date {
-        Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: column))
+    private static func optionalEnumValue<Value: RawRepresentable>(_ row: Row, index: Int) throws -> Value? where Value.RawValue == String {
+        guard let text = try row.decode(String?.self, atIndex: index) else { return nil }
+        guard let value = Value(rawValue: text) else { throw badValue(row, Array(row.columnNames)[index], text) }
+        return value
     }
 
     private static func badValue(_ row: Row, _ column: String, _ text: String) -> JobRowError {
