@@ -55,7 +55,7 @@ public struct DemoReport: Sendable {
             let seen = figures.pushBacks.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
             out.append("throttling  \(seen)")
         }
-        out.append("ports       effective limit \(effectivePortLimit) of \(configuredPortLimit) configured (learned from the platform's push-backs)")
+        out.append("ports       effective limit \(effectivePortLimit) of \(configuredPortLimit) configured (learned from the platform's idlePort and push-backs)")
         if !errors.isEmpty {
             out.append("")
             var table = TextTable(["JOB", "STATE", "CODE", "ERROR"], shrinkable: [0, 3])
