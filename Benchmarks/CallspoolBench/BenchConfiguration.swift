@@ -3,9 +3,27 @@ import CallSpool
 /// The daemon configuration the loopback benchmarks share: no rate, port or
 /// window limit of callspool's own gets in the way of what is measured.
 func benchConfiguration(platformPort: Int, callbackPort: Int, appKey: String, appSecret: String, dir: String) throws -> Configuration {
+    try benchConfiguration(
+        platformBaseURL: "http://127.0.0.1:\(platformPort)", callbackPort: callbackPort, appKey: appKey, appSecret: appSecret, dir: dir,
+        limits: """
+            max_concurrent_calls = 10000
+            requests_per_second = 100000
+            per_display_number_per_minute = 100000
+            verify_reserved_ports = 0
+            """)
+}
+
+/// A loopback daemon configuration: the platform at `platformBaseURL`,
+/// callbacks on `callbackPort`, spool and store under `dir`, one display
+/// number, an always-open calling window, and the given `[limits]` and
+/// `[backoff]` bodies and extra `[defaults]` lines.
+func benchConfiguration(
+    platformBaseURL: String, callbackPort: Int, appKey: String, appSecret: String, dir: String, displayNumber: String = "+8675528000088",
+    limits: String, backoff: String = "", defaults: String = "", file: String = "bench.toml"
+) throws -> Configuration {
     try ConfigurationLoader(environment: [:]).parse("""
         [platform]
-        base_url = "http://127.0.0.1:\(platformPort)"
+        base_url = "\(platformBaseURL)"
         app_key = "\(appKey)"
         app_secret = "\(appSecret)"
         [spool]
@@ -17,14 +35,14 @@ func benchConfiguration(platformPort: Int, callbackPort: Int, appKey: String, ap
         status_url = "http://127.0.0.1:\(callbackPort)/cb/status"
         fee_url = "http://127.0.0.1:\(callbackPort)/cb/fee"
         [limits]
-        max_concurrent_calls = 10000
-        requests_per_second = 100000
-        per_display_number_per_minute = 100000
-        verify_reserved_ports = 0
+        \(limits)
+        [backoff]
+        \(backoff)
         [defaults]
-        display_numbers = ["+8675528000088"]
+        display_numbers = ["\(displayNumber)"]
         window = { start = "00:00", end = "24:00", tz = "Asia/Shanghai" }
+        \(defaults)
         [metrics]
         listen = "127.0.0.1:0"
-        """, file: "bench.toml", purpose: .daemon)
+        """, file: file, purpose: .daemon)
 }

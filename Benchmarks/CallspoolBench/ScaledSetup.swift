@@ -50,39 +50,25 @@ struct ScaledSetup {
 
     func configuration(platformBaseURL: String, credentials: AppCredentials, dir: String) throws -> Configuration {
         let callbackPort = 21_000 + Int.random(in: 0..<2000)
-        return try ConfigurationLoader(environment: [:]).parse("""
-            [platform]
-            base_url = "\(platformBaseURL)"
-            app_key = "\(credentials.appKey)"
-            app_secret = "\(credentials.appSecret)"
-            [spool]
-            dir = "\(dir)/spool"
-            [store]
-            path = "\(dir)/store.sqlite"
-            [callbacks]
-            listen = "127.0.0.1:\(callbackPort)"
-            status_url = "http://127.0.0.1:\(callbackPort)/cb/status"
-            fee_url = "http://127.0.0.1:\(callbackPort)/cb/fee"
-            [limits]
-            max_concurrent_calls = \(configuredPorts)
-            requests_per_second = \(scaledRate(20))
-            per_display_number_per_minute = \(scaledRate(60))
-            per_callee_max = 3
-            per_callee_window = "\(scaled(86_400, floor: 1))"
-            verify_reserved_ports = \(verifyReserved)
-            call_lease = "\(scaled(600, floor: 10))"
-            [backoff]
-            ports = "\(scaled(60, floor: 1))"
-            flow = "\(scaled(60, floor: 1))"
-            callee = "\(scaled(3600, floor: 1))"
-            halt = "\(scaled(300, floor: 1))"
-            [defaults]
-            display_numbers = ["\(Self.displayNumber)"]
-            verify_ttl = "5m"
-            window = { start = "00:00", end = "24:00", tz = "Asia/Shanghai" }
-            [metrics]
-            listen = "127.0.0.1:0"
-            """, file: "bench-scaled.toml", purpose: .daemon)
+        return try benchConfiguration(
+            platformBaseURL: platformBaseURL, callbackPort: callbackPort, appKey: credentials.appKey, appSecret: credentials.appSecret, dir: dir,
+            displayNumber: Self.displayNumber,
+            limits: """
+                max_concurrent_calls = \(configuredPorts)
+                requests_per_second = \(scaledRate(20))
+                per_display_number_per_minute = \(scaledRate(60))
+                per_callee_max = 3
+                per_callee_window = "\(scaled(86_400, floor: 1))"
+                verify_reserved_ports = \(verifyReserved)
+                call_lease = "\(scaled(600, floor: 10))"
+                """,
+            backoff: """
+                ports = "\(scaled(60, floor: 1))"
+                flow = "\(scaled(60, floor: 1))"
+                callee = "\(scaled(3600, floor: 1))"
+                halt = "\(scaled(300, floor: 1))"
+                """,
+            defaults: #"verify_ttl = "5m""#, file: "bench-scaled.toml")
     }
 
     /// The scaled `[limits]`/`[backoff]` values, for the report.

@@ -54,9 +54,7 @@ extension AppDatabase {
         var signals: [CallEndSignal] = []
         let events = try CallEventRecord.fetchAll(
             db.cachedStatement(sql: "SELECT * FROM callEvent WHERE sessionId = ? AND applied = 0 ORDER BY id"), arguments: [sessionId])
-        for var event in events {
-            event.jobRowId = jobRowId
-            event.applied = true
+        for event in events {
             if let id = event.id {
                 try db.cachedStatement(sql: "UPDATE callEvent SET jobRowId = ?, applied = 1 WHERE id = ?").execute(arguments: [jobRowId, id])
             }

@@ -16,15 +16,9 @@ public struct CallbackCommit: Sendable, Equatable {
 
 extension AppDatabase {
     /// Stores one status event and applies it (and any earlier events of the
-    /// same call still waiting) when its job is known, in one transaction.
-    /// Events whose call is not known yet are kept (`applied = 0`) until
-    /// ``applyPendingEvents(sessionId:jobRowId:now:in:)`` attaches them.
-    public func recordStatusEvent(
-        _ type: CallbackEventType, _ info: CallStatusInfo, body: String, now: Date
-    ) throws -> CallbackCommit {
-        try writer.write { db in try Self.recordStatusEvent(type, info, body: body, now: now, in: db) }
-    }
-
+    /// same call still waiting) when its job is known, in the caller's
+    /// transaction. Events whose call is not known yet are kept (`applied = 0`)
+    /// until ``applyPendingEvents(sessionId:jobRowId:now:in:)`` attaches them.
     static func recordStatusEvent(
         _ type: CallbackEventType, _ info: CallStatusInfo, body: String, now: Date, in db: Database
     ) throws -> CallbackCommit {
@@ -42,14 +36,10 @@ extension AppDatabase {
         return commit
     }
 
-    /// Stores a batch of fee CDRs in one transaction (all or nothing), one row
-    /// per sessionId: a CDR already stored is counted as a duplicate and
-    /// changes nothing. A new CDR whose call is known is applied at once
-    /// (digits from `dynIVRPath`, completion when the disconnect was lost).
-    public func recordFeeRecords(_ records: [FeeRecord], now: Date) throws -> CallbackCommit {
-        try writer.write { db in try Self.recordFeeRecords(records, now: now, in: db) }
-    }
-
+    /// Stores a batch of fee CDRs in the caller's transaction, one row per
+    /// sessionId: a CDR already stored is counted as a duplicate and changes
+    /// nothing. A new CDR whose call is known is applied at once (digits from
+    /// `dynIVRPath`, completion when the disconnect was lost).
     static func recordFeeRecords(_ records: [FeeRecord], now: Date, in db: Database) throws -> CallbackCommit {
         var commit = CallbackCommit()
         let encoder = JSONEncoder()

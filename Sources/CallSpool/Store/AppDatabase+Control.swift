@@ -76,24 +76,12 @@ extension AppDatabase {
         }
     }
 
-    public func pausedCampaigns() throws -> Set<String> {
-        try reader.read { db in try Self.pausedCampaigns(in: db) }
-    }
-
     static func pausedCampaigns(in db: Database) throws -> Set<String> {
         Set(try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM campaign WHERE paused = 1")))
     }
 
-    public func setHalt(_ record: HaltRecord) throws {
-        try writer.write { db in try record.save(db) }
-    }
-
     static func setHalt(_ record: HaltRecord, in db: Database) throws {
         try record.save(db)
-    }
-
-    public func clearHalt() throws {
-        try writer.write { db in _ = try HaltRecord.deleteAll(db) }
     }
 
     static func clearHalt(in db: Database) throws {

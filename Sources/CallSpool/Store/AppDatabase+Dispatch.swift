@@ -36,15 +36,6 @@ extension AppDatabase {
         }
     }
 
-    /// Calls in progress (`in_call`).
-    public func callsInProgress() throws -> Int {
-        try reader.read { db in try Self.callsInProgress(in: db) }
-    }
-
-    static func callsInProgress(in db: Database) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM job WHERE state = 'in_call'")) ?? 0
-    }
-
     /// The row ids of the jobs whose call is in progress.
     public func inCallJobRowIds() throws -> Set<Int64> {
         try reader.read { db in try Self.inCallJobRowIds(in: db) }
@@ -83,10 +74,6 @@ extension AppDatabase {
 
     /// The next runnable jobs, verify first, then by priority and age. Only
     /// a page is read: the queue may hold millions.
-    public func runnableJobs(now: Date, limit: Int, verifyOnly: Bool = false) throws -> [JobRecord] {
-        try reader.read { db in try Self.runnableJobs(now: now, limit: limit, verifyOnly: verifyOnly, in: db) }
-    }
-
     static func runnableJobs(now: Date, limit: Int, verifyOnly: Bool, in db: Database) throws -> [JobRecord] {
         let stamp = now.timeIntervalSince1970
         let statement = try db.cachedStatement(sql: """
@@ -99,14 +86,6 @@ extension AppDatabase {
 
     /// Pushes a queued job's next try later (window closed, callee limit, …)
     /// without a state change; past its expiry it becomes `expired`.
-    public func postpone(jobRowId: Int64, until: Date, reason: String, now: Date) throws {
-        try writer.write { db in
-            guard var job = try JobRecord.fetchOne(db, key: jobRowId), job.state == .queued else { return }
-            try Self.postpone(&job, until: until, reason: reason, now: now, in: db)
-        }
-    }
-
-    /// ``postpone(jobRowId:until:reason:now:)`` for a queued job read in the caller's transaction.
     static func postpone(_ job: inout JobRecord, until: Date, reason: String, now: Date, in db: Database) throws {
         if until >= job.expiresAt {
             job.errorDesc = "expired: \(reason)"
@@ -121,10 +100,6 @@ extension AppDatabase {
     }
 
     /// Calls placed to a callee since `since` (requests accepted or whose fate is unknown).
-    public func callsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?) {
-        try reader.read { db in try Self.callsToCallee(callee, since: since, in: db) }
-    }
-
     static func callsToCallee(_ callee: String, since: Date, in db: Database) throws -> (count: Int, oldest: Date?) {
         let statement = try db.cachedStatement(sql: """
             SELECT COUNT(*) AS n, MIN(at) AS oldest FROM attempt
@@ -135,16 +110,8 @@ extension AppDatabase {
         return (row?["n"] ?? 0, oldest.map { Date(timeIntervalSince1970: $0) })
     }
 
-    /// Moves a queued job to `dispatching` and writes its attempt row, in one
-    /// transaction, before the request is sent. Nil when the job is no longer queued.
-    public func beginAttempt(jobRowId: Int64, displayNbr: String, fromPool: Bool, now: Date) throws -> DispatchTicket? {
-        try writer.write { db in
-            guard var job = try JobRecord.fetchOne(db, key: jobRowId), job.state == .queued else { return nil }
-            return try Self.beginAttempt(&job, displayNbr: displayNbr, fromPool: fromPool, now: now, in: db)
-        }
-    }
-
-    /// ``beginAttempt(jobRowId:displayNbr:fromPool:now:)`` for a queued job read in the caller's transaction.
+    /// Moves a queued job to `dispatching` and writes its attempt row before
+    /// the request is sent. Nil when the job is no longer queued.
     static func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date, in db: Database) throws -> DispatchTicket? {
         guard let jobRowId = job.id, job.state == .queued, let payload = job.decodedPayload else { return nil }
         job.attempts += 1
@@ -159,10 +126,6 @@ extension AppDatabase {
 
     /// The platform accepted: the job is `in_call` with its sessionId, and
     /// events that arrived before this response are applied now.
-    public func recordAcceptance(_ ticket: DispatchTicket, acceptance: CallAcceptance, now: Date) throws -> [CallEndSignal] {
-        try writer.write { db in try Self.recordAcceptance(ticket, acceptance: acceptance, now: now, in: db) }
-    }
-
     static func recordAcceptance(_ ticket: DispatchTicket, acceptance: CallAcceptance, now: Date, in db: Database) throws -> [CallEndSignal] {
         try db.cachedStatement(
             sql: "UPDATE attempt SET httpStatus = ?, resultcode = '0', resultDesc = ?, resultClass = 'ok', sessionId = ? WHERE jobRowId = ? AND n = ?"
@@ -189,12 +152,6 @@ extension AppDatabase {
     }
 
     /// Records a rejected or failed request and moves the job on.
-    public func recordFailure(_ ticket: DispatchTicket, httpStatus: Int?, resultcode: String?, resultDesc: String?, resultClass: String, disposition: Disposition, now: Date) throws {
-        try writer.write { db in
-            try Self.recordFailure(ticket, httpStatus: httpStatus, resultcode: resultcode, resultDesc: resultDesc, resultClass: resultClass, disposition: disposition, now: now, in: db)
-        }
-    }
-
     static func recordFailure(
         _ ticket: DispatchTicket, httpStatus: Int?, resultcode: String?, resultDesc: String?, resultClass: String, disposition: Disposition, now: Date,
         in db: Database

@@ -54,12 +54,14 @@ extension JobRecord {
     /// `SELECT *` row (the hot path: no case-insensitive name lookups), by
     /// name for any other projection.
     static func columnIndices(in row: Row) throws -> [Int] {
-        let names = Array(row.columnNames)
-        if names.count == tableColumns.count, names[0] == "id", names[6] == "state", names[17] == "expiresAt", names[30] == "finishedAt" {
-            return tableOrder
+        if row.count == tableColumns.count {
+            // Four names suffice to recognise the table's order; reading all 31 would cost what this path saves.
+            let names = row.columnNames
+            let name = { (offset: Int) in names[names.index(names.startIndex, offsetBy: offset)] }
+            if name(0) == "id", name(6) == "state", name(17) == "expiresAt", name(30) == "finishedAt" { return tableOrder }
         }
         // Like SQLite: case-insensitive, the leftmost of equal names.
-        let lowered = names.map { $0.lowercased() }
+        let lowered = Array(row.columnNames).map { $0.lowercased() }
         return try tableColumns.map { name in
             guard let index = lowered.firstIndex(of: name.lowercased()) else { throw JobRowError(column: name, value: "(missing)") }
             return index
