@@ -4,7 +4,7 @@ import Testing
 import VoiceCallSimulator
 
 extension EndToEnd {
-    /// A job-class code (1013004 callee blacklisted, 1013100, 1020151) fails
+    /// A job-class code (1013004 callee blacklisted, 1013100, 1013101) fails
     /// only the job it answers, with the code and description, after one
     /// request; every other job is called as usual, nothing pauses or halts
     /// (DESIGN §5 job class).
@@ -23,7 +23,7 @@ extension EndToEnd {
             """
         }
 
-        @Test(.timeLimit(.minutes(1)), arguments: ["1013004", "1013100", "1020151"])
+        @Test(.timeLimit(.minutes(1)), arguments: ["1013004", "1013100", "1013101"])
         func jobCodeFailsOnlyThatJob(_ code: String) async throws {
             try await DaemonHarness.run(.init(scenario: Self.scenario(code: code))) { daemon in
                 try daemon.submit([JobLine.notify("bad", callee: Self.bad)] + (0..<8).map { JobLine.notify("ok\($0)", callee: JobLine.callee($0)) })

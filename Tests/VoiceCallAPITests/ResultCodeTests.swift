@@ -18,11 +18,11 @@ import VoiceCallAPI
         (403, "1010002", .job), (403, "1010003", .halt),
         (403, "1010006", .halt),  // not named in DESIGN §5: "invalid REST API" is a client/config fault
         (403, "1010008", .halt), (403, "1010009", .flowControl), (403, "1010010", .flowControl),
-        (403, "1010011", .halt), (403, "1010021", .halt), (403, "1010023", .job), (403, "1010024", .job),
-        (403, "1010040", .halt), (403, "1012001", .halt), (403, "1012005", .job), (403, "1012006", .halt),
+        (403, "1010011", .halt), (403, "1010021", .halt), (403, "1010023", .number), (403, "1010024", .job),
+        (403, "1010040", .halt), (403, "1012001", .number), (403, "1012005", .job), (403, "1012006", .halt),
         (403, "1012012", .halt),  // not named in DESIGN §5: recording not enabled for the app (account)
-        (403, "1013001", .frequency(.sp)), (403, "1013002", .frequency(.app)),
-        (403, "1013003", .frequency(.displayNumber)), (403, "1013004", .job), (403, "1013010", .job),
+        (403, "1013001", .quota(.sp)), (403, "1013002", .quota(.app)),
+        (403, "1013003", .quota(.displayNumber)), (403, "1013004", .job), (403, "1013010", .number),
         (403, "1013011", .job), (403, "1013100", .job), (403, "1013101", .job), (403, "1013111", .job),
         (403, "1013112", .job), (403, "1013113", .job), (403, "1013115", .job),
         (403, "1013116", .frequency(.displayNumber)), (403, "1013117", .frequency(.callee)),
@@ -32,7 +32,7 @@ import VoiceCallAPI
         (403, "1020168", .halt), (403, "1020171", .halt), (403, "1020176", .halt),
         // 500
         (500, "1010001", .transient), (500, "1020001", .job), (500, "1020002", .transient), (500, "1020150", .halt),
-        (500, "1020151", .job), (500, "1020154", .ports), (500, "1023001", .transient), (500, "1023002", .transient),
+        (500, "1020151", .number), (500, "1020154", .ports), (500, "1023001", .transient), (500, "1023002", .transient),
     ]
 
     @Test(arguments: referenceCodes)

@@ -63,6 +63,9 @@ public struct Configuration: Sendable {
         public var flow: Duration
         public var callee: Duration
         public var halt: Duration
+        /// The longest pause after a call quota code (1013001–1013003): the
+        /// pause doubles from `flow` on each repeat up to this.
+        public var quota: Duration = .seconds(3600)
     }
 
     public struct Defaults: Sendable, Equatable {

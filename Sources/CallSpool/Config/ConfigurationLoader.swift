@@ -179,7 +179,8 @@ public struct ConfigurationLoader: Sendable {
             ports: try section.duration("ports", default: "60s", min: .seconds(1), max: .seconds(86_400)),
             flow: try section.duration("flow", default: "60s", min: .seconds(1), max: .seconds(86_400)),
             callee: try section.duration("callee", default: "1h", min: .seconds(1), max: .seconds(7 * 86_400)),
-            halt: try section.duration("halt", default: "5m", min: .seconds(1), max: .seconds(86_400)))
+            halt: try section.duration("halt", default: "5m", min: .seconds(1), max: .seconds(86_400)),
+            quota: try section.duration("quota", default: "1h", min: .seconds(1), max: .seconds(7 * 86_400)))
         try section.finish()
         return backoff
     }

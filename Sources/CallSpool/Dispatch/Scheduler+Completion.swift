@@ -53,6 +53,10 @@ extension Scheduler {
             limiter.accepted(idlePort: acceptance.idlePort, callsHeld: callsInProgress)
             portPushBacks = 0
             flowPushBacks = 0
+            if !quotaPushBacks.isEmpty {
+                quotaPushBacks[.global] = nil
+                quotaPushBacks[.displayNumber(ticket.displayNbr)] = nil
+            }
             if wasProbe || halt != nil { try liftHalt(in: db) }
             return try AppDatabase.recordAcceptance(ticket, acceptance: acceptance, now: now, in: db)
         case .rejected(let rejection):
@@ -136,6 +140,19 @@ extension Scheduler {
                 try requeue(until)
             }
             logger.warning("frequency limit", metadata: ["scope": "\(scope.rawValue)", "code": "\(code ?? "-")", "until": "\(Timestamp.format(until))"])
+        case .quota(let scope):
+            let until = try pauseForQuota(scope, code: code ?? "-", description: description, ticket: ticket, now: now, in: db)
+            // A pool number is swapped for another at once; anything else waits out the pause.
+            try requeue(scope == .displayNumber && ticket.displayFromPool ? now : until)
+        case .number:
+            guard ticket.displayFromPool else {
+                // The job named this number itself: only the job can be wrong.
+                try AppDatabase.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "job", disposition: .fail(code: code ?? "-", description: description), now: now, in: db)
+                logger.info("job failed: its own display number was refused", metadata: ["job": "\(LogRedaction.maskPhoneNumbers(in: ticket.jobId))", "displayNbr": "\(PhoneMask.mask(ticket.displayNbr))", "code": "\(code ?? "-")"])
+                return
+            }
+            try requeue(now)
+            try retire(displayNumber: ticket.displayNbr, code: code ?? "http_\(rejection.httpStatus)", description: description, now: now, in: db)
         case .timeWindow:
             let window = settings.defaults.window
             let opening = window.nextOpening(after: now.addingTimeInterval(60))
@@ -151,10 +168,12 @@ extension Scheduler {
                 try requeue(now.addingTimeInterval(settings.retry.delay(attempt: ticket.attempt - 1, using: &random).timeInterval))
             }
         case .halt:
-            if code == "1010013", settings.createdClock == .auto, !createdClockSwitched {
+            // 1010013 is clock skew; the reference also names it as a cause of
+            // 1023006. Either way the other Created convention gets one try.
+            if let code, Self.clockSkewCodes.contains(code), settings.createdClock == .auto, !createdClockSwitched {
                 createdClockSwitched = true
                 createdClock = createdClock.other
-                logger.warning("platform refused the Created time (1010013); switching the X-AKSK clock convention", metadata: ["now": "\(createdClock.rawValue)"])
+                logger.warning("platform refused the Created time (\(code)); switching the X-AKSK clock convention", metadata: ["now": "\(createdClock.rawValue)"])
                 try requeue(now)
                 return
             }

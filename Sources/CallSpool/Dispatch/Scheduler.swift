@@ -41,6 +41,9 @@ public actor Scheduler {
     var createdClockSwitched = false
     var portPushBacks = 0
     var flowPushBacks = 0
+    /// Quota refusals (1013001–1013003) in a row per scope, for the growing
+    /// pause; a scope's count is cleared by the next accepted call in it.
+    var quotaPushBacks: [PauseScope: Int] = [:]
     var halt: HaltRecord?
     var probeInFlight = false
     var lastHousekeeping = Date.distantPast

@@ -21,6 +21,7 @@ public struct CallspoolMetrics: Sendable {
         public static let callbacks = "callspool_callbacks_total"
         public static let callbackAuth = "callspool_callback_auth_total"
         public static let dispatchLatency = "callspool_dispatch_latency_seconds"
+        public static let displayNumberRetirements = "callspool_display_number_retirements_total"
         public static let intakeFiles = "callspool_intake_files_total"
         public static let intakeJobs = "callspool_intake_jobs_total"
     }
@@ -77,6 +78,12 @@ public struct CallspoolMetrics: Sendable {
     /// `code` the platform's resultcode, else `http_<status>`, else `none`.
     public func countRequest(resultClass: String, code: String) {
         Counter(label: Name.requests, dimensions: [("class", resultClass), ("code", code)], factory: factory).increment()
+    }
+
+    /// A pool display number retired after the platform refused it (`code`:
+    /// 1010023, 1020151, 1013010, 1012001).
+    public func countDisplayNumberRetirement(code: String) {
+        Counter(label: Name.displayNumberRetirements, dimensions: [("code", code)], factory: factory).increment()
     }
 
     /// Time from committing the attempt to having the platform's answer.

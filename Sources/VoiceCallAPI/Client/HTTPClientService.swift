@@ -10,7 +10,10 @@ public struct HTTPClientService: Service {
     public init(connectTimeout: Duration = .seconds(5), readTimeout: Duration = .seconds(15), maxConnections: Int = 64) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .init(connectTimeout), read: .init(readTimeout))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnections)
+        // Requests carry `Connection: close` (see VoiceCallClient); a short
+        // idle timeout is a second guard should a server keep one open.
+        configuration.connectionPool = .init(idleTimeout: .seconds(1), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnections)
+        configuration.maximumUsesPerConnection = 1
         configuration.decompression = .disabled
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }

@@ -69,6 +69,11 @@ public struct VoiceCallClient: Sendable {
         var request = HTTPClientRequest(url: configuration.baseURL + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
+        // The platform uses short connections (the server closes each one
+        // after its answer). Reusing an idle pooled connection risks sending
+        // on one the server has just closed, which looks like a lost answer
+        // and makes the job `unknown`; so every request has its own.
+        request.headers.add(name: "Connection", value: "close")
         for header in signer.headers(createdClock: createdClock ?? configuration.createdClock) {
             request.headers.add(name: header.name, value: header.value)
         }

@@ -11,6 +11,14 @@ public enum ResultClass: Sendable, Hashable, CustomStringConvertible {
     case flowControl
     /// A frequency limit of one scope was hit: pause that scope.
     case frequency(FrequencyScope)
+    /// A daily or monthly call quota of one scope is used up (1013001–1013003):
+    /// pause that scope with a backoff that grows up to `backoff.quota`, rather
+    /// than retrying every minute all day against a quota that will not reset.
+    case quota(FrequencyScope)
+    /// The display number is unusable (not applied for, not bound to the app,
+    /// blacklisted, invalid): retire it when it came from the pool, fail the
+    /// job when the job named it.
+    case number
     /// Outside the platform's calling hours: requeue at the next window.
     case timeWindow
     /// Temporary trouble: retry this job with backoff.
@@ -28,6 +36,8 @@ public enum ResultClass: Sendable, Hashable, CustomStringConvertible {
         case .ports: "ports"
         case .flowControl: "flow_control"
         case .frequency(let scope): "frequency_\(scope.rawValue)"
+        case .quota(let scope): "quota_\(scope.rawValue)"
+        case .number: "number"
         case .timeWindow: "time_window"
         case .transient: "transient"
         case .halt: "halt"

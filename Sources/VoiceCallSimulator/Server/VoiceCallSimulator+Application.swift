@@ -27,6 +27,7 @@ extension VoiceCallSimulator {
             createdClock: config.createdClock, logger: config.logger)
         return Application(
             router: router,
+            server: .http1(additionalChannelHandlers: [ShortConnectionHandler()]),
             configuration: .init(address: .hostname(host, port: port), serverName: "callspool-simulator"),
             services: [service],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },

@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+import VoiceCallAPI
+
+extension Scheduler {
+    /// Retires a pool display number the platform refused as unusable
+    /// (1010023 not applied for, 1020151 invalid, 1013010 blacklisted,
+    /// 1012001 not bound to the app): it is paused with the code, so the jobs
+    /// that would have drawn it take another number instead of failing one
+    /// after another. The retirement lasts `backoff.halt`, then the number is
+    /// tried again (an operator may have fixed the account meanwhile). When no
+    /// number of the pool is left, dispatch halts with the reason: every job
+    /// stays queued, and the halt's probe tries again.
+    func retire(displayNumber number: String, code: String, description: String, now: Date, in db: Database) throws {
+        let until = now.addingTimeInterval(settings.backoff.halt.timeInterval)
+        try AppDatabase.setPause(
+            .displayNumber(number), reason: "display number retired: \(description) (tried again after backoff.halt)",
+            code: code, until: until, now: now, in: db)
+        metrics.countDisplayNumberRetirement(code: code)
+        logger.error("display number refused by the platform; retired from the pool", metadata: [
+            "displayNbr": "\(PhoneMask.mask(number))", "code": "\(code)", "reason": "\(description)", "until": "\(Timestamp.format(until))",
+        ])
+        let pool = settings.defaults.displayNumbers
+        let pauses = try AppDatabase.activePauses(now: now, in: db)
+        let left = pool.filter { pauses[.displayNumber($0)].map { !Self.isRetirement($0) } ?? true }
+        if left.isEmpty, halt == nil {
+            try enterHalt(code: code, reason: "every display number of defaults.display_numbers was refused by the platform (last: \(description)); fix the numbers or the application, then reload", now: now, in: db)
+        }
+    }
+
+    /// Whether a display-number pause is a retirement (a number-class code),
+    /// not a frequency or quota pause that ends by itself.
+    static func isRetirement(_ pause: PauseRecord) -> Bool {
+        guard let code = pause.code else { return false }
+        return ResultCode.classify(httpStatus: 403, resultcode: code) == .number
+    }
+}
