@@ -1,11 +1,14 @@
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
 @testable import VoiceCallAPI
 
-/// VoiceCallClient.transportFailure: `notSent` only when the request cannot
-/// have reached the platform, otherwise `uncertain` (never call a person twice).
+/// `notSent` only when the request cannot have reached the platform (it was
+/// not written whole), otherwise `uncertain` (never call a person twice);
+/// decided by where the failure happened, not by an error's wording.
 @Suite struct TransportFailureTests {
     static func isNotSent(_ result: CallAttemptResult) -> Bool {
         if case .notSent = result { return true }
@@ -17,43 +20,131 @@ import Testing
         return false
     }
 
-    @Test(arguments: [
-        HTTPClientError.connectTimeout, .invalidURL, .emptyHost, .alreadyShutdown, .tlsHandshakeTimeout,
-        .getConnectionFromPoolTimeout, .socksHandshakeTimeout, .httpProxyHandshakeTimeout,
-    ])
-    func errorsBeforeSendingAreNotSent(error: HTTPClientError) {
-        #expect(Self.isNotSent(VoiceCallClient.transportFailure(error)))
+    /// How the fake platform misbehaves once it has read a whole request.
+    enum Fault: Sendable {
+        case close, hang
+        case redirect(to: String)
     }
 
-    @Test(arguments: [
-        HTTPClientError.readTimeout, .remoteConnectionClosed, .deadlineExceeded, .cancelled, .writeTimeout,
-        .bodyLengthMismatch,
-    ])
-    func errorsAfterSendingMayHaveReachedThePlatform(error: HTTPClientError) {
-        #expect(Self.isUncertain(VoiceCallClient.transportFailure(error)))
+    /// Reads whole requests and then applies its fault; counts connections.
+    final class Count: Sendable {
+        let value = Atomic<Int>(0)
     }
 
-    @Test func connectTimeoutFromTheChannelIsNotSent() {
-        #expect(Self.isNotSent(VoiceCallClient.transportFailure(ChannelError.connectTimeout(.seconds(5)))))
+    final class FaultyPlatform: Sendable {
+        let channel: any Channel
+        let connections = Count()
+
+        init(_ fault: Fault) async throws {
+            let connections = connections
+            channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { child in
+                    connections.value.add(1, ordering: .relaxed)
+                    return child.eventLoop.makeCompletedFuture {
+                        try child.pipeline.syncOperations.addHandler(FaultHandler(fault: fault))
+                    }
+                }
+                .bind(host: "127.0.0.1", port: 0).get()
+        }
+
+        var url: String { "http://127.0.0.1:\(channel.localAddress?.port ?? 0)" }
+        func close() async throws { try await channel.close() }
     }
 
-    @Test func otherChannelErrorsAreUncertain() {
-        #expect(Self.isUncertain(VoiceCallClient.transportFailure(ChannelError.ioOnClosedChannel)))
-        #expect(Self.isUncertain(VoiceCallClient.transportFailure(ChannelError.eof)))
+    final class FaultHandler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let fault: Fault
+        var pending: [UInt8] = []
+
+        init(fault: Fault) { self.fault = fault }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            pending += Array(unwrapInboundIn(data).readableBytesView)
+            guard let end = pending.firstRange(of: Array("\r\n\r\n".utf8)) else { return }
+            let head = String(decoding: pending[..<end.lowerBound], as: UTF8.self).lowercased()
+            let length = head.split(separator: "\r\n").compactMap { line -> Int? in
+                guard line.hasPrefix("content-length:") else { return nil }
+                return Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+            }.first ?? 0
+            guard pending.count >= end.upperBound + length else { return }
+            pending.removeAll()
+            switch fault {
+            case .close:
+                context.close(promise: nil)
+            case .hang:
+                break
+            case .redirect(let target):
+                let response = "HTTP/1.1 307 Temporary Redirect\r\nLocation: \(target)/rest/httpsessions/callVerify/v1.0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: response)), promise: nil)
+            }
+        }
     }
 
-    struct Refused: Error, CustomStringConvertible {
-        var description: String { "connect(descriptor:addr:size:): Connection refused (errno: 111)" }
+    static let request = CallVerifyRequest(
+        displayNbr: "+8675528000088", calleeNbr: "+8613800000001", preTone: "otp_pre.wav", verifyCode: "4829")
+
+    func send(to url: String, timeout: Duration = .seconds(5)) async throws -> CallAttemptResult {
+        let service = HTTPClientService(connectTimeout: .seconds(2))
+        let client = VoiceCallClient(
+            configuration: .init(baseURL: url, timeout: timeout),
+            signer: RequestSigner(credentials: Vector.credentials), httpClient: service.client)
+        let result = await client.verify(Self.request)
+        try await service.shutdown()
+        return result
     }
 
-    struct Other: Error {}
-
-    @Test func aRefusedConnectionIsNotSent() {
-        #expect(Self.isNotSent(VoiceCallClient.transportFailure(Refused())))
+    @Test func aRefusedConnectionIsNotSent() async throws {
+        // A port that was just listening and is closed now: connect is refused.
+        let gone = try await FaultyPlatform(.close)
+        let url = gone.url
+        try await gone.close()
+        let result = try await send(to: url)
+        #expect(Self.isNotSent(result), "\(result)")
     }
 
-    @Test func anUnknownErrorIsUncertain() {
-        #expect(Self.isUncertain(VoiceCallClient.transportFailure(Other())))
+    @Test func anUnresolvableHostIsNotSent() async throws {
+        let result = try await send(to: "http://callspool-test.invalid:9")
+        #expect(Self.isNotSent(result), "\(result)")
+    }
+
+    @Test func aConnectionClosedAfterTheRequestWasReadIsUncertain() async throws {
+        let platform = try await FaultyPlatform(.close)
+        let result = try await send(to: platform.url)
+        try await platform.close()
+        #expect(Self.isUncertain(result), "\(result)")
+    }
+
+    @Test func anAnswerThatNeverComesIsUncertain() async throws {
+        let platform = try await FaultyPlatform(.hang)
+        let result = try await send(to: platform.url, timeout: .milliseconds(300))
+        try await platform.close()
+        #expect(Self.isUncertain(result), "\(result)")
+    }
+
+    @Test func aRedirectIsNeverFollowedAndHaltsNamingTheLocation() async throws {
+        let target = try await FaultyPlatform(.hang)
+        let platform = try await FaultyPlatform(.redirect(to: target.url))
+        let result = try await send(to: platform.url)
+        try await platform.close()
+        try await target.close()
+        guard case .rejected(let rejection) = result else {
+            Issue.record("expected a rejection, got \(result)")
+            return
+        }
+        #expect(rejection.httpStatus == 307)
+        #expect(rejection.resultClass == .halt)
+        #expect(rejection.explanation.contains(target.url))
+        #expect(target.connections.value.load(ordering: .relaxed) == 0)
+    }
+
+    @Test func theRuleIsWhereTheFailureHappenedNotTheErrorText() {
+        struct Refused: Error, CustomStringConvertible {
+            var description: String { "connect(descriptor:addr:size:): Connection refused (errno: 111)" }
+        }
+        #expect(Self.isUncertain(VoiceCallClient.transportFailure(Refused(), requestWritten: true)))
+        #expect(Self.isNotSent(VoiceCallClient.transportFailure(HTTPClientError.readTimeout, requestWritten: false)))
     }
 
     @Test func anInvalidRequestIsRefusedLocallyAsAJobFailure() async throws {

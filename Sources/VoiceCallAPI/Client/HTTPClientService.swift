@@ -15,6 +15,9 @@ public struct HTTPClientService: Service {
         configuration.connectionPool = .init(idleTimeout: .seconds(1), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnections)
         configuration.maximumUsesPerConnection = 1
         configuration.decompression = .disabled
+        // A redirect would re-send the signed headers and the body (a
+        // verification code) to another host: answers are taken as they come.
+        configuration.redirectConfiguration = .disallow
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

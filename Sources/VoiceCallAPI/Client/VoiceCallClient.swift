@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 
 /// A client for the VoiceCall platform: signs and sends `callnotify` and
@@ -66,50 +67,52 @@ public struct VoiceCallClient: Sendable {
         } catch {
             return .notSent(reason: "could not encode the request: \(error)")
         }
-        var request = HTTPClientRequest(url: configuration.baseURL + path)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
         // The platform uses short connections (the server closes each one
         // after its answer). Reusing an idle pooled connection risks sending
         // on one the server has just closed, which looks like a lost answer
         // and makes the job `unknown`; so every request has its own.
-        request.headers.add(name: "Connection", value: "close")
+        headers.add(name: "Connection", value: "close")
         for header in signer.headers(createdClock: createdClock ?? configuration.createdClock) {
-            request.headers.add(name: header.name, value: header.value)
+            headers.add(name: header.name, value: header.value)
         }
-        request.body = .bytes(ByteBuffer(bytes: payload))
-        let response: HTTPClientResponse
+        let request: HTTPClient.Request
         do {
-            response = try await httpClient.execute(request, timeout: .init(configuration.timeout))
+            request = try HTTPClient.Request(url: configuration.baseURL + path, method: .POST, headers: headers, body: .bytes(payload))
         } catch {
-            return Self.transportFailure(error)
+            return .notSent(reason: "invalid platform URL: \(error)")
         }
+        let exchange = PlatformExchange(maxBodyBytes: configuration.maxResponseBytes)
+        let deadline = NIODeadline.now() + TimeAmount(configuration.timeout)
+        let task = httpClient.execute(request: request, delegate: exchange, deadline: deadline)
+        let answer: PlatformExchange.Answer
         do {
-            let buffer = try await response.body.collect(upTo: configuration.maxResponseBytes)
-            return CallResponseInterpreter.interpret(httpStatus: Int(response.status.code), body: Array(buffer.readableBytesView))
+            answer = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
         } catch {
-            return .uncertain(reason: "response body from HTTP \(response.status.code) could not be read: \(error)")
+            return Self.transportFailure(error, requestWritten: exchange.requestWritten)
         }
+        if (300...399).contains(answer.status) {
+            // Never followed: a redirect would re-send the signed headers and
+            // the body (a verification code) to wherever it points.
+            let location = answer.headers.first(name: "Location").map { String($0.prefix(200)) } ?? "(no Location)"
+            return .rejected(.init(
+                httpStatus: answer.status, resultcode: nil,
+                resultdesc: "platform answered HTTP \(answer.status) redirecting to \(location); redirects are never followed: check platform.base_url"))
+        }
+        return CallResponseInterpreter.interpret(httpStatus: answer.status, body: answer.body)
     }
 
-    /// A transport error is `notSent` only when the connection was never made.
-    static func transportFailure(_ error: any Error) -> CallAttemptResult {
-        if let clientError = error as? HTTPClientError {
-            let beforeSending: [HTTPClientError] = [
-                .connectTimeout, .invalidURL, .emptyHost, .alreadyShutdown, .socksHandshakeTimeout,
-                .httpProxyHandshakeTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout,
-            ]
-            return beforeSending.contains(clientError) ? .notSent(reason: "\(clientError)") : .uncertain(reason: "\(clientError)")
-        }
-        if error is NIOConnectionError { return .notSent(reason: "\(error)") }
-        if let channelError = error as? ChannelError, case .connectTimeout = channelError {
-            return .notSent(reason: "\(error)")
-        }
-        let text = String(describing: error)
-        if text.contains("connectionRefused") || text.contains("Connection refused") || text.contains("ECONNREFUSED") {
-            return .notSent(reason: text)
-        }
-        return .uncertain(reason: text)
+    /// A transport failure is `notSent` when the request was not written
+    /// whole before it happened (the platform cannot have acted on it), and
+    /// `uncertain` otherwise. Decided by where the failure happened, never by
+    /// the error's text.
+    static func transportFailure(_ error: any Error, requestWritten: Bool) -> CallAttemptResult {
+        requestWritten ? .uncertain(reason: "\(error)") : .notSent(reason: "\(error)")
     }
 }
 

@@ -32,6 +32,10 @@ public struct ResultCode: Sendable, Hashable {
             if httpStatus == 200 { return .unknown }
             if (500...599).contains(httpStatus) || httpStatus == 408 || httpStatus == 429 { return .transient }
             if httpStatus == 401 { return .halt }
+            // A redirect is never followed (it would carry the signature and
+            // the body elsewhere): the base URL or something in front of the
+            // platform is wrong, which only an operator can fix.
+            if (300...399).contains(httpStatus) { return .halt }
             return .unknown
         }
         if code == "1010010" { return httpStatus == 401 ? .halt : .flowControl }
