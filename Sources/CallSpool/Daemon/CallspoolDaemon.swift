@@ -72,7 +72,7 @@ public enum CallspoolDaemon {
         let scheduler = Scheduler(database: database, settings: SchedulerSettings(configuration), clock: clock, logger: logger, metrics: metrics)
         let dispatch = DispatchService(
             scheduler: scheduler, placer: placer, wakeup: wakeup, clock: clock, callEnds: callEnds.signals, logger: logger, metrics: metrics)
-        let refresher = MetricsRefresher(metrics: metrics, database: database, portFigures: { await scheduler.portFigures }, logger: logger)
+        let refresher = MetricsRefresher(metrics: metrics, database: database, portFigures: { await scheduler.portFigures }, clock: clock, logger: logger)
         let metricsServer = MetricsService(
             registry: metrics.registry ?? .init(), listen: configuration.metrics.listen, refresher: refresher,
             onServerRunning: onMetricsServerRunning, logger: logger)

@@ -46,6 +46,7 @@ extension Scheduler {
         let wasProbe = probeInFlight && halt != nil
         probeInFlight = false
         countRequest(result)
+        try updateBreaker(ticket, result: result, now: now, in: db)
         switch result {
         case .accepted(let acceptance):
             inCall.insert(ticket.jobRowId)  // the call now holds the port

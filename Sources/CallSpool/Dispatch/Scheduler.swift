@@ -46,6 +46,9 @@ public actor Scheduler {
     var quotaPushBacks: [PauseScope: Int] = [:]
     var halt: HaltRecord?
     var probeInFlight = false
+    var breaker = TransportBreaker()
+    /// The job whose request is the breaker's probe, while it is in flight.
+    var transportProbe: Int64?
     var lastHousekeeping = Date.distantPast
     private let executor = SchedulerExecutor()
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
@@ -81,6 +84,7 @@ public actor Scheduler {
             logger.warning("jobs were in flight when the daemon stopped; they are now unknown and will be reconciled by callbacks", metadata: ["jobs": "\(recovered)"])
         }
         halt = try database.halt()
+        if try database.pauses().contains(where: { $0.scope == PauseScope.transport.description }) { breaker.restoreOpen() }
         portsPauseSet = try database.activePauses(now: now)[.ports] != nil
         if settings.createdClock == .auto, let learned = try database.heartbeat()?.createdClock, let convention = CreatedClock(rawValue: learned) {
             createdClock = convention
@@ -126,11 +130,11 @@ public actor Scheduler {
             lastHousekeeping = now
             try housekeeping(now: now)
         }
-        let saved = (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight, inCall)
+        let saved = (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight, inCall, transportProbe)
         do {
             return try database.writer.write { db in try pass(now: now, in: db) }
         } catch {
-            (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight, inCall) = saved
+            (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight, inCall, transportProbe) = saved
             throw error
         }
     }
@@ -143,10 +147,12 @@ public actor Scheduler {
             guard now >= halt.probeAt, !probeInFlight else { return ([], min(wakeAt, max(now, halt.probeAt))) }
         }
         let pauses = try AppDatabase.activePauses(now: now, in: db)
-        if let global = pauses[.global] ?? pauses[.ports] {
+        if let global = pauses[.global] ?? pauses[.ports] ?? pauses[.transport] {
             if let until = global.until { wakeAt = min(wakeAt, until) }
             return ([], wakeAt)
         }
+        // A tripped transport breaker whose pause is over: one probe alone.
+        if breaker.isOpen, transportProbe != nil { return ([], wakeAt) }
         let pausedCampaigns = try AppDatabase.pausedCampaigns(in: db)
         var tickets: [DispatchTicket] = []
         var postponed = Set<Int64>()
@@ -199,6 +205,11 @@ public actor Scheduler {
                 tickets.append(ticket)
                 postponed.insert(rowID)
                 progressed = true
+                if breaker.isOpen {
+                    transportProbe = rowID
+                    logger.notice("transport pause over: sending one probe request", metadata: ["job": "\(LogRedaction.maskPhoneNumbers(in: job.jobId))"])
+                    break scan
+                }
                 if probing {
                     probeInFlight = true
                     logger.notice("halted: sending one probe request", metadata: ["job": "\(job.jobId)"])

@@ -22,6 +22,9 @@ public struct CallspoolMetrics: Sendable {
         public static let callbackAuth = "callspool_callback_auth_total"
         public static let dispatchLatency = "callspool_dispatch_latency_seconds"
         public static let displayNumberRetirements = "callspool_display_number_retirements_total"
+        public static let pauses = "callspool_dispatch_pauses"
+        public static let halted = "callspool_dispatch_halted"
+        public static let transportTrips = "callspool_transport_trips_total"
         public static let intakeFiles = "callspool_intake_files_total"
         public static let intakeJobs = "callspool_intake_jobs_total"
     }
@@ -71,7 +74,37 @@ public struct CallspoolMetrics: Sendable {
         Gauge(label: Name.portsConfiguredLimit, factory: factory).record(configured)
     }
 
+    /// Kinds of pause the gauge reports, always all of them (0 when none).
+    public static let pauseKinds = ["global", "ports", "transport", "campaign", "display_number", "display_number_retired", "callee"]
+
+    /// Pauses in force by kind, and whether dispatch is halted.
+    public func setPauses(_ pauses: [PauseScope: PauseRecord], halted: Bool) {
+        var counts: [String: Int] = [:]
+        for (scope, record) in pauses {
+            let kind: String
+            switch scope {
+            case .global: kind = "global"
+            case .ports: kind = "ports"
+            case .transport: kind = "transport"
+            case .campaign: kind = "campaign"
+            case .displayNumber: kind = Scheduler.isRetirement(record) ? "display_number_retired" : "display_number"
+            case .callee: kind = "callee"
+            }
+            counts[kind, default: 0] += 1
+        }
+        for kind in Self.pauseKinds {
+            Gauge(label: Name.pauses, dimensions: [("kind", kind)], factory: factory).record(counts[kind] ?? 0)
+        }
+        Gauge(label: Name.halted, factory: factory).record(halted ? 1 : 0)
+    }
+
     // MARK: - Dispatch
+
+    /// The transport circuit breaker opened: dispatch paused after repeated
+    /// requests whose fate is unknown.
+    public func countTransportTrip() {
+        Counter(label: Name.transportTrips, factory: factory).increment()
+    }
 
     /// One platform answer (or its absence): `resultClass` as stored on the
     /// attempt (`ok`, `ports`, `flow_control`, …, `not_sent`, `uncertain`),

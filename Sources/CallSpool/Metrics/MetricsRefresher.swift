@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import VoiceCallAPI
 
 /// Keeps the gauges that describe state rather than events (jobs per state,
 /// ports) current: reads the store and the scheduler every `interval`, so a
@@ -12,11 +13,14 @@ public struct MetricsRefresher: Service {
     public let database: AppDatabase
     public let interval: Duration
     let portFigures: PortFigures?
+    let clock: any WallClock
     let logger: Logger
 
     public init(
-        metrics: CallspoolMetrics, database: AppDatabase, interval: Duration = .seconds(3), portFigures: PortFigures?, logger: Logger
+        metrics: CallspoolMetrics, database: AppDatabase, interval: Duration = .seconds(3), portFigures: PortFigures?,
+        clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
+        self.clock = clock
         self.metrics = metrics
         self.database = database
         self.interval = interval
@@ -28,6 +32,7 @@ public struct MetricsRefresher: Service {
     public func refresh() async {
         do {
             metrics.setJobs(try database.stateCounts())
+            metrics.setPauses(try database.activePauses(now: clock.now), halted: try database.halt() != nil)
         } catch {
             logger.warning("metrics: could not count jobs", metadata: ["error": "\(error)"])
         }

@@ -7,6 +7,10 @@ public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
     case global
     /// Everything, until a port frees or the pause ends (1020154/1020165).
     case ports
+    /// Everything: requests kept getting lost in transport (connections
+    /// closed or reset after the request, answers that never came). Ends
+    /// through one probe request.
+    case transport
     case campaign(String)
     case displayNumber(String)
     case callee(String)
@@ -15,6 +19,7 @@ public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .global: "global"
         case .ports: "ports"
+        case .transport: "transport"
         case .campaign(let name): "campaign:\(name)"
         case .displayNumber(let number): "display:\(number)"
         case .callee(let number): "callee:\(number)"
@@ -25,6 +30,7 @@ public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
         switch text {
         case "global": self = .global
         case "ports": self = .ports
+        case "transport": self = .transport
         default:
             guard let colon = text.firstIndex(of: ":") else { return nil }
             let value = String(text[text.index(after: colon)...])
