@@ -5,7 +5,8 @@ import Foundation
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check job files without queueing them; exit 1 with one line per bad job."
+        abstract: "Check job files without queueing them; exit 1 with one line per bad job.",
+        discussion: "Warnings (such as a field given under the reference's misspelling) are printed to standard error but do not change the exit status."
     )
 
     @Flag(name: .long, help: "Print one JSON report per file (an array) instead of lines.")
@@ -29,6 +30,7 @@ struct ValidateCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(reports), as: UTF8.self))
         } else {
             for (path, report) in zip(files, reports) {
+                for line in JobFileLinter.describeWarnings(report) { printToStandardError(line) }
                 let problems = JobFileLinter.describe(report)
                 if problems.isEmpty {
                     var summary = "\(path): ok, \(report.accepted) job\(report.accepted == 1 ? "" : "s")"
