@@ -36,6 +36,7 @@ struct ValidateCommand: ParsableCommand {
                     var summary = "\(path): ok, \(report.accepted) job\(report.accepted == 1 ? "" : "s")"
                     if let campaign = report.campaign { summary += " (campaign \(campaign))" }
                     if report.duplicates > 0 { summary += ", \(report.duplicates) duplicate id\(report.duplicates == 1 ? "" : "s") (counted, not queued twice)" }
+                    if report.warningCount > 0 { summary += ", \(report.warningCount) warning\(report.warningCount == 1 ? "" : "s")" }
                     print(summary)
                 } else {
                     for line in problems { printToStandardError(line) }
