@@ -112,7 +112,7 @@ import VoiceCallAPI
         PlayContentInfo(templateId: "t", templateParas: Array(repeating: "x", count: 10)),
         PlayContentInfo(notifyVoice: String(repeating: "v", count: 128)),
         PlayContentInfo(templateId: String(repeating: "t", count: 32), templateParas: ["1"]),
-        PlayContentInfo(notifyVoice: "a.wav", collectInd: 1, replayAfterCollection: "true", collectContentTriggerReplacing: "1"),
+        PlayContentInfo(notifyVoice: "a.wav", collectInd: 1, replayAfterCollection: "true", collectContentTriggerReplaying: "1"),
         PlayContentInfo(notifyVoice: "a.wav", collectInd: 32, replayAfterCollection: "false"),
     ])
     func validPromptsHaveNoIssues(info: PlayContentInfo) {
@@ -134,8 +134,8 @@ import VoiceCallAPI
         (PlayContentInfo(notifyVoice: "a.wav", collectInd: 33), "playInfoList[0].collectInd", "0 and 32"),
         (PlayContentInfo(notifyVoice: "a.wav", collectInd: -1), "playInfoList[0].collectInd", "0 and 32"),
         (PlayContentInfo(notifyVoice: "a.wav", collectInd: 1, replayAfterCollection: "yes"), "playInfoList[0].replayAfterCollection", "\"true\""),
-        (PlayContentInfo(notifyVoice: "a.wav", collectInd: 1, replayAfterCollection: "false", collectContentTriggerReplacing: "1"), "playInfoList[0].collectContentTriggerReplacing", "replayAfterCollection"),
-        (PlayContentInfo(notifyVoice: "a.wav", collectInd: 1, replayAfterCollection: "true", collectContentTriggerReplacing: String(repeating: "1", count: 33)), "playInfoList[0].collectContentTriggerReplacing", "1–32"),
+        (PlayContentInfo(notifyVoice: "a.wav", collectInd: 1, replayAfterCollection: "false", collectContentTriggerReplaying: "1"), "playInfoList[0].collectContentTriggerReplaying", "replayAfterCollection"),
+        (PlayContentInfo(notifyVoice: "a.wav", collectInd: 1, replayAfterCollection: "true", collectContentTriggerReplaying: String(repeating: "1", count: 33)), "playInfoList[0].collectContentTriggerReplaying", "1–32"),
     ])
     func invalidPromptsNameTheField(info: PlayContentInfo, field: String, ruleMentions: String) {
         let issues = FieldRules.playContent(info, field: "playInfoList[0]")

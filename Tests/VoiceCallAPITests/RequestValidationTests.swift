@@ -92,7 +92,7 @@ import VoiceCallAPI
 @Suite struct VerifyRequestValidationTests {
     static let valid = CallVerifyRequest(
         displayNbr: "+8675528000088", calleeNbr: "+8613800000001", languageType: 2, preTone: "otp_pre.wav",
-        verifyCode: "482913", postOne: "otp_post.wav", times: 2,
+        verifyCode: "482913", posTone: "otp_post.wav", times: 2,
         statusUrl: "aHR0cHM6Ly92b2ljZS1jYi5leGFtcGxlLmNvbS9jYWxsc3Bvb2wvc3RhdHVz", feeUrl: nil,
         returnIdlePort: "true", userData: "cs1.login-7781.1")
 
@@ -119,7 +119,7 @@ import VoiceCallAPI
         ("verifyCode", { $0.verifyCode = "1" }),
         ("verifyCode", { $0.verifyCode = "123456789" }),
         ("verifyCode", { $0.verifyCode = "12ab" }),
-        ("postOne", { $0.postOne = String(repeating: "p", count: 129) }),
+        ("posTone", { $0.posTone = String(repeating: "p", count: 129) }),
         ("times", { $0.times = 10 }),
         ("times", { $0.times = -1 }),
         ("statusUrl", { $0.statusUrl = String(repeating: "A", count: 129) }),
@@ -146,7 +146,7 @@ import VoiceCallAPI
         { $0.times = 9 },
         { $0.times = nil },
         { $0.preTone = String(repeating: "p", count: 128) },
-        { $0.postOne = nil },
+        { $0.posTone = nil },
         { $0.userData = String(repeating: "u", count: 56) },
         { $0.userData = nil },
     ]

@@ -32,7 +32,7 @@ public struct VoiceCallPlacer: CallPlacer {
         case .verify(let verify):
             let request = CallVerifyRequest(
                 displayNbr: ticket.displayNbr, calleeNbr: ticket.calleeNbr, languageType: verify.languageType, preTone: verify.preTone,
-                verifyCode: verify.verifyCode, postOne: verify.postOne, times: verify.times, statusUrl: statusURL.base64,
+                verifyCode: verify.verifyCode, posTone: verify.posTone, times: verify.times, statusUrl: statusURL.base64,
                 feeUrl: feeURL.base64, returnIdlePort: "true", userData: ticket.userData)
             return await client.verify(request, createdClock: createdClock)
         }

@@ -67,6 +67,7 @@ public struct SpoolIntake: Sendable {
             return try reject(name: name, reason: error.reason)
         }
         var report = FileReport(file: name, campaign: file.campaign)
+        report.warn(about: file)
         var reader = try file.reader()
         defer { reader.close() }
         var batch: [JobSpec] = []
@@ -84,6 +85,7 @@ public struct SpoolIntake: Sendable {
         var completed = false
         do {
             while let entry = try reader.next() {
+                report.warn(about: entry)
                 switch entry.result {
                 case .success(let spec): batch.append(spec)
                 case .failure(let issues):
@@ -106,7 +108,7 @@ public struct SpoolIntake: Sendable {
             "queued jobs from spool file",
             metadata: [
                 "file": "\(name)", "accepted": "\(report.accepted)", "duplicates": "\(report.duplicates)",
-                "rejected": "\(report.rejectedCount)", "campaign": "\(report.campaign ?? "-")",
+                "rejected": "\(report.rejectedCount)", "warnings": "\(report.warningCount)", "campaign": "\(report.campaign ?? "-")",
             ])
         return .processed(report)
     }

@@ -2,7 +2,8 @@ import VoiceCallAPI
 
 /// A job object as written in a file, before defaults are merged and rules
 /// checked. Decoding never stops at the first mistake: type errors and unknown
-/// fields are collected in ``issues``.
+/// fields are collected in ``issues``; reference spellings accepted as aliases
+/// (``FieldAlias``) in ``warnings``.
 struct JobDraft: JSONObjectReadable {
     var type: String?
     var id: String?
@@ -12,7 +13,7 @@ struct JobDraft: JSONObjectReadable {
     var verifyCode: String?
     var languageType: Int?
     var preTone: String?
-    var postOne: String?
+    var posTone: String?
     var times: Int?
     var ttl: String?
     var playInfoList: [PlayEntryDraft]?
@@ -24,9 +25,11 @@ struct JobDraft: JSONObjectReadable {
     var window: WindowDraft?
     var meta: [String: JSONValue]?
     var issues: [ValidationIssue] = []
+    /// This object's own warnings (a merged job does not inherit its defaults').
+    var warnings: [ValidationIssue] = []
 
     static let fields: Set<String> = [
-        "type", "id", "campaign", "calleeNbr", "displayNbr", "verifyCode", "languageType", "preTone", "postOne", "times",
+        "type", "id", "campaign", "calleeNbr", "displayNbr", "verifyCode", "languageType", "preTone", "posTone", "times",
         "ttl", "playInfoList", "templateParas", "notBefore", "expiresAt", "priority", "redial", "window", "meta",
     ]
 
@@ -38,7 +41,7 @@ struct JobDraft: JSONObjectReadable {
         "returnIdlePort": "callspool always asks for the idle port count",
     ]
 
-    static let allowedKeys = fields.union(managedFields.keys)
+    static let allowedKeys = fields.union(managedFields.keys).union([FieldAlias.posTone.alias])
 
     init() {}
 
@@ -52,7 +55,7 @@ struct JobDraft: JSONObjectReadable {
         verifyCode = object.string("verifyCode", "a string of 2–8 digits (quoted, so leading zeros survive)")
         languageType = object.int("languageType", "an integer")
         preTone = object.string("preTone", "a string (a prompt file name)")
-        postOne = object.string("postOne", "a string (a prompt file name)")
+        posTone = object.string(.posTone, "a string (a prompt file name)")
         times = object.int("times", "an integer 0–9")
         ttl = object.string("ttl", "a duration string such as \"5m\"")
         playInfoList = object.nestedList("playInfoList", "an array of prompt objects")
@@ -70,6 +73,7 @@ struct JobDraft: JSONObjectReadable {
         }
         object.rejectUnknownKeys(known: Self.allowedKeys, context: "a job")
         issues = object.issues
+        warnings = object.warnings
     }
 
     /// This draft with every unset field taken from `defaults`.
@@ -81,7 +85,7 @@ struct JobDraft: JSONObjectReadable {
         result.verifyCode = verifyCode ?? defaults.verifyCode
         result.languageType = languageType ?? defaults.languageType
         result.preTone = preTone ?? defaults.preTone
-        result.postOne = postOne ?? defaults.postOne
+        result.posTone = posTone ?? defaults.posTone
         result.times = times ?? defaults.times
         result.ttl = ttl ?? defaults.ttl
         result.playInfoList = playInfoList ?? defaults.playInfoList
@@ -102,7 +106,9 @@ struct JobDraft: JSONObjectReadable {
 struct PlayEntryDraft: JSONObjectReadable {
     var info = PlayContentInfo()
     var issues: [ValidationIssue] = []
-    static let fields: Set<String> = ["notifyVoice", "templateId", "templateParas", "collectInd", "replayAfterCollection", "collectContentTriggerReplacing"]
+    var warnings: [ValidationIssue] = []
+    static let fields: Set<String> = ["notifyVoice", "templateId", "templateParas", "collectInd", "replayAfterCollection", "collectContentTriggerReplaying"]
+    static let allowedKeys = fields.union([FieldAlias.collectContentTriggerReplaying.alias])
 
     init(json: JSONValue) throws {
         var object = try StrictObject(json)
@@ -110,17 +116,18 @@ struct PlayEntryDraft: JSONObjectReadable {
         info.templateId = object.string("templateId", "a string")
         info.templateParas = object.strings("templateParas", "an array of strings")
         info.collectInd = object.int("collectInd", "an integer 0–32")
-        if let replay = object.bool("replayAfterCollection", "true or false") {
+        if let replay = object.flag("replayAfterCollection") {
             info.replayAfterCollection = replay ? "true" : "false"
         }
-        info.collectContentTriggerReplacing = object.string("collectContentTriggerReplacing", "a string")
+        info.collectContentTriggerReplaying = object.string(.collectContentTriggerReplaying, "a string of digits")
+        warnings = object.warnings
         if object.has("templatId") {
             object.issues.append(.init(field: "templatId", rule: "is spelled templateId (the reference's table misspells it)"))
-            object.rejectUnknownKeys(known: Self.fields.union(["templatId"]), context: "a playInfoList entry")
+            object.rejectUnknownKeys(known: Self.allowedKeys.union(["templatId"]), context: "a playInfoList entry")
             issues = object.issues
             return
         }
-        object.rejectUnknownKeys(known: Self.fields, context: "a playInfoList entry")
+        object.rejectUnknownKeys(known: Self.allowedKeys, context: "a playInfoList entry")
         issues = object.issues
     }
 }

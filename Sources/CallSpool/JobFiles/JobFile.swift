@@ -25,6 +25,16 @@ public struct JobFile: Sendable {
     public struct Entry: Sendable {
         public var position: JobPosition
         public var result: Result<JobSpec, JobIssues>
+        /// Findings that do not keep the job out (a field given under an alias).
+        public var warnings: [ValidationIssue] = []
+
+        /// The job's id: the accepted job's, or the one the rejected job gave.
+        public var id: String? {
+            switch result {
+            case .success(let job): job.id
+            case .failure(let issues): issues.id
+            }
+        }
     }
 
     public static let maxJobBytes = 1 << 20
@@ -35,6 +45,9 @@ public struct JobFile: Sendable {
     public let kind: Kind
     public let size: Int64
     let defaults: JobDraft
+    /// Warnings about the campaign's `defaults` (paths start with `defaults.`):
+    /// reported once for the file, not for every job that inherits them.
+    public var defaultsWarnings: [ValidationIssue] { defaults.warnings.map { $0.nested(under: "defaults") } }
     let jobsOffset: Int64?
     let singleJob: [UInt8]?
 
@@ -264,7 +277,7 @@ extension JobFile {
         private mutating func nextSingle() -> Entry? {
             guard !started, let bytes = file.singleJob else { return nil }
             started = true
-            return Entry(position: .single, result: file.decodeJob(bytes, position: .single))
+            return file.decodeJob(bytes, position: .single)
         }
 
         private mutating func nextCampaignJob() throws -> Entry? {
@@ -289,7 +302,7 @@ extension JobFile {
                 // Mark the end: the next call returns nil.
                 try scanner.source.seek(to: file.size)
             }
-            return Entry(position: position, result: file.decodeJob(bytes, position: position))
+            return file.decodeJob(bytes, position: position)
         }
 
         private mutating func nextLine() throws -> Entry? {
@@ -305,33 +318,37 @@ extension JobFile {
                 if truncated {
                     return Entry(position: position, result: .failure(.init(id: nil, issues: [.init(field: "line", rule: "is longer than 1 MiB")])))
                 }
-                return Entry(position: position, result: file.decodeJob(bytes, position: position))
+                return file.decodeJob(bytes, position: position)
             }
         }
     }
 
     /// Decodes, merges and validates one job's bytes.
-    func decodeJob(_ bytes: [UInt8], position: JobPosition) -> Result<JobSpec, JobIssues> {
+    func decodeJob(_ bytes: [UInt8], position: JobPosition) -> Entry {
+        func failure(_ issue: ValidationIssue) -> Entry {
+            Entry(position: position, result: .failure(JobIssues(id: nil, issues: [issue])))
+        }
         guard String(validating: bytes, as: UTF8.self) != nil else {
-            return .failure(JobIssues(id: nil, issues: [.init(field: "job", rule: "is not valid UTF-8 text")]))
+            return failure(.init(field: "job", rule: "is not valid UTF-8 text"))
         }
         let json: JSONValue
         do {
             json = try JSONValue.parse(Data(bytes))
         } catch {
-            return .failure(JobIssues(id: nil, issues: [Self.describe(error, bytes: bytes)]))
+            return failure(Self.describe(error, bytes: bytes))
         }
         guard let draft = try? JobDraft(json: json) else {
-            return .failure(JobIssues(id: nil, issues: [.init(field: "job", rule: "must be a JSON object")]))
+            return failure(.init(field: "job", rule: "must be a JSON object"))
         }
         let merged = draft.merged(over: defaults)
         let fileName = name
-        return JobValidator.validate(merged) {
+        let result = JobValidator.validate(merged) {
             if let campaign = merged.campaign, case .campaign = kind, let callee = merged.calleeNbr {
                 return "\(campaign)/\(callee)"
             }
             return Self.generatedID(fileName: fileName, position: position, bytes: bytes)
         }
+        return Entry(position: position, result: result, warnings: draft.warnings)
     }
 
     /// A stable id for a job without one: the same file re-read after a crash

@@ -44,8 +44,9 @@ public struct JobSpec: Sendable, Hashable {
     }
 }
 
-/// What is played: the notify prompts or the verify code.
-public enum JobPayload: Sendable, Hashable, Codable {
+/// What is played: the notify prompts or the verify code. Stored as JSON in
+/// the job row (see `JobPayload+Coding.swift` for the stored shape).
+public enum JobPayload: Sendable, Hashable {
     case notify(playInfoList: [PlayContentInfo])
     case verify(VerifyPayload)
 
@@ -57,17 +58,18 @@ public enum JobPayload: Sendable, Hashable, Codable {
 }
 
 /// The callVerify fields of a verify job. `verifyCode` is secret.
-public struct VerifyPayload: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct VerifyPayload: Sendable, Hashable, CustomStringConvertible {
     public var languageType: Int
     public var preTone: String
-    public var postOne: String?
+    /// The prompt played after the code (sent as callVerify's `posTone`).
+    public var posTone: String?
     public var times: Int?
     public var verifyCode: String
 
-    public init(languageType: Int = 2, preTone: String, postOne: String? = nil, times: Int? = nil, verifyCode: String) {
+    public init(languageType: Int = 2, preTone: String, posTone: String? = nil, times: Int? = nil, verifyCode: String) {
         self.languageType = languageType
         self.preTone = preTone
-        self.postOne = postOne
+        self.posTone = posTone
         self.times = times
         self.verifyCode = verifyCode
     }

@@ -23,7 +23,7 @@ enum JobValidator {
             issues.append(.init(field: "languageType", rule: "must be 2 (Chinese), the only value the platform documents; got \(language)"))
         }
         if let tone = draft.preTone, let issue = FieldRules.length(tone, FieldRules.promptFileLength, field: "preTone") { issues.append(issue) }
-        if let tone = draft.postOne, let issue = FieldRules.length(tone, FieldRules.promptFileLength, field: "postOne") { issues.append(issue) }
+        if let tone = draft.posTone, let issue = FieldRules.length(tone, FieldRules.promptFileLength, field: "posTone") { issues.append(issue) }
         if let times = draft.times, let issue = FieldRules.inRange(times, FieldRules.timesRange, field: "times") { issues.append(issue) }
         if let ttl = draft.ttl {
             switch Result(catching: { () throws(DurationText.Invalid) in try DurationText.parse(ttl) }) {
@@ -147,10 +147,10 @@ enum JobValidator {
             if draft.verifyCode == nil { issues.append(.init(field: "verifyCode", rule: "is required for a verify job (2–8 digits)")) }
             if draft.preTone == nil { issues.append(.init(field: "preTone", rule: "is required for a verify job (the prompt file played before the code)")) }
             if let code = draft.verifyCode, let tone = draft.preTone {
-                payload = .verify(.init(languageType: draft.languageType ?? 2, preTone: tone, postOne: draft.postOne, times: draft.times, verifyCode: code))
+                payload = .verify(.init(languageType: draft.languageType ?? 2, preTone: tone, posTone: draft.posTone, times: draft.times, verifyCode: code))
             }
         case .notify:
-            for (field, present) in [("verifyCode", draft.verifyCode != nil), ("preTone", draft.preTone != nil), ("postOne", draft.postOne != nil),
+            for (field, present) in [("verifyCode", draft.verifyCode != nil), ("preTone", draft.preTone != nil), ("posTone", draft.posTone != nil),
                                      ("times", draft.times != nil), ("languageType", draft.languageType != nil)] where present {
                 issues.append(.init(field: field, rule: "is for verify jobs; a notify job plays playInfoList"))
             }

@@ -6,6 +6,8 @@ import VoiceCallAPI
 struct StrictObject {
     let fields: [String: JSONValue]
     var issues: [ValidationIssue] = []
+    /// Findings that do not keep the job out (an alias was used).
+    var warnings: [ValidationIssue] = []
 
     struct NotAnObject: Error {}
 
@@ -55,6 +57,7 @@ struct StrictObject {
         guard let value = read(name, expected, { $0.objectValue == nil ? nil : $0 }) else { return nil }
         guard let element = try? T(json: value) else { return nil }
         issues += element.issues.map { $0.nested(under: name) }
+        warnings += element.warnings.map { $0.nested(under: name) }
         return element
     }
 
@@ -67,6 +70,7 @@ struct StrictObject {
                 continue
             }
             issues += element.issues.map { $0.nested(under: "\(name)[\(index)]") }
+            warnings += element.warnings.map { $0.nested(under: "\(name)[\(index)]") }
             result.append(element)
         }
         return result
@@ -87,6 +91,12 @@ struct StrictObject {
 protocol JSONObjectReadable {
     init(json: JSONValue) throws
     var issues: [ValidationIssue] { get }
+    /// Findings worth telling the writer that do not keep the job out.
+    var warnings: [ValidationIssue] { get }
+}
+
+extension JSONObjectReadable {
+    var warnings: [ValidationIssue] { [] }
 }
 
 enum Spelling {

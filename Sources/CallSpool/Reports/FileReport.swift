@@ -1,5 +1,9 @@
 /// The report written beside each handled file as `NAME.report.json` (DESIGN §2,
 /// contract shape), also what `callspool validate --json` prints.
+///
+/// The contract keys are `file`, `accepted`, `duplicates`, `rejected` and
+/// `campaign`; `warnings` (see ``Warning``) is always written too, empty when
+/// there is nothing to say, so a reader can rely on it.
 public struct FileReport: Codable, Sendable, Hashable {
     public struct Rejection: Codable, Sendable, Hashable {
         public var index: Int?
@@ -36,6 +40,10 @@ public struct FileReport: Codable, Sendable, Hashable {
     public var error: String?
     /// Rejections beyond the ones listed (the list is capped to keep reports small).
     public var rejectedNotListed: Int?
+    /// Findings that did not keep any job out, capped like ``rejected``.
+    public var warnings: [Warning] = []
+    /// Warnings beyond the ones listed.
+    public var warningsNotListed: Int?
 
     public init(file: String, accepted: Int = 0, duplicates: Int = 0, rejected: [Rejection] = [], campaign: String? = nil, error: String? = nil) {
         self.file = file
@@ -46,7 +54,21 @@ public struct FileReport: Codable, Sendable, Hashable {
         self.error = error
     }
 
-    enum CodingKeys: String, CodingKey { case file, accepted, duplicates, rejected, campaign, error, rejectedNotListed }
+    enum CodingKeys: String, CodingKey { case file, accepted, duplicates, rejected, campaign, error, rejectedNotListed, warnings, warningsNotListed }
+
+    /// Reads reports written before `warnings` existed (kept in the store) too.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        file = try c.decode(String.self, forKey: .file)
+        accepted = try c.decode(Int.self, forKey: .accepted)
+        duplicates = try c.decode(Int.self, forKey: .duplicates)
+        rejected = try c.decode([Rejection].self, forKey: .rejected)
+        campaign = try c.decodeIfPresent(String.self, forKey: .campaign)
+        error = try c.decodeIfPresent(String.self, forKey: .error)
+        rejectedNotListed = try c.decodeIfPresent(Int.self, forKey: .rejectedNotListed)
+        warnings = try c.decodeIfPresent([Warning].self, forKey: .warnings) ?? []
+        warningsNotListed = try c.decodeIfPresent(Int.self, forKey: .warningsNotListed)
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -57,6 +79,8 @@ public struct FileReport: Codable, Sendable, Hashable {
         try c.encode(campaign, forKey: .campaign)  // null when not a campaign, as the contract lists it
         try c.encodeIfPresent(error, forKey: .error)
         try c.encodeIfPresent(rejectedNotListed, forKey: .rejectedNotListed)
+        try c.encode(warnings, forKey: .warnings)
+        try c.encodeIfPresent(warningsNotListed, forKey: .warningsNotListed)
     }
 
     public static let maxListedRejections = 10_000

@@ -8,9 +8,11 @@ public enum JobFileLinter {
         do {
             let file = try JobFile.open(path, maxBytes: maxBytes)
             report.campaign = file.campaign
+            report.warn(about: file)
             var reader = try file.reader()
             var seen = Set<String>()
             while let entry = try reader.next() {
+                report.warn(about: entry)
                 switch entry.result {
                 case .success(let job):
                     if seen.insert(job.id).inserted { report.accepted += 1 } else { report.duplicates += 1 }
@@ -35,6 +37,17 @@ public enum JobFileLinter {
             }
         }
         if let more = report.rejectedNotListed { lines.append("\(report.file): … and \(more) more rejected jobs") }
+        return lines
+    }
+
+    /// One line per warning: `FILE: POSITION (id ID): warning: FIELD: WHAT TO DO`
+    /// (POSITION is `defaults` for a campaign's defaults).
+    public static func describeWarnings(_ report: FileReport) -> [String] {
+        var lines = report.warnings.map { warning in
+            let id = warning.id.map { " (id \($0))" } ?? ""
+            return "\(report.file): \(warning.place)\(id): warning: \(warning.warning)"
+        }
+        if let more = report.warningsNotListed { lines.append("\(report.file): … and \(more) more warnings") }
         return lines
     }
 }

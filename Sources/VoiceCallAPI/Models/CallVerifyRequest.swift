@@ -1,5 +1,10 @@
 /// The body of `POST /rest/httpsessions/callVerify/v1.0` (reference table 6-3).
 ///
+/// The prompt played after the code is sent as `posTone`, the name the
+/// platform reads (Huawei's Java SDK `CallVerifyReq` and the vendor's Node
+/// sample). Table 6-3 misspells it `postOne`; the platform ignores that key,
+/// so a tone sent under it would silently not play.
+///
 /// `verifyCode` is a secret: this type's `description` never shows it, and
 /// callspool never logs it.
 public struct CallVerifyRequest: Codable, Sendable, Hashable, CustomStringConvertible {
@@ -11,7 +16,8 @@ public struct CallVerifyRequest: Codable, Sendable, Hashable, CustomStringConver
     public var languageType: Int
     public var preTone: String
     public var verifyCode: String
-    public var postOne: String?
+    /// The prompt file played after the code (the table's `postOne`).
+    public var posTone: String?
     /// Times the code is played, 0–9 (0 = loop); platform default 3.
     public var times: Int?
     public var statusUrl: String?
@@ -25,7 +31,7 @@ public struct CallVerifyRequest: Codable, Sendable, Hashable, CustomStringConver
         languageType: Int = 2,
         preTone: String,
         verifyCode: String,
-        postOne: String? = nil,
+        posTone: String? = nil,
         times: Int? = nil,
         statusUrl: String? = nil,
         feeUrl: String? = nil,
@@ -37,7 +43,7 @@ public struct CallVerifyRequest: Codable, Sendable, Hashable, CustomStringConver
         self.languageType = languageType
         self.preTone = preTone
         self.verifyCode = verifyCode
-        self.postOne = postOne
+        self.posTone = posTone
         self.times = times
         self.statusUrl = statusUrl
         self.feeUrl = feeUrl

@@ -5,6 +5,11 @@
 /// `templatId`; its examples, and the platform, use `templateId`, which is what
 /// is sent. `collectInd` > 0 asks the platform to collect that many DTMF digits
 /// after the prompt.
+///
+/// The digits that trigger a replay go out as `collectContentTriggerReplaying`,
+/// the platform's name (Huawei's Java SDK `PlayContentInfo`); the reference's
+/// table misspells it `collectContentTriggerReplacing`, a key the platform
+/// ignores.
 public struct PlayContentInfo: Codable, Sendable, Hashable {
     public var notifyVoice: String?
     public var templateId: String?
@@ -12,7 +17,8 @@ public struct PlayContentInfo: Codable, Sendable, Hashable {
     public var collectInd: Int?
     /// "true" or "false"; only meaningful when `collectInd` > 0.
     public var replayAfterCollection: String?
-    public var collectContentTriggerReplacing: String?
+    /// Digits that replay the prompt (with `replayAfterCollection` "true").
+    public var collectContentTriggerReplaying: String?
 
     public init(
         notifyVoice: String? = nil,
@@ -20,14 +26,14 @@ public struct PlayContentInfo: Codable, Sendable, Hashable {
         templateParas: [String]? = nil,
         collectInd: Int? = nil,
         replayAfterCollection: String? = nil,
-        collectContentTriggerReplacing: String? = nil
+        collectContentTriggerReplaying: String? = nil
     ) {
         self.notifyVoice = notifyVoice
         self.templateId = templateId
         self.templateParas = templateParas
         self.collectInd = collectInd
         self.replayAfterCollection = replayAfterCollection
-        self.collectContentTriggerReplacing = collectContentTriggerReplacing
+        self.collectContentTriggerReplaying = collectContentTriggerReplaying
     }
 
     /// Number of digits this prompt collects (0 when it collects none).

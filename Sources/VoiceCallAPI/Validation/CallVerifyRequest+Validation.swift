@@ -9,7 +9,7 @@ extension CallVerifyRequest {
         }
         if let issue = FieldRules.length(preTone, FieldRules.promptFileLength, field: "preTone") { issues.append(issue) }
         if let issue = FieldRules.verifyCode(verifyCode) { issues.append(issue) }
-        if let post = postOne, let issue = FieldRules.length(post, FieldRules.promptFileLength, field: "postOne") { issues.append(issue) }
+        if let post = posTone, let issue = FieldRules.length(post, FieldRules.promptFileLength, field: "posTone") { issues.append(issue) }
         if let times, let issue = FieldRules.inRange(times, FieldRules.timesRange, field: "times") { issues.append(issue) }
         if let url = statusUrl, let issue = FieldRules.length(url, FieldRules.callbackURLLength, field: "statusUrl") { issues.append(issue) }
         if let url = feeUrl, let issue = FieldRules.length(url, FieldRules.callbackURLLength, field: "feeUrl") { issues.append(issue) }

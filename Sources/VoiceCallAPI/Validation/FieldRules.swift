@@ -12,7 +12,7 @@ public enum FieldRules {
     public static let collectIndRange = 0...32
     public static let verifyCodeLength = 2...8
     public static let timesRange = 0...9
-    /// Prompt file names of callVerify (`preTone`, `postOne`). The table says
+    /// Prompt file names of callVerify (`preTone`, `posTone`). The table says
     /// String(1-28), a truncation of 128 that the same table makes for
     /// `statusUrl` (the FAQ shows 1-128); callspool allows 128 like `notifyVoice`.
     public static let promptFileLength = 1...128
@@ -123,10 +123,10 @@ public enum FieldRules {
         if let replay = info.replayAfterCollection {
             if let issue = booleanString(replay, field: "\(field).replayAfterCollection") { issues.append(issue) }
         }
-        if let trigger = info.collectContentTriggerReplacing {
-            if let issue = length(trigger, 1...32, field: "\(field).collectContentTriggerReplacing") { issues.append(issue) }
+        if let trigger = info.collectContentTriggerReplaying {
+            if let issue = length(trigger, 1...32, field: "\(field).collectContentTriggerReplaying") { issues.append(issue) }
             if info.replayAfterCollection != "true" {
-                issues.append(.init(field: "\(field).collectContentTriggerReplacing", rule: "only takes effect with replayAfterCollection \"true\""))
+                issues.append(.init(field: "\(field).collectContentTriggerReplaying", rule: "only takes effect with replayAfterCollection \"true\""))
             }
         }
         return issues

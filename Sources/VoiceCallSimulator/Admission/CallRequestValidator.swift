@@ -5,6 +5,10 @@ import VoiceCallAPI
 /// unreadable or structurally invalid → 403/1010002, a broken field rule →
 /// 500/1020001, a display number the app does not own → 403/1010023, template
 /// parameters that do not fit the template → 403/1012005.
+///
+/// Bodies are read with the platform's field names only (`posTone`,
+/// `collectContentTriggerReplaying`): the reference's misspellings are unknown
+/// keys, ignored as the platform ignores them, so a value sent under one is lost.
 struct CallRequestValidator: Sendable {
     var displayNumbers: Set<String>
     var templates: [String: [Int]]?
@@ -28,7 +32,8 @@ struct CallRequestValidator: Sendable {
         let tts = request.playInfoList.filter { $0.templateId != nil }.count
         return .success(IncomingCall(
             kind: .notify(collect: collect, ttsPrompts: tts), displayNbr: request.displayNbr, calleeNbr: request.calleeNbr,
-            userData: request.userData, statusURL: urls.0, feeURL: urls.1, returnIdlePort: request.returnIdlePort == "true"))
+            userData: request.userData, statusURL: urls.0, feeURL: urls.1, returnIdlePort: request.returnIdlePort == "true",
+            collectContentTriggerReplaying: request.playInfoList.map(\.collectContentTriggerReplaying)))
     }
 
     func validateVerify(_ body: [UInt8]) -> Result<IncomingCall, PlatformRejection> {
@@ -44,7 +49,8 @@ struct CallRequestValidator: Sendable {
         guard displayNumbers.contains(request.displayNbr) else { return .failure(.init(403, "1010023")) }
         return .success(IncomingCall(
             kind: .verify(times: request.times ?? 3), displayNbr: request.displayNbr, calleeNbr: request.calleeNbr,
-            userData: request.userData, statusURL: urls.0, feeURL: urls.1, returnIdlePort: request.returnIdlePort == "true"))
+            userData: request.userData, statusURL: urls.0, feeURL: urls.1, returnIdlePort: request.returnIdlePort == "true",
+            posTone: request.posTone))
     }
 
     static func fieldFailure(_ issues: [ValidationIssue]) -> PlatformRejection? {

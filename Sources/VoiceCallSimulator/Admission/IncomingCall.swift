@@ -16,4 +16,16 @@ struct IncomingCall: Sendable, Hashable {
     var statusURL: String?
     var feeURL: String?
     var returnIdlePort: Bool
+    /// callVerify's `posTone`, the prompt after the code, as the platform read
+    /// it (the reference's `postOne` is not a platform key and is ignored).
+    var posTone: String? = nil
+    /// callnotify's `collectContentTriggerReplaying` of each prompt, in order
+    /// (nil where a prompt has none; the reference's
+    /// `collectContentTriggerReplacing` is ignored like any unknown key).
+    var collectContentTriggerReplaying: [String?] = []
+
+    /// The triggers for the inspection log: nil for a verify call.
+    var promptTriggers: [String?]? {
+        if case .notify = kind { collectContentTriggerReplaying } else { nil }
+    }
 }

@@ -7,7 +7,7 @@ extension PlatformState {
         log.record(SimulatorSnapshot.RequestRecord(
             at: CivilTime.formatEventTime(epochSeconds: clock.nowSeconds), api: api, calleeNbr: incoming?.calleeNbr,
             displayNbr: incoming?.displayNbr, httpStatus: httpStatus, resultcode: resultcode, resultdesc: resultdesc,
-            sessionId: sessionId))
+            sessionId: sessionId, posTone: incoming?.posTone, collectContentTriggerReplaying: incoming?.promptTriggers))
     }
 
     func recordDelivery(_ delivery: CallbackDelivery, eventType: String, sessionIds: [String], attempt: Int) {

@@ -11,6 +11,11 @@ public struct SimulatorSnapshot: Codable, Sendable {
         public var resultcode: String
         public var resultdesc: String
         public var sessionId: String?
+        /// The callVerify `posTone` the simulator read (nil when absent or not a callVerify it could read).
+        public var posTone: String?
+        /// The callnotify `collectContentTriggerReplaying` of each prompt, in
+        /// order (nil for callVerify and unreadable bodies).
+        public var collectContentTriggerReplaying: [String?]?
     }
 
     /// One POST to a receiver and its answer.

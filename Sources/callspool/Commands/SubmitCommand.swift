@@ -26,6 +26,7 @@ struct SubmitCommand: ParsableCommand {
         for file in files {
             switch try submitter.submit(path: file, allowPartial: partial) {
             case .submitted(let name, let report):
+                for line in JobFileLinter.describeWarnings(report) { printToStandardError(line) }
                 print("\(file): submitted as incoming/\(name) (\(report.accepted) job\(report.accepted == 1 ? "" : "s")\(report.rejected.isEmpty ? "" : ", \(report.rejectedCount) invalid skipped"))")
             case .invalid(let report):
                 failed = true

@@ -5,7 +5,8 @@ import Foundation
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check job files without queueing them; exit 1 with one line per bad job."
+        abstract: "Check job files without queueing them; exit 1 with one line per bad job.",
+        discussion: "Warnings (such as a field given under the reference's misspelling) are printed to standard error but do not change the exit status."
     )
 
     @Flag(name: .long, help: "Print one JSON report per file (an array) instead of lines.")
@@ -29,11 +30,13 @@ struct ValidateCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(reports), as: UTF8.self))
         } else {
             for (path, report) in zip(files, reports) {
+                for line in JobFileLinter.describeWarnings(report) { printToStandardError(line) }
                 let problems = JobFileLinter.describe(report)
                 if problems.isEmpty {
                     var summary = "\(path): ok, \(report.accepted) job\(report.accepted == 1 ? "" : "s")"
                     if let campaign = report.campaign { summary += " (campaign \(campaign))" }
                     if report.duplicates > 0 { summary += ", \(report.duplicates) duplicate id\(report.duplicates == 1 ? "" : "s") (counted, not queued twice)" }
+                    if report.warningCount > 0 { summary += ", \(report.warningCount) warning\(report.warningCount == 1 ? "" : "s")" }
                     print(summary)
                 } else {
                     for line in problems { printToStandardError(line) }
