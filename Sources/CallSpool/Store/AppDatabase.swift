@@ -23,13 +23,20 @@ public struct AppDatabase: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.readonly = false
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // FULL: a commit is on disk before it returns, WAL or not. The
+            // `dispatching` row must be durable before its request leaves, or
+            // a power loss could bring the job back to `queued` and call the
+            // person twice. (NORMAL in WAL mode may lose the last commits.)
+            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets the writer to NORMAL when it enables WAL, after
+        // prepareDatabase: set FULL again on the one writer connection.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         return try AppDatabase(pool)
     }
 

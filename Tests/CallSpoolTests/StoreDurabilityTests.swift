@@ -1,0 +1,20 @@
+@testable import CallSpool
+import Foundation
+import GRDB
+import Testing
+
+/// The store commits durably: `synchronous = FULL`, so the `dispatching`
+/// commit is on disk before a request leaves (with NORMAL in WAL mode a
+/// power loss may undo it, and the job could be called again).
+@Suite struct StoreDurabilityTests {
+    @Test func everyConnectionOfTheStoreCommitsWithSynchronousFull() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callspool-sync-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try AppDatabase.open(path: directory + "/store.sqlite")
+        // 2 = FULL (0 OFF, 1 NORMAL, 3 EXTRA).
+        let writing = try database.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let reading = try database.reader.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(writing == 2)
+        #expect(reading == 2)
+    }
+}
