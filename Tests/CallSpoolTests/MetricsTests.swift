@@ -20,7 +20,9 @@ import VoiceCallAPI
         let defaults = Configuration.Defaults(
             displayNumbers: ["+8675528000088"], verifyTTL: .seconds(300), notifyTTL: .seconds(86_400),
             window: CallingWindow(startMinute: 0, endMinute: 24 * 60, timeZone: "Asia/Shanghai"))
-        return SchedulerSettings(limits: limits, backoff: backoff, defaults: defaults, createdClock: .auto)
+        var settings = SchedulerSettings(limits: limits, backoff: backoff, defaults: defaults, createdClock: .auto)
+        settings.slowStart = false
+        return settings
     }
 
     /// Scrapes `/metrics` of a live server on a loopback port.

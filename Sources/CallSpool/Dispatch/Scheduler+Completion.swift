@@ -52,6 +52,7 @@ extension Scheduler {
             inCall.insert(ticket.jobRowId)  // the call now holds the port
             syncPortsInUse()
             limiter.accepted(idlePort: acceptance.idlePort, callsHeld: callsInProgress)
+            slowStart.accepted(limit: limiter.effectiveLimit)
             portPushBacks = 0
             flowPushBacks = 0
             if !quotaPushBacks.isEmpty {
@@ -205,6 +206,10 @@ extension Scheduler {
     func liftHalt(in db: Database) throws {
         guard let record = halt else { return }
         halt = nil
+        if settings.slowStart {
+            slowStart.restart()
+            slowStart.accepted(limit: limiter.effectiveLimit)  // the probe was the first accepted answer
+        }
         try AppDatabase.clearHalt(in: db)
         logger.notice("probe succeeded; dispatch resumes", metadata: ["code": "\(record.code)"])
     }

@@ -47,6 +47,10 @@ public actor Scheduler {
     var halt: HaltRecord?
     var probeInFlight = false
     var breaker = TransportBreaker()
+    var slowStart = SlowStart()
+    /// A dispatch-wide pause (global, ports, transport) was in force at the
+    /// last pass: when it ends, dispatch restarts slowly.
+    var dispatchPaused = false
     /// The job whose request is the breaker's probe, while it is in flight.
     var transportProbe: Int64?
     var lastHousekeeping = Date.distantPast
@@ -72,6 +76,7 @@ public actor Scheduler {
         bucket = TokenBucket(rate: Double(settings.limits.requestsPerSecond), now: now)
         displayCounter = SlidingWindowCounter(window: 60, limit: settings.limits.perDisplayNumberPerMinute)
         createdClock = settings.createdClock.initial
+        slowStart = SlowStart(startingNow: settings.slowStart)
     }
 
     /// Start-up: in-flight requests of a previous run become `unknown` (never
@@ -130,11 +135,11 @@ public actor Scheduler {
             lastHousekeeping = now
             try housekeeping(now: now)
         }
-        let saved = (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight, inCall, transportProbe)
+        let saved = (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight, inCall, transportProbe, slowStart, dispatchPaused)
         do {
             return try database.writer.write { db in try pass(now: now, in: db) }
         } catch {
-            (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight, inCall, transportProbe) = saved
+            (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight, inCall, transportProbe, slowStart, dispatchPaused) = saved
             throw error
         }
     }
@@ -149,7 +154,12 @@ public actor Scheduler {
         let pauses = try AppDatabase.activePauses(now: now, in: db)
         if let global = pauses[.global] ?? pauses[.ports] ?? pauses[.transport] {
             if let until = global.until { wakeAt = min(wakeAt, until) }
+            dispatchPaused = true
             return ([], wakeAt)
+        }
+        if dispatchPaused {
+            dispatchPaused = false
+            if settings.slowStart { slowStart.restart() }
         }
         // A tripped transport breaker whose pause is over: one probe alone.
         if breaker.isOpen, transportProbe != nil { return ([], wakeAt) }
@@ -157,7 +167,7 @@ public actor Scheduler {
         var tickets: [DispatchTicket] = []
         var postponed = Set<Int64>()
         let probing = halt != nil
-        scan: while limiter.canAcquire(forVerify: true), inFlight < settings.maxInFlight {
+        scan: while limiter.canAcquire(forVerify: true), inFlight < settings.maxInFlight, slowStart.allows(inFlight: inFlight) {
             let verifyOnly = !limiter.canAcquire(forVerify: false)
             // Read about what can go now (twice that, for jobs that turn out
             // to be postponed), not a whole page each time.
@@ -170,7 +180,7 @@ public actor Scheduler {
             for var job in page {
                 guard let rowID = job.id else { continue }
                 let isVerify = job.type == .verify
-                guard inFlight < settings.maxInFlight else { break scan }
+                guard inFlight < settings.maxInFlight, slowStart.allows(inFlight: inFlight) else { break scan }
                 guard limiter.canAcquire(forVerify: isVerify) else {
                     if isVerify { break scan }
                     continue

@@ -13,6 +13,10 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// Requests awaiting an answer at once: more would only queue inside the
     /// HTTP client (its connection pool has 64 connections per host).
     public var maxInFlight = 64
+    /// Whether dispatch opens slowly after start-up, a halt probe and the end
+    /// of a dispatch-wide pause (see ``SlowStart``). Always on in the daemon;
+    /// unit tests of other policies turn it off to see whole passes.
+    public var slowStart = true
 
     public init(limits: Configuration.Limits, backoff: Configuration.Backoff, defaults: Configuration.Defaults, createdClock: Configuration.CreatedClockSetting) {
         self.limits = limits
