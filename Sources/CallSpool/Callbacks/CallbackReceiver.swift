@@ -42,9 +42,10 @@ public struct CallbackReceiver: Sendable {
         /// The distinct paths to serve.
         public var paths: [String] { statusURL.path == feeURL.path ? [statusURL.path] : [statusURL.path, feeURL.path] }
 
-        /// The configured URLs whose path is `path`: the strings signatures are checked against.
-        func urls(forPath path: String) -> [CallbackURL] {
-            [statusURL, feeURL].filter { $0.path == path }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        /// The strings a push's digest may cover: both configured URLs (once
+        /// each), for pushes to either path.
+        var signedURLs: [String] {
+            statusURL.string == feeURL.string ? [statusURL.string] : [statusURL.string, feeURL.string]
         }
     }
 
@@ -159,19 +160,21 @@ public struct CallbackReceiver: Sendable {
     }
 
     /// nil when the push is authentic (or verification is off), else why not.
+    ///
+    /// The digest may cover either configured URL, whatever the path the push
+    /// came to: the reference says the fee URL for status pushes too, and a
+    /// platform may sign with the URL it posts to. One verification over all
+    /// candidates, so the nonce rules apply once and timing does not tell
+    /// which URL matched.
     func authenticate(_ request: Request, path: String) async -> CallbackVerifier.Rejection? {
         guard let verifier else { return nil }
         let header = request.headers.first { $0.name.canonicalName == "x-aksk" }?.value
-        var first: CallbackVerifier.Rejection?
-        for url in settings.urls(forPath: path) {
-            do {
-                try await verifier.verify(xaksk: header, url: url.string)
-                return nil
-            } catch {
-                if first == nil { first = error }
-            }
+        do {
+            try await verifier.verify(xaksk: header, urls: settings.signedURLs)
+            return nil
+        } catch {
+            return error
         }
-        return first ?? .badDigest
     }
 
     enum BodyFailure: Error {
