@@ -8,12 +8,17 @@ import VoiceCallAPI
 /// store changes: authenticate, bound and parse the body, store and match it
 /// to its job in one transaction, and only then answer 200.
 ///
-/// Guarantees: a request without a valid `X-AKSK` (when verification is on)
-/// changes nothing and gets 401; a body over ``Settings/maxBodyBytes`` gets
-/// 413, one not read within ``Settings/bodyTimeout`` 408, malformed JSON 400
-/// (logged masked, stored nowhere); a store failure gets 500 so the platform
-/// re-pushes what it can (CDRs). After commit, every call that ended is
-/// signalled through `onCallEnded` and the results outbox is drained.
+/// Guarantees: a request without a valid `X-AKSK` (when verification is on;
+/// the digest may cover either configured URL) changes nothing and gets 401;
+/// a body over ``Settings/maxBodyBytes`` gets 413, one not read within
+/// ``Settings/bodyTimeout`` 408, a body that is not JSON or has no
+/// `eventType` 400 (logged masked, stored nowhere). Everything else is read
+/// per field (``CallbackPayload``): what is usable is stored and answered
+/// 200, what was tolerated is logged (rate-limited, masked); a push with
+/// nothing matchable is answered 200 and stored nowhere. A store failure gets
+/// 500 so the platform re-pushes what it can (CDRs). After commit, every call
+/// that ended is signalled through `onCallEnded` and the results outbox is
+/// drained.
 public struct CallbackReceiver: Sendable {
     /// What the receiver needs from `[callbacks]`, plus its resource bounds.
     public struct Settings: Sendable {
@@ -116,14 +121,37 @@ public struct CallbackReceiver: Sendable {
             return Self.reply(.badRequest, code: "400", description: "Unreadable body")
         }
         let bytes = body.readableBytesView
-        let event: CallbackEvent
+        let payload: CallbackPayload
         do {
-            event = try CallbackEvent.decode(bytes)
+            payload = try CallbackPayload.decode(bytes)
         } catch {
             logger.warning("callback refused (400) on \(path): \(error); body (masked): \(LogRedaction.preview(bytes))")
             return Self.reply(.badRequest, code: "400", description: "Malformed callback: \(error)")
         }
+        for note in payload.notes { await report(note, eventType: payload.eventType, path: path) }
+        guard let event = payload.event else {
+            // Nothing matchable: refusing would only make the platform re-push
+            // the same body (fee) or lose it anyway (status); it is logged above.
+            return Self.reply(.ok, code: "0", description: "Success")
+        }
         return await store(event, rawBody: String(buffer: body))
+    }
+
+    /// Logs what decoding tolerated, rate-limited per kind and field, with
+    /// phone numbers masked in the sessionId; never the offending value.
+    func report(_ note: CallbackDecodingNote, eventType: String, path: String) async {
+        let session = note.sessionId.map { " (sessionId \(LogRedaction.maskPhoneNumbers(in: String($0.prefix(80)))))" } ?? ""
+        let type = LogRedaction.maskPhoneNumbers(in: String(eventType.prefix(40)))
+        let message: String
+        switch note.kind {
+        case .malformedField, .unknownValue:
+            message = "callback \(type) on \(path): \(note.field): \(note.detail)\(session)"
+        case .droppedRecord:
+            message = "fee CDR dropped on \(path): \(note.field): \(note.detail)\(session); the other CDRs of the push are stored"
+        case .ignoredEvent:
+            message = "callback \(type) on \(path) ignored (answered 200): \(note.detail)\(session)"
+        }
+        await warnings.warn(key: "decode.\(note.kind.rawValue).\(note.fieldPattern)", message)
     }
 
     /// Commits `event`, then signals ended calls and drains the outbox.
