@@ -178,7 +178,7 @@ public struct CallbackReceiver: Sendable {
         metrics.countCallback(eventType: event.eventType.rawValue)
         for signal in commit.signals {
             logger.info("call ended", metadata: [
-                "job": "\(signal.jobRowId)", "sessionId": "\(signal.sessionId)", "outcome": "\(signal.outcome.rawValue)",
+                "job": "\(signal.jobRowId)", "sessionId": "\(signal.sessionId)", "outcome": "\(signal.outcome?.rawValue ?? "pending: waiting for the fee CDR")",
                 "stateCode": "\(signal.stateCode.map(String.init) ?? "")",
             ])
             await onCallEnded(signal)
