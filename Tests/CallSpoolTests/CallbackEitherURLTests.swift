@@ -80,7 +80,8 @@ import VoiceCallAPI
         let fixture = try CallbackFixture()
         try fixture.jobInCall("a", session: "S1")
         try await fixture.app().test(.router) { client in
-            let headers = CallbackFixture.signedHeaders(url: CallbackFixture.feeURL, nonce: nonce)
+            // Signed over the URL it is posted to: only the nonce is wrong.
+            let headers = CallbackFixture.signedHeaders(url: CallbackFixture.statusURL, nonce: nonce)
             let value = try await client.pushStatus(CallbackFixture.status("answer", session: "S1"), headers: headers)
             #expect(value == 401)
         }

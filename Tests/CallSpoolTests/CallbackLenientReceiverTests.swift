@@ -98,7 +98,7 @@ import VoiceCallAPI
         let row = try fixture.jobInCall("a", session: "S1")
         let before = try fixture.job(row)
         try await fixture.app().test(.router) { client in
-            let answer = try await client.push("/callspool/fee", body, headers: CallbackFixture.signedHeaders())
+            let answer = try await client.push("/callspool/fee", body, headers: CallbackFixture.signedHeaders(url: CallbackFixture.feeURL))
             #expect(answer.status == 200)
             #expect(answer.body["resultcode"] == "0")
         }
