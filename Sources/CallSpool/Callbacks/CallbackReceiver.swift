@@ -163,7 +163,7 @@ public struct CallbackReceiver: Sendable {
             switch event {
             case .status(let type, let info):
                 logger.debug("callback \(type.rawValue) stored", metadata: [
-                    "sessionId": "\(info.sessionId)", "pending": "\(commit.pending > 0)",
+                    "sessionId": "\(LogRedaction.maskPhoneNumbers(in: info.sessionId))", "pending": "\(commit.pending > 0)",
                     "digits": "\(info.digitInfo ?? "")", "stateCode": "\(info.stateCode.map(String.init) ?? "")",
                 ])
             case .fee(let records):
@@ -178,7 +178,7 @@ public struct CallbackReceiver: Sendable {
         metrics.countCallback(eventType: event.eventType.rawValue)
         for signal in commit.signals {
             logger.info("call ended", metadata: [
-                "job": "\(signal.jobRowId)", "sessionId": "\(signal.sessionId)", "outcome": "\(signal.outcome?.rawValue ?? "pending: waiting for the fee CDR")",
+                "job": "\(signal.jobRowId)", "sessionId": "\(LogRedaction.maskPhoneNumbers(in: signal.sessionId))", "outcome": "\(signal.outcome?.rawValue ?? "pending: waiting for the fee CDR")",
                 "stateCode": "\(signal.stateCode.map(String.init) ?? "")",
             ])
             await onCallEnded(signal)
