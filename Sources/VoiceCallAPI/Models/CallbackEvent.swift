@@ -17,7 +17,9 @@ public enum CallbackEvent: Sendable, Hashable {
     }
 }
 
-/// Why a callback body could not be understood.
+/// Why a callback body could not be understood. The receiver refuses a body
+/// (400) only for ``notJSON`` and ``missingEventType``; the other cases say
+/// why a push held nothing to store (``CallbackPayload/ignoredBecause``).
 public enum CallbackDecodingError: Error, CustomStringConvertible, Equatable {
     case notJSON(String)
     case missingEventType
