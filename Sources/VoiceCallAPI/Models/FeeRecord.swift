@@ -1,6 +1,11 @@
 /// One fee CDR of a `fee` push (tables 5-21 and 6-18), up to 50 per POST.
 ///
-/// Every documented field is modelled; unknown fields are tolerated. The
+/// Every field of the notify and verify tables is modelled; the click-to-call
+/// extras of table 4-23 (`fwd*`, `record*` names) and unknown fields are
+/// ignored. Only `sessionId` is required here (it matches the CDR to its
+/// call); the other fields the tables mark required (`direction`, `spId`,
+/// `appKey`, `bindNum`, `callerNum`, `calleeNum`) are not needed for matching
+/// and are optional like the rest. The
 /// reference's examples misspell `spId` as `splId` (and its table as `spld`):
 /// all three are read, `spId` is written. Numbers sent as strings are accepted.
 public struct FeeRecord: Codable, Sendable, Hashable {
@@ -42,38 +47,62 @@ public struct FeeRecord: Codable, Sendable, Hashable {
         case ttsTransDuration, serviceType, hostName, userData
     }
 
+    /// Throws only when `sessionId` is missing, empty or not a string/number:
+    /// without it the CDR cannot be matched to a call, and the receiver drops
+    /// that one CDR (not the push). Every other field is optional for
+    /// matching; a malformed value reads as absent, with a
+    /// ``CallbackDecodingNote`` for the receiver to log.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let session = try c.decodeLenientString(forKey: .sessionId), !session.isEmpty else {
+        let session: String?
+        do {
+            session = try c.decodeLenientString(forKey: .sessionId)
+        } catch {
+            session = nil
+        }
+        guard let session, !session.isEmpty else {
             throw DecodingError.keyNotFound(
                 CodingKeys.sessionId, .init(codingPath: c.codingPath, debugDescription: "feeLst[].sessionId is required"))
         }
         sessionId = session
-        direction = try c.decodeLenientInt(forKey: .direction)
-        spId = try c.decodeLenientString(forKey: .spId) ?? c.decodeLenientString(forKey: .splId)
-            ?? c.decodeLenientString(forKey: .spld)
-        appKey = try c.decodeLenientString(forKey: .appKey)
-        icid = try c.decodeLenientString(forKey: .icid)
-        bindNum = try c.decodeLenientString(forKey: .bindNum)
-        callerNum = try c.decodeLenientString(forKey: .callerNum)
-        calleeNum = try c.decodeLenientString(forKey: .calleeNum)
-        callEndTime = try c.decodeLenientString(forKey: .callEndTime)
-        fwdUnaswRsn = try c.decodeLenientInt(forKey: .fwdUnaswRsn)
-        failTime = try c.decodeLenientString(forKey: .failTime)
-        ulFailReason = try c.decodeLenientInt(forKey: .ulFailReason)
-        sipStatusCode = try c.decodeLenientInt(forKey: .sipStatusCode)
-        callOutStartTime = try c.decodeLenientString(forKey: .callOutStartTime)
-        callOutAlertingTime = try c.decodeLenientString(forKey: .callOutAlertingTime)
-        callOutAnswerTime = try c.decodeLenientString(forKey: .callOutAnswerTime)
-        callOutUnaswRsn = try c.decodeLenientInt(forKey: .callOutUnaswRsn)
-        dynIVRStartTime = try c.decodeLenientString(forKey: .dynIVRStartTime)
-        dynIVRPath = try c.decodeLenientString(forKey: .dynIVRPath)
-        recordFlag = try c.decodeLenientInt(forKey: .recordFlag)
-        ttsPlayTimes = try c.decodeLenientInt(forKey: .ttsPlayTimes)
-        ttsTransDuration = try c.decodeLenientInt(forKey: .ttsTransDuration)
-        serviceType = try c.decodeLenientString(forKey: .serviceType)
-        hostName = try c.decodeLenientString(forKey: .hostName)
-        userData = try c.decodeLenientString(forKey: .userData)
+        let fields = LenientFields(c, notes: decoder.decodingNotes, sessionId: session)
+        direction = fields.enumInt(.direction, known: 0...1)
+        spId = fields.string(.spId) ?? fields.string(.splId) ?? fields.string(.spld)
+        appKey = fields.string(.appKey)
+        icid = fields.string(.icid)
+        bindNum = fields.string(.bindNum)
+        callerNum = fields.string(.callerNum)
+        calleeNum = fields.string(.calleeNum)
+        callEndTime = fields.string(.callEndTime)
+        fwdUnaswRsn = fields.int(.fwdUnaswRsn)
+        failTime = fields.string(.failTime)
+        ulFailReason = fields.int(.ulFailReason)
+        sipStatusCode = fields.int(.sipStatusCode)
+        callOutStartTime = fields.string(.callOutStartTime)
+        callOutAlertingTime = fields.string(.callOutAlertingTime)
+        callOutAnswerTime = fields.string(.callOutAnswerTime)
+        callOutUnaswRsn = fields.int(.callOutUnaswRsn)
+        dynIVRStartTime = fields.string(.dynIVRStartTime)
+        dynIVRPath = fields.string(.dynIVRPath)
+        recordFlag = fields.enumInt(.recordFlag, known: 0...1)
+        ttsPlayTimes = fields.int(.ttsPlayTimes)
+        ttsTransDuration = fields.int(.ttsTransDuration)
+        serviceType = Self.serviceTypeText(fields.string(.serviceType))
+        if let type = serviceType, !Self.documentedServiceTypes.contains(type) {
+            fields.note(.unknownValue, .serviceType, "not one of 001, 002; kept as sent")
+        }
+        hostName = fields.string(.hostName)
+        userData = fields.string(.userData)
+    }
+
+    /// `serviceType` values the reference lists: 001 (voice notification and
+    /// verification code), 002 (click-to-call).
+    static let documentedServiceTypes: Set<String> = ["001", "002"]
+
+    /// A `serviceType` sent as a number (1) reads as the documented text ("001").
+    static func serviceTypeText(_ value: String?) -> String? {
+        guard let value, let number = Int(value), (1...9).contains(number), value.count < 3 else { return value }
+        return "00\(number)"
     }
 
     public func encode(to encoder: any Encoder) throws {

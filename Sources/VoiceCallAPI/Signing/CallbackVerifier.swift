@@ -3,11 +3,17 @@ import Foundation
 /// Checks the `X-AKSK` signature of a platform push (DESIGN §7).
 ///
 /// PasswordDigest = Base64(HMAC-SHA256(appSecret, url + "\n" + Nonce + "\n" +
-/// Created)) where url is the callback URL string as configured; the variant
-/// without "\n" (FAQ) is accepted too. The digest is compared in constant time,
+/// Created)) where url is a callback URL string as configured; the variant
+/// without "\n" (FAQ) is accepted too. Which URL: every status-event section
+/// of the reference says the customer's *fee* URL, for status pushes too, while
+/// a platform could as well sign with the URL it posts to; so the caller passes
+/// every configured callback URL and a digest over any of them is accepted.
+/// All candidates are computed and compared in constant time before the
+/// results are combined, so the timing does not tell which one matched.
 /// `Created` must lie within ±`window` of now read either as UTC or as UTC+8,
-/// and a nonce seen before is a replay. The digest does not cover the body:
-/// TLS and the replay cache are what protect it.
+/// the Nonce must match `[A-Za-z0-9_-]{1,128}`, and a nonce seen before is a
+/// replay. The digest does not cover the body: TLS and the replay cache are
+/// what protect it.
 public struct CallbackVerifier: Sendable {
     public var credentials: AppCredentials
     public var window: Duration
@@ -47,19 +53,25 @@ public struct CallbackVerifier: Sendable {
         }
     }
 
-    /// Verifies one push to `url`; throws the first rule it breaks.
+    /// Verifies one push whose digest must cover `url`; throws the first rule it breaks.
     public func verify(xaksk: String?, url: String) async throws(Rejection) {
+        try await verify(xaksk: xaksk, urls: [url])
+    }
+
+    /// Verifies one push whose digest may cover any of `urls` (the configured
+    /// status and fee URLs), with or without the "\n" separators; throws the
+    /// first rule it breaks. The nonce is remembered once, whichever URL matched.
+    public func verify(xaksk: String?, urls: [String]) async throws(Rejection) {
         guard let header = xaksk, !header.isEmpty else { throw .missingHeader }
         guard let token = UsernameToken(header: header), let digest = token.passwordDigest,
-            let nonce = token.nonce, !nonce.isEmpty, let created = token.created
+            let nonce = token.nonce, Self.isWellFormedNonce(nonce), let created = token.created
         else { throw .malformedHeader }
         if let username = token.username, !credentials.appKey.isEmpty, username != credentials.appKey {
             throw .wrongAppKey
         }
-        let secret = credentials.appSecret
-        let separated = Digest.isValidHMAC(base64Digest: digest, key: secret, message: "\(url)\n\(nonce)\n\(created)")
-        let joined = Digest.isValidHMAC(base64Digest: digest, key: secret, message: url + nonce + created)
-        guard separated || joined else { throw .badDigest }
+        guard Self.digestMatchesAny(digest, secret: credentials.appSecret, urls: urls, nonce: nonce, created: created) else {
+            throw .badDigest
+        }
         guard let naive = CivilTime.parse(created) else { throw .stale }
         let now = Int64(clock.now.timeIntervalSince1970.rounded(.down))
         let slack = window.components.seconds
@@ -71,4 +83,30 @@ public struct CallbackVerifier: Sendable {
             nonce, created: naive - CreatedClock.utcPlus8.offsetSeconds, expiresAt: naive + slack, now: now)
         guard inserted else { throw .replay }
     }
+
+    /// Whether `digest` is the callback digest over any of `urls`, separated
+    /// or joined. Every candidate is checked (each check is constant time) and
+    /// the results are folded without short-circuit, so the work done does not
+    /// depend on which candidate, if any, matched.
+    static func digestMatchesAny(_ digest: String, secret: String, urls: [String], nonce: String, created: String) -> Bool {
+        var messages: [String] = []
+        for url in urls {
+            messages.append("\(url)\n\(nonce)\n\(created)")
+            messages.append(url + nonce + created)
+        }
+        // All HMACs first, then the fold: no candidate is skipped because another matched.
+        let results = messages.map { Digest.isValidHMAC(base64Digest: digest, key: secret, message: $0) }
+        return results.reduce(into: 0 as UInt8) { $0 |= $1 ? 1 : 0 } != 0
+    }
+
+    /// `[A-Za-z0-9_-]{1,128}`: the reference's 1–128 letters and digits, plus
+    /// the `-` and `_` of UUID-style nonces.
+    static func isWellFormedNonce(_ nonce: String) -> Bool {
+        let utf8 = nonce.utf8
+        guard (1...128).contains(utf8.count) else { return false }
+        return utf8.allSatisfy { byte in
+            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 45 || byte == 95
+        }
+    }
 }
+

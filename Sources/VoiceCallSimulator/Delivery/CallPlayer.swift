@@ -27,7 +27,8 @@ struct CallPlayer: Sendable {
             switch step.action {
             case .status(let type, let info):
                 if let url = call.incoming.statusURL {
-                    let delivery = await sender.post(.status(type, info), to: url)
+                    let signing = call.script.signStatusWithFeeURL ? (call.incoming.feeURL ?? url) : url
+                    let delivery = await sender.post(.status(type, info), to: url, signedFor: signing)
                     await state.recordDelivery(delivery, eventType: type.rawValue, sessionIds: [call.sessionId], attempt: 0)
                 }
                 if type == .collectInfo {

@@ -6,7 +6,9 @@ import VoiceCallAPI
 
 /// Posts signed pushes to receivers: `Authorization: AKSK …` and an `X-AKSK`
 /// whose PasswordDigest is Base64(HMAC-SHA256(appSecret, url + "\n" + Nonce +
-/// "\n" + Created)), url being the exact callback URL string from the request.
+/// "\n" + Created)), url being an exact callback URL string from the request:
+/// the one posted to, or (scenario option, as the reference says for every
+/// push) the feeUrl.
 struct CallbackSender: Sendable {
     var client: HTTPClient
     var credentials: AppCredentials
@@ -16,7 +18,8 @@ struct CallbackSender: Sendable {
     var timeout: Duration = .seconds(10)
     var logger: Logger
 
-    func post(_ event: CallbackEvent, to url: String) async -> CallbackDelivery {
+    /// Posts `event` to `url`, its digest computed over `signedFor` (default `url`).
+    func post(_ event: CallbackEvent, to url: String, signedFor signingURL: String? = nil) async -> CallbackDelivery {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         guard let body = try? encoder.encode(event) else {
@@ -25,7 +28,7 @@ struct CallbackSender: Sendable {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
-        for (name, value) in signatureHeaders(url: url) { request.headers.add(name: name, value: value) }
+        for (name, value) in signatureHeaders(url: signingURL ?? url) { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))

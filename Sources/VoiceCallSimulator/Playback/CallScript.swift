@@ -13,12 +13,22 @@ struct CallScript: Sendable, Hashable {
     var disconnectStateCode: Int?
     var dropDisconnect: Bool
     var duplicateFee: Bool
+    /// Sign status pushes over the request's feeUrl (as the reference says), not its statusUrl.
+    var signStatusWithFeeURL: Bool
+    /// Send the disconnect without `stateCode` and `stateDesc` (both optional in the reference).
+    var omitDisconnectStateCode: Bool
+    /// Put `partyType` (a string: caller, callee or platform) in the disconnect.
+    var sendPartyType: Bool
 
     init(
         outcome: CallOutcome, calloutSeconds: Double = 1, ringSeconds: Double = 3, talkSeconds: Double = 10,
         digits: [String] = [], feeDelaySeconds: Double = 1, disconnectStateCode: Int? = nil,
-        dropDisconnect: Bool = false, duplicateFee: Bool = false
+        dropDisconnect: Bool = false, duplicateFee: Bool = false, signStatusWithFeeURL: Bool = false,
+        omitDisconnectStateCode: Bool = false, sendPartyType: Bool = false
     ) {
+        self.signStatusWithFeeURL = signStatusWithFeeURL
+        self.omitDisconnectStateCode = omitDisconnectStateCode
+        self.sendPartyType = sendPartyType
         self.outcome = outcome
         self.calloutSeconds = calloutSeconds
         self.ringSeconds = ringSeconds

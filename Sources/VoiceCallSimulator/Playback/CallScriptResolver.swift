@@ -24,7 +24,9 @@ enum CallScriptResolver {
         return CallScript(
             outcome: outcome, calloutSeconds: timing.calloutSeconds, ringSeconds: ring, talkSeconds: talk,
             digits: digits, feeDelaySeconds: timing.feeDelaySeconds, disconnectStateCode: profile.disconnectStateCode,
-            dropDisconnect: profile.dropDisconnect ?? false, duplicateFee: profile.duplicateFee ?? false)
+            dropDisconnect: profile.dropDisconnect ?? false, duplicateFee: profile.duplicateFee ?? false,
+            signStatusWithFeeURL: profile.statusSignatureURL == .feeUrl,
+            omitDisconnectStateCode: profile.omitDisconnectStateCode ?? false, sendPartyType: profile.sendPartyType ?? false)
     }
 
     static func randomDigits(_ count: Int, using random: inout some RandomNumberGenerator) -> String {

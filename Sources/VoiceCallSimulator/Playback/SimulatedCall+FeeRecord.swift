@@ -22,7 +22,8 @@ extension SimulatedCall {
             record.ulFailReason = 0
             record.sipStatusCode = 0
             record.callOutUnaswRsn = 0
-            let pressed = isVerify ? [] : script.digits.filter { !$0.isEmpty }
+            if stateCode != 0 { record.ulFailReason = stateCode }
+            let pressed = pressedDigits.filter { !$0.isEmpty }
             if !pressed.isEmpty {
                 record.dynIVRStartTime = timestamp(answerAt)
                 record.dynIVRPath = pressed.joined(separator: "-")

@@ -36,7 +36,7 @@ extension SimulatedCall {
                 phase = .answered(prompt: 0)
                 return status(.answer, at: call.answerAt)
             case .answered(let prompt):
-                let digits = call.isVerify ? [] : call.script.digits
+                let digits = call.pressedDigits
                 var index = prompt
                 while index < digits.count, digits[index].isEmpty { index += 1 }
                 guard index < digits.count else { return disconnect() }
@@ -49,8 +49,11 @@ extension SimulatedCall {
                 phase = .released
                 if call.script.dropDisconnect { return next() }
                 var info = baseInfo(at: call.endAt)
-                info.stateCode = call.stateCode
-                info.stateDesc = CallOutcome.stateDescription(call.stateCode)
+                if !call.script.omitDisconnectStateCode {
+                    info.stateCode = call.stateCode
+                    info.stateDesc = CallOutcome.stateDescription(call.stateCode)
+                }
+                if call.script.sendPartyType { info.partyType = call.hungUpBy }
                 return PlaybackStep(at: call.endAt, action: .status(.disconnect, info))
             case .released:
                 phase = .billed

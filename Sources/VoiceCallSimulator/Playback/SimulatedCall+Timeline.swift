@@ -2,7 +2,7 @@
 extension SimulatedCall {
     /// Whether the call gets as far as ringing.
     var alerts: Bool { script.disconnectStateCode == nil && script.outcome.rings }
-    var answered: Bool { script.disconnectStateCode == nil && script.outcome == .answer }
+    var answered: Bool { script.disconnectStateCode == nil && script.outcome.answers }
 
     var alertingAt: Double { script.calloutSeconds }
     var answerAt: Double { alertingAt + script.ringSeconds }
@@ -30,3 +30,15 @@ extension SimulatedCall {
 }
 
 import VoiceCallAPI
+
+extension SimulatedCall {
+    /// Who hung up, for `partyType`: the callee after talking or while it
+    /// rang (reject); the platform otherwise (no answer, no key, failures).
+    var hungUpBy: PartyType {
+        guard script.disconnectStateCode == nil else { return .platform }
+        switch script.outcome {
+        case .answer, .reject: return .callee
+        default: return .platform
+        }
+    }
+}

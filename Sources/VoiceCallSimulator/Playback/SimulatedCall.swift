@@ -18,7 +18,13 @@ struct SimulatedCall: Sendable, Hashable {
 
     /// Collecting prompts that actually produce a collectInfo event.
     var collectEventCount: Int {
-        guard script.outcome == .answer, script.disconnectStateCode == nil, !isVerify else { return 0 }
-        return script.digits.filter { !$0.isEmpty }.count
+        return pressedDigits.filter { !$0.isEmpty }.count
+    }
+
+    /// The digits the callee presses, one entry per collecting prompt: none
+    /// unless the call is answered (and a notify call whose callee does press keys).
+    var pressedDigits: [String] {
+        guard script.outcome == .answer, script.disconnectStateCode == nil, !isVerify else { return [] }
+        return script.digits
     }
 }

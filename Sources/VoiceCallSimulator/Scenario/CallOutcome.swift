@@ -3,13 +3,20 @@
 /// (`callOutUnaswRsn`) and SIP status.
 public enum CallOutcome: String, Codable, Sendable, CaseIterable {
     case answer, noAnswer, busy, poweredOff, reject, unreachable, notExist
+    /// Answered, but no key pressed within 5 s after the prompt: the platform
+    /// hangs up with stateCode 8008 and sends no collectInfo.
+    case answerNoKey
 
     /// Whether the callee's phone rings before the call ends.
-    var rings: Bool { self == .answer || self == .noAnswer || self == .reject }
+    var rings: Bool { self == .answer || self == .answerNoKey || self == .noAnswer || self == .reject }
+
+    /// Whether the callee picks up.
+    var answers: Bool { self == .answer || self == .answerNoKey }
 
     var stateCode: Int {
         switch self {
         case .answer: 0
+        case .answerNoKey: 8008
         case .noAnswer: 8101
         case .busy: 8102
         case .poweredOff: 8104
@@ -21,7 +28,7 @@ public enum CallOutcome: String, Codable, Sendable, CaseIterable {
 
     var q850: Int {
         switch self {
-        case .answer: 0
+        case .answer, .answerNoKey: 0
         case .noAnswer: 19
         case .busy: 17
         case .poweredOff: 20
@@ -33,7 +40,7 @@ public enum CallOutcome: String, Codable, Sendable, CaseIterable {
 
     var sipStatus: Int {
         switch self {
-        case .answer: 0
+        case .answer, .answerNoKey: 0
         case .noAnswer: 480
         case .busy: 486
         case .poweredOff: 480
@@ -52,6 +59,7 @@ public enum CallOutcome: String, Codable, Sendable, CaseIterable {
         case 7003: "Display number frequency control."
         case 7109: "Insufficient voice ports."
         case 8004: "The user hangs up while ringing."
+        case 8008: "No key pressed after the prompt."
         case 8100: "The callee does not exist."
         case 8101: "The callee does not answer."
         case 8102: "The callee is busy."

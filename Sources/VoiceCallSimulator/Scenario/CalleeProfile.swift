@@ -29,12 +29,31 @@ public struct CalleeProfile: Codable, Sendable, Hashable {
     /// Send the call's collectInfo events before answering the HTTP request.
     public var collectInfoBeforeResponse: Bool?
 
+    // Callback shape.
+    /// Which URL the digest of status pushes covers. The reference says the
+    /// customer's fee URL (`"feeUrl"`) for every push; the default,
+    /// `"statusUrl"`, signs with the URL posted to.
+    public var statusSignatureURL: SignatureURL?
+    /// Send the disconnect without `stateCode`/`stateDesc` (optional in the reference).
+    public var omitDisconnectStateCode: Bool?
+    /// Put `partyType` (a string: `caller`, `callee`, `platform`) in the disconnect.
+    public var sendPartyType: Bool?
+
+    /// The URL a status push's digest covers.
+    public enum SignatureURL: String, Codable, Sendable, Hashable {
+        case statusUrl, feeUrl
+    }
+
     public init(
         outcome: OutcomeChoice? = nil, ringSeconds: Distribution? = nil, talkSeconds: Distribution? = nil,
         digits: [String]? = nil, forceResultCode: String? = nil, disconnectStateCode: Int? = nil,
         dropDisconnect: Bool? = nil, duplicateFee: Bool? = nil, responseDelaySeconds: Double? = nil,
-        dropResponse: Bool? = nil, collectInfoBeforeResponse: Bool? = nil
+        dropResponse: Bool? = nil, collectInfoBeforeResponse: Bool? = nil, statusSignatureURL: SignatureURL? = nil,
+        omitDisconnectStateCode: Bool? = nil, sendPartyType: Bool? = nil
     ) {
+        self.statusSignatureURL = statusSignatureURL
+        self.omitDisconnectStateCode = omitDisconnectStateCode
+        self.sendPartyType = sendPartyType
         self.outcome = outcome
         self.ringSeconds = ringSeconds
         self.talkSeconds = talkSeconds
@@ -58,7 +77,10 @@ public struct CalleeProfile: Codable, Sendable, Hashable {
             dropDisconnect: dropDisconnect ?? base.dropDisconnect, duplicateFee: duplicateFee ?? base.duplicateFee,
             responseDelaySeconds: responseDelaySeconds ?? base.responseDelaySeconds,
             dropResponse: dropResponse ?? base.dropResponse,
-            collectInfoBeforeResponse: collectInfoBeforeResponse ?? base.collectInfoBeforeResponse
+            collectInfoBeforeResponse: collectInfoBeforeResponse ?? base.collectInfoBeforeResponse,
+            statusSignatureURL: statusSignatureURL ?? base.statusSignatureURL,
+            omitDisconnectStateCode: omitDisconnectStateCode ?? base.omitDisconnectStateCode,
+            sendPartyType: sendPartyType ?? base.sendPartyType
         )
     }
 
