@@ -125,7 +125,8 @@ import Testing
 
     @Test func aRedirectIsNeverFollowedAndHaltsNamingTheLocation() async throws {
         let target = try await FaultyPlatform(.hang)
-        let platform = try await FaultyPlatform(.redirect(to: target.url))
+        let targetURL = target.url
+        let platform = try await FaultyPlatform(.redirect(to: targetURL))
         let result = try await send(to: platform.url)
         try await platform.close()
         try await target.close()
@@ -135,7 +136,7 @@ import Testing
         }
         #expect(rejection.httpStatus == 307)
         #expect(rejection.resultClass == .halt)
-        #expect(rejection.explanation.contains(target.url))
+        #expect(rejection.explanation.contains(targetURL))
         #expect(target.connections.value.load(ordering: .relaxed) == 0)
     }
 

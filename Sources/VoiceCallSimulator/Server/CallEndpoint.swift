@@ -15,6 +15,7 @@ struct CallEndpoint: Sendable {
     var authenticator: RequestAuthenticator
     var validator: CallRequestValidator
     var clock: SimulatorClock
+    var faults: ConnectionFaultSwitch
     var enqueue: @Sendable (PlaybackJob) -> Void
     var logger: Logger
     /// The longest real wait for the "collectInfo before the response" fault.
@@ -25,6 +26,7 @@ struct CallEndpoint: Sendable {
 
     func handle(_ request: Request, context: SimulatorRequestContext, api: API) async throws -> Response {
         let body = try await request.body.collect(upTo: 1 << 20)
+        if let fault = faults.fault, let response = try await apply(fault, context: context) { return response }
         let now = clock.nowSeconds
         let auth = authenticator.authenticate(
             authorization: request.headers.value(named: "authorization"), xaksk: request.headers.value(named: "x-aksk"),
@@ -51,6 +53,27 @@ struct CallEndpoint: Sendable {
         case .failure(let rejection): return await refuse(rejection, api: api, incoming: incoming)
         case .success(let admission): return try await accept(admission, api: api, context: context)
         }
+    }
+
+    /// Applies a platform-wide transport fault to a request read whole: no
+    /// call is placed. Returns the answer to send, if the fault sends one.
+    private func apply(_ fault: ConnectionFault, context: SimulatorRequestContext) async throws -> Response? {
+        faults.hit()
+        switch fault {
+        case .redirect(let location):
+            return Response(status: .temporaryRedirect, headers: [.location: location, .contentLength: "0"])
+        case .closeAfterRequest, .resetOnConnect:
+            break
+        case .hang:
+            // Until the fault is cleared (bounded, so a forgotten fault cannot hold a server forever).
+            let deadline = ContinuousClock.now + .seconds(60)
+            while faults.fault == .hang, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        logger.info("closing the connection without an answer (transport fault)")
+        if let channel = context.channel { try? await channel.close() }
+        throw DroppedResponse()
     }
 
     private func accept(_ admission: Admission, api: API, context: SimulatorRequestContext) async throws -> Response {

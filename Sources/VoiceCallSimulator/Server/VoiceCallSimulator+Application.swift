@@ -27,7 +27,7 @@ extension VoiceCallSimulator {
             createdClock: config.createdClock, logger: config.logger)
         return Application(
             router: router,
-            server: .http1(additionalChannelHandlers: [ShortConnectionHandler()]),
+            server: .http1(additionalChannelHandlers: [ResetOnConnectHandler(faults: faults), ShortConnectionHandler()]),
             configuration: .init(address: .hostname(host, port: port), serverName: "callspool-simulator"),
             services: [service],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
@@ -41,6 +41,6 @@ extension VoiceCallSimulator {
             authenticator: RequestAuthenticator(
                 credentials: credentials, createdWindowSeconds: Int64(scenario.resolvedLimits.createdWindowSeconds)),
             validator: CallRequestValidator(displayNumbers: Set(displayNumbers), templates: scenario.templates),
-            clock: configuration.clock, enqueue: enqueue, logger: configuration.logger)
+            clock: configuration.clock, faults: faults, enqueue: enqueue, logger: configuration.logger)
     }
 }

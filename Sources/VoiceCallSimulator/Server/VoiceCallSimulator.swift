@@ -42,6 +42,7 @@ public struct VoiceCallSimulator: Sendable {
 
     public let configuration: Configuration
     let state: PlatformState
+    let faults = ConnectionFaultSwitch()
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -64,6 +65,15 @@ public struct VoiceCallSimulator: Sendable {
     public func snapshot() async -> SimulatorSnapshot {
         await state.snapshot()
     }
+
+    /// Switches a platform-wide transport fault on (nil: off). Requests that
+    /// hang under ``ConnectionFault/hang`` end, unanswered, when it is cleared.
+    public func setConnectionFault(_ fault: ConnectionFault?) {
+        faults.set(fault)
+    }
+
+    /// Connections and requests a transport fault was applied to so far.
+    public var connectionFaultHits: Int { faults.hits }
 
     /// Injects faults or behaviour for one callee at run time (nil removes them).
     public func setProfile(_ profile: CalleeProfile?, for callee: String) async {

@@ -11,6 +11,8 @@ struct DaemonConfig: Sendable {
     /// `[backoff]` keys → TOML values.
     var backoff: [String: String] = [:]
     var displayNumbers = ["+8675528000088", "+8675528000089"]
+    /// `[platform] timeout`.
+    var platformTimeout = "5s"
 
     static let defaultLimits = [
         "max_concurrent_calls": "8", "verify_reserved_ports": "1", "requests_per_second": "500",
@@ -27,7 +29,7 @@ struct DaemonConfig: Sendable {
         base_url = "http://127.0.0.1:\(platformPort)"
         app_key = "\(credentials.appKey)"
         app_secret = "\(credentials.appSecret)"
-        timeout = "5s"
+        timeout = "\(platformTimeout)"
         [spool]
         dir = "\(directory)/spool"
         [store]
