@@ -56,6 +56,9 @@ public struct Configuration: Sendable {
         public var perCalleeWindow: Duration
         public var verifyReservedPorts: Int
         public var callLease: Duration
+        /// An `unknown` notify job with no callback for this long, while the
+        /// receiver was up the whole time, is queued again; zero: never.
+        public var unknownRequeueAfter: Duration = .seconds(7 * 3600)
     }
 
     public struct Backoff: Sendable, Equatable {

@@ -165,7 +165,11 @@ public struct ConfigurationLoader: Sendable {
             perCalleeMax: try section.int("per_callee_max", default: 3, range: 1...1000),
             perCalleeWindow: try section.duration("per_callee_window", default: "24h", min: .seconds(1), max: .seconds(30 * 86_400)),
             verifyReservedPorts: try section.int("verify_reserved_ports", default: 2, range: 0...10_000),
-            callLease: try section.duration("call_lease", default: "10m", min: .seconds(10), max: .seconds(86_400)))
+            callLease: try section.duration("call_lease", default: "10m", min: .seconds(10), max: .seconds(86_400)),
+            // Not below 6 h: the platform re-pushes a CDR for 6 hours, so a
+            // shorter wait could requeue a call that did happen.
+            unknownRequeueAfter: try section.durationOrOff(
+                "unknown_requeue_after", default: "7h", min: .seconds(6 * 3600), max: .seconds(30 * 86_400)))
         try section.finish()
         guard limits.verifyReservedPorts < ports else {
             throw section.error("verify_reserved_ports", "must be below max_concurrent_calls (\(ports)), or notify jobs could never be sent")

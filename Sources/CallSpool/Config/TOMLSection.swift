@@ -74,6 +74,16 @@ struct TOMLSection {
         return value
     }
 
+    /// A duration where `0` (or `"0"`) means off (returned as zero).
+    mutating func durationOrOff(_ key: String, default fallback: String, min: Duration, max: Duration) throws(ConfigurationError) -> Duration {
+        if let value = raw(key), value.int == 0 || value.string == "0" { return .zero }
+        let value = try duration(key, default: fallback, min: .milliseconds(1), max: max)
+        guard value >= min else {
+            throw self.error(key, "must be 0 (never) or at least \(DurationText.format(min)), got \(DurationText.format(value))")
+        }
+        return value
+    }
+
     mutating func stringList(_ key: String) throws(ConfigurationError) -> [String] {
         guard let value = raw(key) else { return [] }
         guard let array = value.array else { throw error(key, "must be an array of strings") }

@@ -76,7 +76,7 @@ public enum CallspoolDaemon {
         let metricsServer = MetricsService(
             registry: metrics.registry ?? .init(), listen: configuration.metrics.listen, refresher: refresher,
             onServerRunning: onMetricsServerRunning, logger: logger)
-        let heartbeat = HeartbeatService(database: database, clock: clock, version: version) {
+        let heartbeat = HeartbeatService(database: database, clock: clock, version: version, gapLimit: configuration.limits.callLease) {
             let ports = await scheduler.portFigures
             return (ports.effectiveLimit, await scheduler.createdClock.rawValue)
         }

@@ -13,9 +13,14 @@ public struct HeartbeatService: Service {
     public let startedAt: Date
     public let version: String
     public let figures: @Sendable () async -> (effectivePortLimit: Int?, createdClock: String?)
+    /// A pause between beats longer than this (the call lease) means the
+    /// process, and so the callback receiver, was not answering: the
+    /// receiver's up-time starts again.
+    public let gapLimit: Duration
+    private let beats = ReceiverUptime()
 
     public init(
-        database: AppDatabase, interval: Duration = .seconds(5), clock: any WallClock, version: String,
+        database: AppDatabase, interval: Duration = .seconds(5), clock: any WallClock, version: String, gapLimit: Duration = .seconds(600),
         figures: @escaping @Sendable () async -> (effectivePortLimit: Int?, createdClock: String?) = { (nil, nil) }
     ) {
         self.database = database
@@ -24,13 +29,16 @@ public struct HeartbeatService: Service {
         self.startedAt = clock.now
         self.version = version
         self.figures = figures
+        self.gapLimit = gapLimit
     }
 
     public func beatOnce() async throws {
         let extra = await figures()
+        let now = clock.now
+        let upSince = await beats.beat(at: now, startedAt: startedAt, gapLimit: gapLimit)
         try database.beat(HeartbeatRecord(
-            pid: Int(getpid()), startedAt: startedAt, heartbeatAt: clock.now, version: version,
-            effectivePortLimit: extra.effectivePortLimit, createdClock: extra.createdClock))
+            pid: Int(getpid()), startedAt: startedAt, heartbeatAt: now, version: version,
+            effectivePortLimit: extra.effectivePortLimit, createdClock: extra.createdClock, receiverUpSince: upSince))
     }
 
     public func run() async throws {
@@ -38,5 +46,24 @@ public struct HeartbeatService: Service {
             try await beatOnce()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
+    }
+}
+
+/// The receiver's continuous up-time as the heartbeat sees it: it starts
+/// when the daemon starts and again after any gap between beats longer than
+/// the limit (the process was stopped or starved, so pushes went unanswered).
+actor ReceiverUptime {
+    private var last: Date?
+    private var since: Date?
+
+    func beat(at now: Date, startedAt: Date, gapLimit: Duration) -> Date {
+        let start = since ?? startedAt
+        if let last, now.timeIntervalSince(last) > gapLimit.timeInterval {
+            since = now
+        } else {
+            since = start
+        }
+        last = now
+        return since ?? start
     }
 }

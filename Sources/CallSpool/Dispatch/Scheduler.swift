@@ -54,6 +54,7 @@ public actor Scheduler {
     /// The job whose request is the breaker's probe, while it is in flight.
     var transportProbe: Int64?
     var lastHousekeeping = Date.distantPast
+    var lastUnknownReview = Date.distantPast
     private let executor = SchedulerExecutor()
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     var warnedNoDisplayNumber = false
@@ -238,6 +239,10 @@ public actor Scheduler {
         if !expired.isEmpty { logger.info("jobs expired before they could be sent", metadata: ["jobs": "\(expired.count)"]) }
         let lost = try database.expireCallLeases(now: now, lease: settings.limits.callLease)
         if !lost.isEmpty { logger.warning("calls without disconnect or CDR within the lease are now unknown", metadata: ["jobs": "\(lost.count)"]) }
+        if now.timeIntervalSince(lastUnknownReview) >= 60 {
+            lastUnknownReview = now
+            try requeueUnheardUnknownJobs(now: now)
+        }
         let applied = try database.applyPendingIntents(now: now) { [settings] type in type == .verify ? settings.defaults.verifyTTL : settings.defaults.notifyTTL }
         for summary in applied { logger.notice("applied operator request", metadata: ["result": "\(summary)"]) }
     }

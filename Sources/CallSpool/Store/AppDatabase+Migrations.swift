@@ -129,6 +129,12 @@ extension AppDatabase {
                 """)
         }
         migrator.registerMigration("v2: results outbox", migrate: Self.migrateResultsOutbox)
+        migrator.registerMigration("v3: heartbeat receiverUpSince") { db in
+            // Since when the callback receiver has been up without a gap
+            // longer than the call lease: unknown jobs are requeued only when
+            // it was up the whole time their call could have been reported.
+            try db.execute(sql: "ALTER TABLE heartbeat ADD COLUMN receiverUpSince REAL")
+        }
         return migrator
     }
 }

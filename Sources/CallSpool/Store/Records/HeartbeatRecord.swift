@@ -15,4 +15,7 @@ public struct HeartbeatRecord: Codable, Sendable, Hashable, FetchableRecord, Per
     public var version: String
     public var effectivePortLimit: Int?
     public var createdClock: String?
+    /// Since when the callback receiver has been up without a gap longer
+    /// than the call lease (nil: not known, e.g. written by an older version).
+    public var receiverUpSince: Date?
 }
