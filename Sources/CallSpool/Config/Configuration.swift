@@ -54,11 +54,17 @@ public struct Configuration: Sendable {
         public var perDisplayNumberPerMinute: Int
         public var perCalleeMax: Int
         public var perCalleeWindow: Duration
+        /// The fixed reserve (used when ``verifyReserveAuto`` is false).
         public var verifyReservedPorts: Int
         public var callLease: Duration
         /// An `unknown` notify job with no callback for this long, while the
         /// receiver was up the whole time, is queued again; zero: never.
         public var unknownRequeueAfter: Duration = .seconds(7 * 3600)
+        /// `verify_reserved_ports = "auto"`: the reserve follows verify demand.
+        public var verifyReserveAuto = false
+        public var verifyDemandWindow: Duration = .seconds(3600)
+        /// The auto reserve's cap; 0: half the learned port limit.
+        public var verifyReservedMax = 0
     }
 
     public struct Backoff: Sendable, Equatable {

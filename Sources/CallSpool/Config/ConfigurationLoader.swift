@@ -164,14 +164,17 @@ public struct ConfigurationLoader: Sendable {
             perDisplayNumberPerMinute: try section.int("per_display_number_per_minute", default: 60, range: 1...100_000),
             perCalleeMax: try section.int("per_callee_max", default: 3, range: 1...1000),
             perCalleeWindow: try section.duration("per_callee_window", default: "24h", min: .seconds(1), max: .seconds(30 * 86_400)),
-            verifyReservedPorts: try section.int("verify_reserved_ports", default: 2, range: 0...10_000),
+            verifyReservedPorts: try section.intOrWord("verify_reserved_ports", word: "auto", default: nil, range: 0...10_000) ?? 0,
             callLease: try section.duration("call_lease", default: "10m", min: .seconds(10), max: .seconds(86_400)),
             // Not below 6 h: the platform re-pushes a CDR for 6 hours, so a
             // shorter wait could requeue a call that did happen.
             unknownRequeueAfter: try section.durationOrOff(
-                "unknown_requeue_after", default: "7h", min: .seconds(6 * 3600), max: .seconds(30 * 86_400)))
+                "unknown_requeue_after", default: "7h", min: .seconds(6 * 3600), max: .seconds(30 * 86_400)),
+            verifyReserveAuto: try section.isWord("verify_reserved_ports", "auto", default: true),
+            verifyDemandWindow: try section.duration("verify_demand_window", default: "1h", min: .seconds(60), max: .seconds(7 * 86_400)),
+            verifyReservedMax: try section.int("verify_reserved_max", default: 0, range: 0...10_000))
         try section.finish()
-        guard limits.verifyReservedPorts < ports else {
+        guard limits.verifyReserveAuto || limits.verifyReservedPorts < ports else {
             throw section.error("verify_reserved_ports", "must be below max_concurrent_calls (\(ports)), or notify jobs could never be sent")
         }
         return limits

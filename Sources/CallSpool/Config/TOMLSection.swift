@@ -74,6 +74,24 @@ struct TOMLSection {
         return value
     }
 
+    /// An integer in `range`, or the string `word` (returned as nil).
+    mutating func intOrWord(_ key: String, word: String, default fallback: Int?, range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let value = raw(key) else { return fallback }
+        if let text = value.string {
+            guard text == word else { throw error(key, "must be \"\(word)\" or an integer \(range.lowerBound)–\(range.upperBound), got \"\(text)\"") }
+            return nil
+        }
+        guard let number = value.int else { throw error(key, "must be \"\(word)\" or an integer, got a \(value.type)") }
+        guard range.contains(number) else { throw error(key, "must be between \(range.lowerBound) and \(range.upperBound), got \(number)") }
+        return number
+    }
+
+    /// Whether `key` holds the string `word` (`fallback` when absent).
+    mutating func isWord(_ key: String, _ word: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+        guard let value = raw(key) else { return fallback }
+        return value.string == word
+    }
+
     /// A duration where `0` (or `"0"`) means off (returned as zero).
     mutating func durationOrOff(_ key: String, default fallback: String, min: Duration, max: Duration) throws(ConfigurationError) -> Duration {
         if let value = raw(key), value.int == 0 || value.string == "0" { return .zero }

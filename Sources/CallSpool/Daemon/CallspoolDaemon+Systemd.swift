@@ -14,7 +14,7 @@ extension CallspoolDaemon {
             let ports = await scheduler.portFigures
             do {
                 return DaemonStatusLine.make(
-                    counts: try database.stateCounts(), ports: ports, pauses: try database.pauses(), halt: try database.halt(), now: clock.now)
+                    counts: try database.stateCounts(), ports: (ports.inUse, ports.effectiveLimit, ports.configured), pauses: try database.pauses(), halt: try database.halt(), now: clock.now)
             } catch {
                 return "store unreadable: \(error)"
             }

@@ -78,7 +78,8 @@ public enum CallspoolDaemon {
             onServerRunning: onMetricsServerRunning, logger: logger)
         let heartbeat = HeartbeatService(database: database, clock: clock, version: version, gapLimit: configuration.limits.callLease) {
             let ports = await scheduler.portFigures
-            return (ports.effectiveLimit, await scheduler.createdClock.rawValue)
+            let reserve = await scheduler.reserveFigure
+            return (ports.effectiveLimit, await scheduler.createdClock.rawValue, reserve.ports, reserve.reason)
         }
         let systemd = makeSystemdServices(
             configuration: configuration, environment: environment, readiness: readiness, database: database, scheduler: scheduler,

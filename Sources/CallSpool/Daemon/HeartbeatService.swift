@@ -12,7 +12,8 @@ public struct HeartbeatService: Service {
     public let clock: any WallClock
     public let startedAt: Date
     public let version: String
-    public let figures: @Sendable () async -> (effectivePortLimit: Int?, createdClock: String?)
+    public typealias Figures = (effectivePortLimit: Int?, createdClock: String?, reserve: Int?, reserveReason: String?)
+    public let figures: @Sendable () async -> Figures
     /// A pause between beats longer than this (the call lease) means the
     /// process, and so the callback receiver, was not answering: the
     /// receiver's up-time starts again.
@@ -21,7 +22,7 @@ public struct HeartbeatService: Service {
 
     public init(
         database: AppDatabase, interval: Duration = .seconds(5), clock: any WallClock, version: String, gapLimit: Duration = .seconds(600),
-        figures: @escaping @Sendable () async -> (effectivePortLimit: Int?, createdClock: String?) = { (nil, nil) }
+        figures: @escaping @Sendable () async -> Figures = { (nil, nil, nil, nil) }
     ) {
         self.database = database
         self.interval = interval
@@ -38,7 +39,8 @@ public struct HeartbeatService: Service {
         let upSince = await beats.beat(at: now, startedAt: startedAt, gapLimit: gapLimit)
         try database.beat(HeartbeatRecord(
             pid: Int(getpid()), startedAt: startedAt, heartbeatAt: now, version: version,
-            effectivePortLimit: extra.effectivePortLimit, createdClock: extra.createdClock, receiverUpSince: upSince))
+            effectivePortLimit: extra.effectivePortLimit, createdClock: extra.createdClock, receiverUpSince: upSince,
+            verifyReserve: extra.reserve, verifyReserveReason: extra.reserveReason))
     }
 
     public func run() async throws {

@@ -60,7 +60,7 @@ public struct DemoConfiguration: Sendable {
             per_display_number_per_minute = 1000
             per_callee_max = 10
             per_callee_window = "24h"
-            verify_reserved_ports = 2
+            verify_reserved_ports = "auto"
             call_lease = "2m"
 
             [backoff]

@@ -50,6 +50,7 @@ extension Scheduler {
         switch result {
         case .accepted(let acceptance):
             inCall.insert(ticket.jobRowId)  // the call now holds the port
+            if ticket.type == .verify { verifyCallsStarted[ticket.jobRowId] = now }
             syncPortsInUse()
             limiter.accepted(idlePort: acceptance.idlePort, callsHeld: callsInProgress)
             slowStart.accepted(limit: limiter.effectiveLimit)
@@ -88,6 +89,9 @@ extension Scheduler {
 
     /// A call ended (disconnect or CDR): its port is free again.
     public func callEnded(_ signal: CallEndSignal) {
+        if let started = verifyCallsStarted.removeValue(forKey: signal.jobRowId) {
+            reserve.verifyCallHeld(clock.now.timeIntervalSince(started))
+        }
         if inCall.remove(signal.jobRowId) != nil { syncPortsInUse() }
         if signal.stateCode == 7109 {
             limiter.pushedBack(callsInProgress: callsInProgress)

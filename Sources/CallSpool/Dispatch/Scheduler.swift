@@ -47,6 +47,10 @@ public actor Scheduler {
     var halt: HaltRecord?
     var probeInFlight = false
     var breaker = TransportBreaker()
+    var reserve: VerifyReserve
+    var reserveInForce: (ports: Int, reason: String) = (0, "not sized yet")
+    /// When each verify call in progress was accepted, for its hold time.
+    var verifyCallsStarted: [Int64: Date] = [:]
     var slowStart = SlowStart()
     /// A dispatch-wide pause (global, ports, transport) was in force at the
     /// last pass: when it ends, dispatch restarts slowly.
@@ -78,6 +82,8 @@ public actor Scheduler {
         displayCounter = SlidingWindowCounter(window: 60, limit: settings.limits.perDisplayNumberPerMinute)
         createdClock = settings.createdClock.initial
         slowStart = SlowStart(startingNow: settings.slowStart)
+        reserve = VerifyReserve(settings.limits)
+        limiter.verifyReserved = reserve.mode == .auto ? 0 : settings.limits.verifyReservedPorts
     }
 
     /// Start-up: in-flight requests of a previous run become `unknown` (never
@@ -97,21 +103,30 @@ public actor Scheduler {
             createdClockSwitched = true
         }
         try recount()
+        for (rowID, createdAt) in try database.verifyArrivals(since: now.addingTimeInterval(-reserve.window)) {
+            reserve.sawVerifyJob(rowID, createdAt: createdAt)
+        }
+        resizeReserve(now: now)
     }
 
     /// Applies a reload of `[limits]`, `[backoff]`, `[defaults]`.
     public func reconfigure(_ new: SchedulerSettings) {
         settings = new
-        limiter.reconfigure(configuredMax: new.limits.maxConcurrentCalls, verifyReserved: new.limits.verifyReservedPorts)
+        limiter.reconfigure(configuredMax: new.limits.maxConcurrentCalls, verifyReserved: limiter.verifyReserved)
+        reserve.reconfigure(new.limits)
+        resizeReserve(now: clock.now)
         bucket.rate = Double(new.limits.requestsPerSecond)
         bucket.capacity = Double(new.limits.requestsPerSecond)
         displayCounter.limit = new.limits.perDisplayNumberPerMinute
     }
 
     /// Figures for `status`, metrics and the heartbeat.
-    public var portFigures: (inUse: Int, effectiveLimit: Int, configured: Int) {
-        (limiter.inUse, limiter.effectiveLimit, settings.limits.maxConcurrentCalls)
+    public var portFigures: (inUse: Int, effectiveLimit: Int, configured: Int, reserve: Int) {
+        (limiter.inUse, limiter.effectiveLimit, settings.limits.maxConcurrentCalls, limiter.verifyReserved)
     }
+
+    /// The verify reserve in force and why (for `status` and metrics).
+    public var reserveFigure: (ports: Int, reason: String) { reserveInForce }
 
     func recount() throws {
         inCall = try database.portHoldingJobRowIds()
@@ -181,6 +196,10 @@ public actor Scheduler {
             for var job in page {
                 guard let rowID = job.id else { continue }
                 let isVerify = job.type == .verify
+                if isVerify, reserve.arrivals[rowID] == nil {
+                    reserve.sawVerifyJob(rowID, createdAt: job.createdAt)
+                    resizeReserve(now: now)
+                }
                 guard inFlight < settings.maxInFlight, slowStart.allows(inFlight: inFlight) else { break scan }
                 guard limiter.canAcquire(forVerify: isVerify) else {
                     if isVerify { break scan }
@@ -235,6 +254,7 @@ public actor Scheduler {
     /// Expiry, call leases, CLI intents.
     func housekeeping(now: Date) throws {
         try database.deleteEndedPauses(now: now)
+        resizeReserve(now: now)
         let expired = try database.expireQueuedJobs(now: now)
         if !expired.isEmpty { logger.info("jobs expired before they could be sent", metadata: ["jobs": "\(expired.count)"]) }
         let lost = try database.expireCallLeases(now: now, lease: settings.limits.callLease)

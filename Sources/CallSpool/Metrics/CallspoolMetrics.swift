@@ -17,6 +17,7 @@ public struct CallspoolMetrics: Sendable {
         public static let portsInUse = "callspool_ports_in_use"
         public static let portsEffectiveLimit = "callspool_ports_effective_limit"
         public static let portsConfiguredLimit = "callspool_ports_configured_limit"
+        public static let portsVerifyReserve = "callspool_ports_verify_reserve"
         public static let requests = "callspool_requests_total"
         public static let callbacks = "callspool_callbacks_total"
         public static let callbackAuth = "callspool_callback_auth_total"
@@ -68,7 +69,8 @@ public struct CallspoolMetrics: Sendable {
         }
     }
 
-    public func setPorts(inUse: Int, effectiveLimit: Int, configured: Int) {
+    public func setPorts(inUse: Int, effectiveLimit: Int, configured: Int, verifyReserve: Int = 0) {
+        Gauge(label: Name.portsVerifyReserve, factory: factory).record(verifyReserve)
         Gauge(label: Name.portsInUse, factory: factory).record(inUse)
         Gauge(label: Name.portsEffectiveLimit, factory: factory).record(effectiveLimit)
         Gauge(label: Name.portsConfiguredLimit, factory: factory).record(configured)

@@ -7,7 +7,7 @@ import VoiceCallAPI
 /// ports) current: reads the store and the scheduler every `interval`, so a
 /// scrape never queries SQLite itself.
 public struct MetricsRefresher: Service {
-    public typealias PortFigures = @Sendable () async -> (inUse: Int, effectiveLimit: Int, configured: Int)
+    public typealias PortFigures = @Sendable () async -> (inUse: Int, effectiveLimit: Int, configured: Int, reserve: Int)
 
     public let metrics: CallspoolMetrics
     public let database: AppDatabase
@@ -38,7 +38,7 @@ public struct MetricsRefresher: Service {
         }
         if let portFigures {
             let ports = await portFigures()
-            metrics.setPorts(inUse: ports.inUse, effectiveLimit: ports.effectiveLimit, configured: ports.configured)
+            metrics.setPorts(inUse: ports.inUse, effectiveLimit: ports.effectiveLimit, configured: ports.configured, verifyReserve: ports.reserve)
         }
     }
 

@@ -129,11 +129,14 @@ extension AppDatabase {
                 """)
         }
         migrator.registerMigration("v2: results outbox", migrate: Self.migrateResultsOutbox)
-        migrator.registerMigration("v3: heartbeat receiverUpSince") { db in
+        migrator.registerMigration("v3: heartbeat receiverUpSince, verify reserve") { db in
             // Since when the callback receiver has been up without a gap
             // longer than the call lease: unknown jobs are requeued only when
             // it was up the whole time their call could have been reported.
             try db.execute(sql: "ALTER TABLE heartbeat ADD COLUMN receiverUpSince REAL")
+            // The verify reserve in force and why, for `status`.
+            try db.execute(sql: "ALTER TABLE heartbeat ADD COLUMN verifyReserve INTEGER")
+            try db.execute(sql: "ALTER TABLE heartbeat ADD COLUMN verifyReserveReason TEXT")
         }
         return migrator
     }

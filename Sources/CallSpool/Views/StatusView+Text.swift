@@ -14,6 +14,9 @@ extension StatusView {
             lines.append("daemon    \(style.red("NOT running")) (never started on this store)")
         }
         lines.append("ports     \(ports.inUse) in use of \(ports.effectiveLimit) (configured \(ports.limit))")
+        if let reserve = ports.reserve {
+            lines.append("reserve   \(reserve) for verify jobs (\(ports.reserveReason ?? "-"))")
+        }
         let order = JobState.allCases.map(\.rawValue)
         lines.append("jobs      " + order.map { "\($0) \(jobs[$0] ?? 0)" }.joined(separator: "  "))
         if let halted {

@@ -14,6 +14,9 @@ public struct StatusView: Codable, Sendable, Equatable {
         public var inUse: Int
         public var limit: Int
         public var effectiveLimit: Int
+        /// Ports kept for verify jobs, and why (from the running daemon).
+        public var reserve: Int?
+        public var reserveReason: String?
     }
 
     public struct Pause: Codable, Sendable, Equatable {
@@ -70,7 +73,9 @@ public struct StatusView: Codable, Sendable, Equatable {
         return StatusView(
             daemon: daemon,
             jobs: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
-            ports: Ports(inUse: counts[.inCall] ?? 0, limit: portLimit, effectiveLimit: beat?.effectivePortLimit ?? portLimit),
+            ports: Ports(
+                inUse: counts[.inCall] ?? 0, limit: portLimit, effectiveLimit: beat?.effectivePortLimit ?? portLimit,
+                reserve: beat?.verifyReserve, reserveReason: beat?.verifyReserveReason),
             pauses: pauses, halted: halted, recentErrors: try database.recentErrors(limit: 5))
     }
 

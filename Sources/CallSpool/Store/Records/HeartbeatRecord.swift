@@ -18,4 +18,7 @@ public struct HeartbeatRecord: Codable, Sendable, Hashable, FetchableRecord, Per
     /// Since when the callback receiver has been up without a gap longer
     /// than the call lease (nil: not known, e.g. written by an older version).
     public var receiverUpSince: Date?
+    /// Ports kept for verify jobs when the heartbeat was written, and why.
+    public var verifyReserve: Int?
+    public var verifyReserveReason: String?
 }
