@@ -39,6 +39,10 @@ public struct Configuration: Sendable {
 
     public struct Store: Sendable, Equatable {
         public var path: String
+        /// Below this many free bytes on the store's (or the spool's)
+        /// filesystem, intake and dispatch pause while callbacks are still
+        /// stored in what is left.
+        public var minFreeBytes: Int64 = 64 << 20
     }
 
     public struct Callbacks: Sendable, Equatable {

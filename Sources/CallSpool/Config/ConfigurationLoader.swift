@@ -51,7 +51,9 @@ public struct ConfigurationLoader: Sendable {
         let platform = try readPlatform(root, file: file, purpose: purpose)
         let spool = try readSpool(root, file: file)
         var storeSection = try TOMLSection("store", in: root, file: file)
-        let store = Configuration.Store(path: try storeSection.string("path", default: "/var/lib/callspool/callspool.sqlite"))
+        let store = Configuration.Store(
+            path: try storeSection.string("path", default: "/var/lib/callspool/callspool.sqlite"),
+            minFreeBytes: try storeSection.byteSize("min_free", default: "64MiB", range: 0...(1 << 50)))
         try storeSection.finish()
         let callbacks = try readCallbacks(root, file: file)
         let limits = try readLimits(root, file: file)

@@ -74,6 +74,24 @@ struct TOMLSection {
         return value
     }
 
+    /// A size: an integer of bytes or a string such as "64MiB", "512KiB",
+    /// "1GiB", "100MB" (powers of 1024 for KiB/MiB/GiB, of 1000 for kB/MB/GB).
+    mutating func byteSize(_ key: String, default fallback: String, range: ClosedRange<Int64>) throws(ConfigurationError) -> Int64 {
+        let value = raw(key)
+        let bytes: Int64
+        if let number = value?.int {
+            bytes = Int64(number)
+        } else {
+            let text = value?.string ?? (value == nil ? fallback : "")
+            guard let parsed = ByteSize.parse(text) else {
+                throw error(key, "must be a size such as \"64MiB\" or a number of bytes, got \(value.map { "\($0)" } ?? text)")
+            }
+            bytes = parsed
+        }
+        guard range.contains(bytes) else { throw error(key, "must be between \(range.lowerBound) and \(range.upperBound) bytes, got \(bytes)") }
+        return bytes
+    }
+
     /// An integer in `range`, or the string `word` (returned as nil).
     mutating func intOrWord(_ key: String, word: String, default fallback: Int?, range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
         guard let value = raw(key) else { return fallback }

@@ -8,9 +8,10 @@ extension CallspoolDaemon {
     /// `[limits]`, `[backoff]`, `[defaults]` into the scheduler.
     static func makeSystemdServices(
         configuration: Configuration, environment: [String: String], readiness: ReadinessSignal, database: AppDatabase,
-        scheduler: Scheduler, clock: any WallClock, logger: Logger
+        scheduler: Scheduler, clock: any WallClock, storage: StorageHealth? = nil, logger: Logger
     ) -> (notify: SystemdNotifyService, reload: ReloadService) {
         let notify = SystemdNotifyService(environment: environment, readiness: readiness, logger: logger) {
+            if let reason = storage?.current.reason { return reason }
             let ports = await scheduler.portFigures
             do {
                 return DaemonStatusLine.make(

@@ -34,6 +34,10 @@ public enum CallspoolDaemon {
         public var systemdNotify: SystemdNotifyService
         /// SIGHUP: re-read the configuration.
         public var reload: ReloadService
+        /// Whether the store can take writes; shared by every service.
+        public var storage: StorageHealth
+        /// Free space and writability checks; resumes work when space returns.
+        public var storageMonitor: StorageMonitor
     }
 
     /// - Parameter metrics: where measurements go; a fresh Prometheus
@@ -50,7 +54,10 @@ public enum CallspoolDaemon {
             policy: IntakePolicy(verifyTTL: configuration.defaults.verifyTTL, notifyTTL: configuration.defaults.notifyTTL),
             maxFileBytes: configuration.spool.maxFileBytes, clock: clock, logger: logger)
         let wakeup = Wakeup()
-        let intakeService = IntakeService(intake: intake, settle: configuration.spool.settle, rescanInterval: configuration.spool.rescan) { result in
+        let storage = StorageHealth(logger: logger)
+        let intakeService = IntakeService(
+            intake: intake, settle: configuration.spool.settle, rescanInterval: configuration.spool.rescan, storage: storage
+        ) { result in
             metrics.countIntake(result)
             if case .processed = result { wakeup.signal() }
         }
@@ -70,24 +77,37 @@ public enum CallspoolDaemon {
             signer: signer, httpClient: httpClient.client, logger: logger)
         let placer = VoiceCallPlacer(client: client, statusURL: configuration.callbacks.statusURL, feeURL: configuration.callbacks.feeURL)
         let scheduler = Scheduler(database: database, settings: SchedulerSettings(configuration), clock: clock, logger: logger, metrics: metrics)
-        let dispatch = DispatchService(
+        var dispatch = DispatchService(
             scheduler: scheduler, placer: placer, wakeup: wakeup, clock: clock, callEnds: callEnds.signals, logger: logger, metrics: metrics)
-        let refresher = MetricsRefresher(metrics: metrics, database: database, portFigures: { await scheduler.portFigures }, clock: clock, logger: logger)
+        dispatch.storage = storage
+        let storageMonitor = StorageMonitor(
+            health: storage, database: database,
+            watched: [((configuration.store.path as NSString).deletingLastPathComponent, "store.path"), (configuration.spool.dir, "spool.dir")],
+            minFree: configuration.store.minFreeBytes, clock: clock,
+            onRecovered: {
+                await scheduler.storageRecovered()
+                wakeup.signal()
+                await intakeService.rescan()
+            }, logger: logger)
+        var refresher = MetricsRefresher(metrics: metrics, database: database, portFigures: { await scheduler.portFigures }, clock: clock, logger: logger)
+        refresher.storage = storage
         let metricsServer = MetricsService(
             registry: metrics.registry ?? .init(), listen: configuration.metrics.listen, refresher: refresher,
             onServerRunning: onMetricsServerRunning, logger: logger)
-        let heartbeat = HeartbeatService(database: database, clock: clock, version: version, gapLimit: configuration.limits.callLease) {
+        var heartbeat = HeartbeatService(database: database, clock: clock, version: version, gapLimit: configuration.limits.callLease) {
             let ports = await scheduler.portFigures
             let reserve = await scheduler.reserveFigure
             return (ports.effectiveLimit, await scheduler.createdClock.rawValue, reserve.ports, reserve.reason)
         }
+        heartbeat.storage = storage
         let systemd = makeSystemdServices(
             configuration: configuration, environment: environment, readiness: readiness, database: database, scheduler: scheduler,
-            clock: clock, logger: logger)
+            clock: clock, storage: storage, logger: logger)
         return Parts(
             database: database, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks,
             results: ResultsOutboxService(outbox: outbox), httpClient: httpClient, scheduler: scheduler, dispatch: dispatch, wakeup: wakeup,
-            metrics: metrics, metricsServer: metricsServer, readiness: readiness, systemdNotify: systemd.notify, reload: systemd.reload)
+            metrics: metrics, metricsServer: metricsServer, readiness: readiness, systemdNotify: systemd.notify, reload: systemd.reload,
+            storage: storage, storageMonitor: storageMonitor)
     }
 
     public static func makeServiceGroup(parts: Parts, logger: Logger) -> ServiceGroup {
@@ -95,6 +115,7 @@ public enum CallspoolDaemon {
             configuration: .init(
                 services: [
                     .init(service: parts.httpClient),
+                    .init(service: parts.storageMonitor),
                     .init(service: parts.heartbeat),
                     .init(service: parts.intake),
                     .init(service: parts.results),

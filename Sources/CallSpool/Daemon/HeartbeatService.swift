@@ -19,6 +19,9 @@ public struct HeartbeatService: Service {
     /// receiver's up-time starts again.
     public let gapLimit: Duration
     private let beats = ReceiverUptime()
+    /// A beat that cannot be written (full disk) is reported here and the
+    /// service goes on; without it, the error ends the service.
+    public var storage: StorageHealth?
 
     public init(
         database: AppDatabase, interval: Duration = .seconds(5), clock: any WallClock, version: String, gapLimit: Duration = .seconds(600),
@@ -45,7 +48,11 @@ public struct HeartbeatService: Service {
 
     public func run() async throws {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            try await beatOnce()
+            do {
+                try await beatOnce()
+            } catch {
+                guard let storage, storage.recordFailure(error, at: clock.now) else { throw error }
+            }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }

@@ -19,6 +19,10 @@ public struct DispatchService: Service {
     /// Dispatch latency (request committed → platform's answer).
     let metrics: CallspoolMetrics
     let logger: Logger
+    /// While the store cannot take writes, no request is sent (a request
+    /// goes only after its `dispatching` row is committed) and answers that
+    /// could not be recorded are kept and recorded when space returns.
+    public var storage: StorageHealth?
 
     public init(
         scheduler: Scheduler, placer: any CallPlacer, wakeup: Wakeup, clock: any WallClock, callEnds: AsyncStream<CallEndSignal>? = nil,
@@ -49,7 +53,7 @@ public struct DispatchService: Service {
             group.addTask { [scheduler, wakeup, logger] in
                 while let batch = await inbox.next() {
                     do {
-                        try await scheduler.complete(batch.map { ($0.ticket, $0.result) })
+                        try await recordKeepingThroughStorageTrouble(batch.map { ($0.ticket, $0.result) })
                     } catch {
                         logger.error(
                             "could not record the platform's answers; those jobs stay dispatching and become unknown at the next start",
@@ -62,6 +66,10 @@ public struct DispatchService: Service {
                 while !Task.isShuttingDownGracefully, !Task.isCancelled {
                     var wakeAt = clock.now.addingTimeInterval(1)
                     do {
+                        if storage?.pausesWork == true {
+                            await wakeup.wait(timeout: .seconds(1))
+                            continue
+                        }
                         let pass = try await scheduler.tick()
                         wakeAt = pass.wakeAt
                         if !pass.tickets.isEmpty {
@@ -72,7 +80,9 @@ public struct DispatchService: Service {
                             }
                         }
                     } catch {
-                        logger.error("scheduling pass failed; retrying in 1 s", metadata: ["error": "\(error)"])
+                        if storage?.recordFailure(error, at: clock.now) != true {
+                            logger.error("scheduling pass failed; retrying in 1 s", metadata: ["error": "\(error)"])
+                        }
                     }
                     let wait = max(0.001, min(1, wakeAt.timeIntervalSince(clock.now)))
                     await wakeup.wait(timeout: Duration(timeInterval: wait))
@@ -92,5 +102,22 @@ public struct DispatchService: Service {
         let result = await placer.place(ticket, createdClock: convention)
         metrics.recordDispatchLatency(ContinuousClock.now - started)
         await inbox.put(ticket, result)
+    }
+
+    /// Records a batch of answers; when the store cannot take them (full
+    /// disk), keeps them and tries again every second until it can: the
+    /// requests were sent, their sessionIds are what matches the callbacks.
+    func recordKeepingThroughStorageTrouble(_ batch: [(DispatchTicket, CallAttemptResult)]) async throws {
+        while true {
+            do {
+                try await scheduler.complete(batch)
+                return
+            } catch {
+                // On shutdown the answers are given up: their jobs stay
+                // `dispatching` and become `unknown` at the next start.
+                guard let storage, storage.recordFailure(error, at: clock.now), !Task.isCancelled, !Task.isShuttingDownGracefully else { throw error }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
     }
 }

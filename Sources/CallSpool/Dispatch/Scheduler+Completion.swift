@@ -22,7 +22,11 @@ extension Scheduler {
         guard !batch.isEmpty else { return [] }
         let now = clock.now
         var ended: [CallEndSignal] = []
-        try database.writer.write { db in
+        // Nothing of the batch is kept in memory unless it was committed, so
+        // a batch that could not be written (full disk) can be recorded again.
+        let saved = memory
+        do {
+            try database.writer.write { db in
             for (ticket, result) in batch {
                 do {
                     try db.inSavepoint {
@@ -35,6 +39,10 @@ extension Scheduler {
                         metadata: ["job": "\(ticket.jobId)", "error": "\(error)"])
                 }
             }
+            }
+        } catch {
+            memory = saved
+            throw error
         }
         for signal in ended { callEnded(signal) }
         return ended

@@ -20,8 +20,14 @@ public actor IntakeService: Service {
     private var pending: [String: Pending] = [:]
     private var lastRescan = Date.distantPast
     private let onProcessed: @Sendable (SpoolIntake.Result) -> Void
+    /// While the store cannot take writes (or space is low), files wait in incoming/ untouched.
+    private let storage: StorageHealth?
 
-    public init(intake: SpoolIntake, settle: Duration, rescanInterval: Duration, onProcessed: @escaping @Sendable (SpoolIntake.Result) -> Void = { _ in }) {
+    public init(
+        intake: SpoolIntake, settle: Duration, rescanInterval: Duration, storage: StorageHealth? = nil,
+        onProcessed: @escaping @Sendable (SpoolIntake.Result) -> Void = { _ in }
+    ) {
+        self.storage = storage
         self.intake = intake
         self.settle = settle
         self.rescanInterval = rescanInterval
@@ -65,6 +71,9 @@ public actor IntakeService: Service {
     /// waits, even if what is there so far reads fine.
     func handle(_ name: String, announced: Bool) {
         guard !SpoolLayout.isIgnored(name) else { return }
+        // Nothing is read, moved or reported while storage is short: the
+        // periodic rescan picks the files up once it is back.
+        if storage?.pausesWork == true { return }
         let path = intake.layout.incoming + "/" + name
         guard let identity = FileIdentity.of(path: path, name: name) else {
             pending[name] = nil
@@ -102,6 +111,7 @@ public actor IntakeService: Service {
                 onProcessed(result)
             }
         } catch {
+            if storage?.recordFailure(error, at: intake.clock.now) == true { return }
             intake.logger.error("intake failed; the file stays in incoming/ and is retried", metadata: ["file": "\(name)", "error": "\(error)"])
         }
     }

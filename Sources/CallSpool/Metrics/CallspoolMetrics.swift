@@ -26,6 +26,8 @@ public struct CallspoolMetrics: Sendable {
         public static let pauses = "callspool_dispatch_pauses"
         public static let halted = "callspool_dispatch_halted"
         public static let transportTrips = "callspool_transport_trips_total"
+        public static let storageHalted = "callspool_storage_halted"
+        public static let storageLowSpace = "callspool_storage_low_space"
         public static let intakeFiles = "callspool_intake_files_total"
         public static let intakeJobs = "callspool_intake_jobs_total"
     }
@@ -77,7 +79,7 @@ public struct CallspoolMetrics: Sendable {
     }
 
     /// Kinds of pause the gauge reports, always all of them (0 when none).
-    public static let pauseKinds = ["global", "ports", "transport", "campaign", "display_number", "display_number_retired", "callee"]
+    public static let pauseKinds = ["global", "ports", "transport", "storage", "campaign", "display_number", "display_number_retired", "callee"]
 
     /// Pauses in force by kind, and whether dispatch is halted.
     public func setPauses(_ pauses: [PauseScope: PauseRecord], halted: Bool) {
@@ -88,6 +90,7 @@ public struct CallspoolMetrics: Sendable {
             case .global: kind = "global"
             case .ports: kind = "ports"
             case .transport: kind = "transport"
+            case .storage: kind = "storage"
             case .campaign: kind = "campaign"
             case .displayNumber: kind = Scheduler.isRetirement(record) ? "display_number_retired" : "display_number"
             case .callee: kind = "callee"
@@ -98,6 +101,12 @@ public struct CallspoolMetrics: Sendable {
             Gauge(label: Name.pauses, dimensions: [("kind", kind)], factory: factory).record(counts[kind] ?? 0)
         }
         Gauge(label: Name.halted, factory: factory).record(halted ? 1 : 0)
+    }
+
+    /// 1 while the store cannot be written; 1 while free space is below `store.min_free`.
+    public func setStorage(halted: Bool, lowSpace: Bool) {
+        Gauge(label: Name.storageHalted, factory: factory).record(halted ? 1 : 0)
+        Gauge(label: Name.storageLowSpace, factory: factory).record(lowSpace ? 1 : 0)
     }
 
     // MARK: - Dispatch

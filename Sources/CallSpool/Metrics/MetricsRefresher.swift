@@ -15,6 +15,8 @@ public struct MetricsRefresher: Service {
     let portFigures: PortFigures?
     let clock: any WallClock
     let logger: Logger
+    /// Reported as `callspool_storage_halted` / `callspool_storage_low_space`.
+    public var storage: StorageHealth?
 
     public init(
         metrics: CallspoolMetrics, database: AppDatabase, interval: Duration = .seconds(3), portFigures: PortFigures?,
@@ -30,6 +32,9 @@ public struct MetricsRefresher: Service {
 
     /// One refresh of every gauge.
     public func refresh() async {
+        if let state = storage?.current {
+            metrics.setStorage(halted: state.writeFailure != nil, lowSpace: state.lowSpace != nil)
+        }
         do {
             metrics.setJobs(try database.stateCounts())
             metrics.setPauses(try database.activePauses(now: clock.now), halted: try database.halt() != nil)

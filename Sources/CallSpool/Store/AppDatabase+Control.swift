@@ -11,6 +11,8 @@ public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
     /// closed or reset after the request, answers that never came). Ends
     /// through one probe request.
     case transport
+    /// Everything: free disk space below `store.min_free` (callbacks are still stored).
+    case storage
     case campaign(String)
     case displayNumber(String)
     case callee(String)
@@ -20,6 +22,7 @@ public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
         case .global: "global"
         case .ports: "ports"
         case .transport: "transport"
+        case .storage: "storage"
         case .campaign(let name): "campaign:\(name)"
         case .displayNumber(let number): "display:\(number)"
         case .callee(let number): "callee:\(number)"
@@ -31,6 +34,7 @@ public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
         case "global": self = .global
         case "ports": self = .ports
         case "transport": self = .transport
+        case "storage": self = .storage
         default:
             guard let colon = text.firstIndex(of: ":") else { return nil }
             let value = String(text[text.index(after: colon)...])

@@ -10,6 +10,8 @@ struct DaemonConfig: Sendable {
     var limits: [String: String] = [:]
     /// `[backoff]` keys → TOML values.
     var backoff: [String: String] = [:]
+    /// `[store]` keys besides `path` → TOML values.
+    var store: [String: String] = [:]
     var displayNumbers = ["+8675528000088", "+8675528000089"]
     /// `[platform] timeout`.
     var platformTimeout = "5s"
@@ -34,6 +36,7 @@ struct DaemonConfig: Sendable {
         dir = "\(directory)/spool"
         [store]
         path = "\(directory)/store.sqlite"
+        \(section(store))
         [callbacks]
         listen = "127.0.0.1:\(callbackPort)"
         status_url = "http://127.0.0.1:\(callbackPort)/cb/status"

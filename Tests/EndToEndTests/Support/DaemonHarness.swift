@@ -21,6 +21,9 @@ struct DaemonHarness: Sendable {
         var timeScale: Double = 20
         var seed: UInt64 = 3
         var clock: any WallClock = SystemWallClock()
+        /// Runs on the scratch directory (store and spool go there) before
+        /// the daemon is built, e.g. to mount a small filesystem on it.
+        var prepareDirectory: (@Sendable (String) throws -> Void)?
     }
 
     let simulator: VoiceCallSimulator
@@ -36,6 +39,7 @@ struct DaemonHarness: Sendable {
     static func run(_ options: Options, _ body: (DaemonHarness) async throws -> Void) async throws {
         let scratch = try ScratchDirectory("e2e")
         defer { scratch.remove() }
+        try options.prepareDirectory?(scratch.path)
         let platform = try await SimulatorFixture.start(
             scenario: options.scenario, timeScale: options.timeScale, seed: options.seed, clock: options.clock)
         let outcome: Result<Void, any Error>
