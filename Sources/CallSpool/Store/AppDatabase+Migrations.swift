@@ -129,6 +129,7 @@ extension AppDatabase {
                 """)
         }
         migrator.registerMigration("v2: results outbox", migrate: Self.migrateResultsOutbox)
+        migrator.registerMigration("v3: callback nonces", migrate: Self.migrateCallbackNonces)
         return migrator
     }
 }
