@@ -51,12 +51,12 @@ import Testing
 
     /// Defect (item 4): with `/cb` and `/cb/fee`, a no-newline digest signed
     /// for `/cb/fee` with Nonce `N2` is also one for `/cb` with Nonce
-    /// `/feeN2`; `/cb` and `/cb_fee` the same with `_feeN2`, a well-formed
+    /// `/feeN2`; `/cb` and `/cb-fee` the same with `-feeN2`, a well-formed
     /// nonce. Start-up refuses both, naming both keys.
     @Test(arguments: [
         ("https://cb.example.com/cb", "https://cb.example.com/cb/fee"),
         ("https://cb.example.com/cb/fee", "https://cb.example.com/cb"),
-        ("https://cb.example.com/cb", "https://cb.example.com/cb_fee"),
+        ("https://cb.example.com/cb", "https://cb.example.com/cb-fee"),
         ("https://cb.example.com/", "https://cb.example.com/fee"),
     ])
     func statusAndFeePathsThatPrefixOneAnotherAreRefused(_ status: String, _ fee: String) {

@@ -169,7 +169,7 @@ public struct ConfigurationLoader: Sendable {
     /// one's tail can be moved into the Nonce (a header signed for `/cb/fee`
     /// with Nonce `N2` would also be a digest over `/cb` with Nonce `/feeN2`).
     /// The nonce format refuses the `/` of that example, not a tail such as
-    /// `_fee`; refusing the configuration closes the forgery whatever the
+    /// `-fee`; refusing the configuration closes the forgery whatever the
     /// tail. The same URL (or path) for both is fine: nothing to shift.
     static func prefixOverlap(_ status: CallbackURL, _ fee: CallbackURL) -> String? {
         func strictPrefix(_ a: String, _ b: String) -> Bool { a != b && (a.hasPrefix(b) || b.hasPrefix(a)) }
