@@ -44,9 +44,9 @@ extension EndToEnd {
             }
         }
 
-        /// Defect: nothing bounded a whole request; the idle timeout is reset
-        /// by every byte, so headers trickled 10 bytes a second held the
-        /// connection forever.
+        /// Defect: nothing bounded a whole request; only the idle timeout
+        /// (15 s on main, 60 s here so only the deadline can close it) ended
+        /// a request whose headers trickled in.
         @Test(.timeLimit(.minutes(1)))
         func headerTrickleIsCutAtTheReadTimeout() async throws {
             try await Self.withServer(readTimeout: .seconds(1)) { port, group in
@@ -55,6 +55,21 @@ extension EndToEnd {
                 defer { client.close() }
                 let lifetime = try #require(try await client.waitForClose(timeout: .seconds(5)), "still open after 5 s")
                 #expect(lifetime >= .milliseconds(900), "closed before the read timeout: \(lifetime)")
+                #expect(lifetime <= .milliseconds(2500), "closed late: \(lifetime)")
+            }
+        }
+
+        /// Defect: an authentic push whose body trickles one byte every
+        /// 100 ms: every body part reset the idle timeout, and after the 408
+        /// Hummingbird went on draining the body, so the connection stayed.
+        @Test(.timeLimit(.minutes(1)))
+        func authenticBodyTrickleIsCutAtTheReadTimeout() async throws {
+            try await Self.withServer(readTimeout: .seconds(1)) { port, group in
+                let head = "POST /cb/status HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + LiveCallbackServer.signedHeaderLine() + "Content-Length: 100000\r\n\r\n{"
+                let client = try await SlowClient.connect(port: port, prefix: head, trickle: " ", interval: .milliseconds(100), group: group)
+                defer { client.close() }
+                let lifetime = try #require(try await client.waitForClose(timeout: .seconds(5)), "still open after 5 s")
                 #expect(lifetime <= .milliseconds(2500), "closed late: \(lifetime)")
             }
         }

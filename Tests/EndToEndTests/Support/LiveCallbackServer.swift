@@ -18,7 +18,9 @@ struct LiveCallbackServer: Sendable {
 
     struct StartFailed: Error {}
 
-    static func start(maxConnections: Int = 512, readTimeout: Duration) async throws -> LiveCallbackServer {
+    /// - Parameter idleTimeout: Hummingbird's idle timeout; long by default so
+    ///   only the request deadline can explain a close.
+    static func start(maxConnections: Int = 512, readTimeout: Duration, idleTimeout: Duration = .seconds(60)) async throws -> LiveCallbackServer {
         let settings = CallbackReceiver.Settings(
             statusURL: try CallbackURL(statusURL), feeURL: try CallbackURL(feeURL), bodyTimeout: readTimeout,
             maxConnections: maxConnections, readTimeout: readTimeout)
@@ -27,7 +29,7 @@ struct LiveCallbackServer: Sendable {
             database: try AppDatabase.inMemory(), settings: settings, credentials: credentials, clock: SystemWallClock(), logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = buildCallbackApplication(
-            receiver: receiver, listen: ListenAddress(host: "127.0.0.1", port: 0), onServerRunning: { continuation.yield($0) }, logger: logger)
+            receiver: receiver, listen: ListenAddress(host: "127.0.0.1", port: 0), idleTimeout: idleTimeout, onServerRunning: { continuation.yield($0) }, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let task = Task {
             defer { continuation.finish() }
@@ -39,6 +41,13 @@ struct LiveCallbackServer: Sendable {
             throw StartFailed()
         }
         return LiveCallbackServer(port: port, group: group, task: task)
+    }
+
+    /// An `X-AKSK` header line valid now for the status URL.
+    static func signedHeaderLine(nonce: String = UUID().uuidString) -> String {
+        let created = CivilTime.formatCreated(epochSeconds: Int64(Date().timeIntervalSince1970))
+        let digest = Digest.callback(appSecret: credentials.appSecret, url: statusURL, nonce: nonce, created: created, separated: true)
+        return "X-AKSK: " + RequestSigner.token(appKey: credentials.appKey, digest: digest, nonce: nonce, created: created) + "\r\n"
     }
 
     func stop() async throws {
