@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -10,28 +11,50 @@ import ServiceLifecycle
 ///
 /// Routes `POST` on the path of `callbacks.status_url` and of
 /// `callbacks.fee_url` to the same ``CallbackReceiver`` (either kind of event
-/// may come to either URL); anything else is 404/405. Slow clients: the HTTP/1
-/// channel closes a connection that sends nothing for `idleTimeout` (between
-/// requests and while headers or body arrive: every received part resets it),
-/// and the receiver answers 408 to a body that takes longer than
-/// ``CallbackReceiver/Settings/bodyTimeout`` in all, so neither slow nor
-/// trickling clients can hold the server.
+/// may come to either URL); anything else is 404/405. Under abuse:
+/// * at most ``CallbackReceiver/Settings/maxConnections`` connections are
+///   served; more wait in the listen backlog (``CallbackConnectionLimit``);
+/// * a push is authenticated from its headers before its body is read
+///   (``CallbackAuthMiddleware``): a forgery gets 401 and its connection is
+///   closed without reading the body;
+/// * a whole request must arrive within ``CallbackReceiver/Settings/readTimeout``
+///   of the connection opening or of the previous response, however slowly
+///   its bytes trickle, or the connection is closed (``RequestDeadlineHandler``);
+///   Hummingbird's `idleTimeout` (default: the same) backs it up.
 public func buildCallbackApplication(
-    receiver: CallbackReceiver, listen: ListenAddress, idleTimeout: Duration = .seconds(15),
+    receiver: CallbackReceiver, listen: ListenAddress, idleTimeout: Duration? = nil,
     services: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
-) -> Application<RouterResponder<BasicRequestContext>> {
-    let router = Router(context: BasicRequestContext.self)
-    for path in receiver.settings.paths {
-        router.post(RouterPath(path)) { request, _ -> Response in
-            await receiver.respond(to: request)
+) -> Application<RouterResponder<CallbackRequestContext>> {
+    let settings = receiver.settings
+    let router = Router(context: CallbackRequestContext.self)
+    let routes = router.group().add(middleware: CallbackAuthMiddleware(receiver: receiver))
+    for path in settings.paths {
+        routes.post(RouterPath(path)) { request, context -> Response in
+            await receiver.respond(to: request, nonce: context.callbackNonce)
         }
     }
-    let idle = TimeAmount.nanoseconds(Int64(idleTimeout.timeInterval * 1_000_000_000))
+    let idle = TimeAmount(idleTimeout ?? settings.readTimeout)
+    let deadline = TimeAmount(settings.readTimeout)
+    let metrics = receiver.metrics
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [RequestDeadlineHandler(timeout: deadline) { metrics.countCallbackDeadlineClose() }],
+        idleTimeout: idle)
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: idle)),
-        configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "callspool-callbacks"),
+        server: .http1(configuration: http1),
+        configuration: .init(
+            address: .hostname(listen.host, port: listen.port), serverName: "callspool-callbacks",
+            availableConnectionsDelegate: CallbackConnectionLimit(maxConnections: settings.maxConnections, logger: logger)),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? listen.port) },
         logger: logger)
+}
+
+extension TimeAmount {
+    /// `duration` to the nanosecond (saturating).
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        self = .nanoseconds(overflow ? .max : nanos &+ attoseconds / 1_000_000_000)
+    }
 }

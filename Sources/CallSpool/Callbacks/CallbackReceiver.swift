@@ -9,8 +9,11 @@ import VoiceCallAPI
 /// to its job in one transaction, and only then answer 200.
 ///
 /// Guarantees: a request without a valid `X-AKSK` (when verification is on;
-/// the digest may cover either configured URL) changes nothing and gets 401;
-/// a body over ``Settings/maxBodyBytes`` gets 413, one not read within
+/// the digest may cover either configured URL) changes nothing and gets 401
+/// with `Connection: close`, decided from the headers alone (``admit(_:)``,
+/// run as middleware before any body byte is read); a nonce is remembered in
+/// the store in the transaction that stores its event, so a replay is refused
+/// across restarts too; a body over ``Settings/maxBodyBytes`` gets 413, one not read within
 /// ``Settings/bodyTimeout`` 408, a body that is not JSON or has no
 /// `eventType` 400 (logged masked, stored nowhere). Everything else is read
 /// per field (``CallbackPayload``): what is usable is stored and answered
@@ -28,20 +31,32 @@ public struct CallbackReceiver: Sendable {
         public var maxBodyBytes: Int
         /// Longest time to receive a whole body once the headers are in.
         public var bodyTimeout: Duration
+        /// `callbacks.max_connections`: connections served at once; more wait
+        /// in the listen backlog (see ``buildCallbackApplication(receiver:listen:idleTimeout:services:onServerRunning:logger:)``).
+        public var maxConnections: Int
+        /// `callbacks.read_timeout`: a whole request (headers and body) must
+        /// arrive within this of the connection opening or of the previous
+        /// response, or the connection is closed (``RequestDeadlineHandler``).
+        public var readTimeout: Duration
 
         public init(
             statusURL: CallbackURL, feeURL: CallbackURL, verifySignatures: Bool = true,
-            maxBodyBytes: Int = 1 << 20, bodyTimeout: Duration = .seconds(10)
+            maxBodyBytes: Int = 1 << 20, bodyTimeout: Duration = .seconds(10),
+            maxConnections: Int = 512, readTimeout: Duration = .seconds(10)
         ) {
             self.statusURL = statusURL
             self.feeURL = feeURL
             self.verifySignatures = verifySignatures
             self.maxBodyBytes = maxBodyBytes
             self.bodyTimeout = bodyTimeout
+            self.maxConnections = maxConnections
+            self.readTimeout = readTimeout
         }
 
         public init(_ callbacks: Configuration.Callbacks) {
-            self.init(statusURL: callbacks.statusURL, feeURL: callbacks.feeURL, verifySignatures: callbacks.verifySignatures)
+            self.init(
+                statusURL: callbacks.statusURL, feeURL: callbacks.feeURL, verifySignatures: callbacks.verifySignatures,
+                bodyTimeout: callbacks.readTimeout, maxConnections: callbacks.maxConnections, readTimeout: callbacks.readTimeout)
         }
 
         /// The distinct paths to serve.
@@ -73,14 +88,14 @@ public struct CallbackReceiver: Sendable {
     ///   - onCallEnded: called after commit for every call that ended.
     public init(
         database: AppDatabase, settings: Settings, credentials: AppCredentials?, clock: any WallClock,
-        outbox: ResultsOutbox? = nil, replayCache: NonceReplayCache = NonceReplayCache(),
+        outbox: ResultsOutbox? = nil,
         onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void = { _ in }, logger: Logger,
         metrics: CallspoolMetrics = .disabled
     ) throws(CallbackReceiverError) {
         self.metrics = metrics
         if settings.verifySignatures {
             guard let credentials, !credentials.appSecret.isEmpty else { throw .missingAppSecret }
-            verifier = CallbackVerifier(credentials: credentials, clock: clock, replayCache: replayCache)
+            verifier = CallbackVerifier(credentials: credentials, clock: clock)
         } else {
             verifier = nil
         }
@@ -94,28 +109,61 @@ public struct CallbackReceiver: Sendable {
         self.logger = logger
     }
 
-    /// Answers one POST to a callback path.
-    public func respond(to request: Request) async -> Response {
+    /// What the headers of a push decided, before its body is read.
+    public enum Admission: Sendable {
+        /// Authentic (or verification is off): read the body, store the
+        /// event with this nonce.
+        case admitted(CallbackNonce?)
+        /// Refused: send this answer (401, `Connection: close`) and read nothing more.
+        case refused(Response)
+    }
+
+    /// Checks a push from its headers alone: `X-AKSK` (format, digest, time),
+    /// then whether the store already remembers its nonce. Runs before the
+    /// body is collected (``CallbackAuthMiddleware``), so a forger or a
+    /// replayer costs no body read and no write. The nonce is only claimed
+    /// with the event (``AppDatabase/recordCallbacks(_:)``), which settles
+    /// two copies racing past this check.
+    public func admit(_ request: Request) async -> Admission {
         let path = request.uri.path
-        let rejection = await authenticate(request, path: path)
-        metrics.countCallbackAuth(result: rejection?.rawValue ?? (verifier == nil ? "unchecked" : "ok"))
-        if let rejection {
+        let outcome = await authenticate(request, path: path)
+        switch outcome {
+        case .success(let nonce):
+            metrics.countCallbackAuth(result: verifier == nil ? "unchecked" : "ok")
+            return .admitted(nonce)
+        case .failure(let rejection):
+            metrics.countCallbackAuth(result: rejection.rawValue)
             await warnings.warn(key: "auth.\(rejection.rawValue)", "callback refused (401) on \(path): \(rejection.description)")
-            return Self.reply(.unauthorized, code: "1010010", description: "Authentication failed")
+            return .refused(Self.unauthorized())
         }
+    }
+
+    /// Answers one POST to a callback path: ``admit(_:)``, then
+    /// ``respond(to:nonce:)``.
+    public func respond(to request: Request) async -> Response {
+        switch await admit(request) {
+        case .refused(let response): return response
+        case .admitted(let nonce): return await respond(to: request, nonce: nonce)
+        }
+    }
+
+    /// Answers one POST whose headers ``admit(_:)`` accepted: bound and read
+    /// the body, decode, store with `nonce`.
+    public func respond(to request: Request, nonce: CallbackNonce?) async -> Response {
+        let path = request.uri.path
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > settings.maxBodyBytes {
             await warnings.warn(key: "size", "callback refused (413) on \(path): body of \(length) bytes exceeds \(settings.maxBodyBytes)")
-            return Self.reply(.contentTooLarge, code: "413", description: "Body too large")
+            return Self.closing(Self.reply(.contentTooLarge, code: "413", description: "Body too large"))
         }
         let body: ByteBuffer
         switch await collectBody(request.body) {
         case .success(let buffer): body = buffer
         case .failure(.tooLarge):
             await warnings.warn(key: "size", "callback refused (413) on \(path): body exceeds \(settings.maxBodyBytes) bytes")
-            return Self.reply(.contentTooLarge, code: "413", description: "Body too large")
+            return Self.closing(Self.reply(.contentTooLarge, code: "413", description: "Body too large"))
         case .failure(.timedOut):
             await warnings.warn(key: "slow", "callback cut off (408) on \(path): body not received within \(settings.bodyTimeout)")
-            return Self.reply(.requestTimeout, code: "408", description: "Request body too slow")
+            return Self.closing(Self.reply(.requestTimeout, code: "408", description: "Request body too slow"))
         case .failure(.failed(let reason)):
             logger.warning("callback body could not be read on \(path): \(reason)")
             return Self.reply(.badRequest, code: "400", description: "Unreadable body")
@@ -134,7 +182,7 @@ public struct CallbackReceiver: Sendable {
             // the same body (fee) or lose it anyway (status); it is logged above.
             return Self.reply(.ok, code: "0", description: "Success")
         }
-        return await store(event, rawBody: String(buffer: body))
+        return await store(event, rawBody: String(buffer: body), nonce: nonce)
     }
 
     /// Logs what decoding tolerated, rate-limited per kind and field, with
@@ -154,12 +202,14 @@ public struct CallbackReceiver: Sendable {
         await warnings.warn(key: "decode.\(note.kind.rawValue).\(note.fieldPattern)", message)
     }
 
-    /// Commits `event`, then signals ended calls and drains the outbox.
-    func store(_ event: CallbackEvent, rawBody: String) async -> Response {
+    /// Commits `event` with its nonce, then signals ended calls and drains
+    /// the outbox. A nonce the store already remembers (a replay that raced
+    /// past ``admit(_:)``) gets 401 and stores nothing.
+    func store(_ event: CallbackEvent, rawBody: String, nonce: CallbackNonce? = nil) async -> Response {
         let now = clock.now
         let commit: CallbackCommit
         do {
-            commit = try await committer.commit(AppDatabase.CallbackPush(event: event, body: rawBody, now: now)).get()
+            commit = try await committer.commit(AppDatabase.CallbackPush(event: event, body: rawBody, now: now, nonce: nonce)).get()
             switch event {
             case .status(let type, let info):
                 logger.debug("callback \(type.rawValue) stored", metadata: [
@@ -171,6 +221,10 @@ public struct CallbackReceiver: Sendable {
                     "records": "\(records.count)", "duplicates": "\(commit.duplicates)", "pending": "\(commit.pending)",
                 ])
             }
+        } catch let replay as CallbackReplayError {
+            metrics.countCallbackAuth(result: CallbackVerifier.Rejection.replay.rawValue)
+            await warnings.warn(key: "auth.replay", "callback refused (401): \(replay.description)")
+            return Self.unauthorized()
         } catch {
             logger.error("callback \(event.eventType.rawValue) could not be stored: \(error)")
             return Self.reply(.internalServerError, code: "500", description: "Not stored, retry later")
@@ -187,22 +241,26 @@ public struct CallbackReceiver: Sendable {
         return Self.reply(.ok, code: "0", description: "Success")
     }
 
-    /// nil when the push is authentic (or verification is off), else why not.
+    /// The push's verified nonce (nil when verification is off), or why it
+    /// is refused.
     ///
     /// The digest may cover either configured URL, whatever the path the push
     /// came to: the reference says the fee URL for status pushes too, and a
     /// platform may sign with the URL it posts to. One verification over all
     /// candidates, so the nonce rules apply once and timing does not tell
-    /// which URL matched.
-    func authenticate(_ request: Request, path: String) async -> CallbackVerifier.Rejection? {
-        guard let verifier else { return nil }
+    /// which URL matched. A nonce the store remembers is a replay; when the
+    /// store cannot be read the claim with the event decides.
+    func authenticate(_ request: Request, path: String) async -> Result<CallbackNonce?, CallbackVerifier.Rejection> {
+        guard let verifier else { return .success(nil) }
         let header = request.headers.first { $0.name.canonicalName == "x-aksk" }?.value
+        let nonce: CallbackNonce
         do {
-            try await verifier.verify(xaksk: header, urls: settings.signedURLs)
-            return nil
+            nonce = try verifier.authenticate(xaksk: header, urls: settings.signedURLs)
         } catch {
-            return error
+            return .failure(error)
         }
+        if (try? await database.isCallbackNonceLive(nonce.nonce, now: nonce.now)) == true { return .failure(.replay) }
+        return .success(nonce)
     }
 
     enum BodyFailure: Error {
@@ -230,6 +288,20 @@ public struct CallbackReceiver: Sendable {
         } catch {
             return .failure(.failed("\(error)"))
         }
+    }
+
+    /// 401 with `Connection: close`: the connection is closed once it is
+    /// written (``RequestDeadlineHandler``), whatever body was announced.
+    static func unauthorized() -> Response {
+        closing(reply(.unauthorized, code: "1010010", description: "Authentication failed"))
+    }
+
+    /// `response` marked `Connection: close`, for answers sent while body
+    /// bytes may still be unread.
+    static func closing(_ response: Response) -> Response {
+        var response = response
+        response.headers[.connection] = "close"
+        return response
     }
 
     /// A JSON answer in the platform's `resultcode`/`resultdesc` style.

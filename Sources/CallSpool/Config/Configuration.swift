@@ -50,6 +50,11 @@ public struct Configuration: Sendable {
         public var statusURL: CallbackURL
         public var feeURL: CallbackURL
         public var verifySignatures: Bool
+        /// `max_connections`: callback connections served at once (more wait
+        /// in the listen backlog).
+        public var maxConnections: Int = 512
+        /// `read_timeout`: a whole request must arrive within this.
+        public var readTimeout: Duration = .seconds(10)
     }
 
     public struct Limits: Sendable, Equatable {

@@ -144,6 +144,8 @@ public struct ConfigurationLoader: Sendable {
         let status = try section.requiredString("status_url", hint: "the public URL the platform posts status events to")
         let fee = try section.requiredString("fee_url", hint: "the public URL the platform posts fee CDRs to")
         let verify = try section.bool("verify_signatures", default: true)
+        let maxConnections = try section.int("max_connections", default: 512, range: 1...1_000_000)
+        let readTimeout = try section.duration("read_timeout", default: "10s", min: .milliseconds(100), max: .seconds(600))
         try section.finish()
         let statusURL: CallbackURL
         let feeURL: CallbackURL
@@ -154,7 +156,28 @@ public struct ConfigurationLoader: Sendable {
             let issue = error.issues.first
             throw section.error(issue?.field ?? "status_url", issue?.rule ?? "invalid URL")
         }
-        return .init(listen: listen, statusURL: statusURL, feeURL: feeURL, verifySignatures: verify)
+        if let overlap = Self.prefixOverlap(statusURL, feeURL) {
+            throw section.error("status_url", overlap)
+        }
+        return .init(
+            listen: listen, statusURL: statusURL, feeURL: feeURL, verifySignatures: verify, maxConnections: maxConnections,
+            readTimeout: readTimeout)
+    }
+
+    /// Why `status` and `fee` cannot be served together, or nil.
+    ///
+    /// The callback digest may cover either URL, in the variant without
+    /// "\n" too: when one URL (or path) is a prefix of the other, the longer
+    /// one's tail can be moved into the Nonce (a header signed for `/cb/fee`
+    /// with Nonce `N2` would also be a digest over `/cb` with Nonce `/feeN2`).
+    /// The nonce format refuses the `/` of that example, not a tail such as
+    /// `-fee`; refusing the configuration closes the forgery whatever the
+    /// tail. The same URL (or path) for both is fine: nothing to shift.
+    static func prefixOverlap(_ status: CallbackURL, _ fee: CallbackURL) -> String? {
+        func strictPrefix(_ a: String, _ b: String) -> Bool { a != b && (a.hasPrefix(b) || b.hasPrefix(a)) }
+        guard strictPrefix(status.path, fee.path) || strictPrefix(status.string, fee.string) else { return nil }
+        return "callbacks.status_url (path \(status.path)) and callbacks.fee_url (path \(fee.path)) must not be prefixes of one another: "
+            + "a signature for the longer one could be replayed as one for the shorter; use sibling paths such as /callspool/status and /callspool/fee"
     }
 
     func readLimits(_ root: TOMLTable, file: String) throws(ConfigurationError) -> Configuration.Limits {

@@ -27,9 +27,25 @@ extension CallspoolDaemon {
             database: database, clock: clock, outbox: outbox, onCallEnded: onCallEnded, logger: logger)
         logger.info("callback receiver configured", metadata: [
             "listen": "\(configuration.callbacks.listen)", "statusPath": "\(settings.statusURL.path)",
-            "feePath": "\(settings.feeURL.path)",
+            "feePath": "\(settings.feeURL.path)", "maxConnections": "\(settings.maxConnections)",
+            "readTimeout": "\(DurationText.format(settings.readTimeout))",
         ])
+        logDescriptorLimit(maxConnections: settings.maxConnections, logger: logger)
         return buildCallbackApplication(
             receiver: receiver, listen: configuration.callbacks.listen, services: [sweeper], onServerRunning: onServerRunning, logger: logger)
+    }
+
+    /// Logs the open-file limit at start, and warns when
+    /// `callbacks.max_connections` would not leave room for the rest.
+    static func logDescriptorLimit(maxConnections: Int, logger: Logger) {
+        guard let limit = DescriptorLimit.current() else {
+            logger.warning("could not read the open-file limit (getrlimit RLIMIT_NOFILE)")
+            return
+        }
+        logger.info("open-file limit (RLIMIT_NOFILE): \(limit)")
+        if !limit.fits(maxConnections: maxConnections) {
+            logger.warning(
+                "open-file limit \(limit.soft) leaves little room beside callbacks.max_connections = \(maxConnections) (\(DescriptorLimit.reserve) descriptors are kept for the store, platform requests and spool files): raise LimitNOFILE= in the unit or lower callbacks.max_connections")
+        }
     }
 }

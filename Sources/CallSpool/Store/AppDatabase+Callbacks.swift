@@ -19,9 +19,18 @@ extension AppDatabase {
     /// same call still waiting) when its job is known, in the caller's
     /// transaction. Events whose call is not known yet are kept (`applied = 0`)
     /// until ``applyPendingEvents(sessionId:jobRowId:now:in:)`` attaches them.
+    ///
+    /// A `collectInfo` already stored for the same call with the same content
+    /// (a re-push or a replay) is counted as a duplicate and changes nothing:
+    /// its digits are appended once.
     static func recordStatusEvent(
         _ type: CallbackEventType, _ info: CallStatusInfo, body: String, now: Date, in db: Database
     ) throws -> CallbackCommit {
+        if type == .collectInfo, try isRepeatedCollectInfo(info, body: body, in: db) {
+            var commit = CallbackCommit()
+            commit.duplicates = 1
+            return commit
+        }
         var event = CallEventRecord(
             id: nil, sessionId: info.sessionId, eventType: type.rawValue, receivedAt: now, timestamp: info.timestamp,
             userData: info.userData, digitInfo: info.digitInfo, stateCode: info.stateCode, stateDesc: info.stateDesc,
@@ -34,6 +43,19 @@ extension AppDatabase {
         }
         commit.signals = try Self.applyPendingEvents(sessionId: info.sessionId, jobRowId: owner, now: now, in: db)
         return commit
+    }
+
+    /// Whether a `collectInfo` with the same content is already stored for
+    /// this call: same digits, userData and timestamp; without a timestamp
+    /// (optional for callspool) the same body, so two key presses with the
+    /// same digits but distinct pushes still both count.
+    static func isRepeatedCollectInfo(_ info: CallStatusInfo, body: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM callEvent WHERE sessionId = ?1 AND eventType = 'collectInfo'
+                    AND digitInfo IS ?2 AND userData IS ?3 AND timestamp IS ?4 AND (?4 IS NOT NULL OR body = ?5))
+                """),
+            arguments: [info.sessionId, info.digitInfo, info.userData, info.timestamp, body]) ?? false
     }
 
     /// Stores a batch of fee CDRs in the caller's transaction, one row per
@@ -67,11 +89,15 @@ extension AppDatabase {
         public var event: CallbackEvent
         public var body: String
         public var now: Date
+        /// The push's verified nonce, remembered in the same savepoint as the
+        /// event (nil when signatures are not verified).
+        public var nonce: CallbackNonce?
 
-        public init(event: CallbackEvent, body: String, now: Date) {
+        public init(event: CallbackEvent, body: String, now: Date, nonce: CallbackNonce? = nil) {
             self.event = event
             self.body = body
             self.now = now
+            self.nonce = nonce
         }
     }
 
@@ -79,13 +105,22 @@ extension AppDatabase {
     /// own savepoint: a push that cannot be stored fails alone. Runs on the
     /// store's writer queue, never blocking the caller's thread. When the
     /// commit itself fails, every push fails.
+    ///
+    /// Each push's nonce is claimed first in its savepoint: a nonce already
+    /// remembered fails that push with ``CallbackReplayError`` and stores
+    /// nothing of it, so a nonce is remembered exactly when its event is.
+    /// Expired nonces are pruned once per batch.
     public func recordCallbacks(_ pushes: [CallbackPush]) async -> [Result<CallbackCommit, any Error>] {
         do {
             return try await writer.write { db in
-                pushes.map { push in
+                if let now = pushes.compactMap({ $0.nonce?.now }).min() {
+                    try Self.pruneCallbackNonces(now: now, in: db)
+                }
+                return pushes.map { push in
                     Result {
                         var commit = CallbackCommit()
                         try db.inSavepoint {
+                            if let nonce = push.nonce { try Self.claimCallbackNonce(nonce, in: db) }
                             switch push.event {
                             case .status(let type, let info):
                                 commit = try Self.recordStatusEvent(type, info, body: push.body, now: push.now, in: db)

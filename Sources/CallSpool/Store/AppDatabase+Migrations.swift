@@ -138,6 +138,7 @@ extension AppDatabase {
             try db.execute(sql: "ALTER TABLE heartbeat ADD COLUMN verifyReserve INTEGER")
             try db.execute(sql: "ALTER TABLE heartbeat ADD COLUMN verifyReserveReason TEXT")
         }
+        migrator.registerMigration("v4: callback nonces", migrate: Self.migrateCallbackNonces)
         return migrator
     }
 }

@@ -62,6 +62,17 @@ public struct CallbackVerifier: Sendable {
     /// status and fee URLs), with or without the "\n" separators; throws the
     /// first rule it breaks. The nonce is remembered once, whichever URL matched.
     public func verify(xaksk: String?, urls: [String]) async throws(Rejection) {
+        let checked = try authenticate(xaksk: xaksk, urls: urls)
+        let inserted = await replayCache.insert(
+            checked.nonce, created: checked.created, expiresAt: checked.expiresAt, now: checked.now)
+        guard inserted else { throw .replay }
+    }
+
+    /// Every rule but the replay check: header shape, nonce format, app key,
+    /// digest (over any of `urls`, either variant) and `Created`. Returns the
+    /// nonce and how long it must be remembered; the caller decides where
+    /// (the daemon's store, or ``replayCache`` through ``verify(xaksk:urls:)``).
+    public func authenticate(xaksk: String?, urls: [String]) throws(Rejection) -> CallbackNonce {
         guard let header = xaksk, !header.isEmpty else { throw .missingHeader }
         guard let token = UsernameToken(header: header), let digest = token.passwordDigest,
             let nonce = token.nonce, Self.isWellFormedNonce(nonce), let created = token.created
@@ -79,9 +90,7 @@ public struct CallbackVerifier: Sendable {
         let asBeijing = abs(now - (naive - CreatedClock.utcPlus8.offsetSeconds)) <= slack
         guard asUTC || asBeijing else { throw .stale }
         // Remember the nonce until the later of the two readings stops accepting it.
-        let inserted = await replayCache.insert(
-            nonce, created: naive - CreatedClock.utcPlus8.offsetSeconds, expiresAt: naive + slack, now: now)
-        guard inserted else { throw .replay }
+        return CallbackNonce(nonce: nonce, created: naive - CreatedClock.utcPlus8.offsetSeconds, expiresAt: naive + slack, now: now)
     }
 
     /// Whether `digest` is the callback digest over any of `urls`, separated

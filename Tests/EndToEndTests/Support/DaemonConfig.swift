@@ -15,6 +15,8 @@ struct DaemonConfig: Sendable {
     var displayNumbers = ["+8675528000088", "+8675528000089"]
     /// `[platform] timeout`.
     var platformTimeout = "5s"
+    /// Extra `[callbacks]` keys → TOML values (`max_connections`, `read_timeout`, …).
+    var callbacks: [String: String] = [:]
 
     static let defaultLimits = [
         "max_concurrent_calls": "8", "verify_reserved_ports": "1", "requests_per_second": "500",
@@ -41,6 +43,7 @@ struct DaemonConfig: Sendable {
         listen = "127.0.0.1:\(callbackPort)"
         status_url = "http://127.0.0.1:\(callbackPort)/cb/status"
         fee_url = "http://127.0.0.1:\(callbackPort)/cb/fee"
+        \(section(callbacks))
         [limits]
         \(section(Self.defaultLimits.merging(limits) { $1 }))
         [backoff]

@@ -1,0 +1,47 @@
+import GRDB
+import VoiceCallAPI
+
+/// A callback push whose nonce is already remembered: a replay. Thrown inside
+/// the push's savepoint, so nothing of it is stored.
+public struct CallbackReplayError: Error, Sendable, CustomStringConvertible {
+    public var nonce: String
+    public var description: String { "nonce already used within the replay window (replayed push)" }
+}
+
+extension AppDatabase {
+    /// Whether `nonce` is remembered and not expired at `now` (epoch seconds).
+    ///
+    /// A read, off the writer: the receiver asks before reading a body so a
+    /// replay costs no body and no write. The claim in the push's own
+    /// transaction (``claimCallbackNonce(_:in:)``) stays the authority, so
+    /// two copies racing past this check still store once.
+    public func isCallbackNonceLive(_ nonce: String, now: Int64) async throws -> Bool {
+        try await writer.read { db in
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM callbackNonce WHERE nonce = ? AND expiresAt >= ?)"),
+                arguments: [nonce, now]) ?? false
+        }
+    }
+
+    /// Remembers `nonce` in the caller's transaction; throws
+    /// ``CallbackReplayError`` when it is remembered and not expired. An
+    /// expired row not yet pruned is taken over.
+    static func claimCallbackNonce(_ nonce: CallbackNonce, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO callbackNonce (nonce, expiresAt) VALUES (?1, ?2)
+            ON CONFLICT(nonce) DO UPDATE SET expiresAt = excluded.expiresAt WHERE callbackNonce.expiresAt < ?3
+            """).execute(arguments: [nonce.nonce, nonce.expiresAt, nonce.now])
+        guard db.changesCount > 0 else { throw CallbackReplayError(nonce: nonce.nonce) }
+    }
+
+    /// Forgets the nonces that expired before `now` (epoch seconds): a range
+    /// delete on the expiry index, cheap when nothing expired.
+    static func pruneCallbackNonces(now: Int64, in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM callbackNonce WHERE expiresAt < ?").execute(arguments: [now])
+    }
+
+    /// How many nonces are remembered (tests, diagnostics).
+    public func callbackNonceCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM callbackNonce") ?? 0 }
+    }
+}
