@@ -71,6 +71,10 @@ public struct CallbackReceiver: Sendable {
 
     public let database: AppDatabase
     public let settings: Settings
+    /// Where storage failures are reported (a full disk answers 503, not 500).
+    public var storage: StorageHealth?
+    /// Status events that could not be stored, written when space returns.
+    public var unstored: UnstoredStatusEvents?
     let verifier: CallbackVerifier?
     let clock: any WallClock
     let outbox: ResultsOutbox?
@@ -207,6 +211,7 @@ public struct CallbackReceiver: Sendable {
     /// past ``admit(_:)``) gets 401 and stores nothing.
     func store(_ event: CallbackEvent, rawBody: String, nonce: CallbackNonce? = nil) async -> Response {
         let now = clock.now
+        if let deferred = await deferBehindUnstored(event, rawBody: rawBody, nonce: nonce, now: now) { return deferred }
         let commit: CallbackCommit
         do {
             commit = try await committer.commit(AppDatabase.CallbackPush(event: event, body: rawBody, now: now, nonce: nonce)).get()
@@ -226,6 +231,14 @@ public struct CallbackReceiver: Sendable {
             await warnings.warn(key: "auth.replay", "callback refused (401): \(replay.description)")
             return Self.unauthorized()
         } catch {
+            if let storage, storage.recordFailure(error, at: now) {
+                // A full disk: 503 (the platform re-pushes CDRs); status
+                // events, never re-pushed, are kept until space returns.
+                if case .status = event, let unstored {
+                    await unstored.keep(.init(event: event, body: rawBody, nonce: nonce, receivedAt: now))
+                }
+                return Self.reply(.serviceUnavailable, code: "503", description: "Storage full, retry later")
+            }
             logger.error("callback \(event.eventType.rawValue) could not be stored: \(error)")
             return Self.reply(.internalServerError, code: "500", description: "Not stored, retry later")
         }

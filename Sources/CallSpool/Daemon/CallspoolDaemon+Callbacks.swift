@@ -10,8 +10,9 @@ extension CallspoolDaemon {
     static func makeCallbackServer(
         configuration: Configuration, database: AppDatabase, outbox: ResultsOutbox,
         onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void, clock: any WallClock, logger: Logger,
-        metrics: CallspoolMetrics = .disabled, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) throws -> any Service {
+        metrics: CallspoolMetrics = .disabled, storage: StorageHealth? = nil, unstored: UnstoredStatusEvents? = nil,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> (server: any Service, receiver: CallbackReceiver) {
         let settings = CallbackReceiver.Settings(configuration.callbacks)
         if !settings.verifySignatures {
             logger.critical(
@@ -20,9 +21,11 @@ extension CallspoolDaemon {
         let credentials = configuration.platform.appSecret.map {
             AppCredentials(appKey: configuration.platform.appKey, appSecret: $0)
         }
-        let receiver = try CallbackReceiver(
+        var receiver = try CallbackReceiver(
             database: database, settings: settings, credentials: credentials, clock: clock, outbox: outbox,
             onCallEnded: onCallEnded, logger: logger, metrics: metrics)
+        receiver.storage = storage
+        receiver.unstored = unstored
         let sweeper = PendingEventSweeper(
             database: database, clock: clock, outbox: outbox, onCallEnded: onCallEnded, logger: logger)
         logger.info("callback receiver configured", metadata: [
@@ -31,8 +34,9 @@ extension CallspoolDaemon {
             "readTimeout": "\(DurationText.format(settings.readTimeout))",
         ])
         logDescriptorLimit(maxConnections: settings.maxConnections, logger: logger)
-        return buildCallbackApplication(
+        let server = buildCallbackApplication(
             receiver: receiver, listen: configuration.callbacks.listen, services: [sweeper], onServerRunning: onServerRunning, logger: logger)
+        return (server, receiver)
     }
 
     /// Logs the open-file limit at start, and warns when

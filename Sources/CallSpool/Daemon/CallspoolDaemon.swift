@@ -64,9 +64,10 @@ public enum CallspoolDaemon {
         let callEnds = CallEndRelay()
         let readiness = ReadinessSignal(waitingFor: [ReadinessSignal.callbacks, ReadinessSignal.reload])
         let outbox = ResultsOutbox(database: database, directory: configuration.results.dir, logger: logger)
-        let callbacks = try makeCallbackServer(
+        let unstored = UnstoredStatusEvents(metrics: metrics)
+        let (callbacks, receiver) = try makeCallbackServer(
             configuration: configuration, database: database, outbox: outbox, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics,
-            onServerRunning: { _ in readiness.markReady(ReadinessSignal.callbacks) })
+            storage: storage, unstored: unstored, onServerRunning: { _ in readiness.markReady(ReadinessSignal.callbacks) })
         let httpClient = HTTPClientService(connectTimeout: .seconds(5), readTimeout: configuration.platform.timeout)
         guard let secret = configuration.platform.appSecret else {
             throw ConfigurationError(file: configuration.source, key: "platform.app_secret_file", message: "the daemon needs the app secret")
@@ -85,6 +86,7 @@ public enum CallspoolDaemon {
             watched: [((configuration.store.path as NSString).deletingLastPathComponent, "store.path"), (configuration.spool.dir, "spool.dir")],
             minFree: configuration.store.minFreeBytes, clock: clock,
             onRecovered: {
+                await receiver.storeUnstoredEvents()
                 await scheduler.storageRecovered()
                 wakeup.signal()
                 await intakeService.rescan()

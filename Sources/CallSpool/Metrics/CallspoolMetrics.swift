@@ -27,6 +27,7 @@ public struct CallspoolMetrics: Sendable {
         public static let halted = "callspool_dispatch_halted"
         public static let transportTrips = "callspool_transport_trips_total"
         public static let storageHalted = "callspool_storage_halted"
+        public static let droppedCallbackEvents = "callspool_callback_events_dropped_total"
         public static let storageLowSpace = "callspool_storage_low_space"
         public static let intakeFiles = "callspool_intake_files_total"
         public static let intakeJobs = "callspool_intake_jobs_total"
@@ -101,6 +102,12 @@ public struct CallspoolMetrics: Sendable {
             Gauge(label: Name.pauses, dimensions: [("kind", kind)], factory: factory).record(counts[kind] ?? 0)
         }
         Gauge(label: Name.halted, factory: factory).record(halted ? 1 : 0)
+    }
+
+    /// Status events kept in memory during a storage halt and dropped
+    /// (too many or too old) before they could be written.
+    public func countDroppedCallbackEvents(_ count: Int) {
+        Counter(label: Name.droppedCallbackEvents, factory: factory).increment(by: count)
     }
 
     /// 1 while the store cannot be written; 1 while free space is below `store.min_free`.
