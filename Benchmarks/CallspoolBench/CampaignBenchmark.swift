@@ -11,7 +11,7 @@ import VoiceCallSimulator
 /// spool and their drop-to-request latency is measured.
 struct CampaignBenchmark {
     var calls = 2000
-    var setup = ScaledSetup(timeScale: 60, hiddenPorts: 7, configuredPorts: 10, verifyReserved: 2)
+    var setup = ScaledSetup(timeScale: 60, hiddenPorts: 7, configuredPorts: 10, verifyReserved: "auto")
     /// Verify files dropped during the campaign (0: none), one per `verifyInterval`.
     var verifySamples = 200
     var verifyInterval: Duration = .milliseconds(500)
@@ -51,12 +51,20 @@ struct CampaignBenchmark {
         // Time spent at each effective port limit of the daemon (from its first request on).
         var limitSeconds: [Int: Double] = [:]
         var lastLimit: (limit: Int, at: ContinuousClock.Instant)?
+        // Time-weighted verify reserve, from the daemon's first request on.
+        var reserveSeconds = 0.0
+        var lastReserve: (ports: Int, at: ContinuousClock.Instant)?
         while true {
             let figures = await sampler.poll()
-            let limit = await parts.scheduler.portFigures.effectiveLimit
+            let ports = await parts.scheduler.portFigures
+            let limit = ports.effectiveLimit
             end = ContinuousClock.now
             if let lastLimit { limitSeconds[lastLimit.limit, default: 0] += (end - lastLimit.at).timeInterval }
-            if run.arrivals.first != nil { lastLimit = (limit, end) }
+            if let lastReserve { reserveSeconds += Double(lastReserve.ports) * (end - lastReserve.at).timeInterval }
+            if run.arrivals.first != nil {
+                lastLimit = (limit, end)
+                lastReserve = (ports.reserve, end)
+            }
             let expected = calls + dropper.dropped.count
             if dropper.finished, figures.completedCalls >= expected { break }
             if end - started > timeout {
@@ -81,7 +89,10 @@ struct CampaignBenchmark {
         let states = counts.filter { $0.value > 0 }.map { "\($0.key.rawValue) \($0.value)" }.sorted().joined(separator: ", ")
         let total = max(1e-9, limitSeconds.values.reduce(0, +))
         let limits = limitSeconds.sorted { $0.key < $1.key }.map { String(format: "%d: %.1f %%", $0.key, $0.value / total * 100) }.joined(separator: ", ")
+        let meanReserve = reserveSeconds / total
+        let bound = Double(figures.completedCalls) * scriptedCallRealSeconds / max(1e-9, Double(setup.hiddenPorts) - meanReserve)
         let notes = "daemon job states at the end: \(states); share of the run at each effective port limit: \(limits)"
+            + String(format: "; mean verify reserve %.2f ports; makespan ÷ (all calls × mean call ÷ (limit − mean reserve)) = %.3f", meanReserve, (end - (run.arrivals.first ?? started)).timeInterval / bound)
         return (result, verifyCount > 0 ? dropper.latencies(arrivals: run.arrivals) : nil, notes)
     }
 

@@ -10,13 +10,15 @@ func reportCampaign(arguments: [String]) async throws {
     var benchmark = CampaignBenchmark()
     if arguments.count > 0, let calls = Int(arguments[0]) { benchmark.calls = calls }
     if arguments.count > 1, let scale = Double(arguments[1]) { benchmark.setup.timeScale = scale }
-    if arguments.count > 2, let reserve = Int(arguments[2]) { benchmark.setup.verifyReserved = reserve }
+    if arguments.count > 2, arguments[2] == "auto" || Int(arguments[2]) != nil { benchmark.setup.verifyReserved = arguments[2] }
+    if arguments.count > 3, let hidden = Int(arguments[3]) { benchmark.setup.hiddenPorts = hidden }
+    if arguments.contains("no-verify") { benchmark.verifySamples = 0 }
     let withNaive = !arguments.contains("no-naive")
     let setup = benchmark.setup
     print(String(
-        format: "campaign: %d notify calls, hidden port limit %d, max_concurrent_calls %d, verify_reserved_ports %d; time scale S = %.0f: "
+        format: "campaign: %d notify calls, hidden port limit %d, max_concurrent_calls %d, verify_reserved_ports %@; time scale S = %.0f: "
             + "scripted call (callout 1 s + ring 2–8 s + talk 10–30 s) %.0f s simulated = %.3f s real; estimated ideal %.1f s real",
-        benchmark.calls, setup.hiddenPorts, setup.configuredPorts, setup.verifyReserved, setup.timeScale, setup.nominalCallSeconds,
+        benchmark.calls, setup.hiddenPorts, setup.configuredPorts, setup.verifyReserved as NSString, setup.timeScale, setup.nominalCallSeconds,
         benchmark.scriptedCallRealSeconds, benchmark.estimatedIdeal))
     print("daemon scaled by S: \(setup.describedScaling); naive: one request every \(setup.nominalCallSeconds / Double(setup.configuredPorts) / setup.timeScale) s, sleeps 60/S = \(60 / setup.timeScale) s on 1020154")
     print(String(format: "verify files: one every %.1f s while the campaign runs (at most %d)", benchmark.verifyInterval.timeInterval, benchmark.verifySamples))

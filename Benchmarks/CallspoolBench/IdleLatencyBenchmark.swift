@@ -10,7 +10,7 @@ import ServiceLifecycle
 struct IdleLatencyBenchmark {
     var samples = 100
     var interval: Duration = .milliseconds(200)
-    var setup = ScaledSetup(timeScale: 60, hiddenPorts: 100, configuredPorts: 10, verifyReserved: 2)
+    var setup = ScaledSetup(timeScale: 60, hiddenPorts: 100, configuredPorts: 10, verifyReserved: "auto")
 
     func run(logger: Logger) async throws -> LatencySummary {
         let run = try await SimulatorRun.start(scenario: try setup.scenario(), timeScale: setup.timeScale, logger: logger)

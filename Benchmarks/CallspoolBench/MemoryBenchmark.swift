@@ -30,7 +30,7 @@ enum MemoryBenchmark {
 
     static func fill(dir: String, jobs: Int) throws {
         let database = try AppDatabase.open(path: dir + "/store.sqlite")
-        let setup = ScaledSetup(timeScale: 1, hiddenPorts: 10, configuredPorts: 10, verifyReserved: 2)
+        let setup = ScaledSetup(timeScale: 1, hiddenPorts: 10, configuredPorts: 10, verifyReserved: "auto")
         let batch = 10_000
         var inserted = 0
         let seconds = try elapsed {
@@ -51,7 +51,7 @@ enum MemoryBenchmark {
         var quiet = Logger(label: "bench")
         quiet.logLevel = .error
         let before = ResidentMemory.currentMegabytes()
-        var setup = ScaledSetup(timeScale: 1, hiddenPorts: 10, configuredPorts: 10, verifyReserved: 2)
+        var setup = ScaledSetup(timeScale: 1, hiddenPorts: 10, configuredPorts: 10, verifyReserved: "auto")
         setup.talkSeconds = (min: 7200, max: 7200)
         let simulator = try await SimulatorRun.start(scenario: try setup.scenario(), timeScale: 1, logger: quiet)
         let configuration = try setup.configuration(platformBaseURL: simulator.baseURL, credentials: simulator.simulator.credentials, dir: dir)

@@ -17,8 +17,8 @@ struct ScaledSetup {
     var hiddenPorts: Int
     /// `limits.max_concurrent_calls` of the daemon.
     var configuredPorts: Int
-    /// `limits.verify_reserved_ports` of the daemon (DESIGN default 2).
-    var verifyReserved: Int
+    /// `limits.verify_reserved_ports` of the daemon: "auto" (the default) or a number.
+    var verifyReserved: String
     /// Ring 2–8 s, talk 10–30 s (uniform), callout 1 s: 26 s per answered notify call on average.
     var ringSeconds = (min: 2.0, max: 8.0)
     var talkSeconds = (min: 10.0, max: 30.0)
@@ -59,7 +59,8 @@ struct ScaledSetup {
                 per_display_number_per_minute = \(scaledRate(60))
                 per_callee_max = 3
                 per_callee_window = "\(scaled(86_400, floor: 1))"
-                verify_reserved_ports = \(verifyReserved)
+                verify_reserved_ports = \(verifyReserved == "auto" ? "\"auto\"" : verifyReserved)
+                verify_demand_window = "\(scaled(3600, floor: 1))"
                 call_lease = "\(scaled(600, floor: 10))"
                 """,
             backoff: """
