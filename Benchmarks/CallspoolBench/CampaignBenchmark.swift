@@ -15,6 +15,10 @@ struct CampaignBenchmark {
     /// Verify files dropped during the campaign (0: none), one per `verifyInterval`.
     var verifySamples = 200
     var verifyInterval: Duration = .milliseconds(500)
+    /// One verify job only, dropped halfway through a campaign that saw no
+    /// verify job before (the reserve is 0): how long the first login code
+    /// after a quiet hour waits while every port is busy.
+    var firstVerifyOnly = false
 
     var scriptedCallRealSeconds: Double { setup.nominalCallSeconds / setup.timeScale }
     /// The campaign's makespan if the hidden ports were always busy.
@@ -37,7 +41,7 @@ struct CampaignBenchmark {
         // Verify drops start once the campaign has filled the ports and stop
         // well before it ends, so every sample sees a saturated platform.
         let dropper = VerifyDropper(layout: SpoolLayout(root: configuration.spool.dir))
-        let dropStart = started + .seconds(max(2, estimatedIdeal * 0.05))
+        let dropStart = started + .seconds(firstVerifyOnly ? estimatedIdeal * 0.5 : max(2, estimatedIdeal * 0.05))
         let dropEnd = started + .seconds(estimatedIdeal * 0.8)
         let samples = verifySamples
         let interval = verifyInterval

@@ -13,6 +13,10 @@ func reportCampaign(arguments: [String]) async throws {
     if arguments.count > 2, arguments[2] == "auto" || Int(arguments[2]) != nil { benchmark.setup.verifyReserved = arguments[2] }
     if arguments.count > 3, let hidden = Int(arguments[3]) { benchmark.setup.hiddenPorts = hidden }
     if arguments.contains("no-verify") { benchmark.verifySamples = 0 }
+    if arguments.contains("first-verify") {
+        benchmark.verifySamples = 1
+        benchmark.firstVerifyOnly = true
+    }
     let withNaive = !arguments.contains("no-naive")
     let setup = benchmark.setup
     print(String(
@@ -31,6 +35,11 @@ func reportCampaign(arguments: [String]) async throws {
     for row in rows { print(row.verdict) }
     if let latency {
         print(latency.line("verify drop → request during the campaign", p50Target: nil, p99Target: 1.0))
+        if benchmark.firstVerifyOnly {
+            print(String(
+                format: "first verify job after a quiet period, every port busy: waited %.3f s scaled = %.1f s in real-time terms (time scale %.0f; a scripted call lasts %.0f s)",
+                latency.max, latency.max * setup.timeScale, setup.timeScale, setup.nominalCallSeconds))
+        }
     }
     print("load average at the end: \(loadAverageText())")
 }
