@@ -60,6 +60,7 @@ public struct CallbackReceiver: Sendable {
     let logger: Logger
     /// Batches pushes into shared transactions (group commit).
     let committer: CallbackCommitter
+    public let progress = ProgressBeacon(name: "callback receiver", onDemand: true)  // a request stuck past the limit starves the systemd watchdog
 
     /// - Parameters:
     ///   - credentials: the app key and secret the platform signs with;
@@ -90,6 +91,7 @@ public struct CallbackReceiver: Sendable {
 
     /// Answers one POST to a callback path.
     public func respond(to request: Request) async -> Response {
+        progress.enter(); defer { progress.leave() }
         let path = request.uri.path
         let rejection = await authenticate(request, path: path)
         metrics.countCallbackAuth(result: rejection?.rawValue ?? (verifier == nil ? "unchecked" : "ok"))

@@ -11,7 +11,7 @@ extension CallspoolDaemon {
         configuration: Configuration, database: AppDatabase, outbox: ResultsOutbox,
         onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void, clock: any WallClock, logger: Logger,
         metrics: CallspoolMetrics = .disabled, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) throws -> any Service {
+    ) throws -> (service: any Service, progress: ProgressBeacon) {
         let settings = CallbackReceiver.Settings(configuration.callbacks)
         if !settings.verifySignatures {
             logger.critical(
@@ -29,7 +29,8 @@ extension CallspoolDaemon {
             "listen": "\(configuration.callbacks.listen)", "statusPath": "\(settings.statusURL.path)",
             "feePath": "\(settings.feeURL.path)",
         ])
-        return buildCallbackApplication(
+        let service = buildCallbackApplication(
             receiver: receiver, listen: configuration.callbacks.listen, services: [sweeper], onServerRunning: onServerRunning, logger: logger)
+        return (service, receiver.progress)
     }
 }

@@ -34,6 +34,9 @@ public enum CallspoolDaemon {
         public var systemdNotify: SystemdNotifyService
         /// SIGHUP: re-read the configuration.
         public var reload: ReloadService
+        /// Expires unknown jobs past their expiry; checkpoints the WAL after
+        /// verify codes are erased.
+        public var secrets: SecretErasureService
     }
 
     /// - Parameter metrics: where measurements go; a fresh Prometheus
@@ -57,7 +60,7 @@ public enum CallspoolDaemon {
         let callEnds = CallEndRelay()
         let readiness = ReadinessSignal(waitingFor: [ReadinessSignal.callbacks, ReadinessSignal.reload])
         let outbox = ResultsOutbox(database: database, directory: configuration.results.dir, logger: logger)
-        let callbacks = try makeCallbackServer(
+        let (callbacks, receiverProgress) = try makeCallbackServer(
             configuration: configuration, database: database, outbox: outbox, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics,
             onServerRunning: { _ in readiness.markReady(ReadinessSignal.callbacks) })
         let httpClient = HTTPClientService(connectTimeout: .seconds(5), readTimeout: configuration.platform.timeout)
@@ -82,11 +85,12 @@ public enum CallspoolDaemon {
         }
         let systemd = makeSystemdServices(
             configuration: configuration, environment: environment, readiness: readiness, database: database, scheduler: scheduler,
-            clock: clock, logger: logger)
+            beacons: [intakeService.progress, dispatch.progress, receiverProgress], clock: clock, logger: logger)
         return Parts(
             database: database, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks,
             results: ResultsOutboxService(outbox: outbox), httpClient: httpClient, scheduler: scheduler, dispatch: dispatch, wakeup: wakeup,
-            metrics: metrics, metricsServer: metricsServer, readiness: readiness, systemdNotify: systemd.notify, reload: systemd.reload)
+            metrics: metrics, metricsServer: metricsServer, readiness: readiness, systemdNotify: systemd.notify, reload: systemd.reload,
+            secrets: SecretErasureService(database: database, clock: clock, logger: logger))
     }
 
     public static func makeServiceGroup(parts: Parts, logger: Logger) -> ServiceGroup {
@@ -100,6 +104,7 @@ public enum CallspoolDaemon {
                     .init(service: parts.callbacks),
                     .init(service: parts.metricsServer),
                     .init(service: parts.dispatch),
+                    .init(service: parts.secrets),
                     .init(service: parts.reload),
                     // Last: READY=1 after the others started, STOPPING=1 first on shutdown.
                     .init(service: parts.systemdNotify),

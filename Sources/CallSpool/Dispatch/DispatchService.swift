@@ -19,6 +19,7 @@ public struct DispatchService: Service {
     /// Dispatch latency (request committed → platform's answer).
     let metrics: CallspoolMetrics
     let logger: Logger
+    public let progress = ProgressBeacon(name: "scheduler")  // beaten every pass: the systemd watchdog is fed only while it moves
 
     public init(
         scheduler: Scheduler, placer: any CallPlacer, wakeup: Wakeup, clock: any WallClock, callEnds: AsyncStream<CallEndSignal>? = nil,
@@ -60,6 +61,7 @@ public struct DispatchService: Service {
             }
             await withGracefulShutdownHandler {
                 while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                    progress.beat()
                     var wakeAt = clock.now.addingTimeInterval(1)
                     do {
                         let pass = try await scheduler.tick()
