@@ -15,7 +15,10 @@ public struct LivenessMonitor: Sendable {
     /// The parts without progress, as "name (no progress for N s)", empty when all are live.
     public func stalledParts() -> [String] {
         beacons.compactMap { beacon in
-            beacon.stalledFor(limit: limit).map { "\(beacon.name) (no progress for \(Int($0.components.seconds)) s)" }
+            beacon.stalledFor(limit: limit).map { quiet in
+                let seconds = Double(quiet.components.seconds) + Double(quiet.components.attoseconds) / 1e18
+                return "\(beacon.name) (no progress for \((seconds * 10).rounded() / 10) s)"
+            }
         }
     }
 }
