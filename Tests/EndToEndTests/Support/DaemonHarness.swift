@@ -1,5 +1,6 @@
 import CallSpool
 import Foundation
+import Logging
 import ServiceLifecycle
 import Testing
 import VoiceCallAPI
@@ -21,6 +22,8 @@ struct DaemonHarness: Sendable {
         var timeScale: Double = 20
         var seed: UInt64 = 3
         var clock: any WallClock = SystemWallClock()
+        /// The daemon's logger (default: quiet, see ``TestLogging``).
+        var logger: Logger?
     }
 
     let simulator: VoiceCallSimulator
@@ -44,7 +47,7 @@ struct DaemonHarness: Sendable {
             let toml = options.config.toml(
                 directory: scratch.path, platformPort: platform.port, callbackPort: callbackPort, credentials: platform.simulator.credentials)
             let configuration = try ConfigurationLoader(environment: [:]).parse(toml, file: "e2e.toml", purpose: .daemon)
-            let logger = TestLogging.logger("e2e")
+            let logger = options.logger ?? TestLogging.logger("e2e")
             let parts = try CallspoolDaemon.makeParts(configuration: configuration, clock: options.clock, logger: logger, environment: [:])
             let group = CallspoolDaemon.makeServiceGroup(parts: parts, logger: logger)
             let daemon = Task { try await group.run() }
