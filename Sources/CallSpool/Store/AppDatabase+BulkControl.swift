@@ -8,6 +8,11 @@ extension AppDatabase {
     static let listedSkips = 20
 
     func cancel(ids: [String], campaign: String?, now: Date) throws -> String {
+        // Counted first: the jobs this cancel finishes are not "already finished".
+        let finished = try reader.read { db in
+            let (clause, arguments) = Self.filter(ids: ids, campaign: campaign, states: JobState.allCases.filter(\.isTerminal))
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job WHERE \(clause)", arguments: arguments) ?? 0
+        }
         var canceled = 0
         try forEachPage(ids: ids, campaign: campaign, state: .queued) { jobs, db in
             for var job in jobs {
@@ -22,10 +27,6 @@ extension AppDatabase {
             let (clause, arguments) = Self.filter(ids: ids, campaign: campaign, states: inProgress)
             try db.execute(sql: "UPDATE job SET cancelRequested = 1 WHERE \(clause)", arguments: arguments)
             return db.changesCount
-        }
-        let finished = try reader.read { db in
-            let (clause, arguments) = Self.filter(ids: ids, campaign: campaign, states: JobState.allCases.filter(\.isTerminal))
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job WHERE \(clause)", arguments: arguments) ?? 0
         }
         return "canceled \(canceled) queued jobs; \(flagged) in progress will not be redialed; \(finished) already finished"
     }
