@@ -81,7 +81,10 @@ public struct SpoolIntake: Sendable {
             }
         }
         guard opened.kind == .regular else {
-            return try reject(name: name, reason: "not a regular file: it is \(opened.kind.rawValue); only regular files are read", opened: nil)
+            // `opened` lets finish check the name still holds this entry: in a
+            // rename race it may be a regular file again, which must not be
+            // moved away under a report about a FIFO.
+            return try reject(name: name, reason: "not a regular file: it is \(opened.kind.rawValue); only regular files are read", opened: opened)
         }
         let identity = FileIdentity(name: name, opened: opened)
         progress?.beat()
