@@ -25,7 +25,7 @@ func runBlocking(_ body: @escaping @Sendable () async -> Void) {
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzCallbackAuth(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     _ = UsernameToken(header: text)
     runBlocking { try? await verifier.verify(xaksk: text, url: url) }

@@ -5,7 +5,7 @@ import VoiceCallAPI
 /// callback receiver's public HTTP endpoints. A decoded event is encoded
 /// again to walk the encoders over what the decoder accepted.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzCallbackEvent(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let body = UnsafeBufferPointer(start: data, count: size)
     if let event = try? CallbackEvent.decode(body) {
         _ = try? JSONEncoder().encode(event)

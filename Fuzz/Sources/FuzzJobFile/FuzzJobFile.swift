@@ -12,7 +12,7 @@ let scratch: String = {
 }()
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzJobFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
     for name in ["fuzz.json", "fuzz.jsonl"] {
         let path = scratch + "/" + name
