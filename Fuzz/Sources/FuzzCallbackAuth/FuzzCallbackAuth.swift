@@ -38,3 +38,10 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     runBlocking { try? await verifier.verify(xaksk: header, url: url) }
     return 0
 }
+
+@_cdecl("FuzzCallbackAuth_main")
+public func FuzzCallbackAuthMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return llvmFuzzerRunDriver(&count, &arguments, fuzzOneInput)
+}
