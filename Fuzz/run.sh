@@ -14,7 +14,8 @@ targets=(FuzzJobFile FuzzCallbackEvent FuzzCallbackAuth)
 
 cd "$fuzz"
 build=(swift build -c debug --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
-"${build[@]}" >"$scratch.build.log" 2>&1 || { tail -60 "$scratch.build.log" >&2; echo "fuzz build failed" >&2; exit 2; }
+mkdir -p "$scratch"
+"${build[@]}" >"$scratch/fuzz-build.log" 2>&1 || { tail -60 "$scratch/fuzz-build.log" >&2; echo "fuzz build failed" >&2; exit 2; }
 bin="$("${build[@]}" --show-bin-path)"
 
 corpus="$scratch/corpus"
