@@ -10,6 +10,9 @@ import ServiceLifecycle
 /// starts a simulator with 10 ports and hour-long calls (time scale 1), so
 /// the first calls hold every port and the queue stays full while the
 /// scheduler keeps ticking, and samples /proc/self/statm once a second.
+/// Then (issue 12 item 5) it cancels the whole campaign the jobs belong to
+/// through the daemon, as `callspool cancel --campaign` does, and reports
+/// the peak RSS while the daemon applies it (paged: ≤ 150 MB for 1,000,000).
 enum MemoryBenchmark {
     static func parent(jobs: Int, seconds: Int) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callspool-bench-mem-\(UUID().uuidString)").path
@@ -28,6 +31,8 @@ enum MemoryBenchmark {
         guard process.terminationStatus == 0 else { throw BenchError("\(arguments[0]) exited with \(process.terminationStatus)") }
     }
 
+    static let campaign = "mem"
+
     static func fill(dir: String, jobs: Int) throws {
         let database = try AppDatabase.open(path: dir + "/store.sqlite")
         let setup = ScaledSetup(timeScale: 1, hiddenPorts: 10, configuredPorts: 10, verifyReserved: "auto")
@@ -37,7 +42,11 @@ enum MemoryBenchmark {
             var start = 0
             while start < jobs {
                 let count = min(batch, jobs - start)
-                let specs = setup.notifyJobs(count: count, prefix: "mem-", from: start)
+                let specs = setup.notifyJobs(count: count, prefix: "mem-", from: start).map { spec in
+                    var spec = spec
+                    spec.campaign = campaign
+                    return spec
+                }
                 inserted += try database.insertJobs(specs, intakeKey: "bench-fill-\(start)", sourceFile: "bench-fill", policy: IntakePolicy(), now: Date()).accepted
                 start += count
             }
@@ -70,6 +79,7 @@ enum MemoryBenchmark {
         let current = ResidentMemory.currentMegabytes()
         let requests = simulator.arrivals.count
         let counts = try parts.database.stateCounts()
+        try await cancelCampaign(parts.database)
         await daemon.triggerGracefulShutdown()
         _ = try? await daemonTask.value
         await simulator.stop()
@@ -77,5 +87,29 @@ enum MemoryBenchmark {
         print("requests sent \(requests); jobs queued \(counts[.queued] ?? 0), in_call \(counts[.inCall] ?? 0), dispatching \(counts[.dispatching] ?? 0)")
         print(String(format: "resident memory with %d queued jobs over %d s: peak (ru_maxrss) %.1f MB, current (statm) %.1f MB, min–max of 1 s samples %.1f–%.1f MB (target ≤ 150 MB: %@)",
                      counts[.queued] ?? 0, seconds, peak, current, samples.min() ?? .nan, samples.max() ?? .nan, peak <= 150 ? "meets" : "BELOW"))
+    }
+
+    /// Cancels the campaign through an intent the running daemon applies,
+    /// sampling RSS twice a second until it is applied.
+    static func cancelCampaign(_ database: AppDatabase) async throws {
+        let queued = try database.stateCounts()[.queued] ?? 0
+        let before = ResidentMemory.currentMegabytes()
+        let started = ContinuousClock.now
+        let intent = try database.request(.cancel(ids: [], campaign: campaign), now: Date())
+        var samples: [Double] = []
+        var summary: String?
+        while summary == nil {
+            try await Task.sleep(for: .milliseconds(500))
+            samples.append(ResidentMemory.currentMegabytes())
+            summary = try await database.reader.read { db in
+                try String.fetchOne(db, sql: "SELECT result FROM intent WHERE id = ? AND appliedAt IS NOT NULL", arguments: [intent])
+            }
+        }
+        let took = ContinuousClock.now - started
+        let peak = ResidentMemory.peakMegabytes()
+        print(String(format: "cancel of campaign %@ (%d queued jobs) applied by the daemon in %.1f s: %@", campaign, queued,
+                     Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18, summary ?? "-"))
+        print(String(format: "resident memory during the cancel: before %.1f MB, 0.5 s samples max %.1f MB, process peak (ru_maxrss) %.1f MB (target ≤ 150 MB: %@)",
+                     before, samples.max() ?? .nan, peak, peak <= 150 ? "meets" : "BELOW"))
     }
 }

@@ -9,7 +9,7 @@ import Testing
         "queued>dispatching", "queued>expired", "queued>canceled",
         "dispatching>in_call", "dispatching>queued", "dispatching>failed", "dispatching>unknown", "dispatching>expired",
         "in_call>completed", "in_call>unknown", "in_call>queued",
-        "unknown>in_call", "unknown>completed", "unknown>queued",
+        "unknown>in_call", "unknown>completed", "unknown>queued", "unknown>expired",
         "completed>queued", "failed>queued", "expired>queued",
     ]
 

@@ -85,6 +85,7 @@ public struct CallbackReceiver: Sendable {
     let logger: Logger
     /// Batches pushes into shared transactions (group commit).
     let committer: CallbackCommitter
+    public let progress = ProgressBeacon(name: "callback receiver", onDemand: true)  // a request stuck past the limit starves the systemd watchdog
 
     /// - Parameters:
     ///   - credentials: the app key and secret the platform signs with;
@@ -154,6 +155,7 @@ public struct CallbackReceiver: Sendable {
     /// Answers one POST whose headers ``admit(_:)`` accepted: bound and read
     /// the body, decode, store with `nonce`.
     public func respond(to request: Request, nonce: CallbackNonce?) async -> Response {
+        progress.enter(); defer { progress.leave() }
         let path = request.uri.path
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > settings.maxBodyBytes {
             await warnings.warn(key: "size", "callback refused (413) on \(path): body of \(length) bytes exceeds \(settings.maxBodyBytes)")

@@ -5,12 +5,13 @@ import VoiceCallAPI
 extension CallspoolDaemon {
     /// The daemon's systemd side: `Type=notify` messages (ready once
     /// `readiness` is set, status, watchdog, stopping) and SIGHUP reloads of
-    /// `[limits]`, `[backoff]`, `[defaults]` into the scheduler.
+    /// `[limits]`, `[backoff]`, `[defaults]` into the scheduler. The watchdog
+    /// is fed only while every part in `beacons` makes progress.
     static func makeSystemdServices(
         configuration: Configuration, environment: [String: String], readiness: ReadinessSignal, database: AppDatabase,
-        scheduler: Scheduler, clock: any WallClock, storage: StorageHealth? = nil, logger: Logger
+        scheduler: Scheduler, beacons: [ProgressBeacon] = [], clock: any WallClock, storage: StorageHealth? = nil, logger: Logger
     ) -> (notify: SystemdNotifyService, reload: ReloadService) {
-        let notify = SystemdNotifyService(environment: environment, readiness: readiness, logger: logger) {
+        let notify = SystemdNotifyService(environment: environment, readiness: readiness, beacons: beacons, logger: logger) {
             if let reason = storage?.current.reason { return reason }
             let ports = await scheduler.portFigures
             do {

@@ -38,6 +38,9 @@ public enum CallspoolDaemon {
         public var storage: StorageHealth
         /// Free space and writability checks; resumes work when space returns.
         public var storageMonitor: StorageMonitor
+        /// Expires unknown jobs past their expiry; checkpoints the WAL after
+        /// verify codes are erased.
+        public var secrets: SecretErasureService
     }
 
     /// - Parameter metrics: where measurements go; a fresh Prometheus
@@ -104,12 +107,13 @@ public enum CallspoolDaemon {
         heartbeat.storage = storage
         let systemd = makeSystemdServices(
             configuration: configuration, environment: environment, readiness: readiness, database: database, scheduler: scheduler,
-            clock: clock, storage: storage, logger: logger)
+            beacons: [intakeService.progress, dispatch.progress, receiver.progress], clock: clock, storage: storage, logger: logger)
         return Parts(
             database: database, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks,
             results: ResultsOutboxService(outbox: outbox), httpClient: httpClient, scheduler: scheduler, dispatch: dispatch, wakeup: wakeup,
             metrics: metrics, metricsServer: metricsServer, readiness: readiness, systemdNotify: systemd.notify, reload: systemd.reload,
-            storage: storage, storageMonitor: storageMonitor)
+            storage: storage, storageMonitor: storageMonitor,
+            secrets: SecretErasureService(database: database, clock: clock, logger: logger))
     }
 
     public static func makeServiceGroup(parts: Parts, logger: Logger) -> ServiceGroup {
@@ -124,6 +128,7 @@ public enum CallspoolDaemon {
                     .init(service: parts.callbacks),
                     .init(service: parts.metricsServer),
                     .init(service: parts.dispatch),
+                    .init(service: parts.secrets),
                     .init(service: parts.reload),
                     // Last: READY=1 after the others started, STOPPING=1 first on shutdown.
                     .init(service: parts.systemdNotify),

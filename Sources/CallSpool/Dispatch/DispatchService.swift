@@ -23,6 +23,7 @@ public struct DispatchService: Service {
     /// goes only after its `dispatching` row is committed) and answers that
     /// could not be recorded are kept and recorded when space returns.
     public var storage: StorageHealth?
+    public let progress = ProgressBeacon(name: "scheduler")  // beaten every pass: the systemd watchdog is fed only while it moves
 
     public init(
         scheduler: Scheduler, placer: any CallPlacer, wakeup: Wakeup, clock: any WallClock, callEnds: AsyncStream<CallEndSignal>? = nil,
@@ -64,6 +65,7 @@ public struct DispatchService: Service {
             }
             await withGracefulShutdownHandler {
                 while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                    progress.beat()
                     var wakeAt = clock.now.addingTimeInterval(1)
                     do {
                         if storage?.pausesWork == true {

@@ -25,3 +25,12 @@ struct FileIdentity: Sendable, Hashable {
     var intakeKey: String { "\(name)|\(device)|\(inode)|\(size)|\(mtimeNanoseconds)" }
     var modified: Date { Date(timeIntervalSince1970: Double(mtimeNanoseconds) / 1e9) }
 }
+
+extension FileIdentity {
+    /// The identity of what was actually opened (fstat of the descriptor).
+    init(name: String, opened: OpenedFile) {
+        self.init(
+            name: name, device: opened.device, inode: opened.inode, size: opened.size, mtimeNanoseconds: opened.mtimeNanoseconds,
+            isSymlink: opened.kind == .symlink, isRegular: opened.kind == .regular)
+    }
+}

@@ -7,6 +7,13 @@ import VoiceCallAPI
 /// `incoming/` at start, then every file inotify reports, with a periodic
 /// rescan as a safety net. Files that cannot be read yet wait until their
 /// size and mtime have been stable for `settle`, then are rejected.
+///
+/// Runs on a dispatch queue of its own: file-system calls block, and on the
+/// cooperative pool (two threads here) a slow disk would stall the HTTP
+/// client and the receiver. ``progress`` is beaten at every event (the watcher
+/// ticks every 250 ms), so a wedged intake stops feeding the watchdog. An
+/// entry that was handled but cannot leave `incoming/` is logged once and left
+/// alone until it changes.
 public actor IntakeService: Service {
     struct Pending {
         var identity: FileIdentity
@@ -19,15 +26,25 @@ public actor IntakeService: Service {
     public let rescanInterval: Duration
     private var pending: [String: Pending] = [:]
     private var lastRescan = Date.distantPast
+    /// Entries handled whose move failed, by the identity they had then.
+    private var stuck: [String: FileIdentity] = [:]
+    private let executor = SchedulerExecutor(label: "callspool.intake")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    /// Shows the watchdog that intake gets through its events.
+    public nonisolated let progress: ProgressBeacon
     private let onProcessed: @Sendable (SpoolIntake.Result) -> Void
     /// While the store cannot take writes (or space is low), files wait in incoming/ untouched.
     private let storage: StorageHealth?
 
     public init(
         intake: SpoolIntake, settle: Duration, rescanInterval: Duration, storage: StorageHealth? = nil,
+        progress: ProgressBeacon = ProgressBeacon(name: "intake"),
         onProcessed: @escaping @Sendable (SpoolIntake.Result) -> Void = { _ in }
     ) {
         self.storage = storage
+        var intake = intake
+        intake.progress = progress
+        self.progress = progress
         self.intake = intake
         self.settle = settle
         self.rescanInterval = rescanInterval
@@ -40,6 +57,7 @@ public actor IntakeService: Service {
         defer { watcher.stop() }
         rescan()
         for await event in watcher.events.cancelOnGracefulShutdown() {
+            progress.beat()
             switch event {
             case .arrived(let name): handle(name, announced: true)
             case .created(let name): handle(name, announced: false)
@@ -59,7 +77,10 @@ public actor IntakeService: Service {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: intake.layout.incoming)) ?? []
         for name in names.sorted() where !SpoolLayout.isIgnored(name) {
             handle(name, announced: false)
+            progress.beat()
         }
+        let present = Set(names)
+        stuck = stuck.filter { present.contains($0.key) }
     }
 
     /// Files waiting to settle.
@@ -77,7 +98,12 @@ public actor IntakeService: Service {
         let path = intake.layout.incoming + "/" + name
         guard let identity = FileIdentity.of(path: path, name: name) else {
             pending[name] = nil
+            stuck[name] = nil
             return
+        }
+        if let left = stuck[name] {
+            guard left != identity else { return }
+            stuck[name] = nil
         }
         let now = intake.clock.now
         var isSettled = false
@@ -110,6 +136,10 @@ public actor IntakeService: Service {
                 pending[name] = nil
                 onProcessed(result)
             }
+        } catch let error as SpoolMoveError {
+            pending[name] = nil
+            stuck[name] = FileIdentity.of(path: path, name: name) ?? identity
+            intake.logger.error("\(error)", metadata: ["file": "\(name)"])
         } catch {
             if storage?.recordFailure(error, at: intake.clock.now) == true { return }
             intake.logger.error("intake failed; the file stays in incoming/ and is retried", metadata: ["file": "\(name)", "error": "\(error)"])

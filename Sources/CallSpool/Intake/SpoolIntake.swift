@@ -9,6 +9,13 @@ import VoiceCallAPI
 /// and the file moved to `processed/`. A crash at any point leaves the file in
 /// `incoming/`, and reading it again queues nothing twice (same ids, same
 /// intake key). A file that cannot be read at all goes to `rejected/`.
+///
+/// Entries are opened once, without blocking and without following links
+/// (``OpenedFile``); everything is decided and read on that descriptor, so a
+/// FIFO, socket, device or link renamed in (even over a regular file, in a
+/// race) is rejected instead of wedging intake. A file holding verify codes
+/// is kept in `processed/` as a copy with the codes replaced (mode 0600); the
+/// original is overwritten and removed.
 public struct SpoolIntake: Sendable {
     public enum Result: Sendable {
         case processed(FileReport)
@@ -19,6 +26,9 @@ public struct SpoolIntake: Sendable {
         case skipped
     }
 
+    public static let reportFilesReason =
+        "report files are written by callspool: a *.report.json file is never read as a job file (rename it to end in .json to submit it)"
+
     public let database: AppDatabase
     public let layout: SpoolLayout
     public var policy: IntakePolicy
@@ -26,6 +36,9 @@ public struct SpoolIntake: Sendable {
     public var batchSize: Int
     public var clock: any WallClock
     public var logger: Logger
+    /// Beaten while a file is read, so a long campaign file is progress.
+    public var progress: ProgressBeacon?
+    var fileSystem = SpoolFileSystem()
 
     public init(
         database: AppDatabase, layout: SpoolLayout, policy: IntakePolicy = IntakePolicy(), maxFileBytes: Int64 = 256 << 20,
@@ -42,29 +55,52 @@ public struct SpoolIntake: Sendable {
 
     /// Processes `incoming/name`. With `settled` false, a file that cannot be
     /// read as a whole is left for later instead of being rejected.
+    /// - Throws: ``SpoolMoveError`` when the file was handled (report
+    ///   written) but cannot leave `incoming/`; other errors leave it for a retry.
     public func process(name: String, settled: Bool) throws -> Result {
         guard !SpoolLayout.isIgnored(name) else { return .skipped }
         let path = layout.incoming + "/" + name
-        guard let identity = FileIdentity.of(path: path, name: name) else { return .skipped }
-        if identity.isSymlink {
-            return try reject(name: name, reason: "symbolic links are refused (copy the file into tmp/ and rename it into incoming/)")
+        if SpoolLayout.isReport(name) {
+            guard FileIdentity.of(path: path, name: name) != nil else { return .skipped }
+            return try reject(name: name, reason: Self.reportFilesReason, opened: nil)
         }
-        guard identity.isRegular else {
-            return try reject(name: name, reason: "not a regular file")
+        let opened: OpenedFile
+        do {
+            opened = try OpenedFile.open(path, using: fileSystem.open)
+        } catch {
+            if error.isGone { return .skipped }
+            switch error.kind {
+            case .symlink:
+                return try reject(name: name, reason: "symbolic links are refused (copy the file into tmp/ and rename it into incoming/)", opened: nil)
+            case .some(let kind):
+                return try reject(name: name, reason: "not a regular file: it is \(kind.rawValue) (\(error))", opened: nil)
+            case nil:
+                guard settled else { return .notReady(error.description) }
+                return try reject(
+                    name: name, reason: "\(error); make it readable by the callspool user (group of the spool) and drop it again", opened: nil)
+            }
         }
+        guard opened.kind == .regular else {
+            // `opened` lets finish check the name still holds this entry: in a
+            // rename race it may be a regular file again, which must not be
+            // moved away under a report about a FIFO.
+            return try reject(name: name, reason: "not a regular file: it is \(opened.kind.rawValue); only regular files are read", opened: opened)
+        }
+        let identity = FileIdentity(name: name, opened: opened)
+        progress?.beat()
         if let report = try database.completedIntake(key: identity.intakeKey) {
             logger.info("finishing intake interrupted after commit", metadata: ["file": "\(name)"])
-            try finish(name: name, report: report, into: layout.processed)
+            try finish(name: name, report: report, into: layout.processed, opened: opened)
             return .processed(report)
         }
         let file: JobFile
         do {
-            file = try JobFile.open(path, maxBytes: maxFileBytes)
+            file = try JobFile.open(opened, path: path, maxBytes: maxFileBytes)
         } catch {
             let permanent = error.reason.hasPrefix("file is ") && error.reason.contains("over the limit")
                 || error.reason.hasPrefix("unknown format")
             guard settled || permanent else { return .notReady(error.reason) }
-            return try reject(name: name, reason: error.reason)
+            return try reject(name: name, reason: error.reason, opened: opened)
         }
         var report = FileReport(file: name, campaign: file.campaign)
         report.warn(about: file)
@@ -81,6 +117,7 @@ public struct SpoolIntake: Sendable {
             report.accepted += result.accepted
             report.duplicates += result.duplicates
             batch.removeAll(keepingCapacity: true)
+            progress?.beat()
         }
         var completed = false
         do {
@@ -103,7 +140,7 @@ public struct SpoolIntake: Sendable {
         if !completed {
             try database.completeIntake(key: identity.intakeKey, name: name, report: report, now: clock.now)
         }
-        try finish(name: name, report: report, into: layout.processed)
+        try finish(name: name, report: report, into: layout.processed, opened: opened)
         logger.info(
             "queued jobs from spool file",
             metadata: [
@@ -114,37 +151,12 @@ public struct SpoolIntake: Sendable {
     }
 
     /// Moves a file that cannot be read to `rejected/` with its report.
-    func reject(name: String, reason: String) throws -> Result {
+    /// `opened`: the regular file behind the name, when there is one (its
+    /// verify codes are erased from the kept copy).
+    func reject(name: String, reason: String, opened: OpenedFile?) throws -> Result {
         let report = FileReport(file: name, error: reason)
-        try finish(name: name, report: report, into: layout.rejected)
+        try finish(name: name, report: report, into: layout.rejected, opened: opened)
         logger.warning("rejected spool file", metadata: ["file": "\(name)", "reason": "\(reason)"])
         return .rejected(report)
-    }
-
-    /// Writes `NAME.report.json` atomically, then moves the file beside it.
-    func finish(name: String, report: FileReport, into directory: String) throws {
-        let target = SpoolLayout.freeName(in: directory, for: name)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var written = report
-        written.file = name
-        let data = try encoder.encode(written)
-        let reportPath = directory + "/" + target + ".report.json"
-        let temporary = directory + "/." + target + ".report.json.tmp"
-        // No fsync: the report is also committed in the store (intakeFile), so
-        // a report lost to a power cut is rewritten, not lost.
-        try PlainFile.write(data, to: temporary)
-        guard rename(temporary, reportPath) == 0 else { throw POSIXError.current("rename report for \(name)") }
-        guard rename(layout.incoming + "/" + name, directory + "/" + target) == 0 else {
-            if errno == ENOENT { return }
-            throw POSIXError.current("move \(name) to \(directory)")
-        }
-    }
-}
-
-extension POSIXError {
-    static func current(_ what: String) -> any Error {
-        let code = errno
-        return NSError(domain: NSPOSIXErrorDomain, code: Int(code), userInfo: [NSLocalizedDescriptionKey: "\(what): \(String(cString: strerror(code)))"])
     }
 }

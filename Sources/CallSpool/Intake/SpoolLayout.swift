@@ -30,7 +30,14 @@ public struct SpoolLayout: Sendable {
 
     /// Names the daemon leaves alone: dotfiles and files still being written.
     public static func isIgnored(_ name: String) -> Bool {
-        name.hasPrefix(".") || name.hasSuffix(".tmp") || name.hasSuffix(".part") || name.hasSuffix(".report.json")
+        name.hasPrefix(".") || name.hasSuffix(".tmp") || name.hasSuffix(".part")
+    }
+
+    /// A report's name: never read as a job file; one dropped into
+    /// `incoming/` is rejected (with a report saying why) rather than left
+    /// there unnoticed.
+    public static func isReport(_ name: String) -> Bool {
+        name.hasSuffix(".report.json")
     }
 
     /// `directory/name`, or `directory/name.N` when that is taken.

@@ -50,9 +50,13 @@ public struct JobFile: Sendable {
     public var defaultsWarnings: [ValidationIssue] { defaults.warnings.map { $0.nested(under: "defaults") } }
     let jobsOffset: Int64?
     let singleJob: [UInt8]?
+    /// The descriptor every read goes through: the file checked at opening
+    /// is the file read, whatever happens to its name meanwhile.
+    let opened: OpenedFile
 
-    init(path: String, format: Format, kind: Kind, size: Int64, defaults: JobDraft, jobsOffset: Int64?, singleJob: [UInt8]?) {
+    init(path: String, opened: OpenedFile, format: Format, kind: Kind, size: Int64, defaults: JobDraft, jobsOffset: Int64?, singleJob: [UInt8]?) {
         self.path = path
+        self.opened = opened
         self.name = (path as NSString).lastPathComponent
         self.format = format
         self.kind = kind
@@ -73,28 +77,43 @@ public struct JobFile: Sendable {
         return nil
     }
 
-    /// Opens and checks `path`. Refuses files over `maxBytes` without reading them.
+    /// Opens and checks `path`. Refuses files over `maxBytes` without reading
+    /// them, and anything but a regular file without blocking on it.
     public static func open(_ path: String, maxBytes: Int64 = 256 << 20) throws(JobFileError) -> JobFile {
+        let name = (path as NSString).lastPathComponent
+        guard format(forName: name) != nil else {
+            throw JobFileError(file: name, reason: "unknown format: the name must end in .json or .jsonl")
+        }
+        let opened: OpenedFile
+        do {
+            opened = try OpenedFile.open(path)
+        } catch {
+            throw JobFileError(file: name, reason: "cannot read: \(String(cString: strerror(error.code))) (errno \(error.code))")
+        }
+        return try open(opened, path: path, maxBytes: maxBytes)
+    }
+
+    /// Checks a file already opened (with ``OpenedFile``); `path` gives its
+    /// name and format.
+    public static func open(_ opened: OpenedFile, path: String, maxBytes: Int64 = 256 << 20) throws(JobFileError) -> JobFile {
         let name = (path as NSString).lastPathComponent
         func fail(_ reason: String) -> JobFileError { JobFileError(file: name, reason: reason) }
         guard let format = format(forName: name) else {
             throw fail("unknown format: the name must end in .json or .jsonl")
         }
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw fail("cannot read: \(String(cString: strerror(errno)))") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw fail("not a regular file") }
-        let size = Int64(info.st_size)
+        guard opened.kind == .regular else { throw fail("not a regular file: it is \(opened.kind.rawValue)") }
+        let size = opened.size
         guard size <= maxBytes else {
             throw fail("file is \(size) bytes, over the limit of \(maxBytes) (spool.max_file_bytes); split it into smaller files")
         }
         guard size > 0 else { throw fail("file is empty") }
         if format == .jsonl {
-            return JobFile(path: path, format: .jsonl, kind: .lines, size: size, defaults: JobDraft(), jobsOffset: nil, singleJob: nil)
+            return JobFile(path: path, opened: opened, format: .jsonl, kind: .lines, size: size, defaults: JobDraft(), jobsOffset: nil, singleJob: nil)
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("cannot open for reading") }
-        defer { try? handle.close() }
         do {
-            return try scanTopLevel(path: path, name: name, size: size, handle: handle)
+            let handle = try opened.handle()
+            defer { try? handle.close() }
+            return try scanTopLevel(path: path, opened: opened, name: name, size: size, handle: handle)
         } catch let error as JobFileError {
             throw error
         } catch let error as JSONScanner.SyntaxError {
@@ -104,7 +123,7 @@ public struct JobFile: Sendable {
         }
     }
 
-    private static func scanTopLevel(path: String, name: String, size: Int64, handle: FileHandle) throws -> JobFile {
+    private static func scanTopLevel(path: String, opened: OpenedFile, name: String, size: Int64, handle: FileHandle) throws -> JobFile {
         func fail(_ reason: String) -> JobFileError { JobFileError(file: name, reason: reason) }
         var scanner = JSONScanner(source: ByteSource(handle: handle))
         try scanner.skipByteOrderMark()
@@ -148,12 +167,12 @@ public struct JobFile: Sendable {
             guard size <= Int64(maxJobBytes) else { throw fail("a single-job file must be under 1 MiB") }
             try handle.seek(toOffset: UInt64(objectStart))
             let bytes = [UInt8](try handle.readToEnd() ?? Data())
-            return JobFile(path: path, format: .json, kind: .single, size: size, defaults: JobDraft(), jobsOffset: nil, singleJob: bytes)
+            return JobFile(path: path, opened: opened, format: .json, kind: .single, size: size, defaults: JobDraft(), jobsOffset: nil, singleJob: bytes)
         }
-        return try campaign(path: path, name: name, size: size, values: values, jobsOffset: jobsOffset, jobCount: jobCount)
+        return try campaign(path: path, opened: opened, name: name, size: size, values: values, jobsOffset: jobsOffset, jobCount: jobCount)
     }
 
-    private static func campaign(path: String, name: String, size: Int64, values: [String: [UInt8]], jobsOffset: Int64?, jobCount: Int) throws -> JobFile {
+    private static func campaign(path: String, opened: OpenedFile, name: String, size: Int64, values: [String: [UInt8]], jobsOffset: Int64?, jobCount: Int) throws -> JobFile {
         func fail(_ reason: String) -> JobFileError { JobFileError(file: name, reason: reason) }
         for key in values.keys.sorted() where !campaignKeys.contains(key) {
             var reason = "\(key): unknown field in a campaign file (allowed: campaign, type, defaults, jobs)"
@@ -192,7 +211,7 @@ public struct JobFile: Sendable {
         }
         defaults.campaign = campaignName
         _ = jobCount
-        return JobFile(path: path, format: .json, kind: .campaign(campaignName), size: size, defaults: defaults, jobsOffset: jobsOffset, singleJob: nil)
+        return JobFile(path: path, opened: opened, format: .json, kind: .campaign(campaignName), size: size, defaults: defaults, jobsOffset: jobsOffset, singleJob: nil)
     }
 
     /// Walks an array (the '[' is next), checking its structure; returns its element count.
@@ -218,10 +237,11 @@ public struct JobFile: Sendable {
 
     /// Streams the file's jobs.
     public func reader() throws(JobFileError) -> Reader {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw JobFileError(file: name, reason: "cannot open for reading")
+        do {
+            return Reader(file: self, handle: try opened.handle())
+        } catch {
+            throw JobFileError(file: name, reason: "cannot read: \(error)")
         }
-        return Reader(file: self, handle: handle)
     }
 
     /// Reads all entries (for small files and tests).

@@ -10,8 +10,8 @@ extension JobState {
         .dispatching: [.inCall, .queued, .failed, .unknown, .expired],
         // call ended / lease expired without disconnect or CDR / throttled after acceptance (requeued)
         .inCall: [.completed, .unknown, .queued],
-        // reconciled by callbacks / `callspool retry --state unknown`
-        .unknown: [.inCall, .completed, .queued],
+        // reconciled by callbacks / `callspool retry --state unknown` / past its expiry
+        .unknown: [.inCall, .completed, .queued, .expired],
         // redial policy
         .completed: [.queued],
         // `callspool retry`

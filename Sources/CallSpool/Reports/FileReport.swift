@@ -38,6 +38,9 @@ public struct FileReport: Codable, Sendable, Hashable {
     public var campaign: String?
     /// Set when the whole file could not be read (it went to `rejected/`).
     public var error: String?
+    /// Set when the file could not be moved out of `incoming/`: it stays there,
+    /// and callspool leaves it alone until it changes.
+    public var notMoved: String?
     /// Rejections beyond the ones listed (the list is capped to keep reports small).
     public var rejectedNotListed: Int?
     /// Findings that did not keep any job out, capped like ``rejected``.
@@ -54,7 +57,7 @@ public struct FileReport: Codable, Sendable, Hashable {
         self.error = error
     }
 
-    enum CodingKeys: String, CodingKey { case file, accepted, duplicates, rejected, campaign, error, rejectedNotListed, warnings, warningsNotListed }
+    enum CodingKeys: String, CodingKey { case file, accepted, duplicates, rejected, campaign, error, notMoved, rejectedNotListed, warnings, warningsNotListed }
 
     /// Reads reports written before `warnings` existed (kept in the store) too.
     public init(from decoder: any Decoder) throws {
@@ -65,6 +68,7 @@ public struct FileReport: Codable, Sendable, Hashable {
         rejected = try c.decode([Rejection].self, forKey: .rejected)
         campaign = try c.decodeIfPresent(String.self, forKey: .campaign)
         error = try c.decodeIfPresent(String.self, forKey: .error)
+        notMoved = try c.decodeIfPresent(String.self, forKey: .notMoved)
         rejectedNotListed = try c.decodeIfPresent(Int.self, forKey: .rejectedNotListed)
         warnings = try c.decodeIfPresent([Warning].self, forKey: .warnings) ?? []
         warningsNotListed = try c.decodeIfPresent(Int.self, forKey: .warningsNotListed)
@@ -78,6 +82,7 @@ public struct FileReport: Codable, Sendable, Hashable {
         try c.encode(rejected, forKey: .rejected)
         try c.encode(campaign, forKey: .campaign)  // null when not a campaign, as the contract lists it
         try c.encodeIfPresent(error, forKey: .error)
+        try c.encodeIfPresent(notMoved, forKey: .notMoved)
         try c.encodeIfPresent(rejectedNotListed, forKey: .rejectedNotListed)
         try c.encode(warnings, forKey: .warnings)
         try c.encodeIfPresent(warningsNotListed, forKey: .warningsNotListed)

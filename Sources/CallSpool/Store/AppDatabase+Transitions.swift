@@ -11,7 +11,10 @@ extension AppDatabase {
         job.updatedAt = now
         if next.isTerminal {
             job.finishedAt = now
-            if job.type == .verify { job.payload = Self.erasingVerifyCode(job.payload) }
+            if job.type == .verify {
+                job.payload = Self.erasingVerifyCode(job.payload)
+                SecretErasures.record()
+            }
         } else {
             job.finishedAt = nil
         }

@@ -28,6 +28,10 @@ public struct AppDatabase: Sendable {
             // a power loss could bring the job back to `queued` and call the
             // person twice. (NORMAL in WAL mode may lose the last commits.)
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Deleted and overwritten content (an erased verify code) is
+            // zeroed in the page, not left in free space. Set explicitly:
+            // builds of SQLite differ in their default.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
@@ -36,7 +40,10 @@ public struct AppDatabase: Sendable {
         let pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB sets the writer to NORMAL when it enables WAL, after
         // prepareDatabase: set FULL again on the one writer connection.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
         return try AppDatabase(pool)
     }
 

@@ -20,11 +20,16 @@ public struct SystemdNotifyService: Service {
     public let watchdogInterval: Duration?
     public let status: @Sendable () async -> String
     public let logger: Logger
+    /// When set, `WATCHDOG=1` goes out only while every watched part makes
+    /// progress; a stall sends `WATCHDOG=trigger` (systemd acts as on a
+    /// missed ping) with a `STATUS=` naming the stalled parts.
+    public var liveness: LivenessMonitor?
 
     public init(
         notifier: SystemdNotifier?, readiness: ReadinessSignal, statusInterval: Duration = .seconds(5), watchdogInterval: Duration?,
-        logger: Logger, status: @escaping @Sendable () async -> String
+        liveness: LivenessMonitor? = nil, logger: Logger, status: @escaping @Sendable () async -> String
     ) {
+        self.liveness = liveness
         self.notifier = notifier
         self.readiness = readiness
         self.statusInterval = statusInterval
@@ -34,10 +39,16 @@ public struct SystemdNotifyService: Service {
     }
 
     /// Reads `$NOTIFY_SOCKET`, `$WATCHDOG_USEC` and `$WATCHDOG_PID`.
-    public init(environment: [String: String], readiness: ReadinessSignal, logger: Logger, status: @escaping @Sendable () async -> String) {
+    /// `beacons`: the parts that must keep making progress for the watchdog
+    /// to be fed (limit: the watchdog timeout, twice the ping interval).
+    public init(
+        environment: [String: String], readiness: ReadinessSignal, beacons: [ProgressBeacon] = [], logger: Logger,
+        status: @escaping @Sendable () async -> String
+    ) {
+        let ping = WatchdogSettings.pingInterval(environment: environment)
         self.init(
-            notifier: SystemdNotifier(environment: environment), readiness: readiness,
-            watchdogInterval: WatchdogSettings.pingInterval(environment: environment), logger: logger, status: status)
+            notifier: SystemdNotifier(environment: environment), readiness: readiness, watchdogInterval: ping,
+            liveness: ping.map { LivenessMonitor(beacons: beacons, limit: $0 * 2) }, logger: logger, status: status)
     }
 
     public func run() async throws {
@@ -51,6 +62,7 @@ public struct SystemdNotifyService: Service {
         var readySent = false
         var nextStatus = clock.now
         var nextPing = clock.now
+        var stallReported = false
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             var lines: [String] = []
             if !readySent, readiness.isReady {
@@ -63,7 +75,18 @@ public struct SystemdNotifyService: Service {
                 nextStatus = clock.now.advanced(by: statusInterval)
             }
             if let watchdogInterval, clock.now >= nextPing {
-                lines.append("WATCHDOG=1")
+                let stalled = liveness?.stalledParts() ?? []
+                if stalled.isEmpty {
+                    lines.append("WATCHDOG=1")
+                    stallReported = false
+                } else if !stallReported {
+                    let what = stalled.joined(separator: ", ")
+                    logger.critical("no progress: \(what); withholding the watchdog ping so systemd restarts the daemon")
+                    lines.removeAll { $0.hasPrefix("STATUS=") }
+                    lines.append("STATUS=stalled: \(what)")
+                    lines.append("WATCHDOG=trigger")
+                    stallReported = true
+                }
                 nextPing = clock.now.advanced(by: watchdogInterval)
             }
             if !lines.isEmpty { sender.send(lines.joined(separator: "\n")) }

@@ -35,7 +35,7 @@ struct DemoCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            return PhoneMaskingLogHandler(wrapping: handler)
         }
         let logger = Logger(label: "callspool.demo")
         let defaultScenario = jobs + "/simulator/scenario.json"

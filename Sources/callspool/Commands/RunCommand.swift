@@ -15,7 +15,7 @@ struct RunCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            return handler
+            return PhoneMaskingLogHandler(wrapping: handler)
         }
         let logger = Logger(label: "callspool")
         let configuration: Configuration

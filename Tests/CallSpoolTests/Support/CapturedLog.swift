@@ -1,22 +1,35 @@
+@testable import CallSpool
+import Foundation
 import Logging
 import Synchronization
 
-/// A swift-log handler that keeps every message (with its metadata) for
-/// tests that check what the daemon writes to the journal.
+/// Every line logged through its handlers, rendered with metadata, so tests
+/// can read the whole log (wrap the handler in ``PhoneMaskingLogHandler`` to
+/// test what the daemon would write).
 final class CapturedLog: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let storage = Mutex<[String]>([])
 
-    var messages: [String] { lines.withLock { $0 } }
+    var lines: [String] { storage.withLock { $0 } }
+    var text: String { lines.joined(separator: "\n") }
 
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    func append(_ line: String) { storage.withLock { $0.append(line) } }
 
-    var logger: Logger {
-        Logger(label: "captured") { _ in Handler(log: self) }
+    /// The lines (the name the callback tests use).
+    var messages: [String] { lines }
+
+    /// A logger writing here, unmasked.
+    var logger: Logger { logger(label: "captured", masking: false) }
+
+    /// A logger writing here, through the phone-masking wrapper when `masking`.
+    func logger(label: String = "test", masking: Bool) -> Logger {
+        let handler = Handler(log: self)
+        return Logger(label: label) { _ -> any LogHandler in masking ? PhoneMaskingLogHandler(wrapping: handler) : handler }
     }
 
     struct Handler: LogHandler {
         let log: CapturedLog
         var metadata: Logger.Metadata = [:]
+        var metadataProvider: Logger.MetadataProvider?
         var logLevel: Logger.Level = .trace
 
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -25,9 +38,10 @@ final class CapturedLog: Sendable {
         }
 
         func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            let rendered = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            log.append("\(event.level) \(event.message) \(rendered)")
+            var all = metadata
+            if let explicit = event.metadata { all.merge(explicit) { _, new in new } }
+            let rendered = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            log.append("\(event.level) \(event.message) \(rendered)" + (event.error.map { " error=\($0)" } ?? ""))
         }
     }
 }

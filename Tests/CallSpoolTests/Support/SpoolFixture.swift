@@ -7,7 +7,12 @@ struct SpoolFixture {
     let dir: TemporaryDirectory
     let layout: SpoolLayout
     let database: AppDatabase
-    let intake: SpoolIntake
+    var intake: SpoolIntake
+    /// The system calls intake makes (tests make them fail).
+    var intakeFileSystem: SpoolFileSystem {
+        get { intake.fileSystem }
+        set { intake.fileSystem = newValue }
+    }
 
     init(maxFileBytes: Int64 = 256 << 20, batchSize: Int = 5000) throws {
         dir = try TemporaryDirectory()
@@ -49,6 +54,10 @@ struct FixedClock: WallClock {
 enum JobText {
     static func verify(_ id: String, callee: String = "+8613800000001") -> String {
         #"{"type":"verify","id":"\#(id)","calleeNbr":"\#(callee)","verifyCode":"1234","preTone":"p.wav"}"#
+    }
+
+    static func notify(_ id: String, callee: String = "+8613800000002") -> String {
+        #"{"type":"notify","id":"\#(id)","calleeNbr":"\#(callee)","displayNbr":"+8675528000088","playInfoList":[{"notifyVoice":"a.wav"}]}"#
     }
 
     static func campaign(name: String, count: Int, bad: Set<Int> = []) -> String {

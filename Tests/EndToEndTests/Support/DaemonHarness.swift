@@ -1,5 +1,6 @@
 import CallSpool
 import Foundation
+import Logging
 import ServiceLifecycle
 import Testing
 import VoiceCallAPI
@@ -24,6 +25,8 @@ struct DaemonHarness: Sendable {
         /// Runs on the scratch directory (store and spool go there) before
         /// the daemon is built, e.g. to mount a small filesystem on it.
         var prepareDirectory: (@Sendable (String) throws -> Void)?
+        /// The daemon's logger (default: quiet, see ``TestLogging``).
+        var logger: Logger?
     }
 
     let simulator: VoiceCallSimulator
@@ -48,7 +51,7 @@ struct DaemonHarness: Sendable {
             let toml = options.config.toml(
                 directory: scratch.path, platformPort: platform.port, callbackPort: callbackPort, credentials: platform.simulator.credentials)
             let configuration = try ConfigurationLoader(environment: [:]).parse(toml, file: "e2e.toml", purpose: .daemon)
-            let logger = TestLogging.logger("e2e")
+            let logger = options.logger ?? TestLogging.logger("e2e")
             let parts = try CallspoolDaemon.makeParts(configuration: configuration, clock: options.clock, logger: logger, environment: [:])
             let group = CallspoolDaemon.makeServiceGroup(parts: parts, logger: logger)
             let daemon = Task { try await group.run() }

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// Rows changed per transaction by cancel and retry.
+    static let controlPageSize = 500
+    /// Verify jobs a retry summary names one by one (the rest are counted).
+    static let listedSkips = 20
+
+    func cancel(ids: [String], campaign: String?, now: Date) throws -> String {
+        // Counted first: the jobs this cancel finishes are not "already finished".
+        let finished = try reader.read { db in
+            let (clause, arguments) = Self.filter(ids: ids, campaign: campaign, states: JobState.allCases.filter(\.isTerminal))
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job WHERE \(clause)", arguments: arguments) ?? 0
+        }
+        var canceled = 0
+        try forEachPage(ids: ids, campaign: campaign, state: .queued) { jobs, db in
+            for var job in jobs {
+                job.errorDesc = "canceled by operator"
+                try Self.transition(&job, to: .canceled, now: now, in: db)
+                canceled += 1
+            }
+        }
+        // A call in progress is not hung up; it just will not be redialed.
+        let inProgress: [JobState] = [.dispatching, .inCall, .unknown]
+        let flagged = try writer.write { db in
+            let (clause, arguments) = Self.filter(ids: ids, campaign: campaign, states: inProgress)
+            try db.execute(sql: "UPDATE job SET cancelRequested = 1 WHERE \(clause)", arguments: arguments)
+            return db.changesCount
+        }
+        return "canceled \(canceled) queued jobs; \(flagged) in progress will not be redialed; \(finished) already finished"
+    }
+
+    func retry(ids: [String], state: JobState?, campaign: String?, now: Date, retryTTL: (JobType) -> Duration) throws -> String {
+        let states: [JobState] = state.map { [$0] } ?? [.failed, .unknown, .expired]
+        var retried = 0, skipped: [String] = [], skippedNotListed = 0
+        for state in states {
+            try forEachPage(ids: ids, campaign: campaign, state: state) { jobs, db in
+                for var job in jobs {
+                    if job.type == .verify, case .verify(let payload)? = job.decodedPayload, payload.verifyCode.isEmpty {
+                        if skipped.count < Self.listedSkips { skipped.append(job.jobId) } else { skippedNotListed += 1 }
+                        continue
+                    }
+                    guard job.state.canTransition(to: .queued) else { continue }
+                    job.nextAttemptAt = now
+                    job.cancelRequested = false
+                    if job.expiresAt <= now { job.expiresAt = now.addingTimeInterval(retryTTL(job.type).timeInterval) }
+                    job.errorCode = nil
+                    job.errorDesc = nil
+                    try Self.transition(&job, to: .queued, now: now, in: db)
+                    retried += 1
+                }
+            }
+        }
+        var summary = "requeued \(retried) jobs"
+        if !skipped.isEmpty {
+            summary += "; skipped \(skipped.map { "\($0) (verify code erased; submit a new job)" }.joined(separator: ", "))"
+            if skippedNotListed > 0 { summary += " and \(skippedNotListed) more verify jobs whose code is erased" }
+        }
+        return summary
+    }
+
+    /// Calls `body` with successive pages of the jobs in `state` matching
+    /// `ids`/`campaign`, in row order, each page in its own write transaction
+    /// (keyset paging on the row id: every page is an index range, whatever
+    /// the campaign's size).
+    func forEachPage(ids: [String], campaign: String?, state: JobState, _ body: ([JobRecord], Database) throws -> Void) throws {
+        var after: Int64 = 0
+        while true {
+            let last: Int64? = try writer.write { db in
+                var request = JobRecord.filter(JobRecord.Columns.state == state.rawValue && JobRecord.Columns.id > after)
+                if !ids.isEmpty { request = request.filter(ids.contains(JobRecord.Columns.jobId)) }
+                if let campaign { request = request.filter(JobRecord.Columns.campaign == campaign) }
+                let jobs = try request.order(JobRecord.Columns.id).limit(Self.controlPageSize).fetchAll(db)
+                guard !jobs.isEmpty else { return nil }
+                try body(jobs, db)
+                return jobs.last?.id
+            }
+            guard let last else { return }
+            after = last
+        }
+    }
+
+    /// A WHERE clause (and its arguments) for jobs in `states` matching `ids`/`campaign`.
+    static func filter(ids: [String], campaign: String?, states: [JobState]) -> (String, StatementArguments) {
+        var clauses = ["state IN (\(states.map { _ in "?" }.joined(separator: ", ")))"]
+        var arguments = StatementArguments(states.map(\.rawValue))
+        if !ids.isEmpty {
+            clauses.append("jobId IN (\(ids.map { _ in "?" }.joined(separator: ", ")))")
+            arguments += StatementArguments(ids)
+        }
+        if let campaign {
+            clauses.append("campaign = ?")
+            arguments += StatementArguments([campaign])
+        }
+        return (clauses.joined(separator: " AND "), arguments)
+    }
+}

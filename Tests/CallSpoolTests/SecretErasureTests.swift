@@ -1,0 +1,99 @@
+@testable import CallSpool
+import Foundation
+import GRDB
+import Logging
+import Testing
+import VoiceCallAPI
+
+/// Verification codes exist only while their job can still be dispatched
+/// (issue 12, item 3).
+@Suite struct SecretErasureTests {
+    static let code = "73519864"
+
+    /// GRDB resets some pragmas on the WAL writer after `prepareDatabase`:
+    /// read `secure_delete` back on both kinds of connection.
+    @Test func secureDeleteIsOnForWriterAndReaders() throws {
+        let dir = try TemporaryDirectory()
+        let database = try AppDatabase.open(path: dir.path + "/store.sqlite")
+        let pool = try #require(database.writer as? DatabasePool)
+        #expect(try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA secure_delete") } == 1)
+        #expect(try pool.read { try Int.fetchOne($0, sql: "PRAGMA secure_delete") } == 1)
+        #expect(try pool.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+        #expect(try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+    }
+
+    /// Before the fix `unknown` jobs had no way to expire: their code stayed
+    /// in the store for good.
+    @Test func unknownVerifyJobPastItsExpiryExpiresAndLosesItsCode() throws {
+        let spool = try SpoolFixture()
+        try spool.drop("otp.json", JobText.verify("lost-otp"))
+        _ = try spool.intake.process(name: "otp.json", settled: true)
+        try Self.move("lost-otp", through: [.dispatching, .unknown], in: spool.database)
+        let expiresAt = try #require(spool.database.reader.read { try JobRecord.filter(JobRecord.Columns.jobId == "lost-otp").fetchOne($0) }).expiresAt
+        #expect(try spool.database.expireUnknownJobs(now: expiresAt.addingTimeInterval(-1)).isEmpty)
+        #expect(try spool.database.expireUnknownJobs(now: expiresAt.addingTimeInterval(1)).count == 1)
+        let job = try #require(spool.database.reader.read { try JobRecord.filter(JobRecord.Columns.jobId == "lost-otp").fetchOne($0) })
+        #expect(job.state == .expired)
+        guard case .verify(let payload)? = job.decodedPayload else {
+            Issue.record("payload unreadable")
+            return
+        }
+        #expect(payload.verifyCode.isEmpty)
+    }
+
+    /// Before the fix processed/ kept the original file (code in clear, group
+    /// readable) and the WAL kept the code until some later checkpoint.
+    @Test func afterAVerifyJobCompletesNoCodeInStoreWALOrProcessed() throws {
+        let dir = try TemporaryDirectory()
+        let storePath = dir.path + "/store.sqlite"
+        let database = try AppDatabase.open(path: storePath)
+        let layout = SpoolLayout(root: dir.path + "/spool")
+        try layout.ensureExists()
+        let intake = SpoolIntake(database: database, layout: layout, clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_000)))
+        let staging = layout.tmp + "/otp.jsonl"
+        try Data((#"{"type":"verify","id":"otp-1","calleeNbr":"+8613800000001","verifyCode":"\#(Self.code)","preTone":"p.wav"}"# + "\n").utf8)
+            .write(to: URL(fileURLWithPath: staging))
+        #expect(chmod(staging, 0o640) == 0)
+        #expect(rename(staging, layout.incoming + "/otp.jsonl") == 0)
+        guard case .processed(let report) = try intake.process(name: "otp.jsonl", settled: true) else {
+            Issue.record("not processed")
+            return
+        }
+        #expect(report.accepted == 1)
+        // The kept copy: code replaced, owner-only.
+        let kept = layout.processed + "/otp.jsonl"
+        let text = try String(contentsOfFile: kept, encoding: .utf8)
+        #expect(text.contains(#""verifyCode":"[erased]""#))
+        var info = stat()
+        #expect(stat(kept, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        try Self.move("otp-1", through: [.dispatching, .inCall, .completed], in: database)
+        let service = SecretErasureService(database: database, clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_000)), logger: Logger(label: "test"))
+        #expect(try service.runOnce(checkpointed: nil) != nil)
+        for path in [storePath, storePath + "-wal", kept, layout.processed + "/otp.jsonl.report.json"] {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
+            #expect(bytes.range(of: Data(Self.code.utf8)) == nil, "\(path) holds the code")
+        }
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: storePath + "-wal")[.size] as? Int) ?? 0
+        #expect(walSize == 0, "the WAL was not truncated")
+    }
+
+    @Test func redactorReplacesEveryVerifyCodeValueAndNothingElse() {
+        let input = #"{"verifyCode":"1234","x":"verifyCode","verify\u0043ode" : 5678,"n":{"verifyCode":"9"}}"# + "\n" + #"{"verifyCode":"12"#
+            + "\n" + #"{"a":"verifyCode","verifyCode":"4321"}"#
+        var redactor = VerifyCodeRedactor()
+        var output: [UInt8] = []
+        redactor.feed(Array(input.utf8), into: &output)
+        let text = String(decoding: output, as: UTF8.self)
+        for secret in ["1234", "5678", "\"9\"", "4321", "\"12"] { #expect(!text.contains(secret), "\(secret) left in \(text)") }
+        #expect(text.contains(#""x":"verifyCode""#))
+        #expect(redactor.redactions == 5)
+    }
+
+    static func move(_ id: String, through states: [JobState], in database: AppDatabase) throws {
+        try database.writer.write { db in
+            var job = try #require(try JobRecord.filter(JobRecord.Columns.jobId == id).fetchOne(db))
+            for state in states { try AppDatabase.transition(&job, to: state, now: Date(timeIntervalSince1970: 1_800_000_100), in: db) }
+        }
+    }
+}
