@@ -28,7 +28,7 @@ import Testing
         #expect(lines.contains("callspool_heartbeat_age_seconds 45.0"), "\(lines.sorted())")
 
         // Once the job is no longer queued, the age drops to 0.
-        try spool.database.writer.write { try $0.execute(sql: "UPDATE job SET state = 'canceled', finishedAt = ?", arguments: [created.timeIntervalSince1970]) }
+        try await spool.database.writer.write { try $0.execute(sql: "UPDATE job SET state = 'canceled', finishedAt = ?", arguments: [created.timeIntervalSince1970]) }
         clock.advance(.seconds(10))
         await refresher.refresh()
         lines = try scrape(metrics)

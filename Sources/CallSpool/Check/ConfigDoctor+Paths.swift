@@ -16,7 +16,7 @@ extension ConfigDoctor {
                 items.append(missingDirectory("spool", path, createdBy: "callspool run (or systemd-tmpfiles --create callspool.conf)"))
                 continue
             }
-            guard info.st_mode & S_IFMT == S_IFDIR else {
+            guard info.st_mode & 0o170000 == 0o040000 else {
                 items.append(CheckItem("spool", .problem, "\(path) is not a directory"))
                 continue
             }
@@ -66,7 +66,7 @@ extension ConfigDoctor {
     func resultsItem(_ path: String) -> CheckItem {
         var info = stat()
         guard stat(path, &info) == 0 else { return missingDirectory("results", path, createdBy: "callspool run") }
-        guard info.st_mode & S_IFMT == S_IFDIR else { return CheckItem("results", .problem, "\(path) is not a directory") }
+        guard info.st_mode & 0o170000 == 0o040000 else { return CheckItem("results", .problem, "\(path) is not a directory") }
         guard user.canWrite(directory: info) else {
             return CheckItem("results", .problem, "\(path) is not writable by \(user.name); under systemd also add it to ReadWritePaths=")
         }
