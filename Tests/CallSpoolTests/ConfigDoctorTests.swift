@@ -119,6 +119,18 @@ import Testing
         #expect(!report.ok)
     }
 
+    @Test func aMissingSpoolIsOneWarningWhenItCanBeCreated() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)")
+        try FileManager.default.removeItem(atPath: setup.spool)
+        let report = await Self.doctor().check(configPath: setup.config)
+        let lines = report.items("spool")
+        #expect(lines.count == 1, "\(report.text)")
+        #expect(lines.first?.status == .warning)
+        #expect(lines.first?.message.contains("does not exist yet") == true)
+        #expect(report.ok)
+    }
+
     @Test func spoolOnTwoFileSystemsIsAProblem() async throws {
         // /dev/shm is a tmpfs, the temporary directory usually is not.
         var shm = stat()

@@ -10,6 +10,12 @@ extension ConfigDoctor {
     func spoolItems(_ spool: Configuration.Spool) -> [CheckItem] {
         var items: [CheckItem] = []
         var devices: [String: dev_t] = [:]
+        var rootInfo = stat()
+        if stat(spool.dir, &rootInfo) != 0 {
+            // One line for the whole tree rather than one per directory.
+            return [missingDirectory(
+                "spool", spool.dir, createdBy: "callspool run (or systemd-tmpfiles --create callspool.conf)", shown: spool.dir + " (and tmp, incoming, processed, rejected)")]
+        }
         for path in [spool.dir, spool.tmp, spool.incoming, spool.processed, spool.rejected] {
             var info = stat()
             if stat(path, &info) != 0 {
@@ -74,11 +80,11 @@ extension ConfigDoctor {
     }
 
     /// A missing directory: a warning when the service user can create it, a problem otherwise.
-    func missingDirectory(_ name: String, _ path: String, createdBy creator: String) -> CheckItem {
+    func missingDirectory(_ name: String, _ path: String, createdBy creator: String, shown: String? = nil) -> CheckItem {
         if let parent = nearestExistingParent(of: path), user.canWrite(directory: parent.info) {
-            return CheckItem(name, .warning, "\(path) does not exist yet; \(creator) creates it")
+            return CheckItem(name, .warning, "\(shown ?? path) does not exist yet; \(creator) creates it")
         }
-        return CheckItem(name, .problem, "\(path) does not exist and \(user.name) cannot create it; create it (see systemd/callspool.tmpfiles)")
+        return CheckItem(name, .problem, "\(shown ?? path) does not exist and \(user.name) cannot create it; create it (see systemd/callspool.tmpfiles)")
     }
 
     /// A missing file whose directory the service user can write (or create).
