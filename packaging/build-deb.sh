@@ -57,7 +57,9 @@ for page in docs/man/*.1; do
   gzip -9n <"$page" >"$root/usr/share/man/man1/$(basename "$page").gz"
 done
 chmod 0644 "$root"/usr/share/man/man1/*.gz
-install -m 0644 contrib/completions/callspool.bash "$root/usr/share/bash-completion/completions/callspool"
+# bash-completion sources the file: no #! line.
+sed '1{/^#!/d}' contrib/completions/callspool.bash >"$root/usr/share/bash-completion/completions/callspool"
+chmod 0644 "$root/usr/share/bash-completion/completions/callspool"
 install -m 0644 contrib/completions/_callspool "$root/usr/share/zsh/vendor-completions/_callspool"
 install -m 0644 contrib/completions/callspool.fish "$root/usr/share/fish/vendor_completions.d/callspool.fish"
 
@@ -77,7 +79,7 @@ Comment: The binary links the Swift runtime and these Swift packages
  their repositories for their licenses (Apache-2.0 and MIT).
 
 Files: *
-Copyright: callspool authors
+Copyright: 2025-2026 callspool authors
 License: Apache-2.0
  On Debian systems, the full text of the Apache License, Version 2.0 can be
  found in /usr/share/common-licenses/Apache-2.0.
@@ -89,8 +91,20 @@ chmod 0644 "$doc/copyright"
   echo "  * Release $version (see README.md)."
   echo
   echo " -- callspool maintainers <callspool@example.com>  $(date -R -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")"
-} | gzip -9n >"$doc/changelog.Debian.gz"
-chmod 0644 "$doc/changelog.Debian.gz"
+} | gzip -9n >"$doc/changelog.gz"
+chmod 0644 "$doc/changelog.gz"
+
+# swift-nio-extras (decompression in async-http-client) carries its own zlib
+# with prefixed symbols, linked statically like every Swift dependency.
+install -d "$root/usr/share/lintian/overrides"
+cat >"$root/usr/share/lintian/overrides/callspool" <<'OVERRIDES'
+# async-http-client's response decompression uses swift-nio-extras'
+# CNIOExtrasZlib, a copy of zlib with prefixed symbols (cnioextras_z_*),
+# compiled into the binary like every Swift package; it cannot use zlib1g
+# without patching swift-nio-extras.
+callspool: embedded-library zlib [usr/bin/callspool]
+OVERRIDES
+chmod 0644 "$root/usr/share/lintian/overrides/callspool"
 
 echo /etc/callspool/callspool.toml >"$root/DEBIAN/conffiles"
 for script in postinst postrm; do
