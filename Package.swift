@@ -43,6 +43,7 @@ let package = Package(
             name: "CallSpool",
             dependencies: [
                 "VoiceCallAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

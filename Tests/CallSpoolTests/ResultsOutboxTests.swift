@@ -5,7 +5,7 @@ import Logging
 import Testing
 import VoiceCallAPI
 
-/// `<results.dir>/<jobKey>.json` for every terminal job, written atomically.
+/// `<results.dir>/<job id>.json` for every terminal job, written atomically.
 @Suite struct ResultsOutboxTests {
     func read(_ path: String) throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -21,12 +21,12 @@ import VoiceCallAPI
         try fixture.accept(row, session: "S1")
         try await fixture.app().test(.router) { client in
             do { let value = try await client.pushStatus(CallbackFixture.status("collectInfo", session: "S1", digits: "1")); #expect(value == 200) }
-            #expect(!FileManager.default.fileExists(atPath: dir + "/\(row).json"))
+            #expect(!FileManager.default.fileExists(atPath: dir + "/appt-7.json"))
             do { let value = try await client.pushStatus(CallbackFixture.status("disconnect", session: "S1", stateCode: 0)); #expect(value == 200) }
         }
         let listing = try FileManager.default.contentsOfDirectory(atPath: dir)
-        #expect(listing == ["\(row).json"])
-        let result = try read(dir + "/\(row).json")
+        #expect(listing == ["appt-7.json"])
+        let result = try read(dir + "/appt-7.json")
         #expect(result["id"] as? String == "appt-7")
         #expect(result["jobKey"] as? Int == Int(row))
         #expect(result["campaign"] as? String == "flu")
@@ -58,8 +58,8 @@ import VoiceCallAPI
         try fixture.move(expired, to: .expired)
         #expect(await fixture.outbox.drain() == 1)
         let listing = try FileManager.default.contentsOfDirectory(atPath: dir)
-        #expect(listing == ["\(expired).json"])
-        #expect(try read(dir + "/\(expired).json")["state"] as? String == "expired")
+        #expect(listing == ["e.json"])
+        #expect(try read(dir + "/e.json")["state"] as? String == "expired")
     }
 
     @Test func withoutADirectoryTheQueueIsEmptied() async throws {

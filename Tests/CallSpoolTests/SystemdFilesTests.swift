@@ -30,7 +30,8 @@ import Testing
         #expect(unit.contains("LoadCredential=app_secret:/etc/callspool/app_secret"))
         // verify checks that ExecStart exists: point it at one that does.
         let temp = try TemporaryDirectory()
-        let patched = unit.replacingOccurrences(of: "/usr/local/bin/callspool run", with: "/bin/true run")
+        #expect(unit.contains("ExecStartPre=/usr/local/bin/callspool check --config /etc/callspool/callspool.toml"))
+        let patched = unit.replacingOccurrences(of: "/usr/local/bin/callspool ", with: "/bin/true ")
         let path = try temp.write("callspool.service", patched)
         guard let result = try Self.run("systemd-analyze", ["verify", "--man=no", path]) else {
             print("skipped: systemd-analyze is not installed (apt-get install systemd to run this check)")

@@ -31,6 +31,8 @@ public struct CallspoolMetrics: Sendable {
         public static let storageLowSpace = "callspool_storage_low_space"
         public static let intakeFiles = "callspool_intake_files_total"
         public static let intakeJobs = "callspool_intake_jobs_total"
+        public static let queueOldestAge = "callspool_queue_oldest_age_seconds"
+        public static let heartbeatAge = "callspool_heartbeat_age_seconds"
     }
 
     /// Buckets of the dispatch latency histogram: the platform answers in
@@ -114,6 +116,20 @@ public struct CallspoolMetrics: Sendable {
     public func setStorage(halted: Bool, lowSpace: Bool) {
         Gauge(label: Name.storageHalted, factory: factory).record(halted ? 1 : 0)
         Gauge(label: Name.storageLowSpace, factory: factory).record(lowSpace ? 1 : 0)
+    }
+
+    /// How long the oldest due queued job of each type has waited (0 when
+    /// none): a verify code waiting a minute is already late.
+    public func setQueueOldestAge(_ ages: [JobType: TimeInterval]) {
+        for type in JobType.allCases {
+            Gauge(label: Name.queueOldestAge, dimensions: [("type", type.rawValue)], factory: factory).record(max(0, ages[type] ?? 0))
+        }
+    }
+
+    /// Seconds since the daemon's last heartbeat was stored: grows when the
+    /// heartbeat writer (and so the store) is stuck while metrics still serve.
+    public func setHeartbeatAge(_ age: TimeInterval) {
+        Gauge(label: Name.heartbeatAge, factory: factory).record(max(0, age))
     }
 
     // MARK: - Dispatch

@@ -38,6 +38,9 @@ public struct MetricsRefresher: Service {
         do {
             metrics.setJobs(try database.stateCounts())
             metrics.setPauses(try database.activePauses(now: clock.now), halted: try database.halt() != nil)
+            let now = clock.now
+            metrics.setQueueOldestAge(try database.oldestDueQueued(now: now).mapValues { now.timeIntervalSince($0) })
+            if let beat = try database.heartbeat() { metrics.setHeartbeatAge(now.timeIntervalSince(beat.heartbeatAt)) }
         } catch {
             logger.warning("metrics: could not count jobs", metadata: ["error": "\(error)"])
         }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The content of a results file, `<results.dir>/<jobKey>.json`: what other
+/// The content of a results file, `<results.dir>/<job id>.json`: what other
 /// systems consuming the outbox need to know about a finished job.
 ///
 /// Every key is always present (null when unknown), so consumers can rely on
@@ -14,7 +14,7 @@ public struct JobResult: Codable, Sendable, Equatable {
 
     /// The user's job id.
     public var id: String
-    /// The job's row id: the `<jobKey>` of the file name and of `userData`.
+    /// The job's row id: the `<jobKey>` of `userData`.
     public var jobKey: Int64
     public var campaign: String?
     public var type: String

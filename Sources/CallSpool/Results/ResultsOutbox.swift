@@ -1,12 +1,13 @@
 import Foundation
 import Logging
 
-/// Writes `<results.dir>/<jobKey>.json` for every job that reached a terminal
-/// state, so other systems can consume results as a spool.
+/// Writes `<results.dir>/<job id>.json` (the id encoded by
+/// ``ResultFileName``) for every job that reached a terminal state, so other
+/// systems can consume results as a spool and find them by the id they gave.
 ///
 /// Drains the store's `resultOutbox` (filled by a trigger in the same
 /// transaction that finished the job), after commit. Each file is written to
-/// `.<jobKey>.json.tmp`, flushed to disk, then renamed into place: a reader
+/// `.<name>.tmp`, flushed to disk, then renamed into place: a reader
 /// never sees a partial file, and a crash before the rename only means the row
 /// is still queued and the file is written on the next drain. A job that left
 /// its terminal state again before the drain (retry, redial) is skipped. With
@@ -54,7 +55,7 @@ public actor ResultsOutbox {
                 guard let rowID = item.job.id else { continue }
                 if item.job.state.isTerminal {
                     do {
-                        try Self.write(JobResult(job: item.job, attempts: item.attempts), to: directory, name: "\(rowID).json")
+                        try Self.write(JobResult(job: item.job, attempts: item.attempts), to: directory, name: ResultFileName.forJob(id: item.job.jobId))
                         written += 1
                     } catch {
                         logger.error("results outbox: \(error.description)")

@@ -17,8 +17,13 @@ public struct AppDatabase: Sendable {
         try Self.migrator.migrate(writer)
     }
 
-    /// Opens (creating if needed) the store at `path`, in WAL mode with a busy timeout.
+    /// Opens the store at `path`, in WAL mode with a busy timeout. The daemon
+    /// (`readonly: false`) creates the file and its directory when missing;
+    /// the read-only commands pass `readonly: true` and get
+    /// ``StoreOpenError/missing(_:)`` instead, so a mistyped path is an error
+    /// naming it rather than a new empty store.
     public static func open(path: String, readonly: Bool = false) throws -> AppDatabase {
+        if readonly, !FileManager.default.fileExists(atPath: path) { throw StoreOpenError.missing(path) }
         var configuration = GRDB.Configuration()
         configuration.busyMode = .timeout(10)
         configuration.readonly = false
@@ -34,7 +39,7 @@ public struct AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+        if !readonly, !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         }
         let pool = try DatabasePool(path: path, configuration: configuration)

@@ -7,7 +7,7 @@ struct CampaignsCommand: ParsableCommand {
     @Flag(name: .long, help: "Machine-readable output.") var json = false
 
     func run() throws {
-        let context = try StoreContext.open(options)
+        let context = try StoreContext.open(options, readonly: true)
         let summaries = try context.database.campaignSummaries()
         if json { try printJSON(summaries) } else { print(CampaignSummary.table(summaries)) }
     }

@@ -18,7 +18,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let context = try StoreContext.open(options)
+        let context = try StoreContext.open(options, readonly: true)
         guard try context.database.campaignExists(campaign) else {
             printToStandardError("callspool export: no campaign named \"\(campaign)\" (see `callspool campaigns`)")
             throw ExitStatus.userError

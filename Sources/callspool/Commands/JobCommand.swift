@@ -8,7 +8,7 @@ struct JobCommand: ParsableCommand {
     @Flag(name: .long, help: "Machine-readable output.") var json = false
 
     func run() throws {
-        let context = try StoreContext.open(options)
+        let context = try StoreContext.open(options, readonly: true)
         guard let detail = try context.database.jobDetail(id: id) else {
             printToStandardError("callspool: no job with id \(id)")
             throw ExitStatus.userError

@@ -17,7 +17,7 @@ struct JobsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let context = try StoreContext.open(options)
+        let context = try StoreContext.open(options, readonly: true)
         let items = try context.database.jobs(state: state.flatMap(JobState.init(rawValue:)), campaign: campaign, limit: limit).map(JobListItem.init)
         if json { try printJSON(items) } else { print(JobListItem.table(items)) }
     }

@@ -3,13 +3,21 @@ import CallSpool
 import Foundation
 
 struct StatusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Daemon liveness, counts per state, ports, pauses and halts.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Daemon liveness, counts per state, ports, pauses and halts.",
+        discussion: """
+            Exit status, as `systemctl is-active` does it, so scripts and monitors can test it: \
+            0 when the daemon is running (a fresh heartbeat from a live process), 3 when it is not \
+            (the status is printed either way), 2 when the configuration or the store cannot be read \
+            (a missing store is never created by this command).
+            """)
     @OptionGroup var options: ConfigOptions
     @Flag(name: .long, help: "Machine-readable output.") var json = false
 
     func run() throws {
-        let context = try StoreContext.open(options)
+        let context = try StoreContext.open(options, readonly: true)
         let view = try StatusView.load(from: context.database, portLimit: context.configuration.limits.maxConcurrentCalls, now: Date())
         if json { try printJSON(view) } else { print(view.text(now: Date(), style: TerminalStyle(enabled: isatty(STDOUT_FILENO) == 1))) }
+        if view.exitStatus != 0 { throw ExitCode(view.exitStatus) }
     }
 }

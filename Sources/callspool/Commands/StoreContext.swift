@@ -7,7 +7,10 @@ struct StoreContext {
     let configuration: Configuration
     let database: AppDatabase
 
-    static func open(_ options: ConfigOptions) throws -> StoreContext {
+    /// `readonly`: the store must exist already (`status`, `jobs`, `job`,
+    /// `campaigns`, `export`, `report`): a mistyped path is an error naming
+    /// it (exit 2), never a new empty store.
+    static func open(_ options: ConfigOptions, readonly: Bool = false) throws -> StoreContext {
         let configuration: Configuration
         do {
             configuration = try ConfigurationLoader().load(path: options.resolvedPath, purpose: .cli)
@@ -16,7 +19,10 @@ struct StoreContext {
             throw ExitStatus.environmentError
         }
         do {
-            return StoreContext(configuration: configuration, database: try AppDatabase.open(path: configuration.store.path))
+            return StoreContext(configuration: configuration, database: try AppDatabase.open(path: configuration.store.path, readonly: readonly))
+        } catch let error as StoreOpenError {
+            printToStandardError("callspool: \(error)")
+            throw ExitStatus.environmentError
         } catch {
             printToStandardError("callspool: cannot open the store \(configuration.store.path): \(error)")
             throw ExitStatus.environmentError

@@ -1,0 +1,77 @@
+import Foundation
+import TOMLKit
+
+/// `callspool check`: loads the configuration exactly as `callspool run`
+/// does and reports, one ``CheckItem`` each, what would stop or hurt the
+/// daemon: the secret, the spool, the store, the results directory, the
+/// callback URLs against the listen address, the display numbers and the
+/// clock against the platform's. It exists so a broken configuration fails
+/// at `ExecStartPre=` with its reason in the journal, and so an operator can
+/// ask before starting. It never places a call: the only request it sends is
+/// an unauthenticated `GET` of `platform.base_url` for its `Date` header.
+public struct ConfigDoctor: Sendable {
+    public var environment: [String: String]
+    public var user: ServiceUser
+    public var clock: ClockCheck
+
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment, user: ServiceUser = .forCheck(),
+        clock: ClockCheck = ClockCheck()
+    ) {
+        self.environment = environment
+        self.user = user
+        self.clock = clock
+    }
+
+    public func check(configPath: String) async -> CheckReport {
+        var items: [CheckItem] = []
+        let loader = ConfigurationLoader(environment: environment)
+        let configuration: Configuration
+        do {
+            configuration = try loader.load(path: configPath, purpose: .daemon)
+            items.append(CheckItem("config", .ok, "\(configPath) loads as `callspool run` loads it"))
+            items.append(secretItem(configPath: configPath))
+        } catch {
+            // The secret is the one thing the CLI purpose skips: if that is
+            // what failed, the other checks can still run.
+            guard let partial = try? loader.load(path: configPath, purpose: .cli) else {
+                items.append(CheckItem("config", .problem, error.description))
+                return CheckReport(checks: items)
+            }
+            items.append(CheckItem("config", .ok, "\(configPath) is well formed"))
+            items.append(CheckItem("secret", .problem, error.description))
+            configuration = partial
+        }
+        items += spoolItems(configuration.spool)
+        items.append(storeItem(configuration.store.path))
+        if let results = configuration.results.dir { items.append(resultsItem(results)) }
+        items += callbackItems(configuration.callbacks)
+        items.append(displayNumbersItem(configuration.defaults.displayNumbers))
+        items.append(await clock.check(baseURL: configuration.platform.baseURL, timeout: configuration.platform.timeout))
+        return CheckReport(checks: items)
+    }
+
+    /// Where the loader found the secret, and that nobody else can read it.
+    func secretItem(configPath: String) -> CheckItem {
+        if let directory = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: directory + "/app_secret") {
+            return CheckItem("secret", .ok, "found as the systemd credential app_secret (LoadCredential=)")
+        }
+        let platform = (try? TOMLTable(string: String(contentsOfFile: configPath, encoding: .utf8)))?["platform"]?.table
+        if let file = platform?["app_secret_file"]?.string {
+            var info = stat()
+            let mode = stat(file, &info) == 0 ? String(info.st_mode & 0o777, radix: 8) : "?"
+            if !user.canRead(file: info) {
+                return CheckItem("secret", .problem, "\(file) is not readable by \(user.name) (mode \(mode)); run: chown root:\(user.name) \(file) && chmod 640 \(file)")
+            }
+            return CheckItem("secret", .ok, "found in \(file) (mode \(mode), not readable by others)")
+        }
+        if let value = environment["CALLSPOOL_APP_SECRET"], !value.isEmpty {
+            return CheckItem("secret", .warning, "found in $CALLSPOOL_APP_SECRET; prefer app_secret_file or LoadCredential=, which other processes cannot see")
+        }
+        var info = stat()
+        if stat(configPath, &info) == 0, info.st_mode & 0o004 != 0 {
+            return CheckItem("secret", .problem, "app_secret is inline in \(configPath), which every user can read; move it to app_secret_file (chmod 600) or run: chmod o-r \(configPath)")
+        }
+        return CheckItem("secret", .warning, "app_secret is inline in \(configPath) (not readable by others); prefer app_secret_file")
+    }
+}

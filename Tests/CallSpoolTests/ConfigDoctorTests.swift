@@ -1,0 +1,204 @@
+@testable import CallSpool
+import Foundation
+import Testing
+
+/// `callspool check`: each line says what is wrong, in temporary
+/// directories, with a local HTTP server standing in for the platform's clock.
+@Suite struct ConfigDoctorTests {
+    /// A complete setup: config, secret file (0600), spool with its four
+    /// directories, base_url pointing at `server`.
+    struct Setup {
+        let temp: TemporaryDirectory
+        var config: String { temp.path + "/callspool.toml" }
+        var spool: String { temp.path + "/spool" }
+
+        init(baseURL: String, extra: String = "", secretMode: Int = 0o600, listen: String = "0.0.0.0:8080",
+             statusURL: String = "https://cb.example.com/callspool/status", numbers: String = #"["+8675528000088"]"#) throws {
+            temp = try TemporaryDirectory()
+            let secret = try temp.write("app_secret", "s3cret\n")
+            chmod(secret, mode_t(secretMode))
+            try SpoolLayout(root: temp.path + "/spool").ensureExists()
+            try temp.write("callspool.toml", """
+                [platform]
+                base_url = "\(baseURL)"
+                app_key = "key"
+                app_secret_file = "\(secret)"
+                timeout = "2s"
+                [spool]
+                dir = "\(temp.path)/spool"
+                [store]
+                path = "\(temp.path)/state/callspool.sqlite"
+                [callbacks]
+                listen = "\(listen)"
+                status_url = "\(statusURL)"
+                fee_url = "https://cb.example.com/callspool/fee"
+                [defaults]
+                display_numbers = \(numbers)
+                \(extra)
+                """)
+        }
+    }
+
+    static func doctor(clock now: @escaping @Sendable () -> Date = { Date() }) -> ConfigDoctor {
+        ConfigDoctor(environment: [:], user: .forCheck(serviceName: "no-such-user-\(UUID())"), clock: ClockCheck(timeout: .milliseconds(300), now: now))
+    }
+
+    @Test func aGoodSetupPassesAndNeverSendsACall() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)")
+        let report = await Self.doctor().check(configPath: setup.config)
+        #expect(report.ok, "\(report.text)")
+        #expect(report.exitStatus == 0)
+        for name in ["config", "secret", "spool", "store", "callbacks", "display_numbers", "clock"] {
+            #expect(report.items(name).first?.status == .ok, "\(name): \(report.text)")
+        }
+        #expect(report.items("store").first?.message.contains("creates it") == true)
+        // Only an unauthenticated GET of base_url reached the "platform".
+        #expect(server.requests.count == 1)
+        #expect(server.requests.first?.hasPrefix("GET / HTTP/1.1") == true, "\(server.requests)")
+        #expect(server.requests.first?.lowercased().contains("authorization") == false)
+        // The secret itself is never printed.
+        #expect(!report.text.contains("s3cret"))
+        // The store was not created by the check.
+        #expect(!FileManager.default.fileExists(atPath: setup.temp.path + "/state"))
+    }
+
+    @Test func aClockTwentyMinutesOffIsAProblemAndSixIsAWarning() async throws {
+        let platformNow = Date(timeIntervalSince1970: 1_800_000_000)
+        let server = try DateServer(.date(DateServer.httpDate(platformNow)))
+        let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)")
+        let far = await Self.doctor(clock: { platformNow.addingTimeInterval(20 * 60) }).check(configPath: setup.config)
+        #expect(far.items("clock").first?.status == .problem, "\(far.text)")
+        #expect(far.items("clock").first?.message.contains("1200 s ahead") == true, "\(far.text)")
+        #expect(far.exitStatus == 1)
+        let near = await Self.doctor(clock: { platformNow.addingTimeInterval(-6 * 60) }).check(configPath: setup.config)
+        #expect(near.items("clock").first?.status == .warning, "\(near.text)")
+        #expect(near.items("clock").first?.message.contains("behind") == true)
+        #expect(near.ok)
+    }
+
+    @Test func anUnreachableOrSilentPlatformIsOnlyAWarning() async throws {
+        let silent = try DateServer(.silent)
+        let noDate = try DateServer(.noDate)
+        for (url, expected) in [("http://127.0.0.1:\(silent.port)", "could not reach"), ("http://127.0.0.1:\(noDate.port)", "without a Date")] {
+            let setup = try Setup(baseURL: url)
+            let started = Date()
+            let report = await Self.doctor().check(configPath: setup.config)
+            #expect(Date().timeIntervalSince(started) < 3, "the clock check is bounded")
+            #expect(report.items("clock").first?.status == .warning, "\(report.text)")
+            #expect(report.items("clock").first?.message.contains(expected) == true, "\(report.text)")
+            #expect(report.ok)
+        }
+    }
+
+    @Test func aSecretReadableByOthersIsAProblemNamingIt() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)", secretMode: 0o644)
+        let report = await Self.doctor().check(configPath: setup.config)
+        let secret = try #require(report.items("secret").first)
+        #expect(secret.status == .problem)
+        #expect(secret.message.contains("chmod 600"), "\(secret.message)")
+        #expect(report.exitStatus == 1)
+        // The other checks still ran.
+        #expect(report.items("spool").first?.status == .ok)
+    }
+
+    @Test func spoolProblemsAreNamed() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)")
+        try FileManager.default.removeItem(atPath: setup.spool + "/rejected")
+        try Data().write(to: URL(fileURLWithPath: setup.spool + "/rejected"))
+        if getuid() != 0 { chmod(setup.spool + "/incoming", 0o555) }
+        defer { chmod(setup.spool + "/incoming", 0o755) }
+        let report = await Self.doctor().check(configPath: setup.config)
+        let lines = report.items("spool")
+        #expect(lines.contains { $0.status == .problem && $0.message.contains("/rejected is not a directory") }, "\(report.text)")
+        if getuid() != 0 {
+            #expect(lines.contains { $0.status == .problem && $0.message.contains("/incoming is not writable") }, "\(report.text)")
+        }
+        #expect(!report.ok)
+    }
+
+    @Test func aMissingSpoolIsOneWarningWhenItCanBeCreated() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)")
+        try FileManager.default.removeItem(atPath: setup.spool)
+        let report = await Self.doctor().check(configPath: setup.config)
+        let lines = report.items("spool")
+        #expect(lines.count == 1, "\(report.text)")
+        #expect(lines.first?.status == .warning)
+        #expect(lines.first?.message.contains("does not exist yet") == true)
+        #expect(report.ok)
+    }
+
+    @Test func spoolOnTwoFileSystemsIsAProblem() async throws {
+        // /dev/shm is a tmpfs, the temporary directory usually is not.
+        var shm = stat()
+        var tmp = stat()
+        guard stat("/dev/shm", &shm) == 0, stat(FileManager.default.temporaryDirectory.path, &tmp) == 0, shm.st_dev != tmp.st_dev,
+              access("/dev/shm", W_OK) == 0 else { return }
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)")
+        let elsewhere = "/dev/shm/callspool-test-\(UUID())"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: elsewhere) }
+        try FileManager.default.removeItem(atPath: setup.spool + "/processed")
+        try FileManager.default.createSymbolicLink(atPath: setup.spool + "/processed", withDestinationPath: elsewhere)
+        let report = await Self.doctor().check(configPath: setup.config)
+        #expect(report.items("spool").contains { $0.status == .problem && $0.message.contains("different file systems") }, "\(report.text)")
+    }
+
+    @Test func storeSchemaIsCheckedWithoutMigrating() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)")
+        let path = setup.temp.path + "/state/callspool.sqlite"
+        _ = try AppDatabase.open(path: path)
+        let current = await Self.doctor().check(configPath: setup.config)
+        #expect(current.items("store").first?.status == .ok)
+        #expect(current.items("store").first?.message.contains("schema current") == true, "\(current.text)")
+        // A store from a newer version: an unknown migration.
+        let writer = try AppDatabase.open(path: path).writer
+        try await writer.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
+        let newer = await Self.doctor().check(configPath: setup.config)
+        #expect(newer.items("store").first?.status == .problem, "\(newer.text)")
+        // Not a database at all.
+        try Data("not sqlite".utf8).write(to: URL(fileURLWithPath: path))
+        try? FileManager.default.removeItem(atPath: path + "-wal")
+        try? FileManager.default.removeItem(atPath: path + "-shm")
+        let broken = await Self.doctor().check(configPath: setup.config)
+        #expect(broken.items("store").first?.status == .problem, "\(broken.text)")
+    }
+
+    @Test func callbackURLsAgainstTheListenAddress() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let loopback = try Setup(baseURL: "http://127.0.0.1:\(server.port)", statusURL: "http://localhost:8080/status")
+        let report = await Self.doctor().check(configPath: loopback.config)
+        #expect(report.items("callbacks").contains { $0.status == .problem && $0.message.contains("loopback") }, "\(report.text)")
+        let otherPort = try Setup(baseURL: "http://127.0.0.1:\(server.port)", listen: "127.0.0.1:9000", statusURL: "http://cb.example.com:8080/status")
+        let warned = await Self.doctor().check(configPath: otherPort.config)
+        let lines = warned.items("callbacks")
+        #expect(lines.contains { $0.status == .warning && $0.message.contains("forward 8080 to 9000") }, "\(warned.text)")
+        #expect(lines.contains { $0.status == .warning && $0.message.contains("loopback only") }, "\(warned.text)")
+        #expect(warned.ok)
+    }
+
+    @Test func aBrokenConfigurationIsOneProblemLine() async throws {
+        let temp = try TemporaryDirectory()
+        let path = try temp.write("callspool.toml", "[platform]\nbase_url = \"http://x\"\n[nonsense]\n")
+        let report = await Self.doctor().check(configPath: path)
+        #expect(report.checks.count == 1)
+        #expect(report.checks.first?.status == .problem)
+        #expect(report.checks.first?.message.contains("nonsense") == true)
+        #expect(report.text.contains("PROBLEM"))
+        let missing = await Self.doctor().check(configPath: temp.path + "/absent.toml")
+        #expect(missing.checks.first?.message.contains("absent.toml") == true)
+    }
+
+    @Test func jsonShape() throws {
+        let report = CheckReport(checks: [CheckItem("clock", .warning, "w"), CheckItem("spool", .ok, "o")])
+        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
+        #expect(object["ok"] as? Bool == true)
+        let checks = try #require(object["checks"] as? [[String: String]])
+        #expect(checks.first == ["name": "clock", "status": "warning", "message": "w"])
+    }
+}
