@@ -24,7 +24,7 @@ extension EndToEnd {
         static let clients = 300
         static let readTimeout: Duration = .seconds(1)
         /// Scheduling slack on 2 shared cores, beyond the read timeout.
-        static let slack: Duration = .milliseconds(1500)
+        static let slack: Duration = .milliseconds(3000)
 
         static func prefix(_ index: Int, port: Int) -> String {
             let head = "POST /cb/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
