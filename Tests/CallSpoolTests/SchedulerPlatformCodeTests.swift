@@ -86,7 +86,7 @@ import VoiceCallAPI
             let pass = try await scheduler.tick()
             let ticket = try #require(pass.tickets.first)
             try await scheduler.complete(ticket, with: SchedulerTests.rejected(403, code))
-            let pause = try #require(try database.activePauses(now: clock.now)[.global])
+            let pause = try #require(try database.activePauses(now: clock.now)[.flow])
             #expect(pause.code == code)
             let until = try #require(pause.until)
             pauses.append(until.timeIntervalSince(clock.now))
@@ -107,7 +107,7 @@ import VoiceCallAPI
         let pass = try await scheduler.tick()
         try await scheduler.complete(pass.tickets[0], with: SchedulerTests.rejected(403, "1013003"))
         let pauses = try database.activePauses(now: clock.now)
-        #expect(pauses[.global] == nil)
+        #expect(pauses[.flow] == nil)
         #expect(pauses[.displayNumber(Self.bad)]?.code == "1013003")
         #expect(try await scheduler.tick().tickets.map(\.displayNbr) == [Self.good])
     }
@@ -120,10 +120,25 @@ import VoiceCallAPI
         try await scheduler.complete(tickets[0], with: SchedulerTests.rejected(403, "1013002"))
         try await scheduler.complete(tickets[1], with: SchedulerTests.accepted("s1"))
         try await scheduler.complete(tickets[2], with: SchedulerTests.rejected(403, "1013002"))
-        let until = try #require(try database.activePauses(now: clock.now)[.global]?.until)
+        let until = try #require(try database.activePauses(now: clock.now)[.flow]?.until)
         // The acceptance between the refusals started a fresh streak: 60 s (+ jitter), not 120 s.
         #expect(until.timeIntervalSince(clock.now) <= 72)
         #expect(until.timeIntervalSince(clock.now) >= 60)
+    }
+
+    @Test(arguments: ["1011006", "1013002"])
+    func aPlatformPauseNeverOverwritesOrLiftsTheOperatorsPause(code: String) async throws {
+        try base.queue((0..<3).map { base.notify("p\($0)", callee: "+861380000000\($0)") })
+        let scheduler = try await base.scheduler(base.settings())
+        let tickets = try await scheduler.tick().tickets
+        // The operator pauses everything while these requests are out.
+        try database.setPause(.global, reason: "paused by operator", code: nil, until: nil, now: clock.now)
+        try await scheduler.complete(tickets[0], with: SchedulerTests.rejected(403, code))
+        let pauses = try database.activePauses(now: clock.now)
+        #expect(pauses[.global]?.until == nil, "the operator's pause is still until resumed")
+        #expect(pauses[.flow]?.code == code)
+        clock.advance(.seconds(3 * 3600))
+        #expect(try await scheduler.tick().tickets.isEmpty, "the platform's pause ended, the operator's did not")
     }
 
     @Test func clockSkewReportedAs1023006TriesTheOtherConventionOnceBeforeHalting() async throws {

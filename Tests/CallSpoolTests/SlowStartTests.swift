@@ -84,7 +84,7 @@ import VoiceCallAPI
         #expect(wide.count > 1)
         try await scheduler.complete(wide[0], with: SchedulerTests.rejected(403, "1011006"))
         for ticket in wide.dropFirst() { try await scheduler.complete(ticket, with: SchedulerTests.accepted("s-\(ticket.jobRowId)")) }
-        #expect(try database.activePauses(now: clock.now)[.global] != nil)
+        #expect(try database.activePauses(now: clock.now)[.flow] != nil)
         clock.advance(.seconds(75))
         #expect(try await scheduler.tick().tickets.count == 1)
     }

@@ -65,7 +65,7 @@ extension Scheduler {
             portPushBacks = 0
             flowPushBacks = 0
             if !quotaPushBacks.isEmpty {
-                quotaPushBacks[.global] = nil
+                quotaPushBacks[.flow] = nil
                 quotaPushBacks[.displayNumber(ticket.displayNbr)] = nil
             }
             if wasProbe || halt != nil { try liftHalt(in: db) }
@@ -133,7 +133,7 @@ extension Scheduler {
         case .flowControl:
             let pause = Backoff.pause(floor: settings.backoff.flow, repeats: flowPushBacks, cap: .seconds(3600), using: &random)
             flowPushBacks += 1
-            try AppDatabase.setPause(.global, reason: "platform flow control: \(description)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now, in: db)
+            try AppDatabase.setPause(.flow, reason: "platform flow control: \(description)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now, in: db)
             logger.warning("platform flow control; all dispatch paused", metadata: ["code": "\(code ?? "-")", "for": "\(DurationText.format(pause))"])
             try requeue(now.addingTimeInterval(pause.timeInterval))
         case .frequency(let scope):
@@ -141,7 +141,7 @@ extension Scheduler {
             switch scope {
             case .sp, .app:
                 until = now.addingTimeInterval(settings.backoff.flow.timeInterval)
-                try AppDatabase.setPause(.global, reason: "\(scope.rawValue) call frequency limit: \(description)", code: code, until: until, now: now, in: db)
+                try AppDatabase.setPause(.flow, reason: "\(scope.rawValue) call frequency limit: \(description)", code: code, until: until, now: now, in: db)
                 try requeue(until)
             case .displayNumber:
                 until = now.addingTimeInterval(settings.backoff.flow.timeInterval)

@@ -168,7 +168,7 @@ public actor Scheduler {
             guard now >= halt.probeAt, !probeInFlight else { return ([], min(wakeAt, max(now, halt.probeAt))) }
         }
         let pauses = try AppDatabase.activePauses(now: now, in: db)
-        if let global = pauses[.global] ?? pauses[.ports] ?? pauses[.transport] ?? pauses[.storage] {
+        if let global = pauses[.global] ?? pauses[.flow] ?? pauses[.ports] ?? pauses[.transport] ?? pauses[.storage] {
             if let until = global.until { wakeAt = min(wakeAt, until) }
             dispatchPaused = true
             return ([], wakeAt)

@@ -82,7 +82,7 @@ public struct CallspoolMetrics: Sendable {
     }
 
     /// Kinds of pause the gauge reports, always all of them (0 when none).
-    public static let pauseKinds = ["global", "ports", "transport", "storage", "campaign", "display_number", "display_number_retired", "callee"]
+    public static let pauseKinds = ["global", "flow", "ports", "transport", "storage", "campaign", "display_number", "display_number_retired", "callee"]
 
     /// Pauses in force by kind, and whether dispatch is halted.
     public func setPauses(_ pauses: [PauseScope: PauseRecord], halted: Bool) {
@@ -92,6 +92,7 @@ public struct CallspoolMetrics: Sendable {
             switch scope {
             case .global: kind = "global"
             case .ports: kind = "ports"
+            case .flow: kind = "flow"
             case .transport: kind = "transport"
             case .storage: kind = "storage"
             case .campaign: kind = "campaign"

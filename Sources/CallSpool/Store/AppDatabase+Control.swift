@@ -3,8 +3,12 @@ import GRDB
 
 /// Pause scopes as stored in `pause.scope`.
 public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
-    /// Everything (operator pause, flow control, SP/app frequency limits).
+    /// Everything, by the operator (`callspool pause`), until resumed.
     case global
+    /// Everything, for a while: the platform's flow control, SP/app frequency
+    /// limits and call quotas. Its own scope so it never overwrites (and, on
+    /// expiry, never lifts) an operator's pause.
+    case flow
     /// Everything, until a port frees or the pause ends (1020154/1020165).
     case ports
     /// Everything: requests kept getting lost in transport (connections
@@ -21,6 +25,7 @@ public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .global: "global"
         case .ports: "ports"
+        case .flow: "flow"
         case .transport: "transport"
         case .storage: "storage"
         case .campaign(let name): "campaign:\(name)"
@@ -33,6 +38,7 @@ public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
         switch text {
         case "global": self = .global
         case "ports": self = .ports
+        case "flow": self = .flow
         case "transport": self = .transport
         case "storage": self = .storage
         default:
