@@ -29,12 +29,13 @@ import VoiceCallAPI
             let order = round.isMultiple(of: 2) ? [fifo, file] : [file, fifo]
             for path in order { #expect(rename(path, incoming) == 0) }
         }
-        let dropped = ContinuousClock.now
         try spool.drop("after-race.json", JobText.verify("after-race"))
-        let queuedWithin = settle + .seconds(1)
+        // Wedged intake never queues it; a working one does within settle +
+        // a rescan. The bound is generous for a loaded CI machine: how fast
+        // is for the benchmarks, this test is about never blocking.
+        let queuedWithin = settle + .seconds(10)
         let arrived = await firstResult(named: "after-race.json", in: results, within: queuedWithin)
-        #expect(arrived, "a valid file dropped after the race was not queued within settle + 1 s")
-        #expect(ContinuousClock.now - dropped <= queuedWithin)
+        #expect(arrived, "a valid file dropped after the race was not queued: intake is wedged")
         #expect(try spool.database.jobDetail(id: "after-race") != nil)
         await group.triggerGracefulShutdown()
         try await running.value
