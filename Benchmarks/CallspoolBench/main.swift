@@ -1,4 +1,4 @@
-// The benchmark harness: measures what DESIGN §12 sets targets for.
+// The benchmark harness: measures what Benchmarks/README.md sets targets for.
 // Run: swift run -c release callspool-bench [intake]
 import CallSpool
 import Foundation

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 import VoiceCallAPI
 
-/// DESIGN §4 matching: events to jobs by sessionId or userData, digits in
+/// docs/states.md matching: events to jobs by sessionId or userData, digits in
 /// order, outcomes, redial, throttling, CDR fallback and idempotence.
 @Suite struct CallbackMatchingTests {
     /// The "done when": also over a real loopback server.

@@ -7,7 +7,7 @@ import Testing
 import VoiceCallAPI
 
 /// The Prometheus endpoint: each component records into the registry it was
-/// given, and `GET /metrics` serves the series (DESIGN §10).
+/// given, and `GET /metrics` serves the series (docs/operations.md).
 @Suite struct MetricsTests {
     /// The intake fixture's clock, so the verify jobs are not yet expired.
     let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))

@@ -4,7 +4,7 @@ import GRDB
 import Testing
 
 @Suite struct TransitionTests {
-    /// DESIGN §4's graph, written out independently of the implementation.
+    /// docs/states.md's graph, written out independently of the implementation.
     static let allowed: Set<String> = [
         "queued>dispatching", "queued>expired", "queued>canceled",
         "dispatching>in_call", "dispatching>queued", "dispatching>failed", "dispatching>unknown", "dispatching>expired",

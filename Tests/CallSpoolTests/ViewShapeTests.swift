@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-/// The `--json` shapes are a contract (DESIGN §9): these tests pin the keys.
+/// The `--json` shapes are a contract (docs/cli-json.md): these tests pin the keys.
 @Suite struct ViewShapeTests {
     func keys(_ value: some Encodable) throws -> Any {
         try JSONSerialization.jsonObject(with: JSONEncoder().encode(value))

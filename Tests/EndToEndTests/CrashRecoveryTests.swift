@@ -7,7 +7,7 @@ extension EndToEnd {
     /// The built `callspool run` is SIGKILLed mid-campaign (calls in progress,
     /// requests awaiting their answer) and started again on the same store and
     /// spool: no job is lost, none is left queued/dispatching/in a call, nobody
-    /// is called twice (DESIGN §4: jobs left `dispatching` become `unknown` and
+    /// is called twice (docs/states.md: jobs left `dispatching` become `unknown` and
     /// are never re-sent), and the calls the platform placed for `unknown` jobs
     /// are reconciled by their callbacks (userData, re-pushed fee CDRs).
     @Suite struct CrashRecovery {
@@ -109,7 +109,7 @@ extension EndToEnd {
                 #expect(try store.jobDetail(id: id)?.job.state == .completed, "\(id) was in a call at the kill")
             }
 
-            // Graceful stop (DESIGN §10): SIGTERM ends `callspool run` with status 0.
+            // Graceful stop (docs/operations.md): SIGTERM ends `callspool run` with status 0.
             second.stop(SIGTERM)
             #expect(second.process.terminationReason == .exit, "\(second.logTail)")
             #expect(second.process.terminationStatus == 0, "\(second.logTail)")

@@ -5,7 +5,7 @@ import VoiceCallSimulator
 
 extension EndToEnd {
     /// A job whose `ttl` or `expiresAt` passes while it cannot be sent (every
-    /// port holds a long call) becomes `expired` and is never sent (DESIGN §4,
+    /// port holds a long call) becomes `expired` and is never sent (docs/states.md,
     /// §6 expiry). Time runs on an injected clock the test moves 5 minutes.
     @Suite struct Expiry {
         static let scenario = """

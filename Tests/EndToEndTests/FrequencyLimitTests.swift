@@ -4,7 +4,7 @@ import Testing
 import VoiceCallSimulator
 
 extension EndToEnd {
-    /// Frequency limits pause only their scope (DESIGN §5 frequency class):
+    /// Frequency limits pause only their scope (docs/result-codes.md frequency class):
     /// 1013117 pauses that callee for `backoff.callee` while everyone else is
     /// called, and its jobs are postponed, not failed; 1013118 pauses that
     /// display number and the pool's other number carries the calls.

@@ -8,7 +8,7 @@ extension EndToEnd {
     /// 1010003 unknown app key) halts all dispatch without failing a single
     /// job: jobs stay queued, the halt is stored for `status`, one probe goes
     /// out per `backoff.halt`, and the first probe that succeeds resumes
-    /// dispatch (DESIGN §5 halt class).
+    /// dispatch (docs/result-codes.md halt class).
     @Suite struct Halts {
         static let scenario = """
         {"limits": {"ports": 10, "requestsPerSecond": 0},

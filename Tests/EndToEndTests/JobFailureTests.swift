@@ -7,7 +7,7 @@ extension EndToEnd {
     /// A job-class code (1013004 callee blacklisted, 1013100, 1013101) fails
     /// only the job it answers, with the code and description, after one
     /// request; every other job is called as usual, nothing pauses or halts
-    /// (DESIGN §5 job class).
+    /// (docs/result-codes.md job class).
     @Suite struct JobFailures {
         static let bad = "+8613400000001"
 

@@ -8,7 +8,7 @@ extension EndToEnd {
     /// says: the effective limit converges on the hidden one (from `idlePort`
     /// and 1020154) after the first burst, the platform's ports are used to
     /// the full, only a few requests are refused, every job completes and
-    /// nobody is called twice (DESIGN §5 ports class, §6 adaptive limit).
+    /// nobody is called twice (docs/result-codes.md ports class, §6 adaptive limit).
     @Suite struct PortLimit {
         struct Case: Sendable, CustomTestStringConvertible {
             var hidden: Int

@@ -4,7 +4,7 @@ import Testing
 import VoiceCallSimulator
 
 extension EndToEnd {
-    /// Redial policies over the real call flow (DESIGN §3 `redial`, §4): an
+    /// Redial policies over the real call flow (docs/job-files.md `redial`, §4): an
     /// outcome the policy names is called again after `interval` until
     /// `maxAttempts` calls, each call recorded as an attempt; an outcome it
     /// does not name completes the job; a call the platform ends for lack of

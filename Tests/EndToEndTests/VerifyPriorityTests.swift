@@ -4,7 +4,7 @@ import Testing
 import VoiceCallSimulator
 
 extension EndToEnd {
-    /// A login code is not delayed by a large campaign (DESIGN §6 priority,
+    /// A login code is not delayed by a large campaign (docs/scheduling.md priority,
     /// §12 "verify job latency while a campaign saturates the ports"): with
     /// 5,000 notify jobs queued and every notify port busy, each verify job
     /// dropped into the spool is sent within 1 s (measured on the daemon's

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import VoiceCallAPI
 
-/// Callback URLs as the platform accepts them (§5.2 表5-4 statusUrl/feeUrl; DESIGN §7).
+/// Callback URLs as the platform accepts them (§5.2 表5-4 statusUrl/feeUrl; docs/callbacks.md).
 @Suite struct CallbackURLTests {
     static func url(length: Int) -> String {
         let prefix = "https://cb.example.com/"

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import VoiceCallAPI
 
-/// Inbound push verification (DESIGN §7), on a fixed clock: no sleeping.
+/// Inbound push verification (docs/callbacks.md), on a fixed clock: no sleeping.
 @Suite struct CallbackVerifierTests {
     /// Now is 2018-02-12T07:30:20Z (real UTC).
     static let now = Int64(Vector.instant)

@@ -45,7 +45,7 @@ import Testing
 
 @Suite struct PhoneMaskTests {
     @Test(arguments: [
-        ("+8613800000021", "+86138****0021"),  // the DESIGN §10 example
+        ("+8613800000021", "+86138****0021"),  // the docs/operations.md example
         ("+8675528000088", "+86755****0088"),
         ("+861380000002", "+86138****0002"),  // 13 characters
         ("+86138000000", "+86138****0000"),  // 12 characters

@@ -1,13 +1,13 @@
 import Testing
 import VoiceCallAPI
 
-/// The classification of every code of reference tables 5-7 and 6-5 (DESIGN §5).
+/// The classification of every code of reference tables 5-7 and 6-5 (docs/result-codes.md).
 @Suite struct ResultCodeTests {
     /// (HTTP status, resultcode, class): the union of tables 5-7 and 6-5 as the
-    /// reference lists them (6-5 is 5-7 without 1012005), with DESIGN §5's class.
+    /// reference lists them (6-5 is 5-7 without 1012005), with docs/result-codes.md's class.
     static let referenceCodes: [(Int, String, ResultClass)] = [
         (200, "0", .ok),
-        // 400: malformed authentication headers (DESIGN: halt, 1023006–1023038)
+        // 400: malformed authentication headers (docs/result-codes.md: halt, 1023006–1023038)
         (400, "1023006", .halt), (400, "1023007", .halt), (400, "1023008", .halt), (400, "1023009", .halt),
         (400, "1023010", .halt), (400, "1023011", .halt), (400, "1023012", .halt), (400, "1023033", .halt),
         (400, "1023034", .halt), (400, "1023035", .halt), (400, "1023036", .halt), (400, "1023037", .halt),
@@ -16,18 +16,18 @@ import VoiceCallAPI
         (401, "1010010", .halt), (401, "1010013", .halt),
         // 403
         (403, "1010002", .job), (403, "1010003", .halt),
-        (403, "1010006", .halt),  // not named in DESIGN §5: "invalid REST API" is a client/config fault
+        (403, "1010006", .halt),  // not named in docs/result-codes.md: "invalid REST API" is a client/config fault
         (403, "1010008", .halt), (403, "1010009", .flowControl), (403, "1010010", .flowControl),
         (403, "1010011", .halt), (403, "1010021", .halt), (403, "1010023", .number), (403, "1010024", .job),
         (403, "1010040", .halt), (403, "1012001", .number), (403, "1012005", .job), (403, "1012006", .halt),
-        (403, "1012012", .halt),  // not named in DESIGN §5: recording not enabled for the app (account)
+        (403, "1012012", .halt),  // not named in docs/result-codes.md: recording not enabled for the app (account)
         (403, "1013001", .quota(.sp)), (403, "1013002", .quota(.app)),
         (403, "1013003", .quota(.displayNumber)), (403, "1013004", .job), (403, "1013010", .number),
         (403, "1013011", .job), (403, "1013100", .job), (403, "1013101", .job), (403, "1013111", .job),
         (403, "1013112", .job), (403, "1013113", .job), (403, "1013115", .job),
         (403, "1013116", .frequency(.displayNumber)), (403, "1013117", .frequency(.callee)),
         (403, "1013118", .frequency(.displayNumber)), (403, "1013119", .halt),
-        (403, "1013120", .halt),  // not named in DESIGN §5: "IP address is null" (gateway/config)
+        (403, "1013120", .halt),  // not named in docs/result-codes.md: "IP address is null" (gateway/config)
         (403, "1013121", .timeWindow), (403, "1013122", .halt), (403, "1020165", .ports), (403, "1020166", .halt),
         (403, "1020168", .halt), (403, "1020171", .halt), (403, "1020176", .halt),
         // 500
@@ -48,7 +48,7 @@ import VoiceCallAPI
         let referenced = Set(Self.referenceCodes.map { "\($0.0)/\($0.1)" })
         let rows = ResultCode.table.map { "\($0.httpStatus)/\($0.code)" }
         #expect(Set(rows).count == rows.count)
-        // Only DESIGN §5 adds codes the reference tables do not list: 1011006
+        // Only docs/result-codes.md adds codes the reference tables do not list: 1011006
         // (flow control) and 1013114 (inside its range 1013111–1013115).
         #expect(Set(rows).subtracting(referenced) == ["403/1011006", "403/1013114"])
     }

@@ -1,7 +1,7 @@
 import Foundation
 import VoiceCallAPI
 
-/// callspool's configuration (DESIGN §8, contract keys), fully validated.
+/// callspool's configuration (systemd/callspool.toml.example, contract keys), fully validated.
 ///
 /// Built only by ``ConfigurationLoader``, so a value of this type always holds
 /// sane settings: the daemon never starts on a silent default for a mistake.

@@ -2,7 +2,7 @@ import Foundation
 import TOMLKit
 import VoiceCallAPI
 
-/// Reads and checks `callspool.toml` (DESIGN §8).
+/// Reads and checks `callspool.toml` (systemd/callspool.toml.example).
 ///
 /// Every key has a default except the platform credentials and callback URLs.
 /// A wrong section, key, type or value throws ``ConfigurationError`` naming it.

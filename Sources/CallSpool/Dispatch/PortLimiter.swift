@@ -1,5 +1,5 @@
 /// How many calls may be in progress at once: the platform's port quota as
-/// callspool understands it (DESIGN §6), as a plain value type.
+/// callspool understands it (docs/scheduling.md), as a plain value type.
 ///
 /// The configured maximum is an upper bound; the effective limit adapts (AIMD)
 /// when the platform has fewer ports than configured:

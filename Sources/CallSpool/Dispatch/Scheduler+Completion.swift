@@ -4,7 +4,7 @@ import Logging
 import VoiceCallAPI
 
 extension Scheduler {
-    /// Records the platform's answer to a ticket and applies DESIGN §5's
+    /// Records the platform's answer to a ticket and applies docs/result-codes.md's
     /// class rules. Returns the calls that ended while the answer was stored
     /// (events that arrived before the response).
     @discardableResult

@@ -3,7 +3,7 @@ import GRDB
 import Logging
 import VoiceCallAPI
 
-/// The one owner of dispatch decisions (DESIGN §5, §6).
+/// The one owner of dispatch decisions (docs/result-codes.md, docs/scheduling.md).
 ///
 /// `tick()` picks runnable jobs in order (verify, priority, age) within every
 /// limit — ports (with the verify reserve), requests per second, display

@@ -4,7 +4,7 @@ public struct SchedulerSettings: Sendable, Equatable {
     public var backoff: Configuration.Backoff
     public var defaults: Configuration.Defaults
     public var createdClock: Configuration.CreatedClockSetting
-    /// Transient-error retry backoff (DESIGN §5: base 2 s, cap 5 min).
+    /// Transient-error retry backoff (docs/result-codes.md: base 2 s, cap 5 min).
     public var retry = Backoff(base: .seconds(2), cap: .seconds(300))
     /// Tries for a result code callspool does not know before the job fails.
     public var unknownCodeTries = 3

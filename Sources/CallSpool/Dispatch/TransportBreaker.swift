@@ -1,7 +1,7 @@
 import Foundation
 
-/// The circuit breaker over requests whose fate is unknown (DESIGN's
-/// transport class): a platform or proxy that drops connections after
+/// The circuit breaker over requests whose fate is unknown (the transport
+/// class of docs/result-codes.md): a platform or proxy that drops connections after
 /// reading the request would otherwise turn the whole queue into `unknown`
 /// at full speed, jobs that are then never re-sent.
 ///

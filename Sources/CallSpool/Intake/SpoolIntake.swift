@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import VoiceCallAPI
 
-/// Takes one file from `incoming/` into the store (DESIGN §2).
+/// Takes one file from `incoming/` into the store (docs/job-files.md).
 ///
 /// Jobs are streamed from the file and committed in batches; the file's
 /// completion is committed with its report; only then is the report written

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The spool directories of DESIGN §2 and the rules for names in them.
+/// The spool directories of docs/job-files.md and the rules for names in them.
 public struct SpoolLayout: Sendable {
     public let root: String
     public var tmp: String { root + "/tmp" }

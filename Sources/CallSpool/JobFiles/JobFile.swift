@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import VoiceCallAPI
 
-/// A job file of DESIGN §3: one job or a campaign (`.json`), or one job per
+/// A job file of docs/job-files.md: one job or a campaign (`.json`), or one job per
 /// line (`.jsonl`).
 ///
 /// Opening checks what must hold for the whole file (size, format, the

@@ -1,7 +1,7 @@
 import Foundation
 import VoiceCallAPI
 
-/// A job that passed every rule of DESIGN §3, ready to be queued.
+/// A job that passed every rule of docs/job-files.md, ready to be queued.
 ///
 /// It holds what the platform needs (callee, prompts or code) and what the
 /// scheduler needs (expiry, window, priority, redial). Relative values (`ttl`)

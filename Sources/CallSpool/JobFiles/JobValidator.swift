@@ -2,7 +2,7 @@ import Foundation
 import VoiceCallAPI
 
 /// Turns a merged ``JobDraft`` into a ``JobSpec``, checking every rule of
-/// DESIGN §3 and the platform's field rules; or returns every issue found.
+/// docs/job-files.md and the platform's field rules; or returns every issue found.
 enum JobValidator {
     static let idLength = 1...200
     static let campaignLength = 1...100

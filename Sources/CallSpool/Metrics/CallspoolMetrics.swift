@@ -3,7 +3,7 @@ import Foundation
 import Prometheus
 import VoiceCallAPI
 
-/// The daemon's measurements (DESIGN §10), recorded through swift-metrics
+/// The daemon's measurements (docs/operations.md), recorded through swift-metrics
 /// against a factory that is passed in rather than bootstrapped globally, so
 /// two daemons (or two tests) in one process never share series.
 ///

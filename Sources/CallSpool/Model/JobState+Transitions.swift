@@ -1,4 +1,4 @@
-/// The lifecycle graph of DESIGN §4, as data. Every state change in the store
+/// The lifecycle graph of docs/states.md, as data. Every state change in the store
 /// goes through ``JobState/checkTransition(to:)``; an edge not listed here is a
 /// programming error, reported as ``IllegalTransition``.
 extension JobState {

@@ -1,4 +1,4 @@
-/// A job's place in its lifecycle (DESIGN §4, contract names).
+/// A job's place in its lifecycle (docs/states.md, contract names).
 public enum JobState: String, Codable, Sendable, CaseIterable {
     case queued
     case dispatching

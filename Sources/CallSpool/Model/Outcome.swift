@@ -1,4 +1,4 @@
-/// How a placed call ended (DESIGN §4, contract names).
+/// How a placed call ended (docs/states.md, contract names).
 public enum Outcome: String, Codable, Sendable, CaseIterable {
     case answered
     case noAnswer = "no_answer"

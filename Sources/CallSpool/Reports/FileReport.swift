@@ -1,4 +1,4 @@
-/// The report written beside each handled file as `NAME.report.json` (DESIGN §2,
+/// The report written beside each handled file as `NAME.report.json` (docs/job-files.md,
 /// contract shape), also what `callspool validate --json` prints.
 ///
 /// The contract keys are `file`, `accepted`, `duplicates`, `rejected` and

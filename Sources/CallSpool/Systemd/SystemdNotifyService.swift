@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Keeps systemd informed (DESIGN §10, `Type=notify`): `READY=1` once the
+/// Keeps systemd informed (docs/operations.md, `Type=notify`): `READY=1` once the
 /// ``ReadinessSignal`` is set (store open, callback receiver listening),
 /// `STATUS=` with queue figures every `statusInterval`, `WATCHDOG=1` at the
 /// interval systemd asked for, and `STOPPING=1` when graceful shutdown begins.

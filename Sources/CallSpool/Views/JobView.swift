@@ -1,7 +1,7 @@
 import Foundation
 import VoiceCallAPI
 
-/// `callspool job ID --json` (DESIGN §9, contract shape). Never shows the verify code.
+/// `callspool job ID --json` (docs/cli-json.md, contract shape). Never shows the verify code.
 public struct JobView: Codable, Sendable {
     public struct Attempt: Codable, Sendable, Equatable {
         public var n: Int
@@ -104,7 +104,7 @@ public struct JobView: Codable, Sendable {
     }
 }
 
-/// One row of `callspool jobs --json` (DESIGN §9, contract shape).
+/// One row of `callspool jobs --json` (docs/cli-json.md, contract shape).
 public struct JobListItem: Codable, Sendable, Equatable {
     public var id: String
     public var type: String

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `callspool status --json` (DESIGN §9, contract shape).
+/// `callspool status --json` (docs/cli-json.md, contract shape).
 public struct StatusView: Codable, Sendable, Equatable {
     public struct Daemon: Codable, Sendable, Equatable {
         public var running: Bool

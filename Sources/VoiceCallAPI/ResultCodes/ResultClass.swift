@@ -1,4 +1,4 @@
-/// What a synchronous result means for the dispatcher (DESIGN §5).
+/// What a synchronous result means for the dispatcher (docs/result-codes.md).
 ///
 /// The class, not the code, drives behaviour: a new code from the platform only
 /// needs a row in ``ResultCode/table``.

@@ -1,5 +1,5 @@
 extension ResultCode {
-    /// Every code of reference tables 5-7 and 6-5, classified per DESIGN §5.
+    /// Every code of reference tables 5-7 and 6-5, classified per docs/result-codes.md.
     ///
     /// Codes the design table does not name are classified by what their
     /// reference remedy says: an account or configuration fix (halt) or a

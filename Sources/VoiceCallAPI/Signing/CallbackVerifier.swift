@@ -1,6 +1,6 @@
 import Foundation
 
-/// Checks the `X-AKSK` signature of a platform push (DESIGN §7).
+/// Checks the `X-AKSK` signature of a platform push (docs/callbacks.md).
 ///
 /// PasswordDigest = Base64(HMAC-SHA256(appSecret, url + "\n" + Nonce + "\n" +
 /// Created)) where url is a callback URL string as configured; the variant

@@ -7,7 +7,7 @@ import VoiceCallAPI
 /// It exists so users can run campaigns before spending money, and so every
 /// end-to-end test and benchmark of callspool has a platform that checks
 /// signatures, enforces limits and pushes signed callbacks the way the real one
-/// does (DESIGN §11). The CLI (`callspool simulate`) and the tests build it the
+/// does (the README simulator section). The CLI (`callspool simulate`) and the tests build it the
 /// same way: `VoiceCallSimulator(configuration:)`, then ``makeApplication(host:port:onServerRunning:)``.
 /// Applications made from one simulator share its platform state (ports,
 /// rate windows, inspection log); each plays the calls it accepted.

@@ -11,7 +11,7 @@ struct ConfigOptions: ParsableArguments {
     }
 }
 
-/// Exit codes of DESIGN §9: 0 ok, 1 user error, 2 environment error.
+/// Exit codes of docs/cli-json.md: 0 ok, 1 user error, 2 environment error.
 enum ExitStatus {
     static let userError = ExitCode(1)
     static let environmentError = ExitCode(2)

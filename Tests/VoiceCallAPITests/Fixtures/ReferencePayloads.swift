@@ -1,4 +1,4 @@
-// Example payloads from /work/shared/reference (voicecall-api-reference.txt and
+// Example payloads from the platform's API reference (the VoiceCall API reference and
 // sample-nodejs-verify-and-callbacks.txt), copied byte for byte by a script.
 // Multi-line raw strings keep the reference's line breaks and trailing blanks.
 // Do not reformat this file.
