@@ -51,15 +51,7 @@ import Testing
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             pending += Array(unwrapInboundIn(data).readableBytesView)
-            while let end = pending.firstRange(of: Array("\r\n\r\n".utf8)) {
-                let head = String(decoding: pending[..<end.lowerBound], as: UTF8.self)
-                let length = head.split(separator: "\r\n").compactMap { line -> Int? in
-                    let parts = line.split(separator: ":", maxSplits: 1)
-                    guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
-                    return Int(parts[1].trimmingCharacters(in: .whitespaces))
-                }.first ?? 0
-                guard pending.count >= end.upperBound + length else { return }
-                pending.removeFirst(end.upperBound + length)
+            while let head = RequestFraming.takeRequest(from: &pending) {
                 tally.heads.withLock { $0.append(head) }
                 let body = #"{"resultcode":"0","resultdesc":"Success","sessionId":"s-1","idlePort":"9"}"#
                 let response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"

@@ -62,14 +62,7 @@ import Testing
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             pending += Array(unwrapInboundIn(data).readableBytesView)
-            guard let end = pending.firstRange(of: Array("\r\n\r\n".utf8)) else { return }
-            let head = String(decoding: pending[..<end.lowerBound], as: UTF8.self).lowercased()
-            let length = head.split(separator: "\r\n").compactMap { line -> Int? in
-                guard line.hasPrefix("content-length:") else { return nil }
-                return Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
-            }.first ?? 0
-            guard pending.count >= end.upperBound + length else { return }
-            pending.removeAll()
+            guard RequestFraming.takeRequest(from: &pending) != nil else { return }
             switch fault {
             case .close:
                 context.close(promise: nil)

@@ -2,10 +2,14 @@ import Foundation
 import VoiceCallAPI
 
 /// What the scheduler holds in memory besides the store, as one value: a
-/// batch of answers whose transaction failed (full disk) is undone in memory
-/// too, so recording it again later does not count it twice.
+/// pass or a batch of answers whose transaction failed (full disk) is undone
+/// in memory too, so nothing uncommitted is counted (or counted twice later).
 struct SchedulerMemory {
     var limiter: PortLimiter
+    var bucket: TokenBucket
+    var displayCounter: SlidingWindowCounter
+    var displayLastUsed: [String: UInt64]
+    var dispatchPaused: Bool
     var inFlight: Int
     var inCall: Set<Int64>
     var probeInFlight: Bool
@@ -27,13 +31,18 @@ extension Scheduler {
     var memory: SchedulerMemory {
         get {
             SchedulerMemory(
-                limiter: limiter, inFlight: inFlight, inCall: inCall, probeInFlight: probeInFlight, transportProbe: transportProbe,
+                limiter: limiter, bucket: bucket, displayCounter: displayCounter, displayLastUsed: displayLastUsed,
+                dispatchPaused: dispatchPaused, inFlight: inFlight, inCall: inCall, probeInFlight: probeInFlight, transportProbe: transportProbe,
                 breaker: breaker, slowStart: slowStart, portPushBacks: portPushBacks, flowPushBacks: flowPushBacks,
                 quotaPushBacks: quotaPushBacks, halt: halt, createdClock: createdClock, createdClockSwitched: createdClockSwitched,
                 verifyCallsStarted: verifyCallsStarted, portsPauseSet: portsPauseSet, random: random)
         }
         set {
             limiter = newValue.limiter
+            bucket = newValue.bucket
+            displayCounter = newValue.displayCounter
+            displayLastUsed = newValue.displayLastUsed
+            dispatchPaused = newValue.dispatchPaused
             inFlight = newValue.inFlight
             inCall = newValue.inCall
             probeInFlight = newValue.probeInFlight

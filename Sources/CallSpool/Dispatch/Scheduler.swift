@@ -151,11 +151,11 @@ public actor Scheduler {
             lastHousekeeping = now
             try housekeeping(now: now)
         }
-        let saved = (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight, inCall, transportProbe, slowStart, dispatchPaused)
+        let saved = memory
         do {
             return try database.writer.write { db in try pass(now: now, in: db) }
         } catch {
-            (limiter, inFlight, bucket, displayCounter, displayLastUsed, probeInFlight, inCall, transportProbe, slowStart, dispatchPaused) = saved
+            memory = saved
             throw error
         }
     }

@@ -36,15 +36,6 @@ extension AppDatabase {
         }
     }
 
-    /// The row ids of the jobs whose call is in progress.
-    public func inCallJobRowIds() throws -> Set<Int64> {
-        try reader.read { db in try Self.inCallJobRowIds(in: db) }
-    }
-
-    static func inCallJobRowIds(in db: Database) throws -> Set<Int64> {
-        Set(try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM job INDEXED BY job_state WHERE state = 'in_call'")))
-    }
-
     /// `in_call` jobs whose lease ran out without disconnect or CDR become `unknown`.
     @discardableResult
     public func expireCallLeases(now: Date, lease: Duration) throws -> [Int64] {
