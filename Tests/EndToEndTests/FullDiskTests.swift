@@ -57,6 +57,92 @@ extension EndToEnd {
             return filler
         }
 
+        /// Process-level reproduction of the field report, run against the
+        /// built `callspool run` (or `$CALLSPOOL_BINARY`, e.g. an older
+        /// build): the store's write-ahead log is emptied and then the disk
+        /// filled to the last byte, so every write the daemon makes (its
+        /// heartbeat first) fails with SQLITE_FULL. A daemon that ends a
+        /// service on that exits here; callspool must stay up, answer the
+        /// pushes of the calls that end meanwhile, send nothing, and finish
+        /// everything once space returns, in the same process.
+        @Test(.enabled(if: canMount, "needs root to mount a small tmpfs"), .timeLimit(.minutes(2)))
+        func theDaemonSurvivesAStoreWhoseEveryWriteFails() async throws {
+            let executable = try ChildDaemon.executable()
+            let scratch = try ScratchDirectory("fulldisk")
+            defer { scratch.remove() }
+            let disk = scratch.path + "/disk"
+            try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+            // Larger than the default store.min_free (64 MiB), so the daemon starts unpaused.
+            try Self.mountSmallFilesystem(at: disk, megabytes: 96)
+            defer { Self.unmount(disk) }
+            let platform = try await SimulatorFixture.start(scenario: Self.longCalls, timeScale: 10)
+            do {
+                try await surviveFullDisk(executable: executable, scratch: scratch, disk: disk, platform: platform)
+            } catch {
+                try? await platform.stop()
+                throw error
+            }
+            try await platform.stop()
+        }
+
+        /// Calls of 40 simulated seconds (4 s real): the disk fills while they are in progress.
+        static let longCalls = """
+        {"limits": {"ports": 10, "requestsPerSecond": 0},
+         "timing": {"calloutSeconds": 0.1, "feeDelaySeconds": 0.5, "feeBatchWindowSeconds": 0.1, "feeRetryIntervalSeconds": 1},
+         "defaults": {"outcome": "answer", "digits": ["7"], "ringSeconds": 0.5, "talkSeconds": 40}}
+        """
+
+        func surviveFullDisk(executable: URL, scratch: ScratchDirectory, disk: String, platform: SimulatorFixture) async throws {
+            let callbackPort = try FreePort.pick()
+            var config = DaemonConfig()
+            config.limits = ["max_concurrent_calls": "8", "verify_reserved_ports": "0"]
+            let configPath = scratch.path + "/callspool.toml"
+            try config.toml(directory: disk, platformPort: platform.port, callbackPort: callbackPort, credentials: platform.simulator.credentials)
+                .write(toFile: configPath, atomically: true, encoding: .utf8)
+            let log = scratch.path + "/daemon.log"
+            let daemon = try ChildDaemon(executable: executable, config: configPath, log: log)
+            #expect(try await eventually { isListening(port: callbackPort) }, "the daemon did not start:\n\(daemon.logTail)")
+            let storePath = disk + "/store.sqlite"
+            let store = try AppDatabase.open(path: storePath, readonly: true)
+            try scratch.submit((0..<16).map { JobLine.notify("f\($0)", callee: JobLine.callee($0)) }, spool: disk + "/spool")
+            #expect(try await eventually { try store.stateCounts()[.inCall, default: 0] >= 6 }, "\(daemon.logTail)")
+
+            // Empty the write-ahead log (so no write can reuse its frames), then fill the disk.
+            let writer = try AppDatabase.open(path: storePath)
+            #expect(try await eventually { try writer.checkpointTruncatingWAL() }, "the WAL could not be emptied")
+            let filler = Self.fill(disk)
+            let deliveriesBefore = await platform.simulator.snapshot().deliveries.count
+            let requestsBefore = await platform.simulator.snapshot().requests.count
+
+            // The calls in progress end while the disk is full: the daemon is still
+            // there to answer their pushes (503: the store cannot take them yet).
+            let answered = try await eventually(timeout: .seconds(30)) {
+                guard daemon.process.isRunning else { return true }
+                let late = await platform.simulator.snapshot().deliveries.dropFirst(deliveriesBefore)
+                return late.filter { $0.eventType == "disconnect" && $0.httpStatus == 503 }.count >= 6
+            }
+            #expect(daemon.process.isRunning, "the daemon exited on a full disk:\n\(daemon.logTail)")
+            #expect(answered, "pushes during the full disk were not answered 503:\n\(daemon.logTail)")
+            try #require(daemon.process.isRunning)
+            let log1 = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            #expect(log1.contains("the store cannot be written"), "no storage halt logged:\n\(daemon.logTail)")
+            #expect(await platform.simulator.snapshot().requests.count == requestsBefore, "a request was sent while the store could not be written")
+
+            // Space is back: everything finishes in the same process, digits included.
+            try FileManager.default.removeItem(atPath: filler)
+            let finished = try await eventually(timeout: .seconds(60)) { try store.stateCounts()[.completed, default: 0] == 16 }
+            #expect(finished, "\((try? store.stateCounts()) ?? [:])\n\(daemon.logTail)")
+            #expect(daemon.process.isRunning, "\(daemon.logTail)")
+            for index in 0..<16 {
+                let job = try #require(try store.jobDetail(id: "f\(index)")).job
+                #expect(job.digitList == ["7"], "f\(index): digits \(job.digitList)")
+            }
+            let snapshot = await platform.simulator.snapshot()
+            #expect(snapshot.callsPerCallee.count == 16 && snapshot.callsPerCallee.values.allSatisfy { $0 == 1 }, "\(snapshot.callsPerCallee)")
+            daemon.stop(SIGTERM)
+            #expect(daemon.process.terminationStatus == 0, "\(daemon.logTail)")
+        }
+
         @Test(.enabled(if: canMount, "needs root to mount a small tmpfs"), .timeLimit(.minutes(2)))
         func aFullDiskPausesWorkKeepsTheDaemonUpAndEverythingResumesWhenSpaceReturns() async throws {
             let mountPoint = Mutex<String?>(nil)
