@@ -53,7 +53,7 @@ import VoiceCallAPI
         // The port is free: b goes, and a recount does not take the port back.
         let next = try await scheduler.tick()
         #expect(next.tickets.map(\.jobId) == ["b"])
-        #expect(try database.portHoldingJobRowIds().isEmpty)
+        #expect(try database.portHoldingJobRowIds(app: "default").isEmpty)
         // No CDR: within the lease a stays open ...
         clock.advance(.seconds(590))
         _ = try await scheduler.tick()

@@ -35,7 +35,7 @@ import VoiceCallAPI
         #expect(view.digits == ["1"])
         #expect(view.events.map(\.eventType) == ["callout", "answer", "collectInfo", "disconnect"])
         #expect(view.cdr?.sessionId == "S1")
-        #expect(await fixture.signals.signals == [CallEndSignal(jobRowId: row, sessionId: "S1", outcome: .answered, stateCode: 0)])
+        #expect(await fixture.signals.signals == [CallEndSignal(jobRowId: row, sessionId: "S1", outcome: .answered, stateCode: 0, app: "default")])
     }
 
     @Test func digitsAreAppendedInArrivalOrder() async throws {
@@ -66,7 +66,7 @@ import VoiceCallAPI
         #expect(job.digitList == ["4"])
         #expect(job.state == .completed)
         #expect(job.outcome == .answered)
-        #expect(signals == [CallEndSignal(jobRowId: row, sessionId: "S5", outcome: .answered, stateCode: 0)])
+        #expect(signals == [CallEndSignal(jobRowId: row, sessionId: "S5", outcome: .answered, stateCode: 0, app: "default")])
     }
 
     @Test func userDataReconcilesAnUnknownJob() async throws {
@@ -125,7 +125,7 @@ import VoiceCallAPI
         #expect(job.stateCode == code)
         #expect(job.calls == 0)
         #expect(job.nextAttemptAt == CallbackFixture.now.addingTimeInterval(60))
-        #expect(await fixture.signals.signals == [CallEndSignal(jobRowId: row, sessionId: "S1", outcome: .throttled, stateCode: code)])
+        #expect(await fixture.signals.signals == [CallEndSignal(jobRowId: row, sessionId: "S1", outcome: .throttled, stateCode: code, app: "default")])
     }
 
     @Test func redialPolicyRequeuesOnNoAnswerUntilAttemptsAreUsed() async throws {

@@ -19,7 +19,7 @@ import Testing
 
     @Test func defaultsFillEverythingElse() throws {
         let config = try load(Self.minimal)
-        #expect(config.platform.appSecret == "secret")
+        #expect(config.applications[0].appSecret == "secret")
         #expect(config.platform.createdClock == .auto)
         #expect(config.spool.dir == "/var/spool/callspool")
         #expect(config.spool.settle == .seconds(2))
@@ -75,7 +75,7 @@ import Testing
             (error as? ConfigurationError)?.key == "platform.app_secret_file"
         }
         #expect((try? load(text, purpose: .cli)) != nil)
-        #expect((try? load(text, environment: ["CALLSPOOL_APP_SECRET": "from-env"]))?.platform.appSecret == "from-env")
+        #expect((try? load(text, environment: ["CALLSPOOL_APP_SECRET": "from-env"]))?.applications[0].appSecret == "from-env")
     }
 
     @Test func worldReadableSecretFileIsRefused() throws {
@@ -89,14 +89,14 @@ import Testing
             (error as? ConfigurationError)?.message.contains("chmod 600") == true
         }
         #expect(chmod(secret, 0o600) == 0)
-        #expect(try load(text).platform.appSecret == "s3cret")
+        #expect(try load(text).applications[0].appSecret == "s3cret")
     }
 
     @Test func systemdCredentialWins() throws {
         let dir = try TemporaryDirectory()
         try dir.write("app_secret", "from-systemd")
         let config = try load(Self.minimal, environment: ["CREDENTIALS_DIRECTORY": dir.path])
-        #expect(config.platform.appSecret == "from-systemd")
+        #expect(config.applications[0].appSecret == "from-systemd")
     }
 
     @Test func invalidTOMLSaysWhere() {

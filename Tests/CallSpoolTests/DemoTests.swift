@@ -16,7 +16,7 @@ import VoiceCallAPI
         try demo.write()
         let config = try ConfigurationLoader(environment: [:]).load(path: demo.configPath, purpose: .daemon)
         #expect(config.platform.baseURL == platform.baseURL)
-        #expect(config.platform.appSecret == platform.appSecret)
+        #expect(config.applications[0].appSecret == platform.appSecret)
         #expect(config.callbacks.listen == ListenAddress(host: "127.0.0.1", port: 40002))
         #expect(config.callbacks.statusURL.string == "http://127.0.0.1:40002/callspool/status")
         #expect(config.metrics.listen == ListenAddress(host: "127.0.0.1", port: 40003))

@@ -50,7 +50,7 @@ import VoiceCallAPI
         #expect(job.outcome == .answered)
         #expect(job.stateCode == 8008)
         #expect(job.digitList.isEmpty)
-        #expect(await fixture.signals.signals == [CallEndSignal(jobRowId: row, sessionId: "S1", outcome: .answered, stateCode: 8008)])
+        #expect(await fixture.signals.signals == [CallEndSignal(jobRowId: row, sessionId: "S1", outcome: .answered, stateCode: 8008, app: "default")])
     }
 
     @Test func disconnectWithoutStateCodeThenCDRTakesTheOutcomeFromTheCDR() async throws {
@@ -64,8 +64,8 @@ import VoiceCallAPI
         #expect(job.state == .inCall)
         #expect(job.outcome == nil)
         #expect(job.stateDesc == AppDatabase.awaitingFeeRecordDescription)
-        #expect(try fixture.database.portHoldingJobRowIds().isEmpty)
-        #expect(await fixture.signals.signals == [CallEndSignal(jobRowId: row, sessionId: "S1", outcome: nil, stateCode: nil)])
+        #expect(try fixture.database.portHoldingJobRowIds(app: "default").isEmpty)
+        #expect(await fixture.signals.signals == [CallEndSignal(jobRowId: row, sessionId: "S1", outcome: nil, stateCode: nil, app: "default")])
         try await fixture.app().test(.router) { client in
             let cdr = CallbackFixture.cdr(session: "S1", answered: false, unanswered: 17)
             let answer = try await client.push("/callspool/fee", CallbackFixture.fee([cdr]), headers: CallbackFixture.signedHeaders(url: CallbackFixture.feeURL))

@@ -29,7 +29,7 @@ import VoiceCallAPI
         let retired = try #require(try database.activePauses(now: clock.now)[.displayNumber(Self.bad)])
         #expect(retired.code == code)
         #expect(retired.reason.contains("retired"))
-        #expect(try database.halt() == nil)
+        #expect(try database.halts().first == nil)
         // More jobs: none of them draws the retired number.
         try base.queue((2..<6).map { base.notify("n\($0)", callee: "+861380000000\($0)") })
         let next = try await scheduler.tick()
@@ -45,7 +45,7 @@ import VoiceCallAPI
         for ticket in pass.tickets {
             try await scheduler.complete(ticket, with: SchedulerTests.rejected(403, "1010023"))
         }
-        let halt = try #require(try database.halt())
+        let halt = try #require(try database.halts().first)
         #expect(halt.code == "1010023")
         #expect(halt.reason.contains("display_numbers"))
         #expect(try database.jobs(state: .queued).count == 4)
@@ -56,7 +56,7 @@ import VoiceCallAPI
         let probe = try await scheduler.tick()
         #expect(probe.tickets.count == 1)
         try await scheduler.complete(probe.tickets[0], with: SchedulerTests.accepted("s-probe"))
-        #expect(try database.halt() == nil)
+        #expect(try database.halts().first == nil)
     }
 
     @Test(arguments: numberCodes)
@@ -72,7 +72,7 @@ import VoiceCallAPI
         #expect(job.state == .failed)
         #expect(job.errorCode == code)
         #expect(try database.activePauses(now: clock.now)[.displayNumber(Self.bad)] == nil)
-        #expect(try database.halt() == nil)
+        #expect(try database.halts().first == nil)
     }
 
     @Test(arguments: ["1013001", "1013002"])
@@ -148,10 +148,10 @@ import VoiceCallAPI
         let pass = try await scheduler.tick()
         try await scheduler.complete(pass.tickets[0], with: SchedulerTests.rejected(400, "1023006"))
         #expect(await scheduler.createdClock == .utc)
-        #expect(try database.halt() == nil)
+        #expect(try database.halts().first == nil)
         #expect(try base.state("skew")?.state == .queued)
         let again = try await scheduler.tick()
         try await scheduler.complete(again.tickets[0], with: SchedulerTests.rejected(400, "1023006"))
-        #expect(try database.halt()?.code == "1023006")
+        #expect(try database.halts().first?.code == "1023006")
     }
 }

@@ -137,13 +137,13 @@ import VoiceCallAPI
         let pass = try await scheduler.tick()
         try await scheduler.complete(pass.tickets[0], with: Self.rejected(401, "1010010"))
         #expect(try database.stateCounts()[.queued] == 5)
-        #expect(try database.halt()?.code == "1010010")
+        #expect(try database.halts().first?.code == "1010010")
         #expect(try await scheduler.tick().tickets.isEmpty)
         clock.advance(.seconds(301))
         let probe = try await scheduler.tick()
         #expect(probe.tickets.count == 1)
         try await scheduler.complete(probe.tickets[0], with: Self.accepted("ok"))
-        #expect(try database.halt() == nil)
+        #expect(try database.halts().first == nil)
     }
 
     @Test func clockSkewSwitchesTheCreatedConventionOnceInAutoMode() async throws {
@@ -153,10 +153,10 @@ import VoiceCallAPI
         let pass = try await scheduler.tick()
         try await scheduler.complete(pass.tickets[0], with: Self.rejected(401, "1010013"))
         #expect(await scheduler.createdClock == .utc)
-        #expect(try database.halt() == nil)
+        #expect(try database.halts().first == nil)
         let again = try await scheduler.tick()
         try await scheduler.complete(again.tickets[0], with: Self.rejected(401, "1010013"))
-        #expect(try database.halt()?.code == "1010013")
+        #expect(try database.halts().first?.code == "1010013")
     }
 
     @Test func jobClassFailsOnlyThatJob() async throws {

@@ -42,7 +42,7 @@ import VoiceCallAPI
         #expect(first.count == 1)
         #expect(try await scheduler.tick().tickets.isEmpty, "nothing more goes before the answer")
         try await scheduler.complete(first[0], with: SchedulerTests.rejected(401, "1010010"))
-        #expect(try database.halt()?.code == "1010010")
+        #expect(try database.halts().first?.code == "1010010")
         #expect(try await scheduler.tick().tickets.isEmpty)
         for _ in 0..<2 {
             clock.advance(.seconds(301))

@@ -9,7 +9,7 @@ import Testing
         let tables = try database.reader.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
         }
-        #expect(tables == ["attempt", "callEvent", "callbackNonce", "campaign", "cdr", "halt", "heartbeat", "intakeFile", "intent", "job", "pause", "resultOutbox"])
+        #expect(tables == ["appHalt", "appStatus", "attempt", "callEvent", "callbackNonce", "campaign", "cdr", "halt", "heartbeat", "intakeFile", "intent", "job", "pause", "resultOutbox"])
         let applied = try database.reader.read { db in try AppDatabase.migrator.appliedMigrations(db) }
         #expect(applied.count == AppDatabase.migrator.migrations.count)
     }
@@ -19,6 +19,22 @@ import Testing
         let database = try AppDatabase.open(path: dir.path + "/sub/store.sqlite")
         let mode = try database.reader.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
+    }
+
+    /// `status` and the other read-only commands write nothing (so they
+    /// answer on a full disk and never wait on the daemon's write lock): a
+    /// store closed by the daemon (no -wal, no -shm) reads, and writes fail.
+    @Test func readOnlyOpenReadsAClosedStoreAndWritesNothing() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path + "/store.sqlite"
+        do {
+            let database = try AppDatabase.open(path: path)
+            try StoreFixtures.insertJob(database, id: "a")
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        let readOnly = try AppDatabase.open(path: path, readonly: true)
+        #expect(try readOnly.stateCounts()[.queued] == 1)
+        #expect(throws: (any Error).self) { try readOnly.setPause(.global, reason: "x", code: nil, until: nil, now: Date()) }
     }
 
     @Test func schemaRejectsInvalidState() throws {

@@ -102,6 +102,32 @@ import Testing
         #expect(mode("rejected") == 0o2750)
     }
 
+    /// The commented two-application block of the example is a working
+    /// configuration once uncommented (and [platform]'s credentials removed).
+    @Test func exampleTwoApplicationBlockParses() throws {
+        let text = try String(contentsOfFile: Self.dir + "/callspool.toml.example", encoding: .utf8)
+        var lines: [String] = []
+        var inApps = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("# [apps.") { inApps = true }
+            if inApps, line.hasPrefix("# ") {
+                let body = String(line.dropFirst(2))
+                if !body.hasPrefix("# ") { lines.append(body) }
+                continue
+            }
+            if inApps, !line.hasPrefix("#") { inApps = false }
+            if line.hasPrefix("app_key =") || line.hasPrefix("app_secret_file =") { continue }
+            lines.append(line)
+        }
+        let environment = ["CALLSPOOL_APP_SECRET_REMINDERS": "r", "CALLSPOOL_APP_SECRET_OTP": "o"]
+        let patched = lines.joined(separator: "\n").replacingOccurrences(of: "app_secret_file = \"/etc/callspool/app_secret_", with: "# file ")
+        let config = try ConfigurationLoader(environment: environment).parse(patched, file: "callspool.toml.example", purpose: .daemon)
+        #expect(config.applications.map(\.name) == ["otp", "reminders"])
+        #expect(config.applications.map(\.appSecret) == ["o", "r"])
+        #expect(config.applications.map(\.typeNames) == [["verify"], ["notify"]])
+        #expect(config.applications.map(\.maxConcurrentCalls) == [4, 10])
+    }
+
     @Test func exampleConfigurationParsesWithEveryKey() throws {
         let text = try String(contentsOfFile: Self.dir + "/callspool.toml.example", encoding: .utf8)
         let temp = try TemporaryDirectory()
@@ -109,7 +135,7 @@ import Testing
         chmod(secret, 0o600)
         let patched = text.replacingOccurrences(of: "\"/etc/callspool/app_secret\"", with: "\"\(secret)\"")
         let config = try ConfigurationLoader(environment: [:]).parse(patched, file: "callspool.toml.example", purpose: .daemon)
-        #expect(config.platform.appSecret == "example-secret")
+        #expect(config.applications[0].appSecret == "example-secret")
         #expect(config.limits.maxConcurrentCalls == 10)
         #expect(config.metrics.listen == ListenAddress(host: "127.0.0.1", port: 9464))
         // Every key the loader knows appears (uncommented) in the example.
@@ -124,7 +150,8 @@ import Testing
             "results": ["dir"],
             "metrics": ["listen"],
         ]
-        #expect(Set(keys.keys) == ConfigurationLoader.sections)
+        // [apps.*] replaces [platform] app_key: documented commented out, checked below.
+        #expect(Set(keys.keys).union(["apps"]) == ConfigurationLoader.sections)
         let lines = text.split(separator: "\n").map(String.init)
         for (section, names) in keys {
             #expect(lines.contains("[\(section)]"), "missing [\(section)]")

@@ -47,7 +47,7 @@ import Testing
         #expect(DaemonStatusLine.make(counts: counts, ports: (3, 10, 10), pauses: [], halt: nil, now: now) == "queued 12, in call 3, ports 3/10")
         #expect(DaemonStatusLine.make(counts: counts, ports: (3, 4, 10), pauses: [expired, pause], halt: nil, now: now)
             == "queued 12, in call 3, ports 3/4 (of 10), paused global: flow control (42s left)")
-        let halt = HaltRecord(code: "1010002", reason: "account suspended", since: now, probeAt: now)
+        let halt = HaltRecord(app: "default", code: "1010002", reason: "account suspended", since: now, probeAt: now)
         #expect(DaemonStatusLine.make(counts: counts, ports: (0, 10, 10), pauses: [], halt: halt, now: now).hasSuffix("HALTED 1010002: account suspended"))
     }
 

@@ -94,7 +94,7 @@ import Testing
         #expect(try await scheduler.tick().tickets.isEmpty)
         let ended = campaign[0].jobRowId
         try await base.database.writer.write { db in try db.execute(sql: "UPDATE job SET state = 'completed' WHERE id = ?", arguments: [ended]) }
-        await scheduler.callEnded(CallEndSignal(jobRowId: ended, sessionId: "s", outcome: .answered, stateCode: 0))
+        await scheduler.callEnded(CallEndSignal(jobRowId: ended, sessionId: "s", outcome: .answered, stateCode: 0, app: "default"))
         let next = try await scheduler.tick().tickets
         #expect(next.map(\.jobId) == ["otp"])
         #expect(await scheduler.reserveFigure.ports == 1)

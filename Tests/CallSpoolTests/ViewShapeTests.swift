@@ -13,7 +13,7 @@ import Testing
         try StoreFixtures.insertJob(database, id: "a")
         let view = try StatusView.load(from: database, portLimit: 10, now: Date())
         let object = try #require(try keys(view) as? [String: Any])
-        #expect(Set(object.keys) == ["daemon", "jobs", "ports", "pauses", "halted", "recentErrors"])
+        #expect(Set(object.keys) == ["daemon", "jobs", "ports", "pauses", "halted", "recentErrors", "apps"])
         #expect(object["halted"] is NSNull)
         let daemon = try #require(object["daemon"] as? [String: Any])
         #expect(Set(["running"]).isSubset(of: Set(daemon.keys)))
@@ -34,6 +34,32 @@ import Testing
         #expect(view.ports.effectiveLimit == 7)
         let stale = try StatusView.load(from: database, portLimit: 10, now: now.addingTimeInterval(120))
         #expect(!stale.daemon.running)
+    }
+
+    /// A daemon that cannot write its store cannot record its `storage`
+    /// pause: `status` finds it out itself, from the live process with a
+    /// stale heartbeat and from the free space against `store.min_free`.
+    @Test func statusShowsStorageTroubleTheDaemonCouldNotRecord() throws {
+        let database = try AppDatabase.inMemory()
+        let now = Date()
+        try database.beat(HeartbeatRecord(pid: Int(getpid()), startedAt: now, heartbeatAt: now, version: "t", effectivePortLimit: 7))
+        let plenty = StatusView.StorageCheck(watched: [("/var/lib/callspool", "store.path")], minFree: 64 << 20) { _ in 1 << 30 }
+        let fine = try StatusView.load(from: database, portLimit: 10, now: now, storage: plenty)
+        #expect(fine.daemon.running && fine.pauses.isEmpty)
+
+        let full = StatusView.StorageCheck(watched: [("/var/lib/callspool", "store.path")], minFree: 64 << 20) { _ in 4096 }
+        let low = try StatusView.load(from: database, portLimit: 10, now: now, storage: full)
+        #expect(low.pauses.map(\.scope) == ["storage"])
+        #expect(low.pauses.first?.reason.contains("store.path (/var/lib/callspool), below store.min_free") == true, "\(low.pauses)")
+
+        let stuck = try StatusView.load(from: database, portLimit: 10, now: now.addingTimeInterval(120), storage: plenty)
+        #expect(!stuck.daemon.running, "a stale heartbeat is not a healthy daemon (exit 3), whatever the reason")
+        #expect(stuck.pauses.first?.reason.contains("heartbeat is 120 s old") == true, "\(stuck.pauses)")
+
+        // Recorded by the daemon: shown once, as recorded.
+        try database.setPause(.storage, reason: "low disk space: recorded", code: nil, until: nil, now: now)
+        let recorded = try StatusView.load(from: database, portLimit: 10, now: now, storage: full)
+        #expect(recorded.pauses.map(\.reason) == ["low disk space: recorded"])
     }
 
     @Test func jobShapeHidesTheVerifyCode() throws {

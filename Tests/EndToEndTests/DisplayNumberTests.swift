@@ -27,7 +27,7 @@ extension EndToEnd {
                 #expect(try daemon.counts()[.failed, default: 0] == 0)
                 let retired = try #require(try daemon.database.activePauses(now: Date())[.displayNumber(Self.foreign)])
                 #expect(retired.code == "1010023")
-                #expect(try daemon.database.halt() == nil)
+                #expect(try daemon.database.halts().first == nil)
                 let requests = await daemon.simulator.snapshot().requests
                 let refused = requests.filter { $0.displayNbr == Self.foreign }
                 // Only the requests already in flight when the first refusal came back used it.
@@ -42,8 +42,8 @@ extension EndToEnd {
             options.config.displayNumbers = [Self.foreign, "+8675528000066"]
             try await DaemonHarness.run(options) { daemon in
                 try daemon.submit((0..<6).map { JobLine.notify("n\($0)", callee: JobLine.callee($0)) })
-                #expect(try await eventually { try daemon.database.halt() != nil })
-                let halt = try #require(try daemon.database.halt())
+                #expect(try await eventually { try daemon.database.halts().first != nil })
+                let halt = try #require(try daemon.database.halts().first)
                 #expect(halt.code == "1010023")
                 #expect(try await daemon.waitFor(.queued, count: 6), "\(daemon.states)")
                 #expect(try daemon.counts()[.failed, default: 0] == 0)

@@ -127,6 +127,12 @@ extension EndToEnd {
             let log1 = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             #expect(log1.contains("the store cannot be written"), "no storage halt logged:\n\(daemon.logTail)")
             #expect(await platform.simulator.snapshot().requests.count == requestsBefore, "a request was sent while the store could not be written")
+            // `status` tells the operator, although the daemon could not record its pause.
+            let status = try CLIMannersTests.callspool(["status", "--json", "--config", configPath])
+            #expect(status.status == 0, "stderr: \(status.stderr) stdout: \(status.stdout)")
+            let view = try JSONDecoder().decode(StatusView.self, from: Data(status.stdout.utf8))
+            #expect(view.daemon.running)
+            #expect(view.pauses.contains { $0.scope == "storage" && $0.reason.contains("store.min_free") }, "\(view.pauses)")
 
             // Space is back: everything finishes in the same process, digits included.
             try FileManager.default.removeItem(atPath: filler)

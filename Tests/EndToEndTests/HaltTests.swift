@@ -35,7 +35,7 @@ extension EndToEnd {
             try await DaemonHarness.run(options) { daemon in
                 for callee in callees { await daemon.simulator.setProfile(CalleeProfile(forceResultCode: refusal.forced), for: callee) }
                 try daemon.submit(callees.enumerated().map { JobLine.notify("h\($0.offset)", callee: $0.element) })
-                #expect(try await eventually { try daemon.database.halt() != nil })
+                #expect(try await eventually { try daemon.database.halts().first != nil })
                 let burst = await daemon.simulator.snapshot().requests.count
                 let haltedAt = ContinuousClock.now
                 // Probes, one per backoff.halt: wait for two of them.
@@ -45,7 +45,7 @@ extension EndToEnd {
                 let snapshot = await daemon.simulator.snapshot()
                 #expect(snapshot.requests.allSatisfy { $0.httpStatus == refusal.httpStatus && $0.resultcode == refusal.code }, "\(snapshot.resultCodes)")
                 #expect(snapshot.requests.count - burst <= Int(observed / .seconds(1)) + 2, "more than one probe per backoff.halt")
-                let halt = try #require(try daemon.database.halt())
+                let halt = try #require(try daemon.database.halts().first)
                 #expect(halt.code == refusal.code)
                 let counts = try daemon.counts()
                 #expect(counts[.failed] == 0 && counts[.completed] == 0, "\(daemon.states)")
@@ -54,7 +54,7 @@ extension EndToEnd {
                 // The account is fixed: the next probe succeeds and everything goes out.
                 for callee in callees { await daemon.simulator.setProfile(nil, for: callee) }
                 #expect(try await daemon.waitFor(.completed, count: callees.count), "\(daemon.states)")
-                #expect(try daemon.database.halt() == nil)
+                #expect(try daemon.database.halts().first == nil)
                 for index in callees.indices {
                     let attempts = try daemon.job("h\(index)").attempts
                     #expect(attempts.last?.resultcode == "0")

@@ -35,7 +35,7 @@ extension EndToEnd {
                 #expect(bad.attempts.map(\.resultcode) == [code])
                 #expect(await daemon.requests(to: Self.bad).count == 1)
                 #expect(try daemon.database.pauses().isEmpty)
-                #expect(try daemon.database.halt() == nil)
+                #expect(try daemon.database.halts().first == nil)
             }
         }
     }

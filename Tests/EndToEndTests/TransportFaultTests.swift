@@ -56,13 +56,13 @@ extension EndToEnd {
                     let location = "http://127.0.0.1:\(target.port)/rest/httpsessions/callnotify/v2.0"
                     daemon.simulator.setConnectionFault(.redirect(location: location))
                     try daemon.submit(Self.jobs)
-                    #expect(try await eventually { try daemon.database.halt() != nil })
-                    let halt = try #require(try daemon.database.halt())
+                    #expect(try await eventually { try daemon.database.halts().first != nil })
+                    let halt = try #require(try daemon.database.halts().first)
                     #expect(halt.code == "http_307")
                     #expect(halt.reason.contains(location))
                     daemon.simulator.setConnectionFault(nil)
                     #expect(try await daemon.waitFor(.completed, count: 100, timeout: .seconds(30)), "\(daemon.states)")
-                    #expect(try daemon.database.halt() == nil)
+                    #expect(try daemon.database.halts().first == nil)
                 }
                 #expect(await target.simulator.snapshot().requests.isEmpty)
                 #expect(target.simulator.connectionFaultHits == 0)

@@ -18,11 +18,14 @@ public struct CallEndSignal: Sendable, Hashable {
     /// nil: the call is over but its outcome waits for the fee CDR.
     public var outcome: Outcome?
     public var stateCode: Int?
+    /// The application that placed the call: only its scheduler acts on it.
+    public var app: String?
 
-    public init(jobRowId: Int64, sessionId: String, outcome: Outcome?, stateCode: Int?) {
+    public init(jobRowId: Int64, sessionId: String, outcome: Outcome?, stateCode: Int?, app: String? = nil) {
         self.jobRowId = jobRowId
         self.sessionId = sessionId
         self.outcome = outcome
         self.stateCode = stateCode
+        self.app = app
     }
 }

@@ -15,7 +15,8 @@ extension CallbackReceiver {
             var rest: [UnstoredStatusEvents.Entry] = []
             for (index, entry) in entries.enumerated() {
                 do {
-                    let commit = try await committer.commit(.init(event: entry.event, body: entry.body, now: entry.receivedAt, nonce: entry.nonce)).get()
+                    let commit = try await committer.commit(.init(
+                        event: entry.event, body: entry.body, now: entry.receivedAt, nonce: entry.nonce, app: application(signing: entry.nonce))).get()
                     written += 1
                     metrics.countCallback(eventType: entry.event.eventType.rawValue)
                     for signal in commit.signals { await onCallEnded(signal) }

@@ -76,6 +76,8 @@ public struct CallbackReceiver: Sendable {
     /// Status events that could not be stored, written when space returns.
     public var unstored: UnstoredStatusEvents?
     let verifier: CallbackVerifier?
+    /// App key → application name, to tell which application signed a push.
+    let applicationNames: [String: String]
     let clock: any WallClock
     let outbox: ResultsOutbox?
     let onCallEnded: @Sendable (CallEndSignal) async -> Void
@@ -91,16 +93,21 @@ public struct CallbackReceiver: Sendable {
     ///   - credentials: the app key and secret the platform signs with;
     ///     required unless `settings.verifySignatures` is false.
     ///   - onCallEnded: called after commit for every call that ended.
+    ///   - applications: every configured application's name and
+    ///     credentials (they may share the callback URLs); when empty,
+    ///     `credentials` is the single `default` application.
     public init(
-        database: AppDatabase, settings: Settings, credentials: AppCredentials?, clock: any WallClock,
-        outbox: ResultsOutbox? = nil,
+        database: AppDatabase, settings: Settings, credentials: AppCredentials?, applications: [(name: String, credentials: AppCredentials)] = [],
+        clock: any WallClock, outbox: ResultsOutbox? = nil,
         onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void = { _ in }, logger: Logger,
         metrics: CallspoolMetrics = .disabled
     ) throws(CallbackReceiverError) {
         self.metrics = metrics
+        let keyring = applications.isEmpty ? credentials.map { [(Configuration.Application.legacyName, $0)] } ?? [] : applications
+        applicationNames = Dictionary(keyring.map { ($0.1.appKey, $0.0) }, uniquingKeysWith: { first, _ in first })
         if settings.verifySignatures {
-            guard let credentials, !credentials.appSecret.isEmpty else { throw .missingAppSecret }
-            verifier = CallbackVerifier(credentials: credentials, clock: clock)
+            guard !keyring.isEmpty, keyring.allSatisfy({ !$0.1.appSecret.isEmpty }) else { throw .missingAppSecret }
+            verifier = CallbackVerifier(keyring: keyring.map(\.1), clock: clock)
         } else {
             verifier = nil
         }
@@ -216,7 +223,13 @@ public struct CallbackReceiver: Sendable {
         if let deferred = await deferBehindUnstored(event, rawBody: rawBody, nonce: nonce, now: now) { return deferred }
         let commit: CallbackCommit
         do {
-            commit = try await committer.commit(AppDatabase.CallbackPush(event: event, body: rawBody, now: now, nonce: nonce)).get()
+            let app = application(signing: nonce)
+            if case .fee(let records) = event, let app, let stranger = records.first(where: { record in
+                record.appKey.map { applicationNames[$0] != app } ?? false
+            }) {
+                throw CallbackApplicationMismatch(signedBy: app, placedBy: stranger.appKey.flatMap { applicationNames[$0] } ?? "an unknown app key")
+            }
+            commit = try await committer.commit(AppDatabase.CallbackPush(event: event, body: rawBody, now: now, nonce: nonce, app: app)).get()
             switch event {
             case .status(let type, let info):
                 logger.debug("callback \(type.rawValue) stored", metadata: [
@@ -231,6 +244,10 @@ public struct CallbackReceiver: Sendable {
         } catch let replay as CallbackReplayError {
             metrics.countCallbackAuth(result: CallbackVerifier.Rejection.replay.rawValue)
             await warnings.warn(key: "auth.replay", "callback refused (401): \(replay.description)")
+            return Self.unauthorized()
+        } catch let mismatch as CallbackApplicationMismatch {
+            metrics.countCallbackAuth(result: "wrong_application")
+            await warnings.warn(key: "auth.wrong_application", "callback refused (401): \(mismatch.description)")
             return Self.unauthorized()
         } catch {
             if let storage, storage.recordFailure(error, at: now) {
@@ -254,6 +271,12 @@ public struct CallbackReceiver: Sendable {
         }
         if !commit.signals.isEmpty, let outbox { await outbox.drain() }
         return Self.reply(.ok, code: "0", description: "Success")
+    }
+
+    /// The application whose secret signed the push (nil when signatures
+    /// are not verified).
+    func application(signing nonce: CallbackNonce?) -> String? {
+        nonce?.appKey.flatMap { applicationNames[$0] }
     }
 
     /// The push's verified nonce (nil when verification is off), or why it

@@ -6,11 +6,9 @@ import VoiceCallAPI
 /// Built only by ``ConfigurationLoader``, so a value of this type always holds
 /// sane settings: the daemon never starts on a silent default for a mistake.
 public struct Configuration: Sendable {
+    /// Settings shared by every application (each may override them).
     public struct Platform: Sendable, Equatable {
         public var baseURL: String
-        public var appKey: String
-        /// nil when loaded for the CLI, which does not need the secret.
-        public var appSecret: String?
         public var auth: AuthScheme
         public var createdClock: CreatedClockSetting
         public var timeout: Duration
@@ -103,6 +101,8 @@ public struct Configuration: Sendable {
     }
 
     public var platform: Platform
+    /// The VoiceCall applications, sorted by name; never empty.
+    public var applications: [Application]
     public var spool: Spool
     public var store: Store
     public var callbacks: Callbacks
@@ -113,6 +113,12 @@ public struct Configuration: Sendable {
     public var metrics: Metrics
     /// The file it was read from.
     public var source: String
+
+    /// The directories whose filesystems must keep `store.min_free` free,
+    /// with the key that names each (for messages).
+    public var watchedFilesystems: [(path: String, key: String)] {
+        [((store.path as NSString).deletingLastPathComponent, "store.path"), (spool.dir, "spool.dir")]
+    }
 }
 
 /// `host:port` to listen on.

@@ -16,7 +16,7 @@ public struct ConfigurationLoader: Sendable {
         case cli
     }
 
-    public static let sections: Set<String> = ["platform", "spool", "store", "callbacks", "limits", "backoff", "defaults", "results", "metrics"]
+    public static let sections: Set<String> = ["platform", "apps", "spool", "store", "callbacks", "limits", "backoff", "defaults", "results", "metrics"]
 
     public var environment: [String: String]
 
@@ -48,7 +48,8 @@ public struct ConfigurationLoader: Sendable {
             if let guess = Spelling.closest(to: key, among: Self.sections) { message += " (did you mean [\(guess)]?)" }
             throw ConfigurationError(file: file, key: key, message: message)
         }
-        let platform = try readPlatform(root, file: file, purpose: purpose)
+        let hasApps = root["apps"] != nil
+        let (platform, legacyCredentials) = try readPlatform(root, file: file, purpose: purpose, hasApps: hasApps)
         let spool = try readSpool(root, file: file)
         var storeSection = try TOMLSection("store", in: root, file: file)
         let store = Configuration.Store(
@@ -59,6 +60,15 @@ public struct ConfigurationLoader: Sendable {
         let limits = try readLimits(root, file: file)
         let backoff = try readBackoff(root, file: file)
         let defaults = try readDefaults(root, file: file)
+        let applications: [Configuration.Application]
+        if let legacyCredentials {
+            applications = [Configuration.Application(
+                name: Configuration.Application.legacyName, appKey: legacyCredentials.appKey, appSecret: legacyCredentials.appSecret,
+                types: Set(JobType.allCases), displayNumbers: defaults.displayNumbers, maxConcurrentCalls: limits.maxConcurrentCalls,
+                baseURL: platform.baseURL, auth: platform.auth, createdClock: platform.createdClock, timeout: platform.timeout)]
+        } else {
+            applications = try readApplications(root, file: file, purpose: purpose, platform: platform, limits: limits, defaults: defaults)
+        }
         var resultsSection = try TOMLSection("results", in: root, file: file)
         let resultsDir = try resultsSection.string("dir", default: "")
         try resultsSection.finish()
@@ -69,45 +79,80 @@ public struct ConfigurationLoader: Sendable {
         }
         try metricsSection.finish()
         return Configuration(
-            platform: platform, spool: spool, store: store, callbacks: callbacks, limits: limits, backoff: backoff,
+            platform: platform, applications: applications, spool: spool, store: store, callbacks: callbacks, limits: limits, backoff: backoff,
             defaults: defaults, results: .init(dir: resultsDir.isEmpty ? nil : resultsDir), metrics: .init(listen: metricsListen),
             source: file)
     }
 
-    private func readPlatform(_ root: TOMLTable, file: String, purpose: Purpose) throws(ConfigurationError) -> Configuration.Platform {
+    /// The shared `[platform]` settings, and the credentials of the single
+    /// application when there is no `[apps.*]`.
+    private func readPlatform(_ root: TOMLTable, file: String, purpose: Purpose, hasApps: Bool) throws(ConfigurationError)
+        -> (Configuration.Platform, (appKey: String, appSecret: String?)?)
+    {
         var section = try TOMLSection("platform", in: root, file: file)
         let baseURL = try section.requiredString("base_url", hint: "the app access address, e.g. \"https://rtccall.cn-north-1.myhuaweicloud.cn:443\"")
-        guard baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://"), URL(string: baseURL)?.host != nil else {
-            throw section.error("base_url", "must be an http(s) URL such as \"https://rtccall.cn-north-1.myhuaweicloud.cn:443\", got \"\(baseURL)\"")
+        try Self.checkBaseURL(baseURL, section: section)
+        let auth = try Self.auth(&section, default: .aksk)
+        let clock = try Self.createdClock(&section, default: .auto)
+        let timeout = try section.duration("timeout", default: "10s", min: .milliseconds(100), max: .seconds(120))
+        let platform = Configuration.Platform(baseURL: baseURL, auth: auth, createdClock: clock, timeout: timeout)
+        if hasApps {
+            for key in ["app_key", "app_secret", "app_secret_file"] where try section.string(key) != nil {
+                throw section.error(key, "with [apps.*] sections each application has its own credentials: move \(key) into an [apps.NAME] section")
+            }
+            try section.finish()
+            return (platform, nil)
         }
         let appKey = try section.requiredString("app_key", hint: "the APP_Key from the application management page")
         let secretFile = try section.string("app_secret_file")
         let inlineSecret = try section.string("app_secret")
-        let authText = try section.string("auth", default: "aksk")
-        guard let auth = AuthScheme(rawValue: authText) else { throw section.error("auth", "must be \"aksk\" or \"wsse\", got \"\(authText)\"") }
-        let clockText = try section.string("created_clock", default: "auto")
-        guard let clock = Configuration.CreatedClockSetting(rawValue: clockText) else {
-            throw section.error("created_clock", "must be \"utc+8\", \"utc\" or \"auto\", got \"\(clockText)\"")
-        }
-        let timeout = try section.duration("timeout", default: "10s", min: .milliseconds(100), max: .seconds(120))
         try section.finish()
         var secret: String?
         if purpose == .daemon {
             secret = try loadSecret(file: secretFile, inline: inlineSecret, config: file)
         }
-        return .init(baseURL: baseURL, appKey: appKey, appSecret: secret, auth: auth, createdClock: clock, timeout: timeout)
+        return (platform, (appKey, secret))
     }
 
-    func loadSecret(file secretFile: String?, inline: String?, config: String) throws(ConfigurationError) -> String {
-        if let directory = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: directory + "/app_secret") {
-            return try readSecretFile(directory + "/app_secret", key: "CREDENTIALS_DIRECTORY/app_secret", config: config, checkMode: false)
+    static func checkBaseURL(_ baseURL: String, section: TOMLSection) throws(ConfigurationError) {
+        guard baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://"), URL(string: baseURL)?.host != nil else {
+            throw section.error("base_url", "must be an http(s) URL such as \"https://rtccall.cn-north-1.myhuaweicloud.cn:443\", got \"\(baseURL)\"")
+        }
+    }
+
+    static func auth(_ section: inout TOMLSection, default fallback: AuthScheme) throws(ConfigurationError) -> AuthScheme {
+        let authText = try section.string("auth", default: fallback.rawValue)
+        guard let auth = AuthScheme(rawValue: authText) else { throw section.error("auth", "must be \"aksk\" or \"wsse\", got \"\(authText)\"") }
+        return auth
+    }
+
+    static func createdClock(_ section: inout TOMLSection, default fallback: Configuration.CreatedClockSetting) throws(ConfigurationError)
+        -> Configuration.CreatedClockSetting
+    {
+        let clockText = try section.string("created_clock", default: fallback.rawValue)
+        guard let clock = Configuration.CreatedClockSetting(rawValue: clockText) else {
+            throw section.error("created_clock", "must be \"utc+8\", \"utc\" or \"auto\", got \"\(clockText)\"")
+        }
+        return clock
+    }
+
+    /// The app secret of the single `[platform]` application, or of
+    /// `[apps.<app>]` when `app` is given: the systemd credential
+    /// (`app_secret` / `app_secret_<app>`), the file, the environment variable
+    /// (`CALLSPOOL_APP_SECRET` / `CALLSPOOL_APP_SECRET_<APP>`), then the inline value.
+    func loadSecret(file secretFile: String?, inline: String?, config: String, app: String? = nil) throws(ConfigurationError) -> String {
+        let credential = app.map { "app_secret_\($0)" } ?? "app_secret"
+        let variable = app.map { "CALLSPOOL_APP_SECRET_" + $0.uppercased().replacingOccurrences(of: "-", with: "_") } ?? "CALLSPOOL_APP_SECRET"
+        let section = app.map { "apps.\($0)" } ?? "platform"
+        if let directory = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: directory + "/" + credential) {
+            return try readSecretFile(directory + "/" + credential, key: "CREDENTIALS_DIRECTORY/\(credential)", config: config, checkMode: false)
         }
         if let secretFile {
-            return try readSecretFile(secretFile, key: "platform.app_secret_file", config: config, checkMode: true)
+            return try readSecretFile(secretFile, key: "\(section).app_secret_file", config: config, checkMode: true)
         }
-        if let value = environment["CALLSPOOL_APP_SECRET"], !value.isEmpty { return value }
+        if let value = environment[variable], !value.isEmpty { return value }
         if let inline, !inline.isEmpty { return inline }
-        throw ConfigurationError(file: config, key: "platform.app_secret_file", message: "no app secret: set app_secret_file (recommended), $CALLSPOOL_APP_SECRET or app_secret")
+        throw ConfigurationError(file: config, key: "\(section).app_secret_file", message: "no app secret: set app_secret_file (recommended), $\(variable) or app_secret")
     }
 
     private func readSecretFile(_ path: String, key: String, config: String, checkMode: Bool) throws(ConfigurationError) -> String {

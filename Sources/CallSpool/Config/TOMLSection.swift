@@ -23,6 +23,16 @@ struct TOMLSection {
         self.table = table
     }
 
+    /// A table nested deeper than the root, such as `[apps.reminders]`.
+    init(_ name: String, table: TOMLTable, file: String) {
+        self.name = name
+        self.file = file
+        self.table = table
+    }
+
+    /// Whether `key` is present (without marking it read).
+    func has(_ key: String) -> Bool { table?[key] != nil }
+
     func error(_ key: String, _ message: String) -> ConfigurationError {
         ConfigurationError(file: file, key: "\(name).\(key)", message: message)
     }

@@ -18,11 +18,9 @@ extension CallspoolDaemon {
             logger.critical(
                 "callbacks.verify_signatures = false: callback signatures are NOT checked; anyone who can reach \(configuration.callbacks.listen) can forge call outcomes and digits. Only run this way behind a proxy that authenticates the platform.")
         }
-        let credentials = configuration.platform.appSecret.map {
-            AppCredentials(appKey: configuration.platform.appKey, appSecret: $0)
-        }
+        let applications = configuration.applications.compactMap { app in app.credentials.map { (name: app.name, credentials: $0) } }
         var receiver = try CallbackReceiver(
-            database: database, settings: settings, credentials: credentials, clock: clock, outbox: outbox,
+            database: database, settings: settings, credentials: nil, applications: applications, clock: clock, outbox: outbox,
             onCallEnded: onCallEnded, logger: logger, metrics: metrics)
         receiver.storage = storage
         receiver.unstored = unstored

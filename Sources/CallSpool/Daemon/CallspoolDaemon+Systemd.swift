@@ -9,20 +9,24 @@ extension CallspoolDaemon {
     /// is fed only while every part in `beacons` makes progress.
     static func makeSystemdServices(
         configuration: Configuration, environment: [String: String], readiness: ReadinessSignal, database: AppDatabase,
-        scheduler: Scheduler, beacons: [ProgressBeacon] = [], clock: any WallClock, storage: StorageHealth? = nil, logger: Logger
+        schedulers: [Scheduler], beacons: [ProgressBeacon] = [], clock: any WallClock, storage: StorageHealth? = nil, logger: Logger
     ) -> (notify: SystemdNotifyService, reload: ReloadService) {
         let notify = SystemdNotifyService(environment: environment, readiness: readiness, beacons: beacons, logger: logger) {
             if let reason = storage?.current.reason { return reason }
-            let ports = await scheduler.portFigures
+            var ports = (inUse: 0, effectiveLimit: 0, configured: 0)
+            for scheduler in schedulers {
+                let figures = await scheduler.portFigures
+                ports = (ports.inUse + figures.inUse, ports.effectiveLimit + figures.effectiveLimit, ports.configured + figures.configured)
+            }
             do {
                 return DaemonStatusLine.make(
-                    counts: try database.stateCounts(), ports: (ports.inUse, ports.effectiveLimit, ports.configured), pauses: try database.pauses(), halt: try database.halt(), now: clock.now)
+                    counts: try database.stateCounts(), ports: (ports.inUse, ports.effectiveLimit, ports.configured), pauses: try database.pauses(), halt: try database.halts().first, now: clock.now)
             } catch {
                 return "store unreadable: \(error)"
             }
         }
         let reloader = ConfigurationReloader(
-            current: configuration, scheduler: scheduler, loader: ConfigurationLoader(environment: environment), logger: logger)
+            current: configuration, schedulers: schedulers, loader: ConfigurationLoader(environment: environment), logger: logger)
         return (notify, ReloadService(reloader: reloader, notifier: notify.notifier, readiness: readiness, logger: logger))
     }
 }

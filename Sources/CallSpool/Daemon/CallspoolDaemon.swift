@@ -54,7 +54,7 @@ public enum CallspoolDaemon {
         let layout = SpoolLayout(root: configuration.spool.dir)
         let intake = SpoolIntake(
             database: database, layout: layout,
-            policy: IntakePolicy(verifyTTL: configuration.defaults.verifyTTL, notifyTTL: configuration.defaults.notifyTTL),
+            policy: IntakePolicy(verifyTTL: configuration.defaults.verifyTTL, notifyTTL: configuration.defaults.notifyTTL, applications: configuration.routes),
             maxFileBytes: configuration.spool.maxFileBytes, clock: clock, logger: logger)
         let wakeup = Wakeup()
         let storage = StorageHealth(logger: logger)
@@ -71,30 +71,44 @@ public enum CallspoolDaemon {
         let (callbacks, receiver) = try makeCallbackServer(
             configuration: configuration, database: database, outbox: outbox, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics,
             storage: storage, unstored: unstored, onServerRunning: { _ in readiness.markReady(ReadinessSignal.callbacks) })
-        let httpClient = HTTPClientService(connectTimeout: .seconds(5), readTimeout: configuration.platform.timeout)
-        guard let secret = configuration.platform.appSecret else {
-            throw ConfigurationError(file: configuration.source, key: "platform.app_secret_file", message: "the daemon needs the app secret")
+        let httpClient = HTTPClientService(
+            connectTimeout: .seconds(5), readTimeout: configuration.applications.map(\.timeout).max() ?? configuration.platform.timeout)
+        try assignApplications(configuration: configuration, database: database, logger: logger)
+        var built: [DispatchLane] = []
+        for (index, application) in configuration.applications.enumerated() {
+            guard let credentials = application.credentials else {
+                throw ConfigurationError(file: configuration.source, key: "apps.\(application.name).app_secret_file", message: "the daemon needs the app secret")
+            }
+            let signer = RequestSigner(credentials: credentials, scheme: application.auth, clock: clock)
+            let client = VoiceCallClient(
+                configuration: .init(baseURL: application.baseURL, timeout: application.timeout, createdClock: application.createdClock.initial),
+                signer: signer, httpClient: httpClient.client, logger: logger)
+            let placer = VoiceCallPlacer(client: client, statusURL: configuration.callbacks.statusURL, feeURL: configuration.callbacks.feeURL)
+            var appLogger = logger
+            if configuration.applications.count > 1 { appLogger[metadataKey: "app"] = "\(application.name)" }
+            let scheduler = Scheduler(
+                database: database, settings: SchedulerSettings(configuration, application: application, housekeeping: index == 0), clock: clock,
+                logger: appLogger, metrics: metrics)
+            built.append(DispatchLane(scheduler: scheduler, placer: placer))
         }
-        let signer = RequestSigner(credentials: AppCredentials(appKey: configuration.platform.appKey, appSecret: secret), scheme: configuration.platform.auth, clock: clock)
-        let client = VoiceCallClient(
-            configuration: .init(baseURL: configuration.platform.baseURL, timeout: configuration.platform.timeout, createdClock: configuration.platform.createdClock.initial),
-            signer: signer, httpClient: httpClient.client, logger: logger)
-        let placer = VoiceCallPlacer(client: client, statusURL: configuration.callbacks.statusURL, feeURL: configuration.callbacks.feeURL)
-        let scheduler = Scheduler(database: database, settings: SchedulerSettings(configuration), clock: clock, logger: logger, metrics: metrics)
-        var dispatch = DispatchService(
-            scheduler: scheduler, placer: placer, wakeup: wakeup, clock: clock, callEnds: callEnds.signals, logger: logger, metrics: metrics)
+        let lanes = built
+        let scheduler = lanes[0].scheduler
+        var dispatch = DispatchService(lanes: lanes, wakeup: wakeup, clock: clock, callEnds: callEnds.signals, logger: logger, metrics: metrics)
         dispatch.storage = storage
         let storageMonitor = StorageMonitor(
             health: storage, database: database,
-            watched: [((configuration.store.path as NSString).deletingLastPathComponent, "store.path"), (configuration.spool.dir, "spool.dir")],
+            watched: configuration.watchedFilesystems,
             minFree: configuration.store.minFreeBytes, clock: clock,
             onRecovered: {
                 await receiver.storeUnstoredEvents()
-                await scheduler.storageRecovered()
+                for lane in lanes { await lane.scheduler.storageRecovered() }
                 wakeup.signal()
                 await intakeService.rescan()
             }, logger: logger)
-        var refresher = MetricsRefresher(metrics: metrics, database: database, portFigures: { await scheduler.portFigures }, clock: clock, logger: logger)
+        let applicationFigures: @Sendable () async -> [ApplicationFigures] = { await ApplicationFigures.collect(lanes: lanes, applications: configuration.applications) }
+        var refresher = MetricsRefresher(
+            metrics: metrics, database: database, portFigures: { ApplicationFigures.total(await applicationFigures()) }, clock: clock, logger: logger)
+        refresher.applicationFigures = applicationFigures
         refresher.storage = storage
         let metricsServer = MetricsService(
             registry: metrics.registry ?? .init(), listen: configuration.metrics.listen, refresher: refresher,
@@ -104,9 +118,10 @@ public enum CallspoolDaemon {
             let reserve = await scheduler.reserveFigure
             return (ports.effectiveLimit, await scheduler.createdClock.rawValue, reserve.ports, reserve.reason)
         }
+        heartbeat.applications = applicationFigures
         heartbeat.storage = storage
         let systemd = makeSystemdServices(
-            configuration: configuration, environment: environment, readiness: readiness, database: database, scheduler: scheduler,
+            configuration: configuration, environment: environment, readiness: readiness, database: database, schedulers: lanes.map(\.scheduler),
             beacons: [intakeService.progress, dispatch.progress, receiver.progress], clock: clock, storage: storage, logger: logger)
         return Parts(
             database: database, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks,
@@ -114,6 +129,19 @@ public enum CallspoolDaemon {
             metrics: metrics, metricsServer: metricsServer, readiness: readiness, systemdNotify: systemd.notify, reload: systemd.reload,
             storage: storage, storageMonitor: storageMonitor,
             secrets: SecretErasureService(database: database, clock: clock, logger: logger))
+    }
+
+    /// Gives jobs stored without an application (before applications
+    /// existed) the one application serving their type, before any
+    /// dispatcher starts; warns about jobs nobody will send.
+    static func assignApplications(configuration: Configuration, database: AppDatabase, logger: Logger) throws {
+        let assigned = try database.assignApplications(ApplicationRoute.soleServers(among: configuration.routes))
+        if assigned > 0 { logger.info("jobs stored without an application were assigned one", metadata: ["jobs": "\(assigned)"]) }
+        for (app, count) in try database.jobsWithoutConfiguredApplication(configuration.applications.map(\.name)) {
+            logger.warning(
+                "jobs wait for an application that is not configured; add it to the configuration (or cancel them)",
+                metadata: ["app": "\(app.isEmpty ? "(none serves their type alone)" : app)", "jobs": "\(count)"])
+        }
     }
 
     public static func makeServiceGroup(parts: Parts, logger: Logger) -> ServiceGroup {

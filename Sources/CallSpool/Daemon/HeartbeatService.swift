@@ -22,6 +22,8 @@ public struct HeartbeatService: Service {
     /// A beat that cannot be written (full disk) is reported here and the
     /// service goes on; without it, the error ends the service.
     public var storage: StorageHealth?
+    /// Each application's figures, written with the beat (`appStatus`).
+    public var applications: (@Sendable () async -> [ApplicationFigures])?
 
     public init(
         database: AppDatabase, interval: Duration = .seconds(5), clock: any WallClock, version: String, gapLimit: Duration = .seconds(600),
@@ -38,12 +40,14 @@ public struct HeartbeatService: Service {
 
     public func beatOnce() async throws {
         let extra = await figures()
+        let apps = await applications?() ?? []
         let now = clock.now
         let upSince = await beats.beat(at: now, startedAt: startedAt, gapLimit: gapLimit)
         try database.beat(HeartbeatRecord(
             pid: Int(getpid()), startedAt: startedAt, heartbeatAt: now, version: version,
             effectivePortLimit: extra.effectivePortLimit, createdClock: extra.createdClock, receiverUpSince: upSince,
-            verifyReserve: extra.reserve, verifyReserveReason: extra.reserveReason))
+            verifyReserve: extra.reserve, verifyReserveReason: extra.reserveReason),
+            apps: apps.map { $0.record(at: now) })
     }
 
     public func run() async throws {

@@ -9,7 +9,8 @@ import VoiceCallAPI
 /// before the commit leaves the job `dispatching`, which becomes `unknown` at
 /// the next start (never re-sent).
 actor AnswerInbox {
-    typealias Answer = (ticket: DispatchTicket, result: CallAttemptResult)
+    /// `lane`: which application's scheduler the ticket came from.
+    typealias Answer = (lane: Int, ticket: DispatchTicket, result: CallAttemptResult)
 
     private var answers: [Answer] = []
     private var waiter: CheckedContinuation<[Answer]?, Never>?
@@ -20,8 +21,8 @@ actor AnswerInbox {
     /// `count` requests are about to be sent.
     func expect(_ count: Int) { outstanding += count }
 
-    func put(_ ticket: DispatchTicket, _ result: CallAttemptResult) {
-        answers.append((ticket, result))
+    func put(lane: Int, _ ticket: DispatchTicket, _ result: CallAttemptResult) {
+        answers.append((lane, ticket, result))
         if let waiter {
             self.waiter = nil
             waiter.resume(returning: takeAll())

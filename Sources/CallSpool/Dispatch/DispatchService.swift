@@ -3,15 +3,30 @@ import Logging
 import ServiceLifecycle
 import VoiceCallAPI
 
-/// Runs the ``Scheduler`` as a lifecycle service: each pass's tickets are
-/// sent concurrently (bounded by the port limit) in one task group, and the
-/// answers are recorded in batches by one recorder task (``AnswerInbox``);
-/// the loop sleeps until the scheduler's next deadline or a ``Wakeup`` signal. On
-/// graceful shutdown it stops issuing requests and waits for the ones in
-/// flight (bounded by the platform timeout), so the store stays consistent.
-public struct DispatchService: Service {
+/// One application's dispatch: its scheduler and the placer that sends
+/// with its credentials.
+public struct DispatchLane: Sendable {
     public let scheduler: Scheduler
     public let placer: any CallPlacer
+
+    public init(scheduler: Scheduler, placer: any CallPlacer) {
+        self.scheduler = scheduler
+        self.placer = placer
+    }
+}
+
+/// Runs the applications' ``Scheduler``s as one lifecycle service: each
+/// pass's tickets are sent concurrently (bounded by the port limits) in one
+/// task group, and the answers are recorded in batches by one recorder task
+/// (``AnswerInbox``); the loop sleeps until the earliest next deadline or a
+/// ``Wakeup`` signal. On graceful shutdown it stops issuing requests and
+/// waits for the ones in flight (bounded by the platform timeout), so the
+/// store stays consistent.
+public struct DispatchService: Service {
+    /// One per application, in configuration order.
+    public let lanes: [DispatchLane]
+    /// The first application's scheduler.
+    public var scheduler: Scheduler { lanes[0].scheduler }
     public let wakeup: Wakeup
     public let clock: any WallClock
     /// Calls that ended (from the callback receiver): their ports are free.
@@ -29,9 +44,17 @@ public struct DispatchService: Service {
         scheduler: Scheduler, placer: any CallPlacer, wakeup: Wakeup, clock: any WallClock, callEnds: AsyncStream<CallEndSignal>? = nil,
         logger: Logger = Logger(label: "callspool.dispatch"), metrics: CallspoolMetrics = .disabled
     ) {
+        self.init(lanes: [DispatchLane(scheduler: scheduler, placer: placer)], wakeup: wakeup, clock: clock, callEnds: callEnds, logger: logger, metrics: metrics)
+    }
+
+    /// - Parameter lanes: at least one.
+    public init(
+        lanes: [DispatchLane], wakeup: Wakeup, clock: any WallClock, callEnds: AsyncStream<CallEndSignal>? = nil,
+        logger: Logger = Logger(label: "callspool.dispatch"), metrics: CallspoolMetrics = .disabled
+    ) {
+        precondition(!lanes.isEmpty, "a dispatcher needs at least one application")
         self.metrics = metrics
-        self.scheduler = scheduler
-        self.placer = placer
+        self.lanes = lanes
         self.wakeup = wakeup
         self.clock = clock
         self.callEnds = callEnds
@@ -39,26 +62,30 @@ public struct DispatchService: Service {
     }
 
     public func run() async throws {
-        try await scheduler.start()
+        for lane in lanes { try await lane.scheduler.start() }
         let inbox = AnswerInbox()
         await withDiscardingTaskGroup { group in
             if let callEnds {
-                group.addTask { [scheduler, wakeup] in
+                group.addTask { [lanes, wakeup] in
                     for await signal in callEnds.cancelOnGracefulShutdown() {
-                        await scheduler.callEnded(signal)
+                        for lane in lanes { await lane.scheduler.callEnded(signal) }
                         wakeup.signal()
                     }
                 }
             }
-            // The recorder: every answer that has arrived, in one transaction.
-            group.addTask { [scheduler, wakeup, logger] in
+            // The recorder: every answer that has arrived, one transaction per application.
+            group.addTask { [lanes, wakeup, logger] in
                 while let batch = await inbox.next() {
-                    do {
-                        try await recordKeepingThroughStorageTrouble(batch.map { ($0.ticket, $0.result) })
-                    } catch {
-                        logger.error(
-                            "could not record the platform's answers; those jobs stay dispatching and become unknown at the next start",
-                            metadata: ["answers": "\(batch.count)", "error": "\(error)"])
+                    for (index, lane) in lanes.enumerated() {
+                        let answers = batch.filter { $0.lane == index }.map { ($0.ticket, $0.result) }
+                        guard !answers.isEmpty else { continue }
+                        do {
+                            try await recordKeepingThroughStorageTrouble(answers, by: lane.scheduler)
+                        } catch {
+                            logger.error(
+                                "could not record the platform's answers; those jobs stay dispatching and become unknown at the next start",
+                                metadata: ["answers": "\(answers.count)", "error": "\(error)"])
+                        }
                     }
                     wakeup.signal()
                 }
@@ -72,13 +99,14 @@ public struct DispatchService: Service {
                             await wakeup.wait(timeout: .seconds(1))
                             continue
                         }
-                        let pass = try await scheduler.tick()
-                        wakeAt = pass.wakeAt
-                        if !pass.tickets.isEmpty {
+                        for (index, lane) in lanes.enumerated() {
+                            let pass = try await lane.scheduler.tick()
+                            wakeAt = min(wakeAt, pass.wakeAt)
+                            guard !pass.tickets.isEmpty else { continue }
                             await inbox.expect(pass.tickets.count)
-                            let convention = await scheduler.createdClock
+                            let convention = await lane.scheduler.createdClock
                             for ticket in pass.tickets {
-                                group.addTask { await send(ticket, createdClock: convention, to: inbox) }
+                                group.addTask { await send(ticket, lane: index, createdClock: convention, to: inbox) }
                             }
                         }
                     } catch {
@@ -99,17 +127,17 @@ public struct DispatchService: Service {
 
     /// Sends one request; the `Created` convention is read once per pass so
     /// the senders never wait for the scheduler.
-    func send(_ ticket: DispatchTicket, createdClock convention: CreatedClock, to inbox: AnswerInbox) async {
+    func send(_ ticket: DispatchTicket, lane: Int, createdClock convention: CreatedClock, to inbox: AnswerInbox) async {
         let started = ContinuousClock.now
-        let result = await placer.place(ticket, createdClock: convention)
+        let result = await lanes[lane].placer.place(ticket, createdClock: convention)
         metrics.recordDispatchLatency(ContinuousClock.now - started)
-        await inbox.put(ticket, result)
+        await inbox.put(lane: lane, ticket, result)
     }
 
     /// Records a batch of answers; when the store cannot take them (full
     /// disk), keeps them and tries again every second until it can: the
     /// requests were sent, their sessionIds are what matches the callbacks.
-    func recordKeepingThroughStorageTrouble(_ batch: [(DispatchTicket, CallAttemptResult)]) async throws {
+    func recordKeepingThroughStorageTrouble(_ batch: [(DispatchTicket, CallAttemptResult)], by scheduler: Scheduler) async throws {
         while true {
             do {
                 try await scheduler.complete(batch)

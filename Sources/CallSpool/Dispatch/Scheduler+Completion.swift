@@ -65,7 +65,7 @@ extension Scheduler {
             portPushBacks = 0
             flowPushBacks = 0
             if !quotaPushBacks.isEmpty {
-                quotaPushBacks[.flow] = nil
+                quotaPushBacks[settings.scope(.flow)] = nil
                 quotaPushBacks[.displayNumber(ticket.displayNbr)] = nil
             }
             if wasProbe || halt != nil { try liftHalt(in: db) }
@@ -87,20 +87,24 @@ extension Scheduler {
     /// Counts the answer by result class and code (metrics).
     func countRequest(_ result: CallAttemptResult) {
         switch result {
-        case .accepted: metrics.countRequest(resultClass: "ok", code: "0")
+        case .accepted: metrics.countRequest(resultClass: "ok", code: "0", app: settings.app)
         case .rejected(let rejection):
-            metrics.countRequest(resultClass: "\(rejection.resultClass)", code: rejection.resultcode ?? "http_\(rejection.httpStatus)")
-        case .notSent: metrics.countRequest(resultClass: "not_sent", code: "none")
-        case .uncertain: metrics.countRequest(resultClass: "uncertain", code: "none")
+            metrics.countRequest(resultClass: "\(rejection.resultClass)", code: rejection.resultcode ?? "http_\(rejection.httpStatus)", app: settings.app)
+        case .notSent: metrics.countRequest(resultClass: "not_sent", code: "none", app: settings.app)
+        case .uncertain: metrics.countRequest(resultClass: "uncertain", code: "none", app: settings.app)
         }
     }
 
     /// A call ended (disconnect or CDR): its port is free again.
+    /// Every scheduler hears every call end; only the one whose call it was
+    /// acts on it (its port, its learned limit, its ports pause).
     public func callEnded(_ signal: CallEndSignal) {
         if let started = verifyCallsStarted.removeValue(forKey: signal.jobRowId) {
             reserve.verifyCallHeld(clock.now.timeIntervalSince(started))
         }
-        if inCall.remove(signal.jobRowId) != nil { syncPortsInUse() }
+        let held = inCall.remove(signal.jobRowId) != nil
+        guard held || signal.app == settings.app || (signal.app == nil && settings.housekeeping) else { return }
+        if held { syncPortsInUse() }
         if signal.stateCode == 7109 {
             limiter.pushedBack(callsInProgress: callsInProgress)
             logger.warning("platform ended a call for lack of ports (7109); port limit lowered", metadata: ["effectiveLimit": "\(limiter.effectiveLimit)"])
@@ -108,7 +112,7 @@ extension Scheduler {
         // A ports pause lasts until a port frees or it times out: one just did.
         if portsPauseSet {
             portsPauseSet = false
-            try? database.clearPause(.ports)
+            try? database.clearPause(settings.scope(.ports))
         }
     }
 
@@ -126,14 +130,14 @@ extension Scheduler {
             limiter.pushedBack(callsInProgress: callsInProgress)
             let pause = Backoff.pause(floor: settings.backoff.ports, repeats: portPushBacks, cap: .seconds(3600), using: &random)
             portPushBacks += 1
-            try AppDatabase.setPause(.ports, reason: "platform out of ports (until a call ends)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now, in: db)
+            try AppDatabase.setPause(settings.scope(.ports), reason: "platform out of ports (until a call ends)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now, in: db)
             portsPauseSet = true
             logger.warning("platform out of ports; port limit lowered, dispatch paused until a call ends", metadata: ["code": "\(code ?? "-")", "effectiveLimit": "\(limiter.effectiveLimit)", "max": "\(DurationText.format(pause))"])
             try requeue(now)
         case .flowControl:
             let pause = Backoff.pause(floor: settings.backoff.flow, repeats: flowPushBacks, cap: .seconds(3600), using: &random)
             flowPushBacks += 1
-            try AppDatabase.setPause(.flow, reason: "platform flow control: \(description)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now, in: db)
+            try AppDatabase.setPause(settings.scope(.flow), reason: "platform flow control: \(description)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now, in: db)
             logger.warning("platform flow control; all dispatch paused", metadata: ["code": "\(code ?? "-")", "for": "\(DurationText.format(pause))"])
             try requeue(now.addingTimeInterval(pause.timeInterval))
         case .frequency(let scope):
@@ -141,7 +145,7 @@ extension Scheduler {
             switch scope {
             case .sp, .app:
                 until = now.addingTimeInterval(settings.backoff.flow.timeInterval)
-                try AppDatabase.setPause(.flow, reason: "\(scope.rawValue) call frequency limit: \(description)", code: code, until: until, now: now, in: db)
+                try AppDatabase.setPause(settings.scope(.flow), reason: "\(scope.rawValue) call frequency limit: \(description)", code: code, until: until, now: now, in: db)
                 try requeue(until)
             case .displayNumber:
                 until = now.addingTimeInterval(settings.backoff.flow.timeInterval)
@@ -202,10 +206,12 @@ extension Scheduler {
     func enterHalt(code: String, reason: String, now: Date, in db: Database) throws {
         let wait = ResultCode.haltProbeOverride(resultcode: code) ?? settings.backoff.halt
         let since = halt?.since ?? now
-        let record = HaltRecord(code: code, reason: reason, since: since, probeAt: now.addingTimeInterval(wait.timeInterval))
+        let record = HaltRecord(app: settings.app, code: code, reason: reason, since: since, probeAt: now.addingTimeInterval(wait.timeInterval))
         halt = record
         try AppDatabase.setHalt(record, in: db)
-        logger.critical("dispatch halted: configuration or account problem; every job stays queued", metadata: ["code": "\(code)", "reason": "\(reason)", "probeAt": "\(Timestamp.format(record.probeAt))"])
+        logger.critical("dispatch halted: configuration or account problem; every job stays queued", metadata: [
+            "app": "\(settings.app)", "code": "\(code)", "reason": "\(reason)", "probeAt": "\(Timestamp.format(record.probeAt))",
+        ])
     }
 
     func reschedule(probeAfter wait: Duration, now: Date, in db: Database) throws {
@@ -222,7 +228,7 @@ extension Scheduler {
             slowStart.restart()
             slowStart.accepted(limit: limiter.effectiveLimit)  // the probe was the first accepted answer
         }
-        try AppDatabase.clearHalt(in: db)
-        logger.notice("probe succeeded; dispatch resumes", metadata: ["code": "\(record.code)"])
+        try AppDatabase.clearHalt(app: settings.app, in: db)
+        logger.notice("probe succeeded; dispatch resumes", metadata: ["app": "\(settings.app)", "code": "\(record.code)"])
     }
 }

@@ -24,7 +24,7 @@ extension Scheduler {
         let pauses = try AppDatabase.activePauses(now: now, in: db)
         let left = pool.filter { pauses[.displayNumber($0)].map { !Self.isRetirement($0) } ?? true }
         if left.isEmpty, halt == nil {
-            try enterHalt(code: code, reason: "every display number of defaults.display_numbers was refused by the platform (last: \(description)); fix the numbers or the application, then reload", now: now, in: db)
+            try enterHalt(code: code, reason: "every display number of \(settings.app == Configuration.Application.legacyName ? "defaults.display_numbers" : "apps.\(settings.app).display_numbers") was refused by the platform (last: \(description)); fix the numbers or the application, then reload", now: now, in: db)
         }
     }
 

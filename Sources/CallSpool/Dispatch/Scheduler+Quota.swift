@@ -14,7 +14,7 @@ extension Scheduler {
         switch scope {
         case .displayNumber: .displayNumber(ticket.displayNbr)
         case .callee: .callee(ticket.calleeNbr)
-        case .sp, .app: .flow
+        case .sp, .app: settings.scope(.flow)
         }
     }
 

@@ -2,8 +2,12 @@ import Foundation
 
 extension Scheduler {
     /// Sizes the verify reserve for now and the learned limit, and applies it.
+    /// An application that serves one type only keeps no reserve: no
+    /// campaign of its own can delay its login codes.
     func resizeReserve(now: Date) {
-        let sized = reserve.size(now: now, learnedLimit: limiter.effectiveLimit)
+        let sized = settings.appServesBoth
+            ? reserve.size(now: now, learnedLimit: limiter.effectiveLimit)
+            : (ports: 0, reason: "application \(settings.app) serves only one job type")
         if sized.ports != limiter.verifyReserved {
             logger.info("verify reserve changed", metadata: ["ports": "\(sized.ports)", "was": "\(limiter.verifyReserved)", "why": "\(sized.reason)"])
         }

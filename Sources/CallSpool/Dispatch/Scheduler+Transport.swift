@@ -14,7 +14,7 @@ extension Scheduler {
         switch result {
         case .accepted, .rejected:
             if breaker.isOpen || wasProbe {
-                try AppDatabase.clearPause(.transport, in: db)
+                try AppDatabase.clearPause(settings.scope(.transport), in: db)
                 logger.notice("the platform answers again; dispatch resumes")
             }
             breaker.recordAnswer()
@@ -37,7 +37,7 @@ extension Scheduler {
         let pause = Backoff.pause(floor: settings.backoff.flow, repeats: breaker.trips - 1, cap: .seconds(3600), using: &random)
         let until = now.addingTimeInterval(pause.timeInterval)
         try AppDatabase.setPause(
-            .transport, reason: "requests lost in transport (connection closed or no answer after sending): \(String(reason.prefix(160)))",
+            settings.scope(.transport), reason: "requests lost in transport (connection closed or no answer after sending): \(String(reason.prefix(160)))",
             code: nil, until: until, now: now, in: db)
         metrics.countTransportTrip()
         logger.critical("requests keep getting lost after they were sent; all dispatch paused, then one probe", metadata: [

@@ -83,7 +83,7 @@ public actor Scheduler {
         createdClock = settings.createdClock.initial
         slowStart = SlowStart(startingNow: settings.slowStart)
         reserve = VerifyReserve(settings.limits)
-        limiter.verifyReserved = reserve.mode == .auto ? 0 : settings.limits.verifyReservedPorts
+        limiter.verifyReserved = reserve.mode == .auto || !settings.appServesBoth ? 0 : settings.limits.verifyReservedPorts
     }
 
     /// Start-up: in-flight requests of a previous run become `unknown` (never
@@ -91,19 +91,19 @@ public actor Scheduler {
     /// and the learned `Created` convention are picked up.
     public func start() throws {
         let now = clock.now
-        let recovered = try database.recoverInterruptedDispatches(now: now)
+        let recovered = try database.recoverInterruptedDispatches(app: settings.app, now: now)
         if recovered > 0 {
             logger.warning("jobs were in flight when the daemon stopped; they are now unknown and will be reconciled by callbacks", metadata: ["jobs": "\(recovered)"])
         }
-        halt = try database.halt()
-        if try database.pauses().contains(where: { $0.scope == PauseScope.transport.description }) { breaker.restoreOpen() }
-        portsPauseSet = try database.activePauses(now: now)[.ports] != nil
-        if settings.createdClock == .auto, let learned = try database.heartbeat()?.createdClock, let convention = CreatedClock(rawValue: learned) {
+        halt = try database.halt(app: settings.app)
+        if try database.pauses().contains(where: { $0.scope == settings.scope(.transport).description }) { breaker.restoreOpen() }
+        portsPauseSet = try database.activePauses(now: now)[settings.scope(.ports)] != nil
+        if settings.createdClock == .auto, let learned = try database.appStatus(app: settings.app)?.createdClock, let convention = CreatedClock(rawValue: learned) {
             createdClock = convention
             createdClockSwitched = true
         }
         try recount()
-        for (rowID, createdAt) in try database.verifyArrivals(since: now.addingTimeInterval(-reserve.window)) {
+        for (rowID, createdAt) in try database.verifyArrivals(app: settings.app, since: now.addingTimeInterval(-reserve.window)) {
             reserve.sawVerifyJob(rowID, createdAt: createdAt)
         }
         resizeReserve(now: now)
@@ -129,7 +129,7 @@ public actor Scheduler {
     public var reserveFigure: (ports: Int, reason: String) { reserveInForce }
 
     func recount() throws {
-        inCall = try database.portHoldingJobRowIds()
+        inCall = try database.portHoldingJobRowIds(app: settings.app)
         syncPortsInUse()
     }
 
@@ -162,13 +162,13 @@ public actor Scheduler {
 
     func pass(now: Date, in db: Database) throws -> (tickets: [DispatchTicket], wakeAt: Date) {
         var wakeAt = now.addingTimeInterval(1)
-        inCall = try AppDatabase.portHoldingJobRowIds(in: db)
+        inCall = try AppDatabase.portHoldingJobRowIds(app: settings.app, in: db)
         syncPortsInUse()
         if let halt {
             guard now >= halt.probeAt, !probeInFlight else { return ([], min(wakeAt, max(now, halt.probeAt))) }
         }
         let pauses = try AppDatabase.activePauses(now: now, in: db)
-        if let global = pauses[.global] ?? pauses[.flow] ?? pauses[.ports] ?? pauses[.transport] ?? pauses[.storage] {
+        if let global = pauses[.global] ?? pauses[settings.scope(.flow)] ?? pauses[settings.scope(.ports)] ?? pauses[settings.scope(.transport)] ?? pauses[.storage] {
             if let until = global.until { wakeAt = min(wakeAt, until) }
             dispatchPaused = true
             return ([], wakeAt)
@@ -189,7 +189,7 @@ public actor Scheduler {
             // to be postponed), not a whole page each time.
             let slots = min(limiter.available(forVerify: true), settings.maxInFlight - inFlight)
             let limit = min(settings.pageSize, max(16, 2 * slots))
-            let page = try AppDatabase.runnableJobs(now: now, limit: limit, verifyOnly: verifyOnly, in: db)
+            let page = try AppDatabase.runnableJobs(app: settings.app, now: now, limit: limit, verifyOnly: verifyOnly, in: db)
                 .filter { !postponed.contains($0.id ?? -1) }
             if page.isEmpty { break }
             var progressed = false
@@ -242,7 +242,7 @@ public actor Scheduler {
                 }
                 if probing {
                     probeInFlight = true
-                    logger.notice("halted: sending one probe request", metadata: ["job": "\(job.jobId)"])
+                    logger.notice("halted: sending one probe request", metadata: ["job": "\(LogRedaction.maskPhoneNumbers(in: job.jobId))", "app": "\(settings.app)"])
                     break scan
                 }
             }
@@ -253,8 +253,9 @@ public actor Scheduler {
 
     /// Expiry, call leases, CLI intents.
     func housekeeping(now: Date) throws {
-        try database.deleteEndedPauses(now: now)
         resizeReserve(now: now)
+        guard settings.housekeeping else { return }
+        try database.deleteEndedPauses(now: now)
         let expired = try database.expireQueuedJobs(now: now)
         if !expired.isEmpty { logger.info("jobs expired before they could be sent", metadata: ["jobs": "\(expired.count)"]) }
         let lost = try database.expireCallLeases(now: now, lease: settings.limits.callLease)

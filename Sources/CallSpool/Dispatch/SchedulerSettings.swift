@@ -17,6 +17,15 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// of a dispatch-wide pause (see ``SlowStart``). Always on in the daemon;
     /// unit tests of other policies turn it off to see whole passes.
     public var slowStart = true
+    /// The application this scheduler sends for (its jobs, pauses, halt).
+    public var app = Configuration.Application.legacyName
+    /// Whether the application serves verify and notify jobs: only then is
+    /// a verify reserve kept (a campaign could delay a login code).
+    public var appServesBoth = true
+    /// Whether this scheduler runs the store-wide chores (expiry, call
+    /// leases, unknown jobs, operator intents): exactly one of the
+    /// applications' schedulers does.
+    public var housekeeping = true
 
     public init(limits: Configuration.Limits, backoff: Configuration.Backoff, defaults: Configuration.Defaults, createdClock: Configuration.CreatedClockSetting) {
         self.limits = limits
@@ -25,7 +34,24 @@ public struct SchedulerSettings: Sendable, Equatable {
         self.createdClock = createdClock
     }
 
+    /// The settings of the first application (tests and single-application setups).
     public init(_ configuration: Configuration) {
-        self.init(limits: configuration.limits, backoff: configuration.backoff, defaults: configuration.defaults, createdClock: configuration.platform.createdClock)
+        self.init(configuration, application: configuration.applications[0], housekeeping: true)
     }
+
+    /// The settings of `application`'s scheduler: shared limits and
+    /// backoffs with its own port quota, display numbers and `Created` convention.
+    public init(_ configuration: Configuration, application: Configuration.Application, housekeeping: Bool) {
+        var limits = configuration.limits
+        limits.maxConcurrentCalls = application.maxConcurrentCalls
+        var defaults = configuration.defaults
+        defaults.displayNumbers = application.displayNumbers
+        self.init(limits: limits, backoff: configuration.backoff, defaults: defaults, createdClock: application.createdClock)
+        app = application.name
+        appServesBoth = application.servesBoth
+        self.housekeeping = housekeeping
+    }
+
+    /// The scope of `base` (flow, ports, transport) for this application.
+    func scope(_ base: PauseScope) -> PauseScope { PauseScope.of(base, app: app) }
 }

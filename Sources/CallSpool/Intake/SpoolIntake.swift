@@ -124,7 +124,14 @@ public struct SpoolIntake: Sendable {
             while let entry = try reader.next() {
                 report.warn(about: entry)
                 switch entry.result {
-                case .success(let spec): batch.append(spec)
+                case .success(var spec):
+                    switch policy.application(for: spec) {
+                    case .success(let app):
+                        spec.app = app
+                        batch.append(spec)
+                    case .failure(let reason):
+                        report.reject(.init(position: entry.position, id: spec.id, issues: [ValidationIssue(field: "app", rule: reason.description).description]))
+                    }
                 case .failure(let issues):
                     report.reject(.init(position: entry.position, id: issues.id, issues: issues.issues.map(\.description)))
                 }

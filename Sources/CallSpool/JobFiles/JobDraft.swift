@@ -10,6 +10,8 @@ struct JobDraft: JSONObjectReadable {
     var campaign: String?
     var calleeNbr: String?
     var displayNbr: String?
+    /// The configured application to send with (`[apps.NAME]`).
+    var app: String?
     var verifyCode: String?
     var languageType: Int?
     var preTone: String?
@@ -29,7 +31,7 @@ struct JobDraft: JSONObjectReadable {
     var warnings: [ValidationIssue] = []
 
     static let fields: Set<String> = [
-        "type", "id", "campaign", "calleeNbr", "displayNbr", "verifyCode", "languageType", "preTone", "posTone", "times",
+        "type", "id", "campaign", "calleeNbr", "displayNbr", "app", "verifyCode", "languageType", "preTone", "posTone", "times",
         "ttl", "playInfoList", "templateParas", "notBefore", "expiresAt", "priority", "redial", "window", "meta",
     ]
 
@@ -52,6 +54,7 @@ struct JobDraft: JSONObjectReadable {
         campaign = object.string("campaign", "a string")
         calleeNbr = object.string("calleeNbr", "a string such as \"+8613800000001\"")
         displayNbr = object.string("displayNbr", "a string such as \"+8675528000088\"")
+        app = object.string("app", "a string: the name of an [apps.NAME] section of the configuration")
         verifyCode = object.string("verifyCode", "a string of 2–8 digits (quoted, so leading zeros survive)")
         languageType = object.int("languageType", "an integer")
         preTone = object.string("preTone", "a string (a prompt file name)")
@@ -82,6 +85,7 @@ struct JobDraft: JSONObjectReadable {
         result.type = type ?? defaults.type
         result.campaign = campaign ?? defaults.campaign
         result.displayNbr = displayNbr ?? defaults.displayNbr
+        result.app = app ?? defaults.app
         result.verifyCode = verifyCode ?? defaults.verifyCode
         result.languageType = languageType ?? defaults.languageType
         result.preTone = preTone ?? defaults.preTone

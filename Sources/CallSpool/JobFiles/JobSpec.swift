@@ -13,6 +13,9 @@ public struct JobSpec: Sendable, Hashable {
     public var calleeNbr: String
     /// nil: the scheduler picks one from `defaults.display_numbers`.
     public var displayNbr: String?
+    /// The application the job names; intake resolves it (or picks the only
+    /// one serving the job's type) before the job is stored.
+    public var app: String?
     public var payload: JobPayload
     public var notBefore: Date?
     public var expiresAt: Date?
@@ -24,7 +27,7 @@ public struct JobSpec: Sendable, Hashable {
     public var meta: String?
 
     public init(
-        id: String, type: JobType, campaign: String? = nil, calleeNbr: String, displayNbr: String? = nil,
+        id: String, type: JobType, campaign: String? = nil, calleeNbr: String, displayNbr: String? = nil, app: String? = nil,
         payload: JobPayload, notBefore: Date? = nil, expiresAt: Date? = nil, ttl: Duration? = nil,
         priority: Int = 0, redial: RedialPolicy? = nil, window: CallingWindow? = nil, meta: String? = nil
     ) {
@@ -33,6 +36,7 @@ public struct JobSpec: Sendable, Hashable {
         self.campaign = campaign
         self.calleeNbr = calleeNbr
         self.displayNbr = displayNbr
+        self.app = app
         self.payload = payload
         self.notBefore = notBefore
         self.expiresAt = expiresAt

@@ -18,6 +18,9 @@ enum JobValidator {
         }
         if let number = draft.calleeNbr, let issue = FieldRules.phone(number, field: "calleeNbr") { issues.append(issue) }
         if let number = draft.displayNbr, let issue = FieldRules.phone(number, field: "displayNbr") { issues.append(issue) }
+        if let app = draft.app, !Configuration.Application.isValidName(app) {
+            issues.append(.init(field: "app", rule: "must be the name of a configured application (1–32 of a-z, 0-9, _ and -), got \"\(app.prefix(40))\""))
+        }
         if let code = draft.verifyCode, let issue = FieldRules.verifyCode(code) { issues.append(issue) }
         if let language = draft.languageType, !FieldRules.languageTypes.contains(language) {
             issues.append(.init(field: "languageType", rule: "must be 2 (Chinese), the only value the platform documents; got \(language)"))
@@ -185,7 +188,7 @@ enum JobValidator {
             return .failure(JobIssues(id: draft.id, issues: issues.isEmpty ? [.init(field: "job", rule: "is incomplete")] : issues))
         }
         return .success(JobSpec(
-            id: draft.id ?? fallbackID(), type: type, campaign: draft.campaign, calleeNbr: callee, displayNbr: draft.displayNbr,
+            id: draft.id ?? fallbackID(), type: type, campaign: draft.campaign, calleeNbr: callee, displayNbr: draft.displayNbr, app: draft.app,
             payload: payload, notBefore: notBefore, expiresAt: expiresAt, ttl: ttl, priority: draft.priority ?? 0,
             redial: redial, window: window, meta: draft.meta.map { JSONValue.object($0).jsonText }))
     }

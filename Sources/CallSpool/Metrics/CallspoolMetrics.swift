@@ -33,6 +33,10 @@ public struct CallspoolMetrics: Sendable {
         public static let intakeJobs = "callspool_intake_jobs_total"
         public static let queueOldestAge = "callspool_queue_oldest_age_seconds"
         public static let heartbeatAge = "callspool_heartbeat_age_seconds"
+        public static let appPortsInUse = "callspool_app_ports_in_use"
+        public static let appPortsEffectiveLimit = "callspool_app_ports_effective_limit"
+        public static let appPortsConfiguredLimit = "callspool_app_ports_configured_limit"
+        public static let appHalted = "callspool_app_halted"
     }
 
     /// Buckets of the dispatch latency histogram: the platform answers in
@@ -81,6 +85,17 @@ public struct CallspoolMetrics: Sendable {
         Gauge(label: Name.portsConfiguredLimit, factory: factory).record(configured)
     }
 
+    /// Each application's ports and whether it is halted (`app` label).
+    public func setApplications(_ figures: [ApplicationFigures], halted: Set<String>) {
+        for app in figures {
+            let dimensions = [("app", app.name)]
+            Gauge(label: Name.appPortsInUse, dimensions: dimensions, factory: factory).record(app.inUse)
+            Gauge(label: Name.appPortsEffectiveLimit, dimensions: dimensions, factory: factory).record(app.effectiveLimit)
+            Gauge(label: Name.appPortsConfiguredLimit, dimensions: dimensions, factory: factory).record(app.configured)
+            Gauge(label: Name.appHalted, dimensions: dimensions, factory: factory).record(halted.contains(app.name) ? 1 : 0)
+        }
+    }
+
     /// Kinds of pause the gauge reports, always all of them (0 when none).
     public static let pauseKinds = ["global", "flow", "ports", "transport", "storage", "campaign", "display_number", "display_number_retired", "callee"]
 
@@ -89,9 +104,9 @@ public struct CallspoolMetrics: Sendable {
         var counts: [String: Int] = [:]
         for (scope, record) in pauses {
             let kind: String
-            switch scope {
+            switch scope.base {
             case .global: kind = "global"
-            case .ports: kind = "ports"
+            case .ports, .application: kind = "ports"
             case .flow: kind = "flow"
             case .transport: kind = "transport"
             case .storage: kind = "storage"
@@ -144,8 +159,8 @@ public struct CallspoolMetrics: Sendable {
     /// One platform answer (or its absence): `resultClass` as stored on the
     /// attempt (`ok`, `ports`, `flow_control`, …, `not_sent`, `uncertain`),
     /// `code` the platform's resultcode, else `http_<status>`, else `none`.
-    public func countRequest(resultClass: String, code: String) {
-        Counter(label: Name.requests, dimensions: [("class", resultClass), ("code", code)], factory: factory).increment()
+    public func countRequest(resultClass: String, code: String, app: String = Configuration.Application.legacyName) {
+        Counter(label: Name.requests, dimensions: [("app", app), ("class", resultClass), ("code", code)], factory: factory).increment()
     }
 
     /// A pool display number retired after the platform refused it (`code`:

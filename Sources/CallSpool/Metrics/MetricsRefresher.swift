@@ -17,6 +17,8 @@ public struct MetricsRefresher: Service {
     let logger: Logger
     /// Reported as `callspool_storage_halted` / `callspool_storage_low_space`.
     public var storage: StorageHealth?
+    /// Each application's figures (`callspool_app_*{app}` gauges).
+    public var applicationFigures: (@Sendable () async -> [ApplicationFigures])?
 
     public init(
         metrics: CallspoolMetrics, database: AppDatabase, interval: Duration = .seconds(3), portFigures: PortFigures?,
@@ -37,7 +39,11 @@ public struct MetricsRefresher: Service {
         }
         do {
             metrics.setJobs(try database.stateCounts())
-            metrics.setPauses(try database.activePauses(now: clock.now), halted: try database.halt() != nil)
+            let halts = try database.halts()
+            metrics.setPauses(try database.activePauses(now: clock.now), halted: !halts.isEmpty)
+            if let applicationFigures {
+                metrics.setApplications(await applicationFigures(), halted: Set(halts.map(\.app)))
+            }
             let now = clock.now
             metrics.setQueueOldestAge(try database.oldestDueQueued(now: now).mapValues { now.timeIntervalSince($0) })
             if let beat = try database.heartbeat() { metrics.setHeartbeatAge(now.timeIntervalSince(beat.heartbeatAt)) }

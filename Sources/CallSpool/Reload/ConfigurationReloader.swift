@@ -14,7 +14,8 @@ public actor ConfigurationReloader {
 
     /// - Parameters:
     ///   - load: reads the file again (``ConfigurationLoader/load(path:purpose:)``).
-    ///   - apply: hands the new settings over (``Scheduler/reconfigure(_:)``).
+    ///   - apply: hands the new settings over (``Scheduler/reconfigure(_:)``),
+    ///     once per application (``SchedulerSettings/app`` names it).
     public init(
         current: Configuration, logger: Logger, load: @escaping @Sendable () throws(ConfigurationError) -> Configuration,
         apply: @escaping @Sendable (SchedulerSettings) async -> Void
@@ -26,11 +27,13 @@ public actor ConfigurationReloader {
     }
 
     /// For the daemon: re-reads `current.source` as the daemon did at start.
-    public init(current: Configuration, scheduler: Scheduler, loader: ConfigurationLoader = ConfigurationLoader(), logger: Logger) {
+    public init(current: Configuration, schedulers: [Scheduler], loader: ConfigurationLoader = ConfigurationLoader(), logger: Logger) {
         let path = current.source
         self.init(
             current: current, logger: logger, load: { () throws(ConfigurationError) -> Configuration in try loader.load(path: path, purpose: .daemon) },
-            apply: { await scheduler.reconfigure($0) })
+            apply: { settings in
+                for scheduler in schedulers where await scheduler.settings.app == settings.app { await scheduler.reconfigure(settings) }
+            })
     }
 
     @discardableResult
@@ -47,9 +50,10 @@ public actor ConfigurationReloader {
             logger.warning("reload: [\(section)] changed but cannot be applied while running; keeping the running values (restart to apply)")
         }
         let merged = ConfigurationChanges.merged(current, with: new)
-        // The Created-clock convention is [platform]: it stays as running.
-        await apply(SchedulerSettings(
-            limits: merged.limits, backoff: merged.backoff, defaults: merged.defaults, createdClock: merged.platform.createdClock))
+        // Credentials and the Created-clock convention stay as running.
+        for (index, application) in merged.applications.enumerated() {
+            await apply(SchedulerSettings(merged, application: application, housekeeping: index == 0))
+        }
         current = merged
         if changes.applied.isEmpty {
             logger.info("reload: no change to [limits], [backoff] or [defaults]")

@@ -15,15 +15,22 @@ extension AppDatabase {
     /// events through ``applyPendingEvents(sessionId:jobRowId:now:in:)``; if
     /// that response is lost, ``reconcilePendingEvents(now:)`` picks them up
     /// once the job is `unknown`.
-    static func owner(ofSession sessionId: String, userData: String?, now: Date, in db: Database) throws -> Int64? {
+    ///
+    /// `app`, when given, is the application whose secret signed the push: a
+    /// call placed by another application throws ``CallbackApplicationMismatch``
+    /// (the push changes nothing).
+    static func owner(ofSession sessionId: String, userData: String?, app: String? = nil, now: Date, in db: Database) throws -> Int64? {
         if let row = try Int64.fetchOne(db.cachedStatement(sql: "SELECT jobRowId FROM attempt WHERE sessionId = ?"), arguments: [sessionId]) {
+            try checkApplication(app, ofJob: row, in: db)
             return row
         }
         if let row = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM job WHERE sessionId = ?"), arguments: [sessionId]) {
+            try checkApplication(app, ofJob: row, in: db)
             return row
         }
         guard let tag = UserDataTag(userData),
             var job = try fetchJob(tag.jobRowId, in: db), job.state == .unknown,
+            try Self.checkedApplication(app, of: job),
             var attempt = try AttemptRecord
                 .filter(AttemptRecord.Columns.jobRowId == tag.jobRowId)
                 .order(AttemptRecord.Columns.n.desc)
@@ -36,6 +43,17 @@ extension AppDatabase {
         job.calls += 1
         try transition(&job, to: .inCall, now: now, in: db)
         return tag.jobRowId
+    }
+
+    static func checkApplication(_ app: String?, ofJob jobRowId: Int64, in db: Database) throws {
+        guard let app else { return }
+        let owner = try String.fetchOne(db.cachedStatement(sql: "SELECT app FROM job WHERE id = ?"), arguments: [jobRowId])
+        if let owner, owner != app { throw CallbackApplicationMismatch(signedBy: app, placedBy: owner) }
+    }
+
+    static func checkedApplication(_ app: String?, of job: JobRecord) throws -> Bool {
+        if let app, let owner = job.app, owner != app { throw CallbackApplicationMismatch(signedBy: app, placedBy: owner) }
+        return true
     }
 
     /// Applies the stored, not yet applied status events (and a fee CDR) of
@@ -54,8 +72,13 @@ extension AppDatabase {
     /// port-release signals to send after commit.
     public static func applyPendingEvents(sessionId: String, jobRowId: Int64, now: Date, in db: Database) throws -> [CallEndSignal] {
         var signals: [CallEndSignal] = []
+        // Only events signed by the job's own application (or unchecked ones).
         let events = try CallEventRecord.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM callEvent WHERE sessionId = ? AND applied = 0 ORDER BY id"), arguments: [sessionId])
+            db.cachedStatement(sql: """
+                SELECT * FROM callEvent WHERE sessionId = ?1 AND applied = 0
+                AND (app IS NULL OR app = (SELECT app FROM job WHERE id = ?2) OR (SELECT app FROM job WHERE id = ?2) IS NULL)
+                ORDER BY id
+                """), arguments: [sessionId, jobRowId])
         for event in events {
             if let id = event.id {
                 try db.cachedStatement(sql: "UPDATE callEvent SET jobRowId = ?, applied = 1 WHERE id = ?").execute(arguments: [jobRowId, id])
@@ -85,7 +108,10 @@ extension AppDatabase {
 
     /// Applies the stored CDR of `sessionId` if it is not applied yet.
     static func applyPendingFeeRecord(sessionId: String, jobRowId: Int64, now: Date, in db: Database) throws -> CallEndSignal? {
-        guard let cdr = try CDRRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM cdr WHERE sessionId = ?"), arguments: [sessionId]), !cdr.applied,
+        guard let cdr = try CDRRecord.fetchOne(db.cachedStatement(sql: """
+                SELECT * FROM cdr WHERE sessionId = ?1
+                AND (app IS NULL OR app = (SELECT app FROM job WHERE id = ?2) OR (SELECT app FROM job WHERE id = ?2) IS NULL)
+                """), arguments: [sessionId, jobRowId]), !cdr.applied,
             let record = try? JSONDecoder().decode(FeeRecord.self, from: Data(cdr.body.utf8))
         else { return nil }
         try db.execute(sql: "UPDATE cdr SET jobRowId = ?, applied = 1 WHERE sessionId = ?", arguments: [jobRowId, sessionId])

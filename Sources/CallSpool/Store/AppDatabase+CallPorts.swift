@@ -14,16 +14,16 @@ extension AppDatabase {
     /// fee CDR can still give the outcome. Such a job has an applied
     /// `disconnect` event for its current sessionId; a disconnect with a code
     /// moves the job out of `in_call` at once, so it never shows here.
-    public func portHoldingJobRowIds() throws -> Set<Int64> {
-        try reader.read { db in try Self.portHoldingJobRowIds(in: db) }
+    public func portHoldingJobRowIds(app: String) throws -> Set<Int64> {
+        try reader.read { db in try Self.portHoldingJobRowIds(app: app, in: db) }
     }
 
-    static func portHoldingJobRowIds(in db: Database) throws -> Set<Int64> {
+    static func portHoldingJobRowIds(app: String, in db: Database) throws -> Set<Int64> {
         Set(try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT id FROM job INDEXED BY job_state WHERE state = 'in_call'
+            SELECT id FROM job INDEXED BY job_state WHERE state = 'in_call' AND app = ?
             AND NOT EXISTS (SELECT 1 FROM callEvent WHERE callEvent.sessionId = job.sessionId
                 AND callEvent.eventType = 'disconnect' AND callEvent.applied = 1)
-            """)))
+            """), arguments: [app]))
     }
 
     /// A disconnect that does not tell the outcome: the call is over and its
@@ -39,6 +39,6 @@ extension AppDatabase {
         job.stateDesc = stateDesc.map { "\(awaitingFeeRecordDescription) (\($0))" } ?? awaitingFeeRecordDescription
         job.updatedAt = now
         try job.updateRow(db)
-        return CallEndSignal(jobRowId: jobRowId, sessionId: sessionId, outcome: nil, stateCode: nil)
+        return CallEndSignal(jobRowId: jobRowId, sessionId: sessionId, outcome: nil, stateCode: nil, app: job.app)
     }
 }

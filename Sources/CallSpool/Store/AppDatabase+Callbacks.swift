@@ -24,7 +24,7 @@ extension AppDatabase {
     /// (a re-push or a replay) is counted as a duplicate and changes nothing:
     /// its digits are appended once.
     static func recordStatusEvent(
-        _ type: CallbackEventType, _ info: CallStatusInfo, body: String, now: Date, in db: Database
+        _ type: CallbackEventType, _ info: CallStatusInfo, body: String, app: String? = nil, now: Date, in db: Database
     ) throws -> CallbackCommit {
         if type == .collectInfo, try isRepeatedCollectInfo(info, body: body, in: db) {
             var commit = CallbackCommit()
@@ -34,10 +34,10 @@ extension AppDatabase {
         var event = CallEventRecord(
             id: nil, sessionId: info.sessionId, eventType: type.rawValue, receivedAt: now, timestamp: info.timestamp,
             userData: info.userData, digitInfo: info.digitInfo, stateCode: info.stateCode, stateDesc: info.stateDesc,
-            body: body, jobRowId: nil, applied: false)
+            body: body, jobRowId: nil, applied: false, app: app)
         try event.insert(db)
         var commit = CallbackCommit()
-        guard let owner = try Self.owner(ofSession: info.sessionId, userData: info.userData, now: now, in: db) else {
+        guard let owner = try Self.owner(ofSession: info.sessionId, userData: info.userData, app: app, now: now, in: db) else {
             commit.pending = 1
             return commit
         }
@@ -62,20 +62,20 @@ extension AppDatabase {
     /// sessionId: a CDR already stored is counted as a duplicate and changes
     /// nothing. A new CDR whose call is known is applied at once (digits from
     /// `dynIVRPath`, completion when the disconnect was lost).
-    static func recordFeeRecords(_ records: [FeeRecord], now: Date, in db: Database) throws -> CallbackCommit {
+    static func recordFeeRecords(_ records: [FeeRecord], app: String? = nil, now: Date, in db: Database) throws -> CallbackCommit {
         var commit = CallbackCommit()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for record in records {
             let body = String(decoding: try encoder.encode(record), as: UTF8.self)
             try db.execute(
-                sql: "INSERT INTO cdr (sessionId, receivedAt, body, applied) VALUES (?, ?, ?, 0) ON CONFLICT(sessionId) DO NOTHING",
-                arguments: [record.sessionId, now.timeIntervalSince1970, body])
+                sql: "INSERT INTO cdr (sessionId, receivedAt, body, applied, app) VALUES (?, ?, ?, 0, ?) ON CONFLICT(sessionId) DO NOTHING",
+                arguments: [record.sessionId, now.timeIntervalSince1970, body, app])
             guard db.changesCount > 0 else {
                 commit.duplicates += 1
                 continue
             }
-            guard let owner = try Self.owner(ofSession: record.sessionId, userData: record.userData, now: now, in: db) else {
+            guard let owner = try Self.owner(ofSession: record.sessionId, userData: record.userData, app: app, now: now, in: db) else {
                 commit.pending += 1
                 continue
             }
@@ -92,12 +92,16 @@ extension AppDatabase {
         /// The push's verified nonce, remembered in the same savepoint as the
         /// event (nil when signatures are not verified).
         public var nonce: CallbackNonce?
+        /// The application whose secret signed it (nil: not checked): it
+        /// may only change that application's calls.
+        public var app: String?
 
-        public init(event: CallbackEvent, body: String, now: Date, nonce: CallbackNonce? = nil) {
+        public init(event: CallbackEvent, body: String, now: Date, nonce: CallbackNonce? = nil, app: String? = nil) {
             self.event = event
             self.body = body
             self.now = now
             self.nonce = nonce
+            self.app = app
         }
     }
 
@@ -123,9 +127,9 @@ extension AppDatabase {
                             if let nonce = push.nonce { try Self.claimCallbackNonce(nonce, in: db) }
                             switch push.event {
                             case .status(let type, let info):
-                                commit = try Self.recordStatusEvent(type, info, body: push.body, now: push.now, in: db)
+                                commit = try Self.recordStatusEvent(type, info, body: push.body, app: push.app, now: push.now, in: db)
                             case .fee(let records):
-                                commit = try Self.recordFeeRecords(records, now: push.now, in: db)
+                                commit = try Self.recordFeeRecords(records, app: push.app, now: push.now, in: db)
                             }
                             return .commit
                         }

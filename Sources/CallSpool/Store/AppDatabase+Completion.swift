@@ -40,7 +40,7 @@ extension AppDatabase {
             next = .completed
         }
         try transition(&job, to: next, now: now, in: db)
-        return CallEndSignal(jobRowId: jobRowId, sessionId: sessionId, outcome: ending.outcome, stateCode: ending.stateCode)
+        return CallEndSignal(jobRowId: jobRowId, sessionId: sessionId, outcome: ending.outcome, stateCode: ending.stateCode, app: job.app)
     }
 
     /// When to call again under the job's redial policy, or nil when the policy

@@ -20,6 +20,28 @@ public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
     case campaign(String)
     case displayNumber(String)
     case callee(String)
+    /// A flow, ports or transport pause of one application (`ports:otp`):
+    /// it stops that application's dispatch, not the others'.
+    indirect case application(String, PauseScope)
+
+    /// `base` (flow, ports or transport) for application `app`. The single
+    /// application of a configuration without `[apps]` keeps the plain
+    /// scopes, so its stores and status read as before.
+    public static func of(_ base: PauseScope, app: String) -> PauseScope {
+        app == Configuration.Application.legacyName ? base : .application(app, base)
+    }
+
+    /// The scope without its application.
+    public var base: PauseScope {
+        if case .application(_, let base) = self { return base }
+        return self
+    }
+
+    /// The application a scope belongs to (nil: every application).
+    public var application: String? {
+        if case .application(let app, _) = self { return app }
+        return nil
+    }
 
     public var description: String {
         switch self {
@@ -31,6 +53,7 @@ public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
         case .campaign(let name): "campaign:\(name)"
         case .displayNumber(let number): "display:\(number)"
         case .callee(let number): "callee:\(number)"
+        case .application(let app, let base): "\(base.description):\(app)"
         }
     }
 
@@ -48,6 +71,9 @@ public enum PauseScope: Sendable, Hashable, CustomStringConvertible {
             case "campaign": self = .campaign(value)
             case "display": self = .displayNumber(value)
             case "callee": self = .callee(value)
+            case "ports": self = .application(value, .ports)
+            case "flow": self = .application(value, .flow)
+            case "transport": self = .application(value, .transport)
             default: return nil
             }
         }
@@ -94,14 +120,6 @@ extension AppDatabase {
 
     static func pausedCampaigns(in db: Database) throws -> Set<String> {
         Set(try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM campaign WHERE paused = 1")))
-    }
-
-    static func setHalt(_ record: HaltRecord, in db: Database) throws {
-        try record.save(db)
-    }
-
-    static func clearHalt(in db: Database) throws {
-        _ = try HaltRecord.deleteAll(db)
     }
 
     /// Records a change asked for by the CLI; the daemon applies it.

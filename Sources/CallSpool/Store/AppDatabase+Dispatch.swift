@@ -24,9 +24,9 @@ extension AppDatabase {
     /// have placed calls. They become `unknown`, never re-sent automatically;
     /// callbacks reconcile them.
     @discardableResult
-    public func recoverInterruptedDispatches(now: Date) throws -> Int {
+    public func recoverInterruptedDispatches(app: String, now: Date) throws -> Int {
         try writer.write { db in
-            let jobs = try JobRecord.filter(JobRecord.Columns.state == JobState.dispatching.rawValue).fetchAll(db)
+            let jobs = try JobRecord.filter(JobRecord.Columns.state == JobState.dispatching.rawValue && JobRecord.Columns.app == app).fetchAll(db)
             for var job in jobs {
                 job.errorCode = nil
                 job.errorDesc = "the daemon stopped while this job's request was in flight; waiting for callbacks"
@@ -65,14 +65,14 @@ extension AppDatabase {
 
     /// The next runnable jobs, verify first, then by priority and age. Only
     /// a page is read: the queue may hold millions.
-    static func runnableJobs(now: Date, limit: Int, verifyOnly: Bool, in db: Database) throws -> [JobRecord] {
+    static func runnableJobs(app: String, now: Date, limit: Int, verifyOnly: Bool, in db: Database) throws -> [JobRecord] {
         let stamp = now.timeIntervalSince1970
         let statement = try db.cachedStatement(sql: """
-            SELECT * FROM job INDEXED BY job_runnable
-            WHERE state = 'queued' AND nextAttemptAt <= ? AND expiresAt > ? \(verifyOnly ? "AND classRank = 0" : "")
+            SELECT * FROM job INDEXED BY job_app_runnable
+            WHERE state = 'queued' AND app = ? AND nextAttemptAt <= ? AND expiresAt > ? \(verifyOnly ? "AND classRank = 0" : "")
             ORDER BY classRank, priority DESC, id LIMIT ?
             """)
-        return try JobRecord.fetchAll(statement, arguments: [stamp, stamp, limit])
+        return try JobRecord.fetchAll(statement, arguments: [app, stamp, stamp, limit])
     }
 
     /// Pushes a queued job's next try later (window closed, callee limit, …)

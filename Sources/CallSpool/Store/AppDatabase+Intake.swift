@@ -54,8 +54,8 @@ extension AppDatabase {
             encoder.outputFormatting = [.withoutEscapingSlashes]
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO job (jobId, type, classRank, campaign, priority, state, calleeNbr, displayNbr, payload, meta,
-                    window, redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt)
-                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    window, redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app)
+                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(jobId) DO NOTHING
                 """)
             let existing = try db.cachedStatement(sql: "SELECT id, intakeKey FROM job WHERE jobId = ?")
@@ -86,6 +86,7 @@ extension AppDatabase {
                     spec.id, spec.type.rawValue, spec.type == .verify ? 0 : 1, spec.campaign, spec.priority,
                     spec.calleeNbr, spec.displayNbr, payload, spec.meta, window, redial,
                     spec.notBefore?.timeIntervalSince1970, expiry, start, sourceFile, intakeKey, stamp, stamp,
+                    try? policy.application(for: spec).get(),
                 ])
                 if db.changesCount > 0 {
                     result.accepted += 1

@@ -139,6 +139,7 @@ extension AppDatabase {
             try db.execute(sql: "ALTER TABLE heartbeat ADD COLUMN verifyReserveReason TEXT")
         }
         migrator.registerMigration("v4: callback nonces", migrate: Self.migrateCallbackNonces)
+        migrator.registerMigration("v5: applications", migrate: Self.migrateApplications)
         return migrator
     }
 }

@@ -66,17 +66,16 @@ extension AppDatabase {
         try reader.read { db in try PauseRecord.order(PauseRecord.Columns.scope).fetchAll(db) }
     }
 
-    public func halt() throws -> HaltRecord? {
-        try reader.read { db in try HaltRecord.fetchOne(db, key: 1) }
-    }
-
     public func heartbeat() throws -> HeartbeatRecord? {
         try reader.read { db in try HeartbeatRecord.fetchOne(db, key: 1) }
     }
 
     /// Records that the daemon is alive (and its in-memory figures).
-    public func beat(_ record: HeartbeatRecord) throws {
-        try writer.write { db in try record.save(db) }
+    public func beat(_ record: HeartbeatRecord, apps: [AppStatusRecord] = []) throws {
+        try writer.write { db in
+            try record.save(db)
+            for app in apps { try app.save(db) }
+        }
     }
 }
 

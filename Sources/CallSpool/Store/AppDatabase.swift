@@ -17,17 +17,27 @@ public struct AppDatabase: Sendable {
         try Self.migrator.migrate(writer)
     }
 
+    /// A store opened read-only: never migrated (that would be a write,
+    /// which fails on a full disk and waits on the daemon's locks), so it
+    /// must already be of this version.
+    init(readOnly reader: any DatabaseWriter, path: String) throws {
+        self.writer = reader
+        guard try reader.read({ db in try Self.migrator.hasCompletedMigrations(db) }) else { throw StoreOpenError.outdated(path) }
+    }
+
     /// Opens the store at `path`, in WAL mode with a busy timeout. The daemon
     /// (`readonly: false`) creates the file and its directory when missing;
     /// the read-only commands pass `readonly: true` and get
     /// ``StoreOpenError/missing(_:)`` instead, so a mistyped path is an error
-    /// naming it rather than a new empty store.
+    /// naming it rather than a new empty store. A read-only store writes
+    /// nothing, so `status` answers on a full disk too.
     public static func open(path: String, readonly: Bool = false) throws -> AppDatabase {
         if readonly, !FileManager.default.fileExists(atPath: path) { throw StoreOpenError.missing(path) }
         var configuration = GRDB.Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.readonly = false
+        configuration.readonly = readonly
         configuration.prepareDatabase { db in
+            guard !readonly else { return }
             // FULL: a commit is on disk before it returns, WAL or not. The
             // `dispatching` row must be durable before its request leaves, or
             // a power loss could bring the job back to `queued` and call the
@@ -43,6 +53,7 @@ public struct AppDatabase: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
+        if readonly { return try AppDatabase(readOnly: pool, path: path) }
         // GRDB sets the writer to NORMAL when it enables WAL, after
         // prepareDatabase: set FULL again on the one writer connection.
         try pool.writeWithoutTransaction { db in

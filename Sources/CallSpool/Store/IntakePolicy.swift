@@ -1,13 +1,21 @@
 import Foundation
 
-/// How intake turns a ``JobSpec`` into a queued job: default lifetimes per type.
+/// How intake turns a ``JobSpec`` into a queued job: default lifetimes per
+/// type, and the applications a job may go out with.
 public struct IntakePolicy: Sendable, Equatable {
     public var verifyTTL: Duration
     public var notifyTTL: Duration
+    public var applications: [ApplicationRoute]
 
-    public init(verifyTTL: Duration = .seconds(300), notifyTTL: Duration = .seconds(86_400)) {
+    public init(verifyTTL: Duration = .seconds(300), notifyTTL: Duration = .seconds(86_400), applications: [ApplicationRoute] = [.legacy]) {
         self.verifyTTL = verifyTTL
         self.notifyTTL = notifyTTL
+        self.applications = applications
+    }
+
+    /// The application `spec` goes out with, or why none can be chosen.
+    public func application(for spec: JobSpec) -> Result<String, Configuration.ApplicationChoiceError> {
+        ApplicationRoute.choose(named: spec.app, for: spec.type, among: applications)
     }
 
     /// When the job expires. A `ttl` (the job's or the type's default) counts

@@ -12,7 +12,8 @@ public enum DaemonStatusLine {
             "ports \(ports.inUse)/\(ports.effectiveLimit)" + (ports.effectiveLimit < ports.configured ? " (of \(ports.configured))" : ""),
         ]
         if let halt {
-            parts.append("HALTED \(halt.code): \(halt.reason)")
+            let app = halt.app == Configuration.Application.legacyName ? "" : " (\(halt.app))"
+            parts.append("HALTED\(app) \(halt.code): \(halt.reason)")
         }
         let active = pauses.filter { ($0.until ?? .distantFuture) > now }
         if let first = active.first {

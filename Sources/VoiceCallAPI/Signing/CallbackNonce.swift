@@ -16,11 +16,14 @@ public struct CallbackNonce: Sendable, Hashable {
     public var expiresAt: Int64
     /// When it was checked, epoch seconds.
     public var now: Int64
+    /// The app key whose secret signed the push (nil when not checked).
+    public var appKey: String?
 
-    public init(nonce: String, created: Int64, expiresAt: Int64, now: Int64) {
+    public init(nonce: String, created: Int64, expiresAt: Int64, now: Int64, appKey: String? = nil) {
         self.nonce = nonce
         self.created = created
         self.expiresAt = expiresAt
         self.now = now
+        self.appKey = appKey
     }
 }

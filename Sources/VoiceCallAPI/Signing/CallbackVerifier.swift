@@ -14,8 +14,16 @@ import Foundation
 /// the Nonce must match `[A-Za-z0-9_-]{1,128}`, and a nonce seen before is a
 /// replay. The digest does not cover the body: TLS and the replay cache are
 /// what protect it.
+///
+/// Several applications may share the callback URLs: a push is checked
+/// against every configured secret (each in constant time, all of them
+/// every time), and the result names the application whose secret signed
+/// it, so the receiver can refuse a push about another application's call.
 public struct CallbackVerifier: Sendable {
-    public var credentials: AppCredentials
+    /// The applications' credentials; a push signed by any of them passes.
+    public var keyring: [AppCredentials]
+    /// The first application's credentials.
+    public var credentials: AppCredentials { keyring[0] }
     public var window: Duration
     public var clock: any WallClock
     public let replayCache: NonceReplayCache
@@ -26,7 +34,18 @@ public struct CallbackVerifier: Sendable {
         clock: any WallClock = SystemWallClock(),
         replayCache: NonceReplayCache = NonceReplayCache()
     ) {
-        self.credentials = credentials
+        self.init(keyring: [credentials], window: window, clock: clock, replayCache: replayCache)
+    }
+
+    /// - Parameter keyring: at least one application's credentials.
+    public init(
+        keyring: [AppCredentials],
+        window: Duration = .seconds(15 * 60),
+        clock: any WallClock = SystemWallClock(),
+        replayCache: NonceReplayCache = NonceReplayCache()
+    ) {
+        precondition(!keyring.isEmpty, "a callback verifier needs at least one application's credentials")
+        self.keyring = keyring
         self.window = window
         self.clock = clock
         self.replayCache = replayCache
@@ -45,7 +64,7 @@ public struct CallbackVerifier: Sendable {
             switch self {
             case .missingHeader: "no X-AKSK header"
             case .malformedHeader: "X-AKSK lacks UsernameToken, PasswordDigest, Nonce or Created"
-            case .wrongAppKey: "X-AKSK Username is not this application's app key"
+            case .wrongAppKey: "X-AKSK Username is not the app key of a configured application"
             case .badDigest: "PasswordDigest does not match (wrong app secret or callback URL)"
             case .stale: "Created is more than the allowed window away from now in both UTC and UTC+8"
             case .replay: "nonce was already used (replayed push)"
@@ -77,12 +96,17 @@ public struct CallbackVerifier: Sendable {
         guard let token = UsernameToken(header: header), let digest = token.passwordDigest,
             let nonce = token.nonce, Self.isWellFormedNonce(nonce), let created = token.created
         else { throw .malformedHeader }
-        if let username = token.username, !credentials.appKey.isEmpty, username != credentials.appKey {
+        let keys = keyring.map(\.appKey)
+        if let username = token.username, !keys.contains(""), !keys.contains(username) {
             throw .wrongAppKey
         }
-        guard Self.digestMatchesAny(digest, secret: credentials.appSecret, urls: urls, nonce: nonce, created: created) else {
-            throw .badDigest
-        }
+        // Every secret is tried, each in constant time, before one is picked:
+        // the time taken does not tell which application (if any) matched.
+        let matches = keyring.map { Self.digestMatchesAny(digest, secret: $0.appSecret, urls: urls, nonce: nonce, created: created) }
+        let signer = zip(keyring, matches).first { credentials, matched in
+            matched && (token.username == nil || credentials.appKey.isEmpty || credentials.appKey == token.username)
+        }?.0
+        guard let signer else { throw .badDigest }
         guard let naive = CivilTime.parse(created) else { throw .stale }
         let now = Int64(clock.now.timeIntervalSince1970.rounded(.down))
         let slack = window.components.seconds
@@ -90,7 +114,8 @@ public struct CallbackVerifier: Sendable {
         let asBeijing = abs(now - (naive - CreatedClock.utcPlus8.offsetSeconds)) <= slack
         guard asUTC || asBeijing else { throw .stale }
         // Remember the nonce until the later of the two readings stops accepting it.
-        return CallbackNonce(nonce: nonce, created: naive - CreatedClock.utcPlus8.offsetSeconds, expiresAt: naive + slack, now: now)
+        return CallbackNonce(
+            nonce: nonce, created: naive - CreatedClock.utcPlus8.offsetSeconds, expiresAt: naive + slack, now: now, appKey: signer.appKey)
     }
 
     /// Whether `digest` is the callback digest over any of `urls`, separated

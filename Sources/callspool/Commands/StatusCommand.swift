@@ -16,7 +16,11 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let context = try StoreContext.open(options, readonly: true)
-        let view = try StatusView.load(from: context.database, portLimit: context.configuration.limits.maxConcurrentCalls, now: Date())
+        let configuration = context.configuration
+        let storage = StatusView.StorageCheck(
+            watched: configuration.watchedFilesystems,
+            minFree: configuration.store.minFreeBytes)
+        let view = try StatusView.load(from: context.database, portLimit: configuration.limits.maxConcurrentCalls, now: Date(), storage: storage, applications: configuration.applications)
         if json { try printJSON(view) } else { print(view.text(now: Date(), style: TerminalStyle(enabled: isatty(STDOUT_FILENO) == 1))) }
         if view.exitStatus != 0 { throw ExitCode(view.exitStatus) }
     }

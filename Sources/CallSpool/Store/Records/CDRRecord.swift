@@ -13,6 +13,8 @@ public struct CDRRecord: Codable, Sendable, Hashable, FetchableRecord, Persistab
     public var body: String
     public var jobRowId: Int64?
     public var applied: Bool
+    /// The application whose secret signed the push (nil: not checked).
+    public var app: String? = nil
 
     public enum Columns {
         public static let sessionId = Column(CodingKeys.sessionId)

@@ -20,6 +20,9 @@ public struct CallEventRecord: Codable, Sendable, Hashable, FetchableRecord, Mut
     public var body: String
     public var jobRowId: Int64?
     public var applied: Bool
+    /// The application whose secret signed the push (nil: not checked, or
+    /// stored before applications existed). Applied only to its own calls.
+    public var app: String? = nil
 
     public enum Columns {
         public static let sessionId = Column(CodingKeys.sessionId)

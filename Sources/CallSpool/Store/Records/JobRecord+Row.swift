@@ -44,6 +44,7 @@ extension JobRecord {
         createdAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: at[28]))
         updatedAt = Date(timeIntervalSince1970: try row.decode(Double.self, atIndex: at[29]))
         finishedAt = (try row.decode(Double?.self, atIndex: at[30])).map { Date(timeIntervalSince1970: $0) }
+        app = try row.decode(atIndex: at[31])
     }
 
     /// The table's columns in table order, as `SELECT *` returns them.
@@ -55,10 +56,10 @@ extension JobRecord {
     /// name for any other projection.
     static func columnIndices(in row: Row) throws -> [Int] {
         if row.count == tableColumns.count {
-            // Four names suffice to recognise the table's order; reading all 31 would cost what this path saves.
+            // Four names suffice to recognise the table's order; reading all 32 would cost what this path saves.
             let names = row.columnNames
             let name = { (offset: Int) in names[names.index(names.startIndex, offsetBy: offset)] }
-            if name(0) == "id", name(6) == "state", name(17) == "expiresAt", name(30) == "finishedAt" { return tableOrder }
+            if name(0) == "id", name(6) == "state", name(17) == "expiresAt", name(30) == "finishedAt", name(31) == "app" { return tableOrder }
         }
         // Like SQLite: case-insensitive, the leftmost of equal names.
         let lowered = Array(row.columnNames).map { $0.lowercased() }
@@ -100,13 +101,14 @@ extension JobRecord {
         container["createdAt"] = createdAt.timeIntervalSince1970
         container["updatedAt"] = updatedAt.timeIntervalSince1970
         container["finishedAt"] = finishedAt?.timeIntervalSince1970
+        container["app"] = app
     }
 
     /// The columns every write of a whole row sets, in statement order.
     static let updatableColumns = [
         "jobId", "type", "classRank", "campaign", "priority", "state", "outcome", "stateCode", "stateDesc", "calleeNbr", "displayNbr",
         "payload", "meta", "window", "redial", "notBefore", "expiresAt", "nextAttemptAt", "attempts", "calls", "digits", "errorCode",
-        "errorDesc", "sessionId", "cancelRequested", "sourceFile", "intakeKey", "createdAt", "updatedAt", "finishedAt",
+        "errorDesc", "sessionId", "cancelRequested", "sourceFile", "intakeKey", "createdAt", "updatedAt", "finishedAt", "app",
     ]
 
     static let updateSQL = "UPDATE job SET " + updatableColumns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?"
@@ -120,7 +122,7 @@ extension JobRecord {
             jobId, type.rawValue, classRank, campaign, priority, state.rawValue, outcome?.rawValue, stateCode, stateDesc, calleeNbr, displayNbr,
             payload, meta, window, redial, notBefore?.timeIntervalSince1970, expiresAt.timeIntervalSince1970,
             nextAttemptAt.timeIntervalSince1970, attempts, calls, digits, errorCode, errorDesc, sessionId, cancelRequested, sourceFile,
-            intakeKey, createdAt.timeIntervalSince1970, updatedAt.timeIntervalSince1970, finishedAt?.timeIntervalSince1970, id,
+            intakeKey, createdAt.timeIntervalSince1970, updatedAt.timeIntervalSince1970, finishedAt?.timeIntervalSince1970, app, id,
         ]
         try db.cachedStatement(sql: Self.updateSQL).execute(arguments: arguments)
     }

@@ -44,6 +44,10 @@ public struct JobRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePe
     public var createdAt: Date
     public var updatedAt: Date
     public var finishedAt: Date?
+    /// The application it goes out with (`[apps.NAME]`; `default` without
+    /// `[apps]`); nil only for rows stored before applications existed,
+    /// until the daemon assigns one at start.
+    public var app: String?
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
@@ -59,6 +63,7 @@ public struct JobRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePe
         public static let expiresAt = Column(CodingKeys.expiresAt)
         public static let nextAttemptAt = Column(CodingKeys.nextAttemptAt)
         public static let createdAt = Column(CodingKeys.createdAt)
+        public static let app = Column(CodingKeys.app)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

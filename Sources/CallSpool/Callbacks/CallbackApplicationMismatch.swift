@@ -1,0 +1,12 @@
+/// A push signed with one application's secret about a call another
+/// application placed: refused (401), it changes nothing. Two applications
+/// share the callback URLs, so a leaked secret of one must not let anyone
+/// rewrite the other's outcomes and digits.
+public struct CallbackApplicationMismatch: Error, Sendable, Equatable, CustomStringConvertible {
+    public var signedBy: String
+    public var placedBy: String
+
+    public var description: String {
+        "the push is signed by application \(signedBy) but the call was placed by application \(placedBy)"
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+
+/// A row of `appStatus`: what the running daemon knows of one application
+/// and only it knows (ports in use, the learned limit, the verify reserve,
+/// the `Created` convention that works), written with the heartbeat for
+/// `status`, and read back at start so a learned convention survives.
+public struct AppStatusRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "appStatus"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
+
+    public var app: String
+    /// Masked: the store never holds a whole credential it does not need.
+    public var appKey: String
+    /// JSON array of the job types it serves.
+    public var types: String
+    public var portsInUse: Int
+    public var portLimit: Int
+    public var effectivePortLimit: Int
+    public var verifyReserve: Int?
+    public var verifyReserveReason: String?
+    public var createdClock: String?
+    public var updatedAt: Date
+
+    public init(
+        app: String, appKey: String, types: [String], portsInUse: Int, portLimit: Int, effectivePortLimit: Int, verifyReserve: Int?,
+        verifyReserveReason: String?, createdClock: String?, updatedAt: Date
+    ) {
+        self.app = app
+        self.appKey = appKey
+        self.types = (try? String(decoding: JSONEncoder().encode(types), as: UTF8.self)) ?? "[]"
+        self.portsInUse = portsInUse
+        self.portLimit = portLimit
+        self.effectivePortLimit = effectivePortLimit
+        self.verifyReserve = verifyReserve
+        self.verifyReserveReason = verifyReserveReason
+        self.createdClock = createdClock
+        self.updatedAt = updatedAt
+    }
+
+    public var typeList: [String] { (try? JSONDecoder().decode([String].self, from: Data(types.utf8))) ?? [] }
+}
