@@ -3,17 +3,19 @@ import VoiceCallAPI
 
 /// Checks a callnotify / callVerify body with the platform's codes:
 /// unreadable or structurally invalid → 403/1010002, a broken field rule →
-/// 500/1020001, a display number the app does not own → 403/1010023, template
-/// parameters that do not fit the template → 403/1012005.
+/// 500/1020001, a display number no application owns → 403/1010023, one
+/// bound to another application only → 403/1012001, template parameters that
+/// do not fit the template → 403/1012005.
 ///
 /// Bodies are read with the platform's field names only (`posTone`,
 /// `collectContentTriggerReplaying`): the reference's misspellings are unknown
 /// keys, ignored as the platform ignores them, so a value sent under one is lost.
 struct CallRequestValidator: Sendable {
-    var displayNumbers: Set<String>
+    var applications: ApplicationDirectory
     var templates: [String: [Int]]?
 
-    func validateNotify(_ body: [UInt8]) -> Result<IncomingCall, PlatformRejection> {
+    /// A callnotify body from `application`.
+    func validateNotify(_ body: [UInt8], from application: SimulatorApplication.Resolved) -> Result<IncomingCall, PlatformRejection> {
         guard let request = try? JSONDecoder().decode(CallNotifyRequest.self, from: Data(body)) else {
             return .failure(.init(403, "1010002"))
         }
@@ -26,7 +28,7 @@ struct CallRequestValidator: Sendable {
         case .success(let decoded): urls = decoded
         case .failure(let failure): return .failure(failure)
         }
-        guard displayNumbers.contains(request.displayNbr) else { return .failure(.init(403, "1010023")) }
+        if let failure = numberFailure(request.displayNbr, application: application) { return .failure(failure) }
         if let failure = templateFailure(request.playInfoList) { return .failure(failure) }
         let collect = request.playInfoList.map(\.collectedDigits).filter { $0 > 0 }
         let tts = request.playInfoList.filter { $0.templateId != nil }.count
@@ -36,7 +38,8 @@ struct CallRequestValidator: Sendable {
             collectContentTriggerReplaying: request.playInfoList.map(\.collectContentTriggerReplaying)))
     }
 
-    func validateVerify(_ body: [UInt8]) -> Result<IncomingCall, PlatformRejection> {
+    /// A callVerify body from `application`.
+    func validateVerify(_ body: [UInt8], from application: SimulatorApplication.Resolved) -> Result<IncomingCall, PlatformRejection> {
         guard let request = try? JSONDecoder().decode(CallVerifyRequest.self, from: Data(body)) else {
             return .failure(.init(403, "1010002"))
         }
@@ -46,11 +49,19 @@ struct CallRequestValidator: Sendable {
         case .success(let decoded): urls = decoded
         case .failure(let failure): return .failure(failure)
         }
-        guard displayNumbers.contains(request.displayNbr) else { return .failure(.init(403, "1010023")) }
+        if let failure = numberFailure(request.displayNbr, application: application) { return .failure(failure) }
         return .success(IncomingCall(
             kind: .verify(times: request.times ?? 3), displayNbr: request.displayNbr, calleeNbr: request.calleeNbr,
             userData: request.userData, statusURL: urls.0, feeURL: urls.1, returnIdlePort: request.returnIdlePort == "true",
             posTone: request.posTone))
+    }
+
+    /// 1010023 for a number no application owns, 1012001 for one bound to
+    /// other applications only; nil when `application` may use it.
+    func numberFailure(_ displayNbr: String, application: SimulatorApplication.Resolved) -> PlatformRejection? {
+        if application.displayNumbers.contains(displayNbr) { return nil }
+        guard applications.allDisplayNumbers.contains(displayNbr) else { return PlatformRejection(403, "1010023") }
+        return PlatformRejection(403, "1012001")
     }
 
     static func fieldFailure(_ issues: [ValidationIssue]) -> PlatformRejection? {

@@ -1,8 +1,12 @@
 /// What the simulator saw and did, for `GET /_sim/state` and tests: every
 /// request with its outcome, port peaks, counts per result code, calls per
-/// callee and every callback delivery with the receiver's answer.
+/// callee, every callback delivery with the receiver's answer, and what each
+/// application did (``InspectionLog+Applications.swift``).
 struct InspectionLog: Sendable {
     static let maxEntries = 100_000
+    /// Distinct unknown appKeys counted one by one; a client cycling through
+    /// made-up keys cannot grow the log beyond this.
+    static let maxUnknownApplications = 1000
 
     var requests: [SimulatorSnapshot.RequestRecord] = []
     var deliveries: [SimulatorSnapshot.DeliveryRecord] = []
@@ -13,9 +17,15 @@ struct InspectionLog: Sendable {
     var acceptedCalls = 0
     var completedCalls = 0
     var droppedEntries = 0
+    /// By appKey; `portsInUse` is filled in when a snapshot is taken.
+    var applications: [String: SimulatorSnapshot.ApplicationRecord] = [:]
+    var unknownApplications = 0
 
     mutating func record(_ request: SimulatorSnapshot.RequestRecord) {
         resultCodes[request.resultcode, default: 0] += 1
+        if request.resultcode != "0", let appKey = request.appKey {
+            countRejection("\(request.httpStatus)/\(request.resultcode)", appKey: appKey)
+        }
         if Self.trim(&requests) { droppedEntries += 1 }
         requests.append(request)
     }

@@ -2,7 +2,7 @@ import VoiceCallAPI
 
 extension PlatformState {
     /// Applies the per-call limits in the platform's order and, when the call
-    /// passes, takes a port and scripts the call.
+    /// passes, takes a port (and one of its application's quota) and scripts the call.
     func admit(_ incoming: IncomingCall, appKey: String) -> Result<Admission, PlatformRejection> {
         let now = clock.now
         let profile = profile(for: incoming.calleeNbr)
@@ -22,23 +22,29 @@ extension PlatformState {
         {
             return .failure(.init(403, "1013117"))
         }
+        let ownPorts = applicationPortsInUse[appKey, default: 0]
+        if let quota = applications.application(appKey: appKey)?.ports, ownPorts >= quota {
+            return .failure(.init(403, "1020165"))
+        }
         guard portsInUse < limits.ports else { return .failure(.init(500, "1020154")) }
 
         portsInUse += 1
+        applicationPortsInUse[appKey] = ownPorts + 1
         log.peakPorts = max(log.peakPorts, portsInUse)
         log.acceptedCalls += 1
+        log.countAccepted(appKey: appKey, portsInUse: ownPorts + 1)
         log.callsPerCallee[incoming.calleeNbr, default: 0] += 1
         // Windows are kept only for enabled limits, so a million callees cost nothing when off.
         if limits.perDisplayNumberPerMinute > 0 { displayWindows[incoming.displayNbr, default: .init()].record(now) }
         if limits.perCalleeMax > 0 { calleeWindows[incoming.calleeNbr, default: .init()].record(now) }
         let sessionId = nextSessionId()
-        activeSessions.insert(sessionId)
+        activeSessions[sessionId] = appKey
         let script = CallScriptResolver.resolve(profile: profile, kind: incoming.kind, timing: timing, random: &random)
         let call = SimulatedCall(
             sessionId: sessionId, incoming: incoming, script: script, acceptedAt: clock.nowSeconds, appKey: appKey,
             spId: scenario.resolvedSpId, icid: "CAE-\(compactTime())-\(10_000_000 + sessionCounter)")
         return .success(Admission(
-            call: call, idlePort: idlePorts, responseDelaySeconds: profile.responseDelaySeconds ?? 0,
+            call: call, idlePort: idlePorts(for: appKey), responseDelaySeconds: profile.responseDelaySeconds ?? 0,
             dropResponse: profile.dropResponse ?? false,
             collectInfoBeforeResponse: profile.collectInfoBeforeResponse ?? false))
     }

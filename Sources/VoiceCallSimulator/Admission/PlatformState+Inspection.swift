@@ -1,11 +1,13 @@
 import VoiceCallAPI
 
 extension PlatformState {
+    /// Logs a request and its answer; `appKey` is the `Username` it claimed (nil when unreadable).
     func recordRequest(
-        api: String, incoming: IncomingCall?, httpStatus: Int, resultcode: String, resultdesc: String, sessionId: String?
+        api: String, appKey: String?, incoming: IncomingCall?, httpStatus: Int, resultcode: String, resultdesc: String,
+        sessionId: String?
     ) {
         log.record(SimulatorSnapshot.RequestRecord(
-            at: CivilTime.formatEventTime(epochSeconds: clock.nowSeconds), api: api, calleeNbr: incoming?.calleeNbr,
+            at: CivilTime.formatEventTime(epochSeconds: clock.nowSeconds), api: api, appKey: appKey, calleeNbr: incoming?.calleeNbr,
             displayNbr: incoming?.displayNbr, httpStatus: httpStatus, resultcode: resultcode, resultdesc: resultdesc,
             sessionId: sessionId, posTone: incoming?.posTone, collectContentTriggerReplaying: incoming?.promptTriggers))
     }
@@ -18,9 +20,12 @@ extension PlatformState {
     }
 
     func snapshot() -> SimulatorSnapshot {
-        SimulatorSnapshot(
+        var perApplication = log.applications
+        for (appKey, ports) in applicationPortsInUse { perApplication[appKey]?.portsInUse = ports }
+        return SimulatorSnapshot(
             requests: log.requests, deliveries: log.deliveries, resultCodes: log.resultCodes,
             callsPerCallee: log.callsPerCallee, portLimit: limits.ports, portsInUse: portsInUse,
-            peakPorts: log.peakPorts, acceptedCalls: log.acceptedCalls, completedCalls: log.completedCalls)
+            peakPorts: log.peakPorts, acceptedCalls: log.acceptedCalls, completedCalls: log.completedCalls,
+            applications: perApplication)
     }
 }

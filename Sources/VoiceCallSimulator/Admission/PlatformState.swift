@@ -1,10 +1,11 @@
 import VoiceCallAPI
 
-/// The simulated platform's shared state: voice ports, rate windows, the
-/// seeded generator and the inspection log. One actor so admission decisions
-/// (check a limit, take a port) are atomic.
+/// The simulated platform's shared state: voice ports (platform-wide and per
+/// application), rate windows, the seeded generator and the inspection log.
+/// One actor so admission decisions (check a limit, take a port) are atomic.
 actor PlatformState {
     var scenario: SimulatorScenario
+    let applications: ApplicationDirectory
     let limits: SimulatorLimits.Resolved
     let timing: PlaybackTiming.Resolved
     let clock: SimulatorClock
@@ -12,7 +13,10 @@ actor PlatformState {
     let replayCache = NonceReplayCache()
 
     var portsInUse = 0
-    var activeSessions: Set<String> = []
+    /// Ports held by each application's calls, by appKey.
+    var applicationPortsInUse: [String: Int] = [:]
+    /// Calls holding a port: sessionId → the appKey that placed the call.
+    var activeSessions: [String: String] = [:]
     var requestWindow = RateWindow()
     var calleeWindows: [String: RateWindow] = [:]
     var displayWindows: [String: RateWindow] = [:]
@@ -20,13 +24,15 @@ actor PlatformState {
     var profileOverrides: [String: CalleeProfile] = [:]
     var log = InspectionLog()
 
-    init(scenario: SimulatorScenario, clock: SimulatorClock, seed: UInt64) {
+    init(scenario: SimulatorScenario, applications: ApplicationDirectory, clock: SimulatorClock, seed: UInt64) {
         self.scenario = scenario
+        self.applications = applications
         self.limits = scenario.resolvedLimits
         self.timing = scenario.resolvedTiming
         self.clock = clock
         self.random = SeededRandom(seed: seed)
         self.log.portLimit = limits.ports
+        self.log.register(applications.applications)
     }
 
     /// The profile of `callee`, with faults injected through the API on top.
@@ -58,12 +64,21 @@ actor PlatformState {
         return nil
     }
 
-    /// Frees the port of a finished call.
+    /// Frees the port of a finished call, platform-wide and in its application's quota.
     func release(sessionId: String) {
-        guard activeSessions.remove(sessionId) != nil else { return }
+        guard let appKey = activeSessions.removeValue(forKey: sessionId) else { return }
         portsInUse -= 1
+        applicationPortsInUse[appKey] = max(0, applicationPortsInUse[appKey, default: 0] - 1)
         log.completedCalls += 1
+        log.countCompleted(appKey: appKey)
     }
 
     var idlePorts: Int { max(0, limits.ports - portsInUse) }
+
+    /// The idle ports `appKey` could use: the platform's, capped by what is
+    /// left of its own quota when it has one.
+    func idlePorts(for appKey: String?) -> Int {
+        guard let appKey, let quota = applications.application(appKey: appKey)?.ports else { return idlePorts }
+        return min(idlePorts, max(0, quota - applicationPortsInUse[appKey, default: 0]))
+    }
 }

@@ -28,7 +28,7 @@ struct CallPlayer: Sendable {
             case .status(let type, let info):
                 if let url = call.incoming.statusURL {
                     let signing = call.script.signStatusWithFeeURL ? (call.incoming.feeURL ?? url) : url
-                    let delivery = await sender.post(.status(type, info), to: url, signedFor: signing)
+                    let delivery = await sender.post(.status(type, info), to: url, signedFor: signing, appKey: call.appKey)
                     await state.recordDelivery(delivery, eventType: type.rawValue, sessionIds: [call.sessionId], attempt: 0)
                 }
                 if type == .collectInfo {
@@ -43,9 +43,11 @@ struct CallPlayer: Sendable {
                 ])
             case .fee(let record):
                 guard let url = call.incoming.feeURL else { continue }
-                if let batch = await batcher.add(record, url: url) { enqueue(.fee(batch)) }
+                if let batch = await batcher.add(record, url: url, appKey: call.appKey) { enqueue(.fee(batch)) }
                 // The duplicate goes out as a push of its own, as a platform re-push would.
-                if call.script.duplicateFee { enqueue(.fee(FeeBatcher.Batch(url: url, records: [record]))) }
+                if call.script.duplicateFee {
+                    enqueue(.fee(FeeBatcher.Batch(url: url, appKey: call.appKey, records: [record])))
+                }
             }
         }
     }

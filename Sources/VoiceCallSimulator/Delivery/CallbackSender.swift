@@ -8,18 +8,22 @@ import VoiceCallAPI
 /// whose PasswordDigest is Base64(HMAC-SHA256(appSecret, url + "\n" + Nonce +
 /// "\n" + Created)), url being an exact callback URL string from the request:
 /// the one posted to, or (scenario option, as the reference says for every
-/// push) the feeUrl.
+/// push) the feeUrl. The key and secret are those of the application that
+/// placed the call, as on the platform.
 struct CallbackSender: Sendable {
     var client: HTTPClient
-    var credentials: AppCredentials
+    var applications: ApplicationDirectory
     var clock: SimulatorClock
     var nonces: any NonceSource
     var createdClock: CreatedClock
     var timeout: Duration = .seconds(10)
     var logger: Logger
 
-    /// Posts `event` to `url`, its digest computed over `signedFor` (default `url`).
-    func post(_ event: CallbackEvent, to url: String, signedFor signingURL: String? = nil) async -> CallbackDelivery {
+    /// Posts `event` of a call placed by `appKey` to `url`, signed with that
+    /// application's credentials, the digest computed over `signedFor` (default `url`).
+    func post(
+        _ event: CallbackEvent, to url: String, signedFor signingURL: String? = nil, appKey: String
+    ) async -> CallbackDelivery {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         guard let body = try? encoder.encode(event) else {
@@ -28,7 +32,10 @@ struct CallbackSender: Sendable {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
-        for (name, value) in signatureHeaders(url: signingURL ?? url) { request.headers.add(name: name, value: value) }
+        let credentials = applications.signingCredentials(appKey: appKey)
+        for (name, value) in signatureHeaders(url: signingURL ?? url, credentials: credentials) {
+            request.headers.add(name: name, value: value)
+        }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
@@ -41,7 +48,7 @@ struct CallbackSender: Sendable {
         }
     }
 
-    func signatureHeaders(url: String) -> [(String, String)] {
+    func signatureHeaders(url: String, credentials: AppCredentials) -> [(String, String)] {
         let nonce = nonces.nextNonce()
         let created = CivilTime.formatCreated(epochSeconds: clock.nowSeconds + createdClock.offsetSeconds)
         let digest = Digest.callback(appSecret: credentials.appSecret, url: url, nonce: nonce, created: created)

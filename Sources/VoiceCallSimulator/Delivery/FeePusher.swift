@@ -11,7 +11,7 @@ struct FeePusher: Sendable {
     func push(_ batch: FeeBatcher.Batch) async {
         let sessions = batch.records.map(\.sessionId)
         for attempt in 0...maxRetries {
-            let delivery = await sender.post(.fee(batch.records), to: batch.url)
+            let delivery = await sender.post(.fee(batch.records), to: batch.url, appKey: batch.appKey)
             await state.recordDelivery(delivery, eventType: "fee", sessionIds: sessions, attempt: attempt)
             if delivery.succeeded || attempt == maxRetries { return }
             do {

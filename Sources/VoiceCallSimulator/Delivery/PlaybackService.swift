@@ -14,7 +14,7 @@ struct PlaybackService: Service {
     let batcher: FeeBatcher
     let clock: SimulatorClock
     let timing: PlaybackTiming.Resolved
-    let credentials: AppCredentials
+    let applications: ApplicationDirectory
     let nonces: any NonceSource
     let createdClock: CreatedClock
     let logger: Logger
@@ -24,7 +24,7 @@ struct PlaybackService: Service {
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let sender = CallbackSender(
-            client: client, credentials: credentials, clock: clock, nonces: nonces, createdClock: createdClock, logger: logger)
+            client: client, applications: applications, clock: clock, nonces: nonces, createdClock: createdClock, logger: logger)
         let continuation = self.continuation
         let player = CallPlayer(
             state: state, batcher: batcher, sender: sender, clock: clock, enqueue: { continuation.yield($0) }, logger: logger)

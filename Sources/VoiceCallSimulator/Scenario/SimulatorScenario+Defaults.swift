@@ -10,10 +10,13 @@ extension SimulatorScenario {
         displayNumbers: ["+8675528000088", "+8675528000089"]
     )
 
-    public var resolvedAppKey: String { appKey ?? Self.builtIn.appKey ?? "" }
-    public var resolvedAppSecret: String { appSecret ?? Self.builtIn.appSecret ?? "" }
+    /// The first (or only) application's key; see ``resolvedApplications``.
+    public var resolvedAppKey: String { primaryApplication?.appKey ?? "" }
+    /// The first (or only) application's secret.
+    public var resolvedAppSecret: String { primaryApplication?.appSecret ?? "" }
     public var resolvedSpId: String { spId ?? Self.builtIn.spId ?? "" }
-    public var resolvedDisplayNumbers: [String] { displayNumbers ?? Self.builtIn.displayNumbers ?? [] }
+    /// The first (or only) application's display numbers.
+    public var resolvedDisplayNumbers: [String] { primaryApplication?.displayNumbers ?? [] }
     public var resolvedLimits: SimulatorLimits.Resolved { (limits ?? SimulatorLimits()).resolved }
     public var resolvedTiming: PlaybackTiming.Resolved { (timing ?? PlaybackTiming()).resolved }
 

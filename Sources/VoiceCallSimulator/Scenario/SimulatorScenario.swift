@@ -5,14 +5,20 @@
 /// built-in defaults (``SimulatorScenario/builtIn``). Times are in simulated
 /// seconds; the simulator's time scale turns them into real time.
 public struct SimulatorScenario: Codable, Sendable {
-    /// The application key clients sign with.
+    /// The application key clients sign with (ignored when ``applications`` is given).
     public var appKey: String?
-    /// The application secret (request digests and callback signatures).
+    /// The application secret (request digests and callback signatures;
+    /// ignored when ``applications`` is given).
     public var appSecret: String?
     /// The SP account written into fee CDRs (`spId`).
     public var spId: String?
     /// Display numbers the app owns; any other `displayNbr` gets 1010023.
+    /// With ``applications``: the numbers of each application that lists none.
     public var displayNumbers: [String]?
+    /// Several applications, each with its own credentials, capabilities,
+    /// display numbers and port quota. Absent: ``appKey``, ``appSecret`` and
+    /// ``displayNumbers`` form the only application.
+    public var applications: [SimulatorApplication]?
     /// TTS templates: id → maximum length of each parameter. When set, an
     /// unknown template or a parameter list that does not fit gets 1012005.
     public var templates: [String: [Int]]?
@@ -35,7 +41,8 @@ public struct SimulatorScenario: Codable, Sendable {
         appKey: String? = nil, appSecret: String? = nil, spId: String? = nil, displayNumbers: [String]? = nil,
         templates: [String: [Int]]? = nil, limits: SimulatorLimits? = nil, blacklist: [String]? = nil,
         callingWindow: CallingWindow? = nil, defaults: CalleeProfile? = nil, callees: [String: CalleeProfile]? = nil,
-        timing: PlaybackTiming? = nil, inspection: Bool? = nil, seed: UInt64? = nil
+        timing: PlaybackTiming? = nil, inspection: Bool? = nil, seed: UInt64? = nil,
+        applications: [SimulatorApplication]? = nil
     ) {
         self.appKey = appKey
         self.appSecret = appSecret
@@ -50,5 +57,6 @@ public struct SimulatorScenario: Codable, Sendable {
         self.timing = timing
         self.inspection = inspection
         self.seed = seed
+        self.applications = applications
     }
 }

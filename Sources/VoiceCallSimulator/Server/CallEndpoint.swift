@@ -4,11 +4,20 @@ import NIOCore
 import VoiceCallAPI
 
 /// Handles `callnotify` and `callVerify` in the platform's order: headers,
-/// replay, request rate, body, then the per-call limits; an accepted call is
-/// handed to the playback service before the response is written.
+/// replay, request rate, the application's permission for the API, body
+/// (with the application's display numbers), then the per-call limits; an
+/// accepted call is handed to the playback service before the response is written.
 struct CallEndpoint: Sendable {
     enum API: String, Sendable {
         case callnotify, callVerify
+
+        /// What an application needs to call this API.
+        var capability: SimulatorApplication.Capability {
+            switch self {
+            case .callnotify: .notify
+            case .callVerify: .verify
+            }
+        }
     }
 
     var state: PlatformState
@@ -28,29 +37,43 @@ struct CallEndpoint: Sendable {
         let body = try await request.body.collect(upTo: 1 << 20)
         if let fault = faults.fault, let response = try await apply(fault, context: context) { return response }
         let now = clock.nowSeconds
-        let auth = authenticator.authenticate(
+        let headers = (
             authorization: request.headers.value(named: "authorization"), xaksk: request.headers.value(named: "x-aksk"),
-            xwsse: request.headers.value(named: "x-wsse"), now: now)
+            xwsse: request.headers.value(named: "x-wsse"))
+        let auth = authenticator.authenticate(
+            authorization: headers.authorization, xaksk: headers.xaksk, xwsse: headers.xwsse, now: now)
         let accepted: RequestAuthenticator.Accepted
         switch auth {
-        case .failure(let rejection): return await refuse(rejection, api: api, incoming: nil)
+        case .failure(let rejection):
+            let claimed = RequestAuthenticator.claimedAppKey(
+                authorization: headers.authorization, xaksk: headers.xaksk, xwsse: headers.xwsse)
+            return await refuse(rejection, api: api, appKey: claimed, incoming: nil)
         case .success(let token): accepted = token
         }
+        let appKey = accepted.appKey
         guard await state.acceptNonce(accepted, now: now) else {
-            return await refuse(PlatformRejection(401, "1010010", "Invalid digest. (nonce replayed)"), api: api, incoming: nil)
+            let replayed = PlatformRejection(401, "1010010", "Invalid digest. (nonce replayed)")
+            return await refuse(replayed, api: api, appKey: appKey, incoming: nil)
         }
         if let rejection = await state.checkRequestRate(now: clock.now) {
-            return await refuse(rejection, api: api, incoming: nil)
+            return await refuse(rejection, api: api, appKey: appKey, incoming: nil)
+        }
+        guard let application = validator.applications.application(appKey: appKey),
+            application.capabilities.contains(api.capability)
+        else {
+            return await refuse(PlatformRejection(403, "1010040"), api: api, appKey: appKey, incoming: nil)
         }
         let bytes = Array(body.readableBytesView)
-        let validated = api == .callnotify ? validator.validateNotify(bytes) : validator.validateVerify(bytes)
+        let validated =
+            api == .callnotify
+            ? validator.validateNotify(bytes, from: application) : validator.validateVerify(bytes, from: application)
         let incoming: IncomingCall
         switch validated {
-        case .failure(let rejection): return await refuse(rejection, api: api, incoming: nil)
+        case .failure(let rejection): return await refuse(rejection, api: api, appKey: appKey, incoming: nil)
         case .success(let call): incoming = call
         }
-        switch await state.admit(incoming, appKey: accepted.appKey) {
-        case .failure(let rejection): return await refuse(rejection, api: api, incoming: incoming)
+        switch await state.admit(incoming, appKey: appKey) {
+        case .failure(let rejection): return await refuse(rejection, api: api, appKey: appKey, incoming: incoming)
         case .success(let admission): return try await accept(admission, api: api, context: context)
         }
     }
@@ -81,7 +104,7 @@ struct CallEndpoint: Sendable {
         let gate = admission.collectInfoBeforeResponse ? ResponseGate() : nil
         enqueue(.call(call, gate: gate))
         await state.recordRequest(
-            api: api.rawValue, incoming: call.incoming, httpStatus: 200, resultcode: "0", resultdesc: "Success",
+            api: api.rawValue, appKey: call.appKey, incoming: call.incoming, httpStatus: 200, resultcode: "0", resultdesc: "Success",
             sessionId: call.sessionId)
         logger.debug("call accepted", metadata: [
             "api": "\(api.rawValue)", "sessionId": "\(call.sessionId)", "callee": "\(PhoneMask.mask(call.incoming.calleeNbr))",
@@ -100,15 +123,15 @@ struct CallEndpoint: Sendable {
         return WireResponse.json(status: 200, answer)
     }
 
-    private func refuse(_ rejection: PlatformRejection, api: API, incoming: IncomingCall?) async -> Response {
+    private func refuse(_ rejection: PlatformRejection, api: API, appKey: String?, incoming: IncomingCall?) async -> Response {
         await state.recordRequest(
-            api: api.rawValue, incoming: incoming, httpStatus: rejection.httpStatus, resultcode: rejection.resultcode,
+            api: api.rawValue, appKey: appKey, incoming: incoming, httpStatus: rejection.httpStatus, resultcode: rejection.resultcode,
             resultdesc: rejection.resultdesc, sessionId: nil)
         logger.debug("request refused", metadata: [
             "api": "\(api.rawValue)", "resultcode": "\(rejection.resultcode)",
             "callee": "\(incoming.map { PhoneMask.mask($0.calleeNbr) } ?? "-")",
         ])
-        let idle = incoming?.returnIdlePort == true ? await state.idlePorts : nil
+        let idle = incoming?.returnIdlePort == true ? await state.idlePorts(for: appKey) : nil
         let answer = CallResponse(resultcode: rejection.resultcode, resultdesc: rejection.resultdesc, idlePort: idle)
         return WireResponse.json(status: rejection.httpStatus, answer)
     }

@@ -23,7 +23,7 @@ extension VoiceCallSimulator {
         let config = configuration
         let service = PlaybackService(
             jobs: jobs, continuation: continuation, state: state, batcher: FeeBatcher(), clock: config.clock,
-            timing: config.scenario.resolvedTiming, credentials: credentials, nonces: config.nonces,
+            timing: config.scenario.resolvedTiming, applications: applications, nonces: config.nonces,
             createdClock: config.createdClock, logger: config.logger)
         return Application(
             router: router,
@@ -39,8 +39,8 @@ extension VoiceCallSimulator {
         return CallEndpoint(
             state: state,
             authenticator: RequestAuthenticator(
-                credentials: credentials, createdWindowSeconds: Int64(scenario.resolvedLimits.createdWindowSeconds)),
-            validator: CallRequestValidator(displayNumbers: Set(displayNumbers), templates: scenario.templates),
+                applications: applications, createdWindowSeconds: Int64(scenario.resolvedLimits.createdWindowSeconds)),
+            validator: CallRequestValidator(applications: applications, templates: scenario.templates),
             clock: configuration.clock, faults: faults, enqueue: enqueue, logger: configuration.logger)
     }
 }

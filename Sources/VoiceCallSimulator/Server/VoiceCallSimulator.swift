@@ -41,22 +41,31 @@ public struct VoiceCallSimulator: Sendable {
     }
 
     public let configuration: Configuration
+    /// The scenario's applications, shared by authentication, admission and callback signing.
+    let applications: ApplicationDirectory
     let state: PlatformState
     let faults = ConnectionFaultSwitch()
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         let seed = configuration.seed ?? configuration.scenario.seed ?? 1
-        self.state = PlatformState(scenario: configuration.scenario, clock: configuration.clock, seed: seed)
+        let applications = ApplicationDirectory(scenario: configuration.scenario)
+        self.applications = applications
+        self.state = PlatformState(
+            scenario: configuration.scenario, applications: applications, clock: configuration.clock, seed: seed)
     }
 
-    /// The key and secret clients must sign with.
+    /// The key and secret clients must sign with (of the first application
+    /// when the scenario has several; see ``applicationCredentials``).
     public var credentials: AppCredentials {
         AppCredentials(appKey: configuration.scenario.resolvedAppKey, appSecret: configuration.scenario.resolvedAppSecret)
     }
 
-    /// The display numbers the simulated app owns.
+    /// The display numbers the simulated app (the first application) owns.
     public var displayNumbers: [String] { configuration.scenario.resolvedDisplayNumbers }
+
+    /// Every application's key and secret, in scenario order.
+    public var applicationCredentials: [AppCredentials] { applications.applications.map(\.credentials) }
 
     /// Whether `GET /_sim/state` and the fault API are served.
     public var inspectionEnabled: Bool { configuration.inspection ?? configuration.scenario.inspection ?? false }
