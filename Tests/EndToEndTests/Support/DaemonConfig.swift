@@ -17,6 +17,28 @@ struct DaemonConfig: Sendable {
     var platformTimeout = "5s"
     /// Extra `[callbacks]` keys → TOML values (`max_connections`, `read_timeout`, …).
     var callbacks: [String: String] = [:]
+    /// `[apps.NAME]` sections; when set, `[platform]` has no credentials.
+    var apps: [App] = []
+
+    struct App: Sendable {
+        var name: String
+        var appKey: String
+        var appSecret: String
+        var types: [String]
+        var displayNumbers: [String]
+        var maxConcurrentCalls: Int
+
+        var toml: String {
+            """
+            [apps.\(name)]
+            app_key = "\(appKey)"
+            app_secret = "\(appSecret)"
+            types = [\(types.map { "\"\($0)\"" }.joined(separator: ", "))]
+            display_numbers = [\(displayNumbers.map { "\"\($0)\"" }.joined(separator: ", "))]
+            max_concurrent_calls = \(maxConcurrentCalls)
+            """
+        }
+    }
 
     static let defaultLimits = [
         "max_concurrent_calls": "8", "verify_reserved_ports": "1", "requests_per_second": "500",
@@ -28,12 +50,13 @@ struct DaemonConfig: Sendable {
             values.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n")
         }
         let numbers = displayNumbers.map { "\"\($0)\"" }.joined(separator: ", ")
+        let platformCredentials = apps.isEmpty ? "app_key = \"\(credentials.appKey)\"\napp_secret = \"\(credentials.appSecret)\"" : ""
         return """
         [platform]
         base_url = "http://127.0.0.1:\(platformPort)"
-        app_key = "\(credentials.appKey)"
-        app_secret = "\(credentials.appSecret)"
+        \(platformCredentials)
         timeout = "\(platformTimeout)"
+        \(apps.map(\.toml).joined(separator: "\n"))
         [spool]
         dir = "\(directory)/spool"
         [store]
