@@ -44,14 +44,18 @@ extension ConfigDoctor {
         return items
     }
 
-    func displayNumbersItem(_ numbers: [String]) -> CheckItem {
+    /// An application's display number pool (`application` nil: the single
+    /// application of a configuration without `[apps]`).
+    func displayNumbersItem(_ numbers: [String], application: String? = nil) -> CheckItem {
+        let name = application.map { "display_numbers (\($0))" } ?? "display_numbers"
+        let key = application.map { "apps.\($0).display_numbers" } ?? "defaults.display_numbers"
         if numbers.isEmpty {
-            return CheckItem("display_numbers", .warning, "defaults.display_numbers is empty: every job must name its display number")
+            return CheckItem(name, .warning, "\(key) is empty: every job must name its display number")
         }
         let issues = numbers.enumerated().compactMap { FieldRules.phone($0.element, field: "display_numbers[\($0.offset)]") }
-        if let issue = issues.first { return CheckItem("display_numbers", .problem, "\(issue.field): \(issue.rule)") }
-        if Set(numbers).count != numbers.count { return CheckItem("display_numbers", .warning, "defaults.display_numbers lists a number twice") }
-        return CheckItem("display_numbers", .ok, "\(numbers.count) well formed: \(numbers.map(PhoneMask.mask).joined(separator: ", "))")
+        if let issue = issues.first { return CheckItem(name, .problem, "\(issue.field): \(issue.rule)") }
+        if Set(numbers).count != numbers.count { return CheckItem(name, .warning, "\(key) lists a number twice") }
+        return CheckItem(name, .ok, "\(numbers.count) well formed: \(numbers.map(PhoneMask.mask).joined(separator: ", "))")
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -30,7 +30,9 @@ public struct ConfigDoctor: Sendable {
         do {
             configuration = try loader.load(path: configPath, purpose: .daemon)
             items.append(CheckItem("config", .ok, "\(configPath) loads as `callspool run` loads it"))
-            items.append(secretItem(configPath: configPath))
+            for application in configuration.applications {
+                items.append(secretItem(configPath: configPath, application: application, named: configuration.applications.count > 1))
+            }
         } catch {
             // The secret is the one thing the CLI purpose skips: if that is
             // what failed, the other checks can still run.
@@ -46,32 +48,44 @@ public struct ConfigDoctor: Sendable {
         items.append(storeItem(configuration.store.path))
         if let results = configuration.results.dir { items.append(resultsItem(results)) }
         items += callbackItems(configuration.callbacks)
-        items.append(displayNumbersItem(configuration.defaults.displayNumbers))
-        items.append(await clock.check(baseURL: configuration.platform.baseURL, timeout: configuration.platform.timeout))
+        let named = configuration.applications.count > 1
+        for application in configuration.applications {
+            items.append(displayNumbersItem(application.displayNumbers, application: named ? application.name : nil))
+        }
+        var checkedClocks: Set<String> = []
+        for application in configuration.applications where checkedClocks.insert(application.baseURL).inserted {
+            items.append(await clock.check(baseURL: application.baseURL, timeout: application.timeout))
+        }
         return CheckReport(checks: items)
     }
 
-    /// Where the loader found the secret, and that nobody else can read it.
-    func secretItem(configPath: String) -> CheckItem {
-        if let directory = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: directory + "/app_secret") {
-            return CheckItem("secret", .ok, "found as the systemd credential app_secret (LoadCredential=)")
+    /// Where the loader found an application's secret, and that nobody else
+    /// can read it. `named`: several applications, so the item names it.
+    func secretItem(configPath: String, application: Configuration.Application, named: Bool) -> CheckItem {
+        let root = try? TOMLTable(string: String(contentsOfFile: configPath, encoding: .utf8))
+        let legacy = root?["apps"] == nil
+        let (credential, variable, sectionPath) = ConfigurationLoader.secretSources(app: legacy ? nil : application.name)
+        let name = named ? "secret (\(application.name))" : "secret"
+        func item(_ status: CheckItem.Status, _ message: String) -> CheckItem { CheckItem(name, status, message) }
+        if let directory = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: directory + "/" + credential) {
+            return item(.ok, "found as the systemd credential \(credential) (LoadCredential=)")
         }
-        let platform = (try? TOMLTable(string: String(contentsOfFile: configPath, encoding: .utf8)))?["platform"]?.table
-        if let file = platform?["app_secret_file"]?.string {
+        let section = legacy ? root?["platform"]?.table : root?["apps"]?.table?[application.name]?.table
+        if let file = section?["app_secret_file"]?.string {
             var info = stat()
             let mode = stat(file, &info) == 0 ? String(info.st_mode & 0o777, radix: 8) : "?"
             if !user.canRead(file: info) {
-                return CheckItem("secret", .problem, "\(file) is not readable by \(user.name) (mode \(mode)); run: chown root:\(user.name) \(file) && chmod 640 \(file)")
+                return item(.problem, "\(file) is not readable by \(user.name) (mode \(mode)); run: chown root:\(user.name) \(file) && chmod 640 \(file)")
             }
-            return CheckItem("secret", .ok, "found in \(file) (mode \(mode), not readable by others)")
+            return item(.ok, "found in \(file) (mode \(mode), not readable by others)")
         }
-        if let value = environment["CALLSPOOL_APP_SECRET"], !value.isEmpty {
-            return CheckItem("secret", .warning, "found in $CALLSPOOL_APP_SECRET; prefer app_secret_file or LoadCredential=, which other processes cannot see")
+        if let value = environment[variable], !value.isEmpty {
+            return item(.warning, "found in $\(variable); prefer app_secret_file or LoadCredential=, which other processes cannot see")
         }
         var info = stat()
         if stat(configPath, &info) == 0, info.st_mode & 0o004 != 0 {
-            return CheckItem("secret", .problem, "app_secret is inline in \(configPath), which every user can read; move it to app_secret_file (chmod 600) or run: chmod o-r \(configPath)")
+            return item(.problem, "app_secret is inline in [\(sectionPath)] of \(configPath), which every user can read; move it to app_secret_file (chmod 600) or run: chmod o-r \(configPath)")
         }
-        return CheckItem("secret", .warning, "app_secret is inline in \(configPath) (not readable by others); prefer app_secret_file")
+        return item(.warning, "app_secret is inline in [\(sectionPath)] of \(configPath) (not readable by others); prefer app_secret_file")
     }
 }

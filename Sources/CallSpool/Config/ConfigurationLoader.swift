@@ -141,9 +141,7 @@ public struct ConfigurationLoader: Sendable {
     /// (`app_secret` / `app_secret_<app>`), the file, the environment variable
     /// (`CALLSPOOL_APP_SECRET` / `CALLSPOOL_APP_SECRET_<APP>`), then the inline value.
     func loadSecret(file secretFile: String?, inline: String?, config: String, app: String? = nil) throws(ConfigurationError) -> String {
-        let credential = app.map { "app_secret_\($0)" } ?? "app_secret"
-        let variable = app.map { "CALLSPOOL_APP_SECRET_" + $0.uppercased().replacingOccurrences(of: "-", with: "_") } ?? "CALLSPOOL_APP_SECRET"
-        let section = app.map { "apps.\($0)" } ?? "platform"
+        let (credential, variable, section) = Self.secretSources(app: app)
         if let directory = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: directory + "/" + credential) {
             return try readSecretFile(directory + "/" + credential, key: "CREDENTIALS_DIRECTORY/\(credential)", config: config, checkMode: false)
         }
@@ -153,6 +151,14 @@ public struct ConfigurationLoader: Sendable {
         if let value = environment[variable], !value.isEmpty { return value }
         if let inline, !inline.isEmpty { return inline }
         throw ConfigurationError(file: config, key: "\(section).app_secret_file", message: "no app secret: set app_secret_file (recommended), $\(variable) or app_secret")
+    }
+
+    /// Where the secret of the `[platform]` application (`app` nil) or of
+    /// `[apps.<app>]` is looked for: the systemd credential name, the
+    /// environment variable, and the section holding `app_secret_file`.
+    public static func secretSources(app: String?) -> (credential: String, variable: String, section: String) {
+        guard let app else { return ("app_secret", "CALLSPOOL_APP_SECRET", "platform") }
+        return ("app_secret_\(app)", "CALLSPOOL_APP_SECRET_" + app.uppercased().replacingOccurrences(of: "-", with: "_"), "apps.\(app)")
     }
 
     private func readSecretFile(_ path: String, key: String, config: String, checkMode: Bool) throws(ConfigurationError) -> String {

@@ -38,6 +38,8 @@ public struct JobView: Codable, Sendable {
     public var digits: [String]
     public var calleeNbr: String
     public var displayNbr: String?
+    /// The application it goes out with.
+    public var app: String?
     public var attempts: [Attempt]
     public var events: [Event]
     public var cdr: FeeRecord?
@@ -49,7 +51,7 @@ public struct JobView: Codable, Sendable {
     public var meta: JSONValue?
 
     enum CodingKeys: String, CodingKey {
-        case id, type, campaign, state, outcome, stateCode, digits, calleeNbr, displayNbr, attempts, events, cdr, error
+        case id, type, campaign, state, outcome, stateCode, digits, calleeNbr, displayNbr, app, attempts, events, cdr, error
         case priority, createdAt, expiresAt, notBefore, meta
     }
 
@@ -64,6 +66,7 @@ public struct JobView: Codable, Sendable {
         try c.encode(digits, forKey: .digits)
         try c.encode(calleeNbr, forKey: .calleeNbr)
         try c.encode(displayNbr, forKey: .displayNbr)
+        try c.encode(app, forKey: .app)
         try c.encode(attempts, forKey: .attempts)
         try c.encode(events, forKey: .events)
         try c.encode(cdr, forKey: .cdr)
@@ -86,6 +89,7 @@ public struct JobView: Codable, Sendable {
         digits = job.digitList
         calleeNbr = job.calleeNbr
         displayNbr = job.displayNbr
+        app = job.app
         attempts = detail.attempts.map {
             Attempt(n: $0.n, at: Timestamp.format($0.at), httpStatus: $0.httpStatus, resultcode: $0.resultcode, sessionId: $0.sessionId,
                     resultDesc: $0.resultDesc, resultClass: $0.resultClass, displayNbr: $0.displayNbr)

@@ -29,6 +29,15 @@ extension StatusView {
             }
             lines.append("\(style.yellow("paused"))    \(pause.scope): \(pause.reason)\(pause.code.map { " [\($0)]" } ?? "") \(until)")
         }
+        if apps.count > 1 {
+            for app in apps {
+                var line = "app       \(app.name) (\(app.types.joined(separator: ", ")), key \(app.appKey)): ports \(app.ports.inUse) of \(app.ports.effectiveLimit) (configured \(app.ports.limit))"
+                if let reserve = app.ports.reserve, reserve > 0 { line += ", \(reserve) kept for verify" }
+                if let halted = app.halted { line += "  " + style.red("HALTED") + " \(halted.code): \(halted.reason)" }
+                for pause in app.pauses { line += "  " + style.yellow("paused") + " \(pause.scope)" }
+                lines.append(line)
+            }
+        }
         if !recentErrors.isEmpty {
             lines.append("last errors (most recent first)")
             for error in recentErrors {
@@ -58,7 +67,7 @@ extension JobView {
             "id          \(id)",
             "type        \(type)\(campaign.map { "  (campaign \($0))" } ?? "")",
             "state       \(state)\(outcome.map { "  outcome \($0)" } ?? "")\(stateCode.map { "  stateCode \($0)" } ?? "")",
-            "callee      \(PhoneMask.mask(calleeNbr))  display \(displayNbr.map(PhoneMask.mask) ?? "(from pool)")",
+            "callee      \(PhoneMask.mask(calleeNbr))  display \(displayNbr.map(PhoneMask.mask) ?? "(from pool)")\(app.map { "  app \($0)" } ?? "")",
             "digits      \(digits.isEmpty ? "-" : digits.joined(separator: ", "))",
             "expires     \(expiresAt)\(notBefore.map { "  not before \($0)" } ?? "")",
         ]

@@ -41,12 +41,23 @@ struct SimulateCommand: AsyncParsableCommand {
         let host = self.host
         let timeScale = self.timeScale
         try await simulator.runStandalone(host: host, port: port) { bound in
-            FileHandle.standardOutput.write(Data("""
-                VoiceCall simulator listening
-                  base_url        = "http://\(host):\(bound)"
+            let applications = loaded.resolvedApplications
+            let credentials = applications.count <= 1
+                ? """
                   app_key         = "\(simulator.credentials.appKey)"
                   app_secret      = "\(simulator.credentials.appSecret)"
                   display numbers = \(simulator.displayNumbers.joined(separator: ", "))
+                """
+                : applications.map { app in
+                    """
+                      application     app_key = "\(app.appKey)", app_secret = "\(app.appSecret)"
+                        types = \(app.capabilities.map(\.rawValue).sorted().joined(separator: ", ")), display numbers = \(app.displayNumbers.joined(separator: ", "))\(app.ports.map { ", ports = \($0)" } ?? "")
+                    """
+                }.joined(separator: "\n")
+            FileHandle.standardOutput.write(Data("""
+                VoiceCall simulator listening
+                  base_url        = "http://\(host):\(bound)"
+                \(credentials)
                   time scale      = \(timeScale)x
                   inspection      = \(simulator.inspectionEnabled ? "http://\(host):\(bound)/_sim/state" : "off (--inspect)")
 
