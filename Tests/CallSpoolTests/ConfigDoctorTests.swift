@@ -103,6 +103,46 @@ import Testing
         #expect(report.items("spool").first?.status == .ok)
     }
 
+    /// Each application's secret and display numbers are checked on their own line.
+    @Test func eachApplicationIsCheckedOnItsOwnLine() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let temp = try TemporaryDirectory()
+        let open = try temp.write("app_secret_otp", "o\n")
+        chmod(open, 0o644)
+        try SpoolLayout(root: temp.path + "/spool").ensureExists()
+        let config = try temp.write("callspool.toml", """
+            [platform]
+            base_url = "http://127.0.0.1:\(server.port)"
+            timeout = "2s"
+            [apps.otp]
+            app_key = "VerifyKey"
+            app_secret_file = "\(open)"
+            types = ["verify"]
+            display_numbers = ["+8675528000002"]
+            [apps.reminders]
+            app_key = "NotifyKey"
+            types = ["notify"]
+            display_numbers = []
+            [spool]
+            dir = "\(temp.path)/spool"
+            [store]
+            path = "\(temp.path)/state/callspool.sqlite"
+            [callbacks]
+            status_url = "https://cb.example.com/callspool/status"
+            fee_url = "https://cb.example.com/callspool/fee"
+            """)
+        let doctor = ConfigDoctor(
+            environment: ["CALLSPOOL_APP_SECRET_REMINDERS": "r"], user: .forCheck(serviceName: "no-such-user-\(UUID())"),
+            clock: ClockCheck(timeout: .milliseconds(300)))
+        let report = await doctor.check(configPath: config)
+        #expect(report.items("secret (otp)").first?.status == .problem, "\(report.checks)")
+        #expect(report.items("secret (otp)").first?.message.contains("chmod 600") == true)
+        #expect(report.items("secret (reminders)").first?.message.contains("$CALLSPOOL_APP_SECRET_REMINDERS") == true, "\(report.checks)")
+        #expect(report.items("display_numbers (otp)").first?.status == .ok)
+        #expect(report.items("display_numbers (reminders)").first?.message.contains("apps.reminders.display_numbers is empty") == true)
+        #expect(report.items("clock").count == 1, "one base URL, one clock check")
+    }
+
     @Test func spoolProblemsAreNamed() async throws {
         let server = try DateServer(.date(DateServer.httpDate(Date())))
         let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)")

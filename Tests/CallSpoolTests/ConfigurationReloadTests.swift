@@ -31,6 +31,29 @@ import Testing
         #expect(merged.store.path == "/var/lib/callspool/callspool.sqlite")
     }
 
+    /// The single `default` application follows [limits] and [defaults] on a
+    /// reload; `[apps.*]` sections need a restart.
+    @Test func applicationsChangesAreRefusedButTheDefaultApplicationFollowsLimits() throws {
+        let reloaded = ConfigurationChanges.merged(try Self.config(), with: try Self.config("[limits]\nmax_concurrent_calls = 5"))
+        #expect(reloaded.applications[0].maxConcurrentCalls == 5)
+        let apps = """
+            [platform]
+            base_url = "https://rtccall.cn-north-1.myhuaweicloud.cn:443"
+            [apps.otp]
+            app_key = "K"
+            app_secret = "s"
+            max_concurrent_calls = 2
+            [callbacks]
+            status_url = "https://voice-cb.example.com/callspool/status"
+            fee_url = "https://voice-cb.example.com/callspool/fee"
+            """
+        let old = try ConfigurationLoader(environment: [:]).parse(apps, file: "t.toml", purpose: .daemon)
+        let new = try ConfigurationLoader(environment: [:]).parse(
+            apps.replacingOccurrences(of: "max_concurrent_calls = 2", with: "max_concurrent_calls = 3"), file: "t.toml", purpose: .daemon)
+        #expect(ConfigurationChanges(from: old, to: new).refused == ["apps"])
+        #expect(ConfigurationChanges.merged(old, with: new).applications[0].maxConcurrentCalls == 2)
+    }
+
     @Test func platformAndCallbacksChangesAreRefused() throws {
         let text = ConfigurationTests.minimal.replacingOccurrences(of: "app_key = \"key\"", with: "app_key = \"other\"")
             .replacingOccurrences(of: "/callspool/fee", with: "/callspool/fee2")

@@ -59,7 +59,12 @@ import VoiceCallAPI
             let forged = try await client.pushStatus(CallbackFixture.status("answer", session: "S9"), headers: CallbackFixture.signedHeaders(secret: "wrong"))
             #expect(forged == 401)
         }
-        let refresher = MetricsRefresher(metrics: metrics, database: database, portFigures: { await scheduler.portFigures }, logger: Logger(label: "test"))
+        var refresher = MetricsRefresher(metrics: metrics, database: database, portFigures: { await scheduler.portFigures }, logger: Logger(label: "test"))
+        refresher.applicationFigures = {
+            [ApplicationFigures(
+                name: "otp", maskedAppKey: "K…1", types: ["verify"], inUse: 2, effectiveLimit: 3, configured: 4, reserve: 0, reserveReason: "-",
+                createdClock: "utc+8")]
+        }
         await refresher.refresh()
 
         let registry = try #require(metrics.registry)
@@ -85,6 +90,10 @@ import VoiceCallAPI
             #"callspool_dispatch_latency_seconds_bucket{le="0.05"} 1"#,
             #"callspool_dispatch_latency_seconds_bucket{le="0.025"} 0"#,
             "callspool_dispatch_latency_seconds_count 1",
+            #"callspool_app_ports_in_use{app="otp"} 2.0"#,
+            #"callspool_app_ports_effective_limit{app="otp"} 3.0"#,
+            #"callspool_app_ports_configured_limit{app="otp"} 4.0"#,
+            #"callspool_app_halted{app="otp"} 0.0"#,
         ] {
             #expect(lines.contains(expected), "missing: \(expected)")
         }

@@ -41,7 +41,13 @@ public struct ConfigDoctor: Sendable {
                 return CheckReport(checks: items)
             }
             items.append(CheckItem("config", .ok, "\(configPath) is well formed"))
-            items.append(CheckItem("secret", .problem, error.description))
+            if partial.applications.count > 1 {
+                for application in partial.applications {
+                    items.append(secretItem(configPath: configPath, application: application, named: true))
+                }
+            } else {
+                items.append(CheckItem("secret", .problem, error.description))
+            }
             configuration = partial
         }
         items += spoolItems(configuration.spool)
@@ -74,6 +80,9 @@ public struct ConfigDoctor: Sendable {
         if let file = section?["app_secret_file"]?.string {
             var info = stat()
             let mode = stat(file, &info) == 0 ? String(info.st_mode & 0o777, radix: 8) : "?"
+            if stat(file, &info) == 0, info.st_mode & 0o007 != 0 {
+                return item(.problem, "\(file) is readable by other users (mode \(mode)); run: chmod 600 \(file)")
+            }
             if !user.canRead(file: info) {
                 return item(.problem, "\(file) is not readable by \(user.name) (mode \(mode)); run: chown root:\(user.name) \(file) && chmod 640 \(file)")
             }
@@ -81,6 +90,9 @@ public struct ConfigDoctor: Sendable {
         }
         if let value = environment[variable], !value.isEmpty {
             return item(.warning, "found in $\(variable); prefer app_secret_file or LoadCredential=, which other processes cannot see")
+        }
+        guard section?["app_secret"]?.string?.isEmpty == false else {
+            return item(.problem, "no app secret: set app_secret_file in [\(sectionPath)] (recommended), $\(variable) or the systemd credential \(credential)")
         }
         var info = stat()
         if stat(configPath, &info) == 0, info.st_mode & 0o004 != 0 {

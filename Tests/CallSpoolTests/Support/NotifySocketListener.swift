@@ -44,7 +44,7 @@ final class NotifySocketListener: @unchecked Sendable {
 
     /// Datagrams until one contains `needle` or `timeout` passes, read on a
     /// dispatch queue (the receive blocks).
-    func messages(until needle: String, timeout: Duration = .seconds(10)) async -> [String] {
+    func messages(until needle: String, timeout: Duration = .seconds(30)) async -> [String] {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: self.blockingMessages(until: needle, timeout: timeout)) }
         }
