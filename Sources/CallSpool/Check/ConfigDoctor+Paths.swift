@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The directories and files `callspool run` writes: the spool, the store,
 /// the results directory.
@@ -49,18 +48,12 @@ extension ConfigDoctor {
             return missingDirectoryOrOK("store", path, created: "no store yet at \(path); callspool run creates it")
         }
         do {
-            var configuration = GRDB.Configuration()
-            configuration.readonly = true
-            configuration.busyMode = .timeout(5)
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            defer { try? queue.close() }
-            return try queue.read { db in
-                if try AppDatabase.migrator.hasBeenSuperseded(db) {
-                    return CheckItem("store", .problem, "\(path) was written by a newer callspool (unknown schema migrations); run that version or restore a backup")
-                }
-                if try AppDatabase.migrator.hasCompletedMigrations(db) {
-                    return CheckItem("store", .ok, "\(path) opens, schema current")
-                }
+            switch try AppDatabase.schemaState(path: path) {
+            case .newer:
+                return CheckItem("store", .problem, "\(path) was written by a newer callspool (unknown schema migrations); run that version or restore a backup")
+            case .current:
+                return CheckItem("store", .ok, "\(path) opens, schema current")
+            case .older:
                 return CheckItem("store", .warning, "\(path) opens, schema older than this version: callspool run migrates it at start (take a backup first)")
             }
         } catch {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import VoiceCallAPI
 
@@ -26,19 +25,16 @@ extension Scheduler {
         // a batch that could not be written (full disk) can be recorded again.
         let saved = memory
         do {
-            try database.writer.write { db in
-            for (ticket, result) in batch {
-                do {
-                    try db.inSavepoint {
-                        ended += try record(ticket, with: result, now: now, in: db)
-                        return .commit
+            try database.dispatchTransaction { tx in
+                for (ticket, result) in batch {
+                    do {
+                        try tx.isolated { ended += try record(ticket, with: result, now: now, in: tx) }
+                    } catch {
+                        logger.error(
+                            "could not record a request's result; the job stays dispatching and becomes unknown at the next start",
+                            metadata: ["job": "\(ticket.jobId)", "error": "\(error)"])
                     }
-                } catch {
-                    logger.error(
-                        "could not record a request's result; the job stays dispatching and becomes unknown at the next start",
-                        metadata: ["job": "\(ticket.jobId)", "error": "\(error)"])
                 }
-            }
             }
         } catch {
             memory = saved
@@ -48,13 +44,13 @@ extension Scheduler {
         return ended
     }
 
-    func record(_ ticket: DispatchTicket, with result: CallAttemptResult, now: Date, in db: Database) throws -> [CallEndSignal] {
+    func record(_ ticket: DispatchTicket, with result: CallAttemptResult, now: Date, in tx: any DispatchTransaction) throws -> [CallEndSignal] {
         inFlight = max(0, inFlight - 1)
         syncPortsInUse()
         let wasProbe = probeInFlight && halt != nil
         probeInFlight = false
         countRequest(result)
-        try updateBreaker(ticket, result: result, now: now, in: db)
+        try updateBreaker(ticket, result: result, now: now, in: tx)
         switch result {
         case .accepted(let acceptance):
             inCall.insert(ticket.jobRowId)  // the call now holds the port
@@ -68,18 +64,18 @@ extension Scheduler {
                 quotaPushBacks[settings.scope(.flow)] = nil
                 quotaPushBacks[.displayNumber(ticket.displayNbr)] = nil
             }
-            if wasProbe || halt != nil { try liftHalt(in: db) }
-            return try AppDatabase.recordAcceptance(ticket, acceptance: acceptance, now: now, in: db)
+            if wasProbe || halt != nil { try liftHalt(in: tx) }
+            return try tx.recordAcceptance(ticket, acceptance: acceptance, now: now)
         case .rejected(let rejection):
-            try handle(rejection, ticket: ticket, now: now, wasProbe: wasProbe, in: db)
+            try handle(rejection, ticket: ticket, now: now, wasProbe: wasProbe, in: tx)
         case .notSent(let reason):
             let delay = settings.retry.delay(attempt: ticket.attempt - 1, using: &random)
             logger.warning("request not sent; retrying", metadata: ["job": "\(ticket.jobId)", "reason": "\(reason)", "in": "\(DurationText.format(delay))"])
-            try AppDatabase.recordFailure(ticket, httpStatus: 0, resultcode: nil, resultDesc: reason, resultClass: "transient", disposition: .requeue(at: now.addingTimeInterval(delay.timeInterval)), now: now, in: db)
-            if wasProbe { try reschedule(probeAfter: settings.backoff.halt, now: now, in: db) }
+            try tx.recordFailure(ticket, httpStatus: 0, resultcode: nil, resultDesc: reason, resultClass: "transient", disposition: .requeue(at: now.addingTimeInterval(delay.timeInterval)), now: now)
+            if wasProbe { try reschedule(probeAfter: settings.backoff.halt, now: now, in: tx) }
         case .uncertain(let reason):
             logger.error("request may have placed a call but no usable answer came; the job is unknown until callbacks arrive (it is not re-sent)", metadata: ["job": "\(ticket.jobId)", "reason": "\(reason)"])
-            try AppDatabase.recordFailure(ticket, httpStatus: nil, resultcode: nil, resultDesc: reason, resultClass: "uncertain", disposition: .unknown(reason: reason), now: now, in: db)
+            try tx.recordFailure(ticket, httpStatus: nil, resultcode: nil, resultDesc: reason, resultClass: "uncertain", disposition: .unknown(reason: reason), now: now)
         }
         return []
     }
@@ -116,28 +112,28 @@ extension Scheduler {
         }
     }
 
-    func handle(_ rejection: CallRejection, ticket: DispatchTicket, now: Date, wasProbe: Bool, in db: Database) throws {
+    func handle(_ rejection: CallRejection, ticket: DispatchTicket, now: Date, wasProbe: Bool, in tx: any DispatchTransaction) throws {
         let code = rejection.resultcode
         let description = rejection.explanation
         func requeue(_ at: Date) throws {
-            try AppDatabase.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "\(rejection.resultClass)", disposition: .requeue(at: at), now: now, in: db)
+            try tx.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "\(rejection.resultClass)", disposition: .requeue(at: at), now: now)
         }
         if let idle = rejection.idlePort, idle == 0 { limiter.pushedBack(callsInProgress: callsInProgress) }
         switch rejection.resultClass {
         case .ok:
-            try AppDatabase.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "uncertain", disposition: .unknown(reason: "success code under HTTP \(rejection.httpStatus)"), now: now, in: db)
+            try tx.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "uncertain", disposition: .unknown(reason: "success code under HTTP \(rejection.httpStatus)"), now: now)
         case .ports:
             limiter.pushedBack(callsInProgress: callsInProgress)
             let pause = Backoff.pause(floor: settings.backoff.ports, repeats: portPushBacks, cap: .seconds(3600), using: &random)
             portPushBacks += 1
-            try AppDatabase.setPause(settings.scope(.ports), reason: "platform out of ports (until a call ends)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now, in: db)
+            try tx.setPause(settings.scope(.ports), reason: "platform out of ports (until a call ends)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now)
             portsPauseSet = true
             logger.warning("platform out of ports; port limit lowered, dispatch paused until a call ends", metadata: ["code": "\(code ?? "-")", "effectiveLimit": "\(limiter.effectiveLimit)", "max": "\(DurationText.format(pause))"])
             try requeue(now)
         case .flowControl:
             let pause = Backoff.pause(floor: settings.backoff.flow, repeats: flowPushBacks, cap: .seconds(3600), using: &random)
             flowPushBacks += 1
-            try AppDatabase.setPause(settings.scope(.flow), reason: "platform flow control: \(description)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now, in: db)
+            try tx.setPause(settings.scope(.flow), reason: "platform flow control: \(description)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now)
             logger.warning("platform flow control; all dispatch paused", metadata: ["code": "\(code ?? "-")", "for": "\(DurationText.format(pause))"])
             try requeue(now.addingTimeInterval(pause.timeInterval))
         case .frequency(let scope):
@@ -145,32 +141,32 @@ extension Scheduler {
             switch scope {
             case .sp, .app:
                 until = now.addingTimeInterval(settings.backoff.flow.timeInterval)
-                try AppDatabase.setPause(settings.scope(.flow), reason: "\(scope.rawValue) call frequency limit: \(description)", code: code, until: until, now: now, in: db)
+                try tx.setPause(settings.scope(.flow), reason: "\(scope.rawValue) call frequency limit: \(description)", code: code, until: until, now: now)
                 try requeue(until)
             case .displayNumber:
                 until = now.addingTimeInterval(settings.backoff.flow.timeInterval)
-                try AppDatabase.setPause(.displayNumber(ticket.displayNbr), reason: "display number frequency limit: \(description)", code: code, until: until, now: now, in: db)
+                try tx.setPause(.displayNumber(ticket.displayNbr), reason: "display number frequency limit: \(description)", code: code, until: until, now: now)
                 // A pool number is swapped for another at once; a job's own number waits.
                 try requeue(ticket.displayFromPool ? now : until)
             case .callee:
                 until = now.addingTimeInterval(settings.backoff.callee.timeInterval)
-                try AppDatabase.setPause(.callee(ticket.calleeNbr), reason: "callee frequency limit: \(description)", code: code, until: until, now: now, in: db)
+                try tx.setPause(.callee(ticket.calleeNbr), reason: "callee frequency limit: \(description)", code: code, until: until, now: now)
                 try requeue(until)
             }
             logger.warning("frequency limit", metadata: ["scope": "\(scope.rawValue)", "code": "\(code ?? "-")", "until": "\(Timestamp.format(until))"])
         case .quota(let scope):
-            let until = try pauseForQuota(scope, code: code ?? "-", description: description, ticket: ticket, now: now, in: db)
+            let until = try pauseForQuota(scope, code: code ?? "-", description: description, ticket: ticket, now: now, in: tx)
             // A pool number is swapped for another at once; anything else waits out the pause.
             try requeue(scope == .displayNumber && ticket.displayFromPool ? now : until)
         case .number:
             guard ticket.displayFromPool else {
                 // The job named this number itself: only the job can be wrong.
-                try AppDatabase.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "job", disposition: .fail(code: code ?? "-", description: description), now: now, in: db)
+                try tx.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "job", disposition: .fail(code: code ?? "-", description: description), now: now)
                 logger.info("job failed: its own display number was refused", metadata: ["job": "\(LogRedaction.maskPhoneNumbers(in: ticket.jobId))", "displayNbr": "\(PhoneMask.mask(ticket.displayNbr))", "code": "\(code ?? "-")"])
                 return
             }
             try requeue(now)
-            try retire(displayNumber: ticket.displayNbr, code: code ?? "http_\(rejection.httpStatus)", description: description, now: now, in: db)
+            try retire(displayNumber: ticket.displayNbr, code: code ?? "http_\(rejection.httpStatus)", description: description, now: now, in: tx)
         case .timeWindow:
             let window = settings.defaults.window
             let opening = window.nextOpening(after: now.addingTimeInterval(60))
@@ -178,10 +174,10 @@ extension Scheduler {
         case .transient:
             let delay = settings.retry.delay(attempt: ticket.attempt - 1, using: &random)
             try requeue(now.addingTimeInterval(delay.timeInterval))
-            if wasProbe { try reschedule(probeAfter: settings.backoff.halt, now: now, in: db) }
+            if wasProbe { try reschedule(probeAfter: settings.backoff.halt, now: now, in: tx) }
         case .unknown:
             if ticket.attempt >= settings.unknownCodeTries {
-                try AppDatabase.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "unknown", disposition: .fail(code: code ?? "http_\(rejection.httpStatus)", description: "\(description) (unknown code, \(ticket.attempt) tries)"), now: now, in: db)
+                try tx.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "unknown", disposition: .fail(code: code ?? "http_\(rejection.httpStatus)", description: "\(description) (unknown code, \(ticket.attempt) tries)"), now: now)
             } else {
                 try requeue(now.addingTimeInterval(settings.retry.delay(attempt: ticket.attempt - 1, using: &random).timeInterval))
             }
@@ -196,39 +192,39 @@ extension Scheduler {
                 return
             }
             try requeue(now)
-            try enterHalt(code: code ?? "http_\(rejection.httpStatus)", reason: description, now: now, in: db)
+            try enterHalt(code: code ?? "http_\(rejection.httpStatus)", reason: description, now: now, in: tx)
         case .job:
-            try AppDatabase.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "job", disposition: .fail(code: code ?? "-", description: description), now: now, in: db)
+            try tx.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "job", disposition: .fail(code: code ?? "-", description: description), now: now)
             logger.info("job failed", metadata: ["job": "\(ticket.jobId)", "code": "\(code ?? "-")", "reason": "\(description)"])
         }
     }
 
-    func enterHalt(code: String, reason: String, now: Date, in db: Database) throws {
+    func enterHalt(code: String, reason: String, now: Date, in tx: any DispatchTransaction) throws {
         let wait = ResultCode.haltProbeOverride(resultcode: code) ?? settings.backoff.halt
         let since = halt?.since ?? now
         let record = HaltRecord(app: settings.app, code: code, reason: reason, since: since, probeAt: now.addingTimeInterval(wait.timeInterval))
         halt = record
-        try AppDatabase.setHalt(record, in: db)
+        try tx.setHalt(record)
         logger.critical("dispatch halted: configuration or account problem; every job stays queued", metadata: [
             "app": "\(settings.app)", "code": "\(code)", "reason": "\(reason)", "probeAt": "\(Timestamp.format(record.probeAt))",
         ])
     }
 
-    func reschedule(probeAfter wait: Duration, now: Date, in db: Database) throws {
+    func reschedule(probeAfter wait: Duration, now: Date, in tx: any DispatchTransaction) throws {
         guard var record = halt else { return }
         record.probeAt = now.addingTimeInterval(wait.timeInterval)
         halt = record
-        try AppDatabase.setHalt(record, in: db)
+        try tx.setHalt(record)
     }
 
-    func liftHalt(in db: Database) throws {
+    func liftHalt(in tx: any DispatchTransaction) throws {
         guard let record = halt else { return }
         halt = nil
         if settings.slowStart {
             slowStart.restart()
             slowStart.accepted(limit: limiter.effectiveLimit)  // the probe was the first accepted answer
         }
-        try AppDatabase.clearHalt(app: settings.app, in: db)
+        try tx.clearHalt(app: settings.app)
         logger.notice("probe succeeded; dispatch resumes", metadata: ["app": "\(settings.app)", "code": "\(record.code)"])
     }
 }

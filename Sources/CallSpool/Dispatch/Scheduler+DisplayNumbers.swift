@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import VoiceCallAPI
 
 extension Scheduler {
@@ -11,20 +10,20 @@ extension Scheduler {
     /// tried again (an operator may have fixed the account meanwhile). When no
     /// number of the pool is left, dispatch halts with the reason: every job
     /// stays queued, and the halt's probe tries again.
-    func retire(displayNumber number: String, code: String, description: String, now: Date, in db: Database) throws {
+    func retire(displayNumber number: String, code: String, description: String, now: Date, in tx: any DispatchTransaction) throws {
         let until = now.addingTimeInterval(settings.backoff.halt.timeInterval)
-        try AppDatabase.setPause(
+        try tx.setPause(
             .displayNumber(number), reason: "display number retired: \(description) (tried again after backoff.halt)",
-            code: code, until: until, now: now, in: db)
+            code: code, until: until, now: now)
         metrics.countDisplayNumberRetirement(code: code)
         logger.error("display number refused by the platform; retired from the pool", metadata: [
             "displayNbr": "\(PhoneMask.mask(number))", "code": "\(code)", "reason": "\(description)", "until": "\(Timestamp.format(until))",
         ])
         let pool = settings.defaults.displayNumbers
-        let pauses = try AppDatabase.activePauses(now: now, in: db)
+        let pauses = try tx.activePauses(now: now)
         let left = pool.filter { pauses[.displayNumber($0)].map { !Self.isRetirement($0) } ?? true }
         if left.isEmpty, halt == nil {
-            try enterHalt(code: code, reason: "every display number of \(settings.app == Configuration.Application.legacyName ? "defaults.display_numbers" : "apps.\(settings.app).display_numbers") was refused by the platform (last: \(description)); fix the numbers or the application, then reload", now: now, in: db)
+            try enterHalt(code: code, reason: "every display number of \(settings.app == Configuration.Application.legacyName ? "defaults.display_numbers" : "apps.\(settings.app).display_numbers") was refused by the platform (last: \(description)); fix the numbers or the application, then reload", now: now, in: tx)
         }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import VoiceCallAPI
 
 extension Scheduler {
@@ -22,7 +21,7 @@ extension Scheduler {
     /// retrying every `backoff.flow` all day is pointless: the pause starts at
     /// `backoff.flow` and doubles on each refusal in a row, up to
     /// `backoff.quota` (jitter included). Returns when the pause ends.
-    func pauseForQuota(_ scope: FrequencyScope, code: String, description: String, ticket: DispatchTicket, now: Date, in db: Database) throws -> Date {
+    func pauseForQuota(_ scope: FrequencyScope, code: String, description: String, ticket: DispatchTicket, now: Date, in tx: any DispatchTransaction) throws -> Date {
         let pauseScope = quotaScope(scope, ticket: ticket)
         let repeats = quotaPushBacks[pauseScope, default: 0]
         quotaPushBacks[pauseScope] = repeats + 1
@@ -31,7 +30,7 @@ extension Scheduler {
         let pause = min(grown, ceiling)
         let until = now.addingTimeInterval(pause.timeInterval)
         let subject = scope == .displayNumber ? "display number" : scope.rawValue
-        try AppDatabase.setPause(pauseScope, reason: "\(subject) call quota used up: \(description) (refusal \(repeats + 1) in a row)", code: code, until: until, now: now, in: db)
+        try tx.setPause(pauseScope, reason: "\(subject) call quota used up: \(description) (refusal \(repeats + 1) in a row)", code: code, until: until, now: now)
         logger.warning("call quota used up; that scope is paused", metadata: [
             "scope": "\(scope.rawValue)", "code": "\(code)", "for": "\(DurationText.format(pause))",
             "displayNbr": "\(PhoneMask.mask(ticket.displayNbr))",

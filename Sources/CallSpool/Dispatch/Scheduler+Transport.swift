@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import VoiceCallAPI
 
 extension Scheduler {
@@ -8,37 +7,37 @@ extension Scheduler {
     /// sending more would only make more `unknown` jobs (never re-sent). The
     /// pause is `backoff.flow`, growing on repeated trips (cap 1 h); then one
     /// probe goes alone and only a platform answer resumes dispatch.
-    func updateBreaker(_ ticket: DispatchTicket, result: CallAttemptResult, now: Date, in db: Database) throws {
+    func updateBreaker(_ ticket: DispatchTicket, result: CallAttemptResult, now: Date, in tx: any DispatchTransaction) throws {
         let wasProbe = transportProbe == ticket.jobRowId
         if wasProbe { transportProbe = nil }
         switch result {
         case .accepted, .rejected:
             if breaker.isOpen || wasProbe {
-                try AppDatabase.clearPause(settings.scope(.transport), in: db)
+                try tx.clearPause(settings.scope(.transport))
                 logger.notice("the platform answers again; dispatch resumes")
             }
             breaker.recordAnswer()
         case .uncertain(let reason):
             if wasProbe {
                 breaker.recordProbeFailed()
-                try pauseForTransport(reason: "probe lost: \(reason)", now: now, in: db)
+                try pauseForTransport(reason: "probe lost: \(reason)", now: now, in: tx)
             } else if breaker.recordUncertain(at: now) {
-                try pauseForTransport(reason: reason, now: now, in: db)
+                try pauseForTransport(reason: reason, now: now, in: tx)
             }
         case .notSent(let reason):
             if wasProbe {
                 breaker.recordProbeFailed()
-                try pauseForTransport(reason: "probe not sent: \(reason)", now: now, in: db)
+                try pauseForTransport(reason: "probe not sent: \(reason)", now: now, in: tx)
             }
         }
     }
 
-    func pauseForTransport(reason: String, now: Date, in db: Database) throws {
+    func pauseForTransport(reason: String, now: Date, in tx: any DispatchTransaction) throws {
         let pause = Backoff.pause(floor: settings.backoff.flow, repeats: breaker.trips - 1, cap: .seconds(3600), using: &random)
         let until = now.addingTimeInterval(pause.timeInterval)
-        try AppDatabase.setPause(
+        try tx.setPause(
             settings.scope(.transport), reason: "requests lost in transport (connection closed or no answer after sending): \(String(reason.prefix(160)))",
-            code: nil, until: until, now: now, in: db)
+            code: nil, until: until, now: now)
         metrics.countTransportTrip()
         logger.critical("requests keep getting lost after they were sent; all dispatch paused, then one probe", metadata: [
             "reason": "\(reason)", "for": "\(DurationText.format(pause))", "trips": "\(breaker.trips)",

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import VoiceCallAPI
 
@@ -153,21 +152,21 @@ public actor Scheduler {
         }
         let saved = memory
         do {
-            return try database.writer.write { db in try pass(now: now, in: db) }
+            return try database.dispatchTransaction { tx in try pass(now: now, in: tx) }
         } catch {
             memory = saved
             throw error
         }
     }
 
-    func pass(now: Date, in db: Database) throws -> (tickets: [DispatchTicket], wakeAt: Date) {
+    func pass(now: Date, in tx: any DispatchTransaction) throws -> (tickets: [DispatchTicket], wakeAt: Date) {
         var wakeAt = now.addingTimeInterval(1)
-        inCall = try AppDatabase.portHoldingJobRowIds(app: settings.app, in: db)
+        inCall = try tx.callsHoldingPorts(app: settings.app)
         syncPortsInUse()
         if let halt {
             guard now >= halt.probeAt, !probeInFlight else { return ([], min(wakeAt, max(now, halt.probeAt))) }
         }
-        let pauses = try AppDatabase.activePauses(now: now, in: db)
+        let pauses = try tx.activePauses(now: now)
         if let global = pauses[.global] ?? pauses[settings.scope(.flow)] ?? pauses[settings.scope(.ports)] ?? pauses[settings.scope(.transport)] ?? pauses[.storage] {
             if let until = global.until { wakeAt = min(wakeAt, until) }
             dispatchPaused = true
@@ -179,7 +178,7 @@ public actor Scheduler {
         }
         // A tripped transport breaker whose pause is over: one probe alone.
         if breaker.isOpen, transportProbe != nil { return ([], wakeAt) }
-        let pausedCampaigns = try AppDatabase.pausedCampaigns(in: db)
+        let pausedCampaigns = try tx.pausedCampaigns()
         var tickets: [DispatchTicket] = []
         var postponed = Set<Int64>()
         let probing = halt != nil
@@ -189,7 +188,7 @@ public actor Scheduler {
             // to be postponed), not a whole page each time.
             let slots = min(limiter.available(forVerify: true), settings.maxInFlight - inFlight)
             let limit = min(settings.pageSize, max(16, 2 * slots))
-            let page = try AppDatabase.runnableJobs(app: settings.app, now: now, limit: limit, verifyOnly: verifyOnly, in: db)
+            let page = try tx.runnableJobs(app: settings.app, now: now, limit: limit, verifyOnly: verifyOnly)
                 .filter { !postponed.contains($0.id ?? -1) }
             if page.isEmpty { break }
             var progressed = false
@@ -209,15 +208,15 @@ public actor Scheduler {
                     postponed.insert(rowID)
                     continue
                 }
-                if let until = try gate(job, pauses: pauses, now: now, in: db) {
-                    try AppDatabase.postpone(&job, until: until.date, reason: until.reason, now: now, in: db)
+                if let until = try gate(job, pauses: pauses, now: now, in: tx) {
+                    try tx.postpone(&job, until: until.date, reason: until.reason, now: now)
                     postponed.insert(rowID)
                     progressed = true
                     continue
                 }
                 guard let display = chooseDisplayNumber(for: job, pauses: pauses, now: now) else {
                     let retry = nextDisplayAvailability(own: job.displayNbr, pauses: pauses, now: now)
-                    try AppDatabase.postpone(&job, until: retry, reason: "no display number available", now: now, in: db)
+                    try tx.postpone(&job, until: retry, reason: "no display number available", now: now)
                     postponed.insert(rowID)
                     progressed = true
                     continue
@@ -226,7 +225,7 @@ public actor Scheduler {
                     wakeAt = min(wakeAt, bucket.nextToken(now: now))
                     break scan
                 }
-                guard let ticket = try AppDatabase.beginAttempt(&job, displayNbr: display.number, fromPool: display.fromPool, now: now, in: db) else { continue }
+                guard let ticket = try tx.beginAttempt(&job, displayNbr: display.number, fromPool: display.fromPool, now: now) else { continue }
                 limiter.acquire()
                 inFlight += 1
                 displayCounter.record(display.number, at: now)
@@ -274,7 +273,7 @@ public actor Scheduler {
     }
 
     /// Why a job may not go now, and until when; nil when it may.
-    func gate(_ job: JobRecord, pauses: [PauseScope: PauseRecord], now: Date, in db: Database) throws -> Postponement? {
+    func gate(_ job: JobRecord, pauses: [PauseScope: PauseRecord], now: Date, in tx: any DispatchTransaction) throws -> Postponement? {
         let window = job.window.flatMap(decodedWindow) ?? (job.type == .notify ? settings.defaults.window : nil)
         if let window, !window.contains(now) {
             return Postponement(date: window.nextOpening(after: now), reason: "outside its calling window \(window.startText)–\(window.endText) \(window.timeZone)")
@@ -283,7 +282,7 @@ public actor Scheduler {
             return Postponement(date: pause.until ?? now.addingTimeInterval(settings.backoff.callee.timeInterval), reason: "callee paused: \(pause.reason)")
         }
         let windowStart = now.addingTimeInterval(-settings.limits.perCalleeWindow.timeInterval)
-        let calls = try AppDatabase.callsToCallee(job.calleeNbr, since: windowStart, in: db)
+        let calls = try tx.callsToCallee(job.calleeNbr, since: windowStart)
         if calls.count >= settings.limits.perCalleeMax {
             let free = (calls.oldest ?? now).addingTimeInterval(settings.limits.perCalleeWindow.timeInterval + 1)
             return Postponement(date: free, reason: "callee already called \(calls.count) times in \(DurationText.format(settings.limits.perCalleeWindow)) (limits.per_callee_max)")

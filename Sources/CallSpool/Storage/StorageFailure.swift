@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Recognises the failures that mean "the store cannot be written now" — a
 /// full disk, a read-only filesystem, an I/O error — as opposed to a bug or a
@@ -8,15 +7,7 @@ import GRDB
 public enum StorageFailure {
     /// Why `error` is a storage failure, or nil when it is not one.
     public static func reason(for error: any Error) -> String? {
-        if let database = error as? DatabaseError {
-            switch database.resultCode {
-            case .SQLITE_FULL: return "disk full (SQLite \(database.resultCode.rawValue))"
-            case .SQLITE_READONLY: return "store is read-only (SQLite \(database.resultCode.rawValue))"
-            case .SQLITE_IOERR: return "I/O error writing the store (SQLite \(database.extendedResultCode.rawValue))"
-            case .SQLITE_CANTOPEN: return "cannot open the store's files (SQLite \(database.resultCode.rawValue))"
-            default: return nil
-            }
-        }
+        if let reason = AppDatabase.storageFailureReason(error) { return reason }
         let code: Int32?
         if let posix = error as? POSIXError {
             code = posix.code.rawValue

@@ -10,7 +10,9 @@ import GRDB
 /// The schema holds the invariants (unique job ids, valid states, one CDR per
 /// session) so no code path can break them.
 public struct AppDatabase: Sendable {
-    public let writer: any DatabaseWriter
+    /// The one writer. Package-visible only (tests, the benchmark seeding data): everything
+    /// else goes through intent-named methods, each one transaction.
+    package let writer: any DatabaseWriter
 
     public init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
@@ -68,5 +70,5 @@ public struct AppDatabase: Sendable {
         try AppDatabase(DatabaseQueue())
     }
 
-    public var reader: any DatabaseReader { writer }
+    package var reader: any DatabaseReader { writer }
 }
