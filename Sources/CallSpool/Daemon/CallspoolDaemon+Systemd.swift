@@ -8,7 +8,7 @@ extension CallspoolDaemon {
     /// `[limits]`, `[backoff]`, `[defaults]` into the scheduler. The watchdog
     /// is fed only while every part in `beacons` makes progress.
     static func makeSystemdServices(
-        configuration: Configuration, environment: [String: String], readiness: ReadinessSignal, database: AppDatabase,
+        configuration: Configuration, environment: [String: String], readiness: ReadinessSignal, database: any CallStore,
         schedulers: [Scheduler], beacons: [ProgressBeacon] = [], clock: any WallClock, storage: StorageHealth? = nil, logger: Logger
     ) -> (notify: SystemdNotifyService, reload: ReloadService) {
         let notify = SystemdNotifyService(environment: environment, readiness: readiness, beacons: beacons, logger: logger) {

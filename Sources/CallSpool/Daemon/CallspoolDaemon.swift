@@ -134,7 +134,7 @@ public enum CallspoolDaemon {
     /// Gives jobs stored without an application (before applications
     /// existed) the one application serving their type, before any
     /// dispatcher starts; warns about jobs nobody will send.
-    static func assignApplications(configuration: Configuration, database: AppDatabase, logger: Logger) throws {
+    static func assignApplications(configuration: Configuration, database: any CallStore, logger: Logger) throws {
         let assigned = try database.assignApplications(ApplicationRoute.soleServers(among: configuration.routes))
         if assigned > 0 { logger.info("jobs stored without an application were assigned one", metadata: ["jobs": "\(assigned)"]) }
         for (app, count) in try database.jobsWithoutConfiguredApplication(configuration.applications.map(\.name)) {

@@ -7,7 +7,7 @@ import VoiceCallAPI
 /// can tell a live daemon from a dead one, and clears nothing on exit (a
 /// stale heartbeat is how a crash shows).
 public struct HeartbeatService: Service {
-    public let database: AppDatabase
+    public let database: any CallStore
     public let interval: Duration
     public let clock: any WallClock
     public let startedAt: Date
@@ -26,7 +26,7 @@ public struct HeartbeatService: Service {
     public var applications: (@Sendable () async -> [ApplicationFigures])?
 
     public init(
-        database: AppDatabase, interval: Duration = .seconds(5), clock: any WallClock, version: String, gapLimit: Duration = .seconds(600),
+        database: any CallStore, interval: Duration = .seconds(5), clock: any WallClock, version: String, gapLimit: Duration = .seconds(600),
         figures: @escaping @Sendable () async -> Figures = { (nil, nil, nil, nil) }
     ) {
         self.database = database

@@ -11,12 +11,12 @@ import VoiceCallAPI
 /// Checks every `interval` (well under a minute); a checkpoint the readers
 /// held back is retried at the next check.
 public struct SecretErasureService: Service {
-    public let database: AppDatabase
+    public let database: any CallStore
     public let interval: Duration
     public let clock: any WallClock
     public let logger: Logger
 
-    public init(database: AppDatabase, interval: Duration = .seconds(10), clock: any WallClock, logger: Logger) {
+    public init(database: any CallStore, interval: Duration = .seconds(10), clock: any WallClock, logger: Logger) {
         self.database = database
         self.interval = interval
         self.clock = clock

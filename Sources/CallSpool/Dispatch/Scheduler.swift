@@ -12,7 +12,7 @@ import VoiceCallAPI
 /// decides retries, pauses and halts. The actor does no network I/O, so every
 /// decision is tested with a manual clock and a fake placer.
 public actor Scheduler {
-    public let database: AppDatabase
+    public let database: any CallStore
     public private(set) var settings: SchedulerSettings
     let clock: any WallClock
     var random: AnyRandom
@@ -66,7 +66,7 @@ public actor Scheduler {
     /// Calling windows of jobs, decoded once per distinct JSON text.
     var windowCache: [String: CallingWindow] = [:]
 
-    public init(database: AppDatabase, settings: SchedulerSettings, clock: any WallClock, random: AnyRandom = .system, logger: Logger = Logger(label: "callspool.scheduler"),
+    public init(database: any CallStore, settings: SchedulerSettings, clock: any WallClock, random: AnyRandom = .system, logger: Logger = Logger(label: "callspool.scheduler"),
         metrics: CallspoolMetrics = .disabled
     ) {
         self.database = database

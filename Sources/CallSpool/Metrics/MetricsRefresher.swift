@@ -10,7 +10,7 @@ public struct MetricsRefresher: Service {
     public typealias PortFigures = @Sendable () async -> (inUse: Int, effectiveLimit: Int, configured: Int, reserve: Int)
 
     public let metrics: CallspoolMetrics
-    public let database: AppDatabase
+    public let database: any CallStore
     public let interval: Duration
     let portFigures: PortFigures?
     let clock: any WallClock
@@ -21,7 +21,7 @@ public struct MetricsRefresher: Service {
     public var applicationFigures: (@Sendable () async -> [ApplicationFigures])?
 
     public init(
-        metrics: CallspoolMetrics, database: AppDatabase, interval: Duration = .seconds(3), portFigures: PortFigures?,
+        metrics: CallspoolMetrics, database: any CallStore, interval: Duration = .seconds(3), portFigures: PortFigures?,
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
         self.clock = clock

@@ -45,7 +45,7 @@ public struct CampaignReport: Sendable {
         }
     }
 
-    public static func load(from database: AppDatabase, campaign: String, portLimit: Int, now: Date, errorLimit: Int = 10) throws -> CampaignReport {
+    public static func load(from database: any CallStore, campaign: String, portLimit: Int, now: Date, errorLimit: Int = 10) throws -> CampaignReport {
         guard let summary = try database.campaignSummaries().first(where: { $0.campaign == campaign }) else {
             throw LoadError.unknownCampaign(campaign)
         }

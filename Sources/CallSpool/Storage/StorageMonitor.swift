@@ -18,7 +18,7 @@ public struct StorageMonitor: Service {
     public typealias FreeSpace = @Sendable (String) -> Int64?
 
     public let health: StorageHealth
-    public let database: AppDatabase
+    public let database: any CallStore
     /// Paths whose filesystems must keep `minFree` bytes free, with the
     /// configuration key that names them.
     public let watched: [(path: String, key: String)]
@@ -30,7 +30,7 @@ public struct StorageMonitor: Service {
     let logger: Logger
 
     public init(
-        health: StorageHealth, database: AppDatabase, watched: [(path: String, key: String)], minFree: Int64,
+        health: StorageHealth, database: any CallStore, watched: [(path: String, key: String)], minFree: Int64,
         interval: Duration = .seconds(2), clock: any WallClock, freeSpace: @escaping FreeSpace = StorageMonitor.statvfsFree,
         onRecovered: @escaping @Sendable () async -> Void = {}, logger: Logger
     ) {
@@ -77,7 +77,7 @@ public struct StorageMonitor: Service {
         health.setLowSpace(low)
         if let low, !wasLow {
             // Give the WAL's space back; then record the pause where status shows it.
-            try? database.checkpointTruncating()
+            _ = try? database.checkpointTruncatingWAL()
             try? database.setPause(.storage, reason: "low disk space: \(low)", code: nil, until: nil, now: now)
         } else if low == nil, wasLow {
             do {

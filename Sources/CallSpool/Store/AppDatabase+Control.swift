@@ -124,7 +124,7 @@ extension AppDatabase {
 
     /// Records a change asked for by the CLI; the daemon applies it.
     @discardableResult
-    public func addIntent(kind: String, argument: String, now: Date) throws -> Int64 {
+    func addIntent(kind: String, argument: String, now: Date) throws -> Int64 {
         try writer.write { db in
             var intent = IntentRecord(kind: kind, argument: argument, createdAt: now)
             try intent.insert(db)

@@ -13,10 +13,4 @@ extension AppDatabase {
         }
     }
 
-    /// Copies the WAL into the database and truncates it, giving its space
-    /// back to the filesystem (no-op for an in-memory store).
-    public func checkpointTruncating() throws {
-        guard let pool = writer as? DatabasePool else { return }
-        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-    }
 }

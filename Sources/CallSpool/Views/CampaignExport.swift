@@ -15,12 +15,12 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 /// Each page is a separate read, so jobs changing state while the export runs
 /// show the state of the moment their page was read.
 public struct CampaignExport: Sendable {
-    public var database: AppDatabase
+    public var database: any CallStore
     public var campaign: String
     public var format: ExportFormat
     public var pageSize: Int
 
-    public init(database: AppDatabase, campaign: String, format: ExportFormat, pageSize: Int = 500) {
+    public init(database: any CallStore, campaign: String, format: ExportFormat, pageSize: Int = 500) {
         self.database = database
         self.campaign = campaign
         self.format = format

@@ -111,7 +111,7 @@ public struct StatusView: Codable, Sendable, Equatable {
     ///   halts and own pauses are listed in `apps`); empty: the single
     ///   `default` application with `portLimit` ports.
     public static func load(
-        from database: AppDatabase, portLimit: Int, now: Date, storage: StorageCheck? = nil, applications: [Configuration.Application] = []
+        from database: any CallStore, portLimit: Int, now: Date, storage: StorageCheck? = nil, applications: [Configuration.Application] = []
     ) throws -> StatusView {
         let counts = try database.stateCounts()
         let beat = try database.heartbeat()
@@ -162,7 +162,7 @@ public struct StatusView: Codable, Sendable, Equatable {
     }
 
     static func applicationViews(
-        database: AppDatabase, applications: [Configuration.Application], portLimit: Int, halts: [HaltRecord], pauses: [Pause], daemonRuns: Bool
+        database: any CallStore, applications: [Configuration.Application], portLimit: Int, halts: [HaltRecord], pauses: [Pause], daemonRuns: Bool
     ) throws -> [App] {
         let figures = Dictionary(try database.appStatuses().map { ($0.app, $0) }, uniquingKeysWith: { first, _ in first })
         let inCall = try database.callsInProgressByApplication()

@@ -5,7 +5,7 @@ import Foundation
 /// The configuration and store a read or control command works on.
 struct StoreContext {
     let configuration: Configuration
-    let database: AppDatabase
+    let database: any CallStore
 
     /// `readonly`: the store must exist already (`status`, `jobs`, `job`,
     /// `campaigns`, `export`, `report`): a mistyped path is an error naming
