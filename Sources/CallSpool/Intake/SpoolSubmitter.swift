@@ -1,3 +1,4 @@
+import CSpoolSystem
 import Foundation
 
 /// `callspool submit`: validates a job file, then places it in `incoming/`
@@ -49,13 +50,8 @@ public struct SpoolSubmitter: Sendable {
     }
 }
 
-/// glibc's renameat2(2) (Linux ≥ 3.15, glibc ≥ 2.28), which Swift's Glibc
-/// module does not export.
-@_silgen_name("renameat2")
-private func renameat2(_ oldDirectory: Int32, _ oldPath: UnsafePointer<CChar>, _ newDirectory: Int32, _ newPath: UnsafePointer<CChar>, _ flags: UInt32) -> Int32
-
-/// Renames without replacing an existing target (fails with EEXIST).
+/// Renames without replacing an existing target (fails with EEXIST):
+/// renameat2(2) with RENAME_NOREPLACE, through the `CSpoolSystem` shim.
 func renameNoReplace(_ from: String, _ to: String) -> Int32 {
-    let noReplace: UInt32 = 1
-    return renameat2(AT_FDCWD, from, AT_FDCWD, to, noReplace)
+    cspool_rename_noreplace(from, to)
 }

@@ -1,6 +1,6 @@
-import Dispatch
 import Logging
 import ServiceLifecycle
+import UnixSignals
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -30,21 +30,25 @@ public struct ReloadService: Service {
     }
 
     public func run() async throws {
-        let (hangups, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         Self.ignoreDefaultAction
-        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "callspool.sighup"))
-        source.setEventHandler { continuation.yield() }
-        source.resume()
+        // Registered before readiness is reported: no SIGHUP is missed after READY=1.
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        // SIGHUPs that arrive during a reload coalesce into one more.
+        let (hangups, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         readiness?.markReady(ReadinessSignal.reload)
-        defer {
-            source.cancel()
-            continuation.finish()
-        }
-        await cancelWhenGracefulShutdown {
-            for await _ in hangups {
-                logger.info("SIGHUP: reloading the configuration")
-                await reloadOnce()
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await _ in signals { continuation.yield() }
+                continuation.finish()
             }
+            await cancelWhenGracefulShutdown {
+                for await _ in hangups {
+                    logger.info("SIGHUP: reloading the configuration")
+                    await reloadOnce()
+                }
+            }
+            continuation.finish()
+            group.cancelAll()
         }
     }
 

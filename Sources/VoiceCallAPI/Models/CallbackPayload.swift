@@ -25,25 +25,9 @@ public struct CallbackPayload: Sendable {
     public var notes: [CallbackDecodingNote]
 
     /// Decodes a body.
-    ///
-    /// Accepts what the platform's documentation shows verbatim: a stray
-    /// leading `>` (a quoting artefact) and string values broken across lines
-    /// (`"timestamp":"20  ⏎19-01-24 02:49:23"`), by removing a line break and the
-    /// blanks before it when it falls inside a string literal. The repair runs
-    /// first: neither quirk can occur in valid JSON, and the lenient field
-    /// readers would otherwise read a wrapped string as a malformed field.
     public static func decode(_ body: some Collection<UInt8>) throws(CallbackDecodingError) -> CallbackPayload {
-        let bytes = Array(body)
-        let repaired = JSONRepair.repairDocumentationQuirks(bytes) ?? bytes
         do {
-            return try attempt(repaired)
-        } catch let error as CallbackDecodingError {
-            throw error
-        } catch {
-            guard repaired != bytes else { throw map(error) }
-        }
-        do {
-            return try attempt(bytes)
+            return try attempt(Array(body))
         } catch let error as CallbackDecodingError {
             throw error
         } catch {
