@@ -96,10 +96,12 @@ let package = Package(
             ],
             path: "Benchmarks/CallspoolBench"
         ),
+        // Clocks and polling shared by the test targets.
+        .target(name: "CallspoolTestSupport", dependencies: ["VoiceCallAPI"], path: "Tests/TestSupport"),
         .testTarget(
             name: "VoiceCallAPITests",
             dependencies: [
-                "VoiceCallAPI",
+                "VoiceCallAPI", "CallspoolTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -108,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "CallSpoolTests",
             dependencies: [
-                "CallSpool", "VoiceCallAPI",
+                "CallSpool", "VoiceCallAPI", "CallspoolTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -118,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "CallSpool", "VoiceCallAPI", "VoiceCallSimulator",
+                "CallSpool", "VoiceCallAPI", "VoiceCallSimulator", "CallspoolTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -128,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "VoiceCallSimulatorTests",
             dependencies: [
-                "VoiceCallSimulator", "VoiceCallAPI",
+                "VoiceCallSimulator", "VoiceCallAPI", "CallspoolTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -99,12 +99,12 @@ extension EndToEnd {
                 for _ in 0..<2 {
                     let client = try await SlowClient.connect(port: port, prefix: get, trickle: "", interval: .seconds(3600), group: group)
                     // Answered: accepted, and now held idle (keep-alive).
-                    #expect(try await eventuallyTrue { client.response.hasPrefix("HTTP/1.1 404") })
+                    #expect(try await eventually(timeout: .seconds(5)) { client.response.hasPrefix("HTTP/1.1 404") })
                     held.append(client)
                 }
                 let third = try await SlowClient.connect(port: port, prefix: get, trickle: "", interval: .seconds(3600), group: group)
                 defer { (held + [third]).forEach { $0.close() } }
-                #expect(try await eventuallyTrue { third.response.hasPrefix("HTTP/1.1 404") }, "the third connection was never served")
+                #expect(try await eventually(timeout: .seconds(5)) { third.response.hasPrefix("HTTP/1.1 404") }, "the third connection was never served")
                 let answered = ContinuousClock.now
                 let closes = held.compactMap { $0.closedAtInstant }
                 let firstClose = try #require(closes.min(), "no held connection was closed before the third was served")
@@ -115,12 +115,3 @@ extension EndToEnd {
     }
 }
 
-/// Polls `condition` every 20 ms for at most `timeout`.
-func eventuallyTrue(timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return condition()
-}

@@ -1,12 +1,6 @@
 import Foundation
 import VoiceCallAPI
 
-/// A clock that always says the same instant.
-struct FixedClock: WallClock {
-    var now: Date
-    init(epochSeconds: TimeInterval) { now = Date(timeIntervalSince1970: epochSeconds) }
-}
-
 /// A nonce source that always returns the same nonce.
 struct FixedNonce: NonceSource {
     var value: String

@@ -16,7 +16,7 @@ import VoiceCallAPI
         try await harness.simulator.makeApplication().test(.router) { client in
             let answer = try await client.call(headers: harness.signedHeaders(credentials: both), body: SimulatorHarness.encode(request))
             #expect(answer.response.resultcode == "0")
-            #expect(await eventually { receiver.received.contains { if case .fee = $0.event { true } else { false } } })
+            #expect(await eventually(within: 3) { receiver.received.contains { if case .fee = $0.event { true } else { false } } })
         }
         await receiver.stop()
         let pushes = receiver.received

@@ -31,7 +31,7 @@ import VoiceCallAPI
             let answer = try await client.notify(harness, request)
             #expect(answer.response.resultcode == "0")
             // The simulator records a push once the receiver's answer is in.
-            #expect(await eventually { await harness.simulator.snapshot().deliveries.count == 7 })
+            #expect(await eventually(within: 3) { await harness.simulator.snapshot().deliveries.count == 7 })
         }
         await receiver.stop()
         let verifier = CallbackVerifier(credentials: harness.credentials, clock: harness.clock)
@@ -73,7 +73,7 @@ import VoiceCallAPI
         try await harness.simulator.makeApplication().test(.router) { client in
             let answer = try await client.call(CallVerifyRequest.path, headers: harness.signedHeaders(), body: SimulatorHarness.encode(request))
             #expect(answer.response.resultcode == "0")
-            #expect(await eventually { !feeRecords(receiver).isEmpty })
+            #expect(await eventually(within: 3) { !feeRecords(receiver).isEmpty })
         }
         await receiver.stop()
         let statuses = statusPushes(receiver)
@@ -111,7 +111,7 @@ import VoiceCallAPI
         let harness = SimulatorHarness()
         try await harness.simulator.makeApplication().test(.router) { client in
             _ = try await client.notify(harness, SimulatorHarness.notifyBody(feeURL: receiver.feeURL))
-            #expect(await eventually { await harness.simulator.snapshot().deliveries.count == 3 })
+            #expect(await eventually(within: 3) { await harness.simulator.snapshot().deliveries.count == 3 })
         }
         await receiver.stop()
         #expect(Set(feeRecords(receiver).flatMap { $0 }.map(\.sessionId)).count == 1)
@@ -126,7 +126,7 @@ import VoiceCallAPI
         let harness = SimulatorHarness()
         try await harness.simulator.makeApplication().test(.router) { client in
             _ = try await client.notify(harness, SimulatorHarness.notifyBody(feeURL: receiver.feeURL))
-            #expect(await eventually { await harness.simulator.snapshot().deliveries.count == 7 })
+            #expect(await eventually(within: 3) { await harness.simulator.snapshot().deliveries.count == 7 })
             try await Task.sleep(for: .milliseconds(100))
         }
         await receiver.stop()

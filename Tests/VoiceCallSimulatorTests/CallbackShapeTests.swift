@@ -70,7 +70,7 @@ import VoiceCallAPI
         try await harness.simulator.makeApplication().test(.router) { client in
             let answer = try await client.notify(harness, request)
             #expect(answer.response.resultcode == "0")
-            #expect(await eventually { await harness.simulator.snapshot().deliveries.count == 6 })
+            #expect(await eventually(within: 3) { await harness.simulator.snapshot().deliveries.count == 6 })
         }
         await receiver.stop()
         let statusPushes = receiver.received.filter { $0.path == "/cb/status" }

@@ -58,7 +58,7 @@ import VoiceCallAPI
 
     @Test func clientAuthFailures() async throws {
         let harness = SimulatorHarness()
-        let skewed = ManualWallClock(harness.clock.now.addingTimeInterval(3600))
+        let skewed = ManualClock(harness.clock.now.addingTimeInterval(3600))
         try await withClient(harness, credentials: AppCredentials(appKey: "nobody", appSecret: "x")) { client in
             #expect(code(await client.notify(SimulatorHarness.notifyBody())) == "403/1010003")
         }

@@ -35,7 +35,7 @@ import VoiceCallAPI
                 let request = SimulatorHarness.notifyBody(callee: callee, statusURL: receiver.statusURL, feeURL: receiver.feeURL)
                 _ = try await client.notify(harness, request)
             }
-            #expect(await eventually { types(receiver).filter { $0 == .fee }.count == 3 })
+            #expect(await eventually(within: 3) { types(receiver).filter { $0 == .fee }.count == 3 })
         }
         await receiver.stop()
         let disconnects = receiver.received.compactMap { push -> CallStatusInfo? in

@@ -16,7 +16,7 @@ import VoiceCallAPI
             #expect(third.response.resultcode == "1020154")
             #expect(third.response.idlePort == 0)
             // Calls last 1 + 2 + 4 simulated seconds: 35 ms at this scale.
-            let freed = await eventually { await harness.simulator.snapshot().portsInUse == 0 }
+            let freed = await eventually(within: 3) { await harness.simulator.snapshot().portsInUse == 0 }
             #expect(freed)
             let fourth = try await client.notify(harness, SimulatorHarness.notifyBody(callee: "+8613800000004"))
             #expect(fourth.response.resultcode == "0")
@@ -60,7 +60,7 @@ import VoiceCallAPI
             #expect(blocked.response.resultcode == "1013004")
         }
         // 1795000000 is 19:06 in UTC+8; a 09:00–12:00 window excludes it.
-        let closed = SimulatorHarness(scenario: SimulatorScenario(callingWindow: CallingWindow(start: "09:00", end: "12:00")))
+        let closed = SimulatorHarness(scenario: SimulatorScenario(callingWindow: PlatformCallingHours(start: "09:00", end: "12:00")))
         try await closed.simulator.makeApplication().test(.router) { client in
             let answer = try await client.notify(closed)
             #expect(answer.status == 403)
@@ -87,7 +87,7 @@ import VoiceCallAPI
                 }
                 try await group.waitForAll()
             }
-            #expect(await eventually { await harness.simulator.snapshot().completedCalls == 200 })
+            #expect(await eventually(within: 3) { await harness.simulator.snapshot().completedCalls == 200 })
         }
         let snapshot = await harness.simulator.snapshot()
         #expect(snapshot.acceptedCalls == 200)

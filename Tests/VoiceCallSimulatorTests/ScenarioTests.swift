@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func callingWindowSpansMidnight() {
-        let night = CallingWindow(start: "21:00", end: "08:00", utcOffsetHours: 0)
+        let night = PlatformCallingHours(start: "21:00", end: "08:00", utcOffsetHours: 0)
         #expect(night.contains(epochSeconds: 22 * 3600))
         #expect(night.contains(epochSeconds: 3 * 3600))
         #expect(!night.contains(epochSeconds: 12 * 3600))

@@ -26,7 +26,7 @@ public struct SimulatorScenario: Codable, Sendable {
     /// Callees the carrier refuses (1013004).
     public var blacklist: [String]?
     /// Hours in which the platform places calls; outside them 1013121.
-    public var callingWindow: CallingWindow?
+    public var callingWindow: PlatformCallingHours?
     /// How a callee without an entry in ``callees`` behaves.
     public var defaults: CalleeProfile?
     /// Per-callee behaviour (E.164 number → profile), merged over ``defaults``.
@@ -40,7 +40,7 @@ public struct SimulatorScenario: Codable, Sendable {
     public init(
         appKey: String? = nil, appSecret: String? = nil, spId: String? = nil, displayNumbers: [String]? = nil,
         templates: [String: [Int]]? = nil, limits: SimulatorLimits? = nil, blacklist: [String]? = nil,
-        callingWindow: CallingWindow? = nil, defaults: CalleeProfile? = nil, callees: [String: CalleeProfile]? = nil,
+        callingWindow: PlatformCallingHours? = nil, defaults: CalleeProfile? = nil, callees: [String: CalleeProfile]? = nil,
         timing: PlaybackTiming? = nil, inspection: Bool? = nil, seed: UInt64? = nil,
         applications: [SimulatorApplication]? = nil
     ) {

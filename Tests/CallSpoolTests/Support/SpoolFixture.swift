@@ -45,12 +45,6 @@ struct SpoolFixture {
     }
 }
 
-struct FixedClock: WallClock {
-    let date: Date
-    init(_ date: Date) { self.date = date }
-    var now: Date { date }
-}
-
 enum JobText {
     static func verify(_ id: String, callee: String = "+8613800000001") -> String {
         #"{"type":"verify","id":"\#(id)","calleeNbr":"\#(callee)","verifyCode":"1234","preTone":"p.wav"}"#

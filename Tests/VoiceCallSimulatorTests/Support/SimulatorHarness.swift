@@ -9,13 +9,13 @@ import VoiceCallAPI
 /// Builds a simulator for a test and drives it through the router.
 struct SimulatorHarness {
     let simulator: VoiceCallSimulator
-    let clock: ManualWallClock
+    let clock: ManualClock
     let nonces = CountingNonces(prefix: "req")
 
     static let display = "+8675528000088"
     static let callee = "+8613800000001"
 
-    init(scenario: SimulatorScenario = SimulatorScenario(), timeScale: Double = 1000, clock: ManualWallClock = ManualWallClock()) {
+    init(scenario: SimulatorScenario = SimulatorScenario(), timeScale: Double = 1000, clock: ManualClock = ManualClock()) {
         var scenario = scenario
         if scenario.limits == nil { scenario.limits = SimulatorLimits(requestsPerSecond: 0) }
         if scenario.timing == nil { scenario.timing = Self.fastTiming }
@@ -91,12 +91,3 @@ extension TestClientProtocol {
     }
 }
 
-/// Polls `condition` every 10 ms for at most `seconds`.
-func eventually(within seconds: Double = 3, _ condition: @Sendable () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return await condition()
-}

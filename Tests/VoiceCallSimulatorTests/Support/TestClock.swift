@@ -2,21 +2,6 @@ import Foundation
 import Synchronization
 import VoiceCallAPI
 
-/// A wall clock tests move by hand.
-final class ManualWallClock: WallClock, Sendable {
-    private let current: Mutex<Date>
-
-    init(_ start: Date = Date(timeIntervalSince1970: 1_795_000_000)) {
-        current = Mutex(start)
-    }
-
-    var now: Date { current.withLock { $0 } }
-
-    func advance(seconds: Double) {
-        current.withLock { $0 = $0.addingTimeInterval(seconds) }
-    }
-}
-
 /// Distinct, predictable nonces.
 final class CountingNonces: NonceSource, Sendable {
     private let counter = Mutex(0)

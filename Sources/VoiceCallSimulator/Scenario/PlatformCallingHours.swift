@@ -1,6 +1,7 @@
-/// The hours in which the platform places calls ("HH:mm" to "HH:mm" at a
+/// The platform's own calling hours (not a job's window, which is
+/// callspool's `CallingWindow`): the hours in which it places calls ("HH:mm" to "HH:mm" at a
 /// fixed UTC offset, default +8); a request outside them gets 403/1013121.
-public struct CallingWindow: Codable, Sendable, Hashable {
+public struct PlatformCallingHours: Codable, Sendable, Hashable {
     public var start: String
     public var end: String
     public var utcOffsetHours: Int?

@@ -1,4 +1,3 @@
-import CallSpool
 import Foundation
 import Synchronization
 import VoiceCallAPI
@@ -7,29 +6,31 @@ import VoiceCallAPI
 /// it runs `rate` times faster than real time from `start`, and a test can
 /// jump it forward (`advance`) to run minutes of backoff, redial interval or
 /// ttl at once.
-final class TestClock: WallClock, Sendable {
+public final class TestClock: WallClock, Sendable {
     private struct State {
         var origin: Date
         var realOrigin: ContinuousClock.Instant
         var offset: TimeInterval
     }
 
-    let rate: Double
+    public let rate: Double
     private let state: Mutex<State>
 
-    init(start: Date = Date(), rate: Double = 1) {
+    public init(start: Date = Date(), rate: Double = 1) {
         self.rate = rate
         state = Mutex(State(origin: start, realOrigin: .now, offset: 0))
     }
 
-    var now: Date {
+    public var now: Date {
         state.withLock { state in
-            let elapsed = (ContinuousClock.now - state.realOrigin).timeInterval
+            let (seconds, attoseconds) = (ContinuousClock.now - state.realOrigin).components
+            let elapsed = TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
             return state.origin.addingTimeInterval(elapsed * rate + state.offset)
         }
     }
 
-    func advance(_ duration: Duration) {
-        state.withLock { $0.offset += duration.timeInterval }
+    public func advance(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        state.withLock { $0.offset += TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18 }
     }
 }
