@@ -43,11 +43,12 @@ public struct HeartbeatService: Service {
         let apps = await applications?() ?? []
         let now = clock.now
         let upSince = await beats.beat(at: now, startedAt: startedAt, gapLimit: gapLimit)
-        try database.beat(HeartbeatRecord(
+        let record = HeartbeatRecord(
             pid: Int(getpid()), startedAt: startedAt, heartbeatAt: now, version: version,
             effectivePortLimit: extra.effectivePortLimit, createdClock: extra.createdClock, receiverUpSince: upSince,
-            verifyReserve: extra.reserve, verifyReserveReason: extra.reserveReason),
-            apps: apps.map { $0.record(at: now) })
+            verifyReserve: extra.reserve, verifyReserveReason: extra.reserveReason)
+        let rows = apps.map { $0.record(at: now) }
+        try await database.offPool { store in try store.beat(record, apps: rows) }
     }
 
     public func run() async throws {

@@ -40,21 +40,12 @@ public struct SecretErasureService: Service {
         var checkpointed: Int?
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
-                checkpointed = try await offPool { [self, checkpointed] in try runOnce(checkpointed: checkpointed) }
+                // A checkpoint copies the whole WAL and waits for readers: never on the async runtime's threads.
+                checkpointed = try await database.offPool { [self, checkpointed] _ in try runOnce(checkpointed: checkpointed) }
             } catch {
                 logger.error("expiring unknown jobs / checkpointing the store failed; retrying", metadata: ["error": "\(error)"])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
-
-    /// A checkpoint copies the whole WAL and waits for readers: on a queue of
-    /// its own, never on the cooperative pool.
-    private func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Self.queue.async { continuation.resume(with: Result { try work() }) }
-        }
-    }
-
-    private static let queue = DispatchQueue(label: "callspool.secrets")
 }

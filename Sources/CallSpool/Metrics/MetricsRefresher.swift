@@ -38,15 +38,18 @@ public struct MetricsRefresher: Service {
             metrics.setStorage(halted: state.writeFailure != nil, lowSpace: state.lowSpace != nil)
         }
         do {
-            metrics.setJobs(try database.stateCounts())
-            let halts = try database.halts()
-            metrics.setPauses(try database.activePauses(now: clock.now), halted: !halts.isEmpty)
-            if let applicationFigures {
-                metrics.setApplications(await applicationFigures(), halted: Set(halts.map(\.app)))
-            }
             let now = clock.now
-            metrics.setQueueOldestAge(try database.oldestDueQueued(now: now).mapValues { now.timeIntervalSince($0) })
-            if let beat = try database.heartbeat() { metrics.setHeartbeatAge(now.timeIntervalSince(beat.heartbeatAt)) }
+            let read = try await database.offPool { store in
+                (counts: try store.stateCounts(), halts: try store.halts(), pauses: try store.activePauses(now: now),
+                 oldest: try store.oldestDueQueued(now: now), beat: try store.heartbeat())
+            }
+            metrics.setJobs(read.counts)
+            metrics.setPauses(read.pauses, halted: !read.halts.isEmpty)
+            if let applicationFigures {
+                metrics.setApplications(await applicationFigures(), halted: Set(read.halts.map(\.app)))
+            }
+            metrics.setQueueOldestAge(read.oldest.mapValues { now.timeIntervalSince($0) })
+            if let beat = read.beat { metrics.setHeartbeatAge(now.timeIntervalSince(beat.heartbeatAt)) }
         } catch {
             logger.warning("metrics: could not count jobs", metadata: ["error": "\(error)"])
         }

@@ -77,19 +77,23 @@ public struct StorageMonitor: Service {
         health.setLowSpace(low)
         if let low, !wasLow {
             // Give the WAL's space back; then record the pause where status shows it.
-            _ = try? database.checkpointTruncatingWAL()
-            try? database.setPause(.storage, reason: "low disk space: \(low)", code: nil, until: nil, now: now)
+            _ = try? await database.offPool { store in
+                _ = try? store.checkpointTruncatingWAL()
+                try store.setPause(.storage, reason: "low disk space: \(low)", code: nil, until: nil, now: now)
+            }
         } else if low == nil, wasLow {
             do {
-                try database.clearPause(.storage)
+                try await database.offPool { store in try store.clearPause(.storage) }
             } catch {
                 health.recordFailure(error, at: now)
             }
         }
         guard health.current.writeFailure != nil, low == nil else { return }
         do {
-            try database.probeWrite(now: now)
-            try? database.clearPause(.storage)
+            try await database.offPool { store in
+                try store.probeWrite(now: now)
+                try? store.clearPause(.storage)
+            }
             health.recordRecovered()
             await onRecovered()
         } catch {

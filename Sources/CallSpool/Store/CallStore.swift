@@ -120,3 +120,20 @@ extension CallStore {
     public func jobs(state: JobState? = nil, campaign: String? = nil) throws -> [JobRecord] { try jobs(state: state, campaign: campaign, limit: 100) }
     public func recentErrors() throws -> [RecentError] { try recentErrors(limit: 5) }
 }
+
+/// The threads blocking store calls run on when the caller is async: the
+/// async runtime has one thread per core (two here), and a commit that
+/// waits for the disk (`synchronous = FULL`, or a full disk) must not hold
+/// one of them while HTTP handlers and timers wait.
+enum StoreThreads {
+    static let queue = DispatchQueue(label: "callspool.store-calls", qos: .utility, attributes: .concurrent)
+}
+
+extension CallStore {
+    /// Runs `body` (synchronous store calls) off the async runtime's threads.
+    public func offPool<T: Sendable>(_ body: @escaping @Sendable (any CallStore) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            StoreThreads.queue.async { continuation.resume(with: Result { try body(self) }) }
+        }
+    }
+}
