@@ -112,90 +112,69 @@ extension Scheduler {
         }
     }
 
+    /// Decides with ``DispatchPolicy``, records the decision through the
+    /// transaction, then applies it to the scheduler's own state.
     func handle(_ rejection: CallRejection, ticket: DispatchTicket, now: Date, wasProbe: Bool, in tx: any DispatchTransaction) throws {
+        var remembered = DispatchPolicy.Memory(
+            portPushBacks: portPushBacks, flowPushBacks: flowPushBacks, quotaPushBacks: quotaPushBacks, createdClockSwitched: createdClockSwitched)
+        let decision = DispatchPolicy(settings: settings).decide(rejection, ticket: ticket, memory: &remembered, wasProbe: wasProbe, now: now, random: &random)
+        portPushBacks = remembered.portPushBacks
+        flowPushBacks = remembered.flowPushBacks
+        quotaPushBacks = remembered.quotaPushBacks
+        createdClockSwitched = remembered.createdClockSwitched
         let code = rejection.resultcode
         let description = rejection.explanation
-        func requeue(_ at: Date) throws {
-            try tx.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "\(rejection.resultClass)", disposition: .requeue(at: at), now: now)
+
+        if decision.lowerPortLimit { limiter.pushedBack(callsInProgress: callsInProgress) }
+        try tx.recordFailure(
+            ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: decision.resultClass,
+            disposition: decision.fate, now: now)
+        if let pause = decision.pause {
+            try tx.setPause(pause.scope, reason: pause.reason, code: pause.code, until: pause.until, now: now)
+            if pause.scope.base == .ports { portsPauseSet = true }
         }
-        if let idle = rejection.idlePort, idle == 0 { limiter.pushedBack(callsInProgress: callsInProgress) }
-        switch rejection.resultClass {
-        case .ok:
-            try tx.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "uncertain", disposition: .unknown(reason: "success code under HTTP \(rejection.httpStatus)"), now: now)
-        case .ports:
-            limiter.pushedBack(callsInProgress: callsInProgress)
-            let pause = Backoff.pause(floor: settings.backoff.ports, repeats: portPushBacks, cap: .seconds(3600), using: &random)
-            portPushBacks += 1
-            try tx.setPause(settings.scope(.ports), reason: "platform out of ports (until a call ends)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now)
-            portsPauseSet = true
-            logger.warning("platform out of ports; port limit lowered, dispatch paused until a call ends", metadata: ["code": "\(code ?? "-")", "effectiveLimit": "\(limiter.effectiveLimit)", "max": "\(DurationText.format(pause))"])
-            try requeue(now)
-        case .flowControl:
-            let pause = Backoff.pause(floor: settings.backoff.flow, repeats: flowPushBacks, cap: .seconds(3600), using: &random)
-            flowPushBacks += 1
-            try tx.setPause(settings.scope(.flow), reason: "platform flow control: \(description)", code: code, until: now.addingTimeInterval(pause.timeInterval), now: now)
-            logger.warning("platform flow control; all dispatch paused", metadata: ["code": "\(code ?? "-")", "for": "\(DurationText.format(pause))"])
-            try requeue(now.addingTimeInterval(pause.timeInterval))
-        case .frequency(let scope):
-            let until: Date
-            switch scope {
-            case .sp, .app:
-                until = now.addingTimeInterval(settings.backoff.flow.timeInterval)
-                try tx.setPause(settings.scope(.flow), reason: "\(scope.rawValue) call frequency limit: \(description)", code: code, until: until, now: now)
-                try requeue(until)
-            case .displayNumber:
-                until = now.addingTimeInterval(settings.backoff.flow.timeInterval)
-                try tx.setPause(.displayNumber(ticket.displayNbr), reason: "display number frequency limit: \(description)", code: code, until: until, now: now)
-                // A pool number is swapped for another at once; a job's own number waits.
-                try requeue(ticket.displayFromPool ? now : until)
-            case .callee:
-                until = now.addingTimeInterval(settings.backoff.callee.timeInterval)
-                try tx.setPause(.callee(ticket.calleeNbr), reason: "callee frequency limit: \(description)", code: code, until: until, now: now)
-                try requeue(until)
-            }
-            logger.warning("frequency limit", metadata: ["scope": "\(scope.rawValue)", "code": "\(code ?? "-")", "until": "\(Timestamp.format(until))"])
-        case .quota(let scope):
-            let until = try pauseForQuota(scope, code: code ?? "-", description: description, ticket: ticket, now: now, in: tx)
-            // A pool number is swapped for another at once; anything else waits out the pause.
-            try requeue(scope == .displayNumber && ticket.displayFromPool ? now : until)
-        case .number:
-            guard ticket.displayFromPool else {
-                // The job named this number itself: only the job can be wrong.
-                try tx.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "job", disposition: .fail(code: code ?? "-", description: description), now: now)
-                logger.info("job failed: its own display number was refused", metadata: ["job": "\(LogRedaction.maskPhoneNumbers(in: ticket.jobId))", "displayNbr": "\(PhoneMask.mask(ticket.displayNbr))", "code": "\(code ?? "-")"])
-                return
-            }
-            try requeue(now)
+        log(decision, rejection: rejection, ticket: ticket)
+        if decision.switchCreatedClock {
+            createdClock = createdClock.other
+            logger.warning("platform refused the Created time (\(code ?? "-")); switching the X-AKSK clock convention", metadata: ["now": "\(createdClock.rawValue)"])
+        }
+        if decision.retireDisplayNumber {
             try retire(displayNumber: ticket.displayNbr, code: code ?? "http_\(rejection.httpStatus)", description: description, now: now, in: tx)
-        case .timeWindow:
-            let window = settings.defaults.window
-            let opening = window.nextOpening(after: now.addingTimeInterval(60))
-            try requeue(max(opening, now.addingTimeInterval(1800)))
-        case .transient:
-            let delay = settings.retry.delay(attempt: ticket.attempt - 1, using: &random)
-            try requeue(now.addingTimeInterval(delay.timeInterval))
-            if wasProbe { try reschedule(probeAfter: settings.backoff.halt, now: now, in: tx) }
-        case .unknown:
-            if ticket.attempt >= settings.unknownCodeTries {
-                try tx.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "unknown", disposition: .fail(code: code ?? "http_\(rejection.httpStatus)", description: "\(description) (unknown code, \(ticket.attempt) tries)"), now: now)
-            } else {
-                try requeue(now.addingTimeInterval(settings.retry.delay(attempt: ticket.attempt - 1, using: &random).timeInterval))
-            }
-        case .halt:
-            // 1010013 is clock skew; the reference also names it as a cause of
-            // 1023006. Either way the other Created convention gets one try.
-            if let code, Self.clockSkewCodes.contains(code), settings.createdClock == .auto, !createdClockSwitched {
-                createdClockSwitched = true
-                createdClock = createdClock.other
-                logger.warning("platform refused the Created time (\(code)); switching the X-AKSK clock convention", metadata: ["now": "\(createdClock.rawValue)"])
-                try requeue(now)
-                return
-            }
-            try requeue(now)
-            try enterHalt(code: code ?? "http_\(rejection.httpStatus)", reason: description, now: now, in: tx)
+        }
+        if let halt = decision.halt { try enterHalt(code: halt.code, reason: halt.reason, now: now, in: tx) }
+        if decision.reprobe { try reschedule(probeAfter: settings.backoff.halt, now: now, in: tx) }
+    }
+
+    /// One log line per decision that changes more than the job.
+    func log(_ decision: DispatchPolicy.Decision, rejection: CallRejection, ticket: DispatchTicket) {
+        let code = rejection.resultcode ?? "-"
+        switch rejection.resultClass {
+        case .ports:
+            logger.warning("platform out of ports; port limit lowered, dispatch paused until a call ends", metadata: [
+                "code": "\(code)", "effectiveLimit": "\(limiter.effectiveLimit)",
+                "until": "\(decision.pause.map { Timestamp.format($0.until) } ?? "-")",
+            ])
+        case .flowControl:
+            logger.warning("platform flow control; dispatch paused", metadata: [
+                "code": "\(code)", "until": "\(decision.pause.map { Timestamp.format($0.until) } ?? "-")",
+            ])
+        case .frequency(let scope):
+            logger.warning("frequency limit", metadata: [
+                "scope": "\(scope.rawValue)", "code": "\(code)", "until": "\(decision.pause.map { Timestamp.format($0.until) } ?? "-")",
+            ])
+        case .quota(let scope):
+            logger.warning("call quota used up; that scope is paused", metadata: [
+                "scope": "\(scope.rawValue)", "code": "\(code)", "until": "\(decision.pause.map { Timestamp.format($0.until) } ?? "-")",
+                "displayNbr": "\(PhoneMask.mask(ticket.displayNbr))",
+            ])
+        case .number where !ticket.displayFromPool:
+            logger.info("job failed: its own display number was refused", metadata: [
+                "job": "\(LogRedaction.maskPhoneNumbers(in: ticket.jobId))", "displayNbr": "\(PhoneMask.mask(ticket.displayNbr))", "code": "\(code)",
+            ])
         case .job:
-            try tx.recordFailure(ticket, httpStatus: rejection.httpStatus, resultcode: code, resultDesc: description, resultClass: "job", disposition: .fail(code: code ?? "-", description: description), now: now)
-            logger.info("job failed", metadata: ["job": "\(ticket.jobId)", "code": "\(code ?? "-")", "reason": "\(description)"])
+            logger.info("job failed", metadata: ["job": "\(LogRedaction.maskPhoneNumbers(in: ticket.jobId))", "code": "\(code)", "reason": "\(rejection.explanation)"])
+        default:
+            break
         }
     }
 
