@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "VoiceCallAPI", targets: ["VoiceCallAPI"]),
         .library(name: "CallSpool", targets: ["CallSpool"]),
+        .library(name: "CallSpoolCLI", targets: ["CallSpoolCLI"]),
         .library(name: "VoiceCallSimulator", targets: ["VoiceCallSimulator"]),
         .executable(name: "callspool", targets: ["callspool"]),
         .executable(name: "callspool-bench", targets: ["CallspoolBench"]),
@@ -61,6 +62,19 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // What the CLI shows (status, job, export, report, check) and the demo:
+        // presentation over the engine's public API, outside the engine.
+        .target(
+            name: "CallSpoolCLI",
+            dependencies: [
+                "CallSpool", "VoiceCallAPI", "VoiceCallSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         .target(
             name: "VoiceCallSimulator",
             dependencies: [
@@ -78,7 +92,7 @@ let package = Package(
             name: "callspool",
             dependencies: [
                 "VoiceCallAPI",
-                "CallSpool",
+                "CallSpool", "CallSpoolCLI",
                 "VoiceCallSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "CallspoolBench",
             dependencies: [
-                "CallSpool", "VoiceCallAPI", "VoiceCallSimulator",
+                "CallSpool", "CallSpoolCLI", "VoiceCallAPI", "VoiceCallSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -110,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "CallSpoolTests",
             dependencies: [
-                "CallSpool", "VoiceCallAPI", "CallspoolTestSupport",
+                "CallSpool", "CallSpoolCLI", "VoiceCallAPI", "CallspoolTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -120,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "CallSpool", "VoiceCallAPI", "VoiceCallSimulator", "CallspoolTestSupport",
+                "CallSpool", "CallSpoolCLI", "VoiceCallAPI", "VoiceCallSimulator", "CallspoolTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import CallSpool
+import CallSpoolCLI
 
 /// The daemon configuration the loopback benchmarks share: no rate, port or
 /// window limit of callspool's own gets in the way of what is measured.

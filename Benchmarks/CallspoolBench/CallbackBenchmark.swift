@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CallSpool
+import CallSpoolCLI
 import Foundation
 import GRDB
 import Logging

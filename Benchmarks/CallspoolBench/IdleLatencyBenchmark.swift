@@ -1,4 +1,5 @@
 import CallSpool
+import CallSpoolCLI
 import Foundation
 import Logging
 import ServiceLifecycle

@@ -1,4 +1,5 @@
 import CallSpool
+import CallSpoolCLI
 import Foundation
 
 /// Drops single verify job files into the spool the way writers must

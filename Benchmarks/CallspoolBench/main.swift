@@ -1,6 +1,7 @@
 // The benchmark harness: measures what Benchmarks/README.md sets targets for.
 // Run: swift run -c release callspool-bench [intake]
 import CallSpool
+import CallSpoolCLI
 import Foundation
 import Logging
 import VoiceCallAPI

@@ -1,4 +1,5 @@
 @testable import CallSpool
+@testable import CallSpoolCLI
 import Foundation
 import Testing
 import VoiceCallAPI

@@ -1,4 +1,5 @@
 import CallSpool
+import CallSpoolCLI
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

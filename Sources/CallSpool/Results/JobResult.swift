@@ -25,7 +25,7 @@ public struct JobResult: Codable, Sendable, Equatable {
     public var digits: [String]
     /// Calls placed (accepted by the platform).
     public var calls: Int
-    public var attempts: [JobView.Attempt]
+    public var attempts: [AttemptSummary]
     public var calleeNbr: String
     public var displayNbr: String?
     public var meta: JSONValue?
@@ -47,7 +47,7 @@ public struct JobResult: Codable, Sendable, Equatable {
         digits = job.digitList
         calls = job.calls
         self.attempts = attempts.map {
-            JobView.Attempt(
+            AttemptSummary(
                 n: $0.n, at: Timestamp.format($0.at), httpStatus: $0.httpStatus, resultcode: $0.resultcode, sessionId: $0.sessionId,
                 resultDesc: $0.resultDesc, resultClass: $0.resultClass, displayNbr: $0.displayNbr)
         }

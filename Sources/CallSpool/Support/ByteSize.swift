@@ -1,8 +1,8 @@
 import Foundation
 
 /// Sizes written for people: "64MiB", "512 KiB", "1GiB", "100MB", "4096".
-enum ByteSize {
-    static func parse(_ text: String) -> Int64? {
+public enum ByteSize {
+    public static func parse(_ text: String) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
         guard !digits.isEmpty, let value = Int64(digits) else { return nil }
@@ -22,7 +22,7 @@ enum ByteSize {
         return overflow ? nil : product
     }
 
-    static func format(_ bytes: Int64) -> String {
+    public static func format(_ bytes: Int64) -> String {
         if bytes >= 1 << 30 { return "\(bytes >> 30) GiB" }
         if bytes >= 1 << 20 { return "\(bytes >> 20) MiB" }
         if bytes >= 1 << 10 { return "\(bytes >> 10) KiB" }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallSpool
+import CallSpoolCLI
 
 struct CampaignsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "campaigns", abstract: "Progress per campaign, outcome and digit histograms.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallSpool
+import CallSpoolCLI
 
 /// `callspool check [--json]`: the configuration doctor.
 struct CheckCommand: AsyncParsableCommand {

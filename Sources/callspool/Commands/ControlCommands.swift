@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallSpool
+import CallSpoolCLI
 import Foundation
 
 /// Writes an intent and waits briefly for the daemon to apply it.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallSpool
+import CallSpoolCLI
 import Foundation
 import Logging
 import VoiceCallSimulator

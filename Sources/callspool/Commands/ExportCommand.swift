@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallSpool
+import CallSpoolCLI
 import Foundation
 
 /// `callspool export --campaign C [--format csv|jsonl]`: one row per job to

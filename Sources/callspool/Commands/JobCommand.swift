@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallSpool
+import CallSpoolCLI
 
 struct JobCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "job", abstract: "One job: fields, attempts, events, digits, CDR.")

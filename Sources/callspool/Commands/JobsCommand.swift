@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallSpool
+import CallSpoolCLI
 
 struct JobsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "jobs", abstract: "List jobs, newest first.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallSpool
+import CallSpoolCLI
 import Logging
 
 struct RunCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallSpool
+import CallSpoolCLI
 import Foundation
 
 /// The configuration and store a read or control command works on.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallSpool
+import CallSpoolCLI
 
 struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

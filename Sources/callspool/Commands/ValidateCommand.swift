@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallSpool
+import CallSpoolCLI
 import Foundation
 
 struct ValidateCommand: ParsableCommand {

@@ -1,0 +1,132 @@
+import CallSpool
+import Foundation
+import VoiceCallAPI
+
+/// `callspool job ID --json` (docs/cli-json.md, contract shape). Never shows the verify code.
+public struct JobView: Codable, Sendable {
+    public typealias Attempt = AttemptSummary
+
+    public struct Event: Codable, Sendable, Equatable {
+        public var eventType: String
+        public var sessionId: String
+        public var receivedAt: String
+        public var timestamp: String?
+        public var digitInfo: String?
+        public var stateCode: Int?
+        public var stateDesc: String?
+    }
+
+    public struct ErrorInfo: Codable, Sendable, Equatable {
+        public var code: String
+        public var description: String
+    }
+
+    public var id: String
+    public var type: String
+    public var campaign: String?
+    public var state: String
+    public var outcome: String?
+    public var stateCode: Int?
+    public var digits: [String]
+    public var calleeNbr: String
+    public var displayNbr: String?
+    /// The application it goes out with.
+    public var app: String?
+    public var attempts: [Attempt]
+    public var events: [Event]
+    public var cdr: FeeRecord?
+    public var error: ErrorInfo?
+    public var priority: Int
+    public var createdAt: String
+    public var expiresAt: String
+    public var notBefore: String?
+    public var meta: JSONValue?
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, campaign, state, outcome, stateCode, digits, calleeNbr, displayNbr, app, attempts, events, cdr, error
+        case priority, createdAt, expiresAt, notBefore, meta
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(type, forKey: .type)
+        try c.encode(campaign, forKey: .campaign)
+        try c.encode(state, forKey: .state)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(stateCode, forKey: .stateCode)
+        try c.encode(digits, forKey: .digits)
+        try c.encode(calleeNbr, forKey: .calleeNbr)
+        try c.encode(displayNbr, forKey: .displayNbr)
+        try c.encode(app, forKey: .app)
+        try c.encode(attempts, forKey: .attempts)
+        try c.encode(events, forKey: .events)
+        try c.encode(cdr, forKey: .cdr)
+        try c.encode(error, forKey: .error)
+        try c.encode(priority, forKey: .priority)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(expiresAt, forKey: .expiresAt)
+        try c.encodeIfPresent(notBefore, forKey: .notBefore)
+        try c.encodeIfPresent(meta, forKey: .meta)
+    }
+
+    public init(_ detail: JobDetail) {
+        let job = detail.job
+        id = job.jobId
+        type = job.type.rawValue
+        campaign = job.campaign
+        state = job.state.rawValue
+        outcome = job.outcome?.rawValue
+        stateCode = job.stateCode
+        digits = job.digitList
+        calleeNbr = job.calleeNbr
+        displayNbr = job.displayNbr
+        app = job.app
+        attempts = detail.attempts.map {
+            Attempt(n: $0.n, at: Timestamp.format($0.at), httpStatus: $0.httpStatus, resultcode: $0.resultcode, sessionId: $0.sessionId,
+                    resultDesc: $0.resultDesc, resultClass: $0.resultClass, displayNbr: $0.displayNbr)
+        }
+        events = detail.events.map {
+            Event(eventType: $0.eventType, sessionId: $0.sessionId, receivedAt: Timestamp.format($0.receivedAt), timestamp: $0.timestamp,
+                  digitInfo: $0.digitInfo, stateCode: $0.stateCode, stateDesc: $0.stateDesc)
+        }
+        cdr = detail.cdrs.last.flatMap { try? JSONDecoder().decode(FeeRecord.self, from: Data($0.body.utf8)) }
+        error = job.errorCode.map { ErrorInfo(code: $0, description: job.errorDesc ?? "") }
+        priority = job.priority
+        createdAt = Timestamp.format(job.createdAt)
+        expiresAt = Timestamp.format(job.expiresAt)
+        notBefore = job.notBefore.map(Timestamp.format)
+        meta = job.meta.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+    }
+}
+
+/// One row of `callspool jobs --json` (docs/cli-json.md, contract shape).
+public struct JobListItem: Codable, Sendable, Equatable {
+    public var id: String
+    public var type: String
+    public var campaign: String?
+    public var state: String
+    public var outcome: String?
+    public var digits: [String]
+
+    public init(_ job: JobRecord) {
+        id = job.jobId
+        type = job.type.rawValue
+        campaign = job.campaign
+        state = job.state.rawValue
+        outcome = job.outcome?.rawValue
+        digits = job.digitList
+    }
+
+    enum CodingKeys: String, CodingKey { case id, type, campaign, state, outcome, digits }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(type, forKey: .type)
+        try c.encode(campaign, forKey: .campaign)
+        try c.encode(state, forKey: .state)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(digits, forKey: .digits)
+    }
+}

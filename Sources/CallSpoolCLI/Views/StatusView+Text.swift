@@ -1,0 +1,115 @@
+import CallSpool
+import Foundation
+import VoiceCallAPI
+
+extension StatusView {
+    /// The human form of `callspool status`; `style` colours it (only on a terminal).
+    public func text(now: Date, style: TerminalStyle = .plain) -> String {
+        var lines: [String] = []
+        if daemon.running {
+            lines.append("daemon    \(style.green("running")) (pid \(daemon.pid.map(String.init) ?? "?"), version \(daemon.version ?? "?"), since \(daemon.startedAt ?? "?"))")
+        } else if let beat = daemon.heartbeatAt {
+            let age = Timestamp.parse(beat).map { " — \(DurationText.format(.seconds(Int(now.timeIntervalSince($0).rounded(.down))))) ago" } ?? ""
+            lines.append("daemon    \(style.red("NOT running")) (last heartbeat \(beat)\(age))")
+        } else {
+            lines.append("daemon    \(style.red("NOT running")) (never started on this store)")
+        }
+        lines.append("ports     \(ports.inUse) in use of \(ports.effectiveLimit) (configured \(ports.limit))")
+        if let reserve = ports.reserve {
+            lines.append("reserve   \(reserve) for verify jobs (\(ports.reserveReason ?? "-"))")
+        }
+        let order = JobState.allCases.map(\.rawValue)
+        lines.append("jobs      " + order.map { "\($0) \(jobs[$0] ?? 0)" }.joined(separator: "  "))
+        if let halted {
+            lines.append("\(style.red("HALTED"))    \(halted.code): \(halted.reason) (since \(halted.since); probe at \(halted.probeAt ?? "?"))")
+        }
+        for pause in pauses {
+            var until = pause.until.map { "until \($0)" } ?? "until resumed"
+            if let date = pause.until.flatMap(Timestamp.parse), date > now {
+                until += " (\(DurationText.format(.seconds(Int(date.timeIntervalSince(now).rounded(.up))))) left)"
+            }
+            lines.append("\(style.yellow("paused"))    \(pause.scope): \(pause.reason)\(pause.code.map { " [\($0)]" } ?? "") \(until)")
+        }
+        if apps.count > 1 {
+            for app in apps {
+                var line = "app       \(app.name) (\(app.types.joined(separator: ", ")), key \(app.appKey)): ports \(app.ports.inUse) of \(app.ports.effectiveLimit) (configured \(app.ports.limit))"
+                if let reserve = app.ports.reserve, reserve > 0 { line += ", \(reserve) kept for verify" }
+                if let halted = app.halted { line += "  " + style.red("HALTED") + " \(halted.code): \(halted.reason)" }
+                for pause in app.pauses { line += "  " + style.yellow("paused") + " \(pause.scope)" }
+                lines.append(line)
+            }
+        }
+        if !recentErrors.isEmpty {
+            lines.append("last errors (most recent first)")
+            for error in recentErrors {
+                let code = error.code.map { style.red($0) + " " } ?? ""
+                lines.append("  \(error.at)  \(error.id) [\(error.state)] \(code)\(error.description ?? "")")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension JobListItem {
+    /// `callspool jobs` as an aligned table.
+    public static func table(_ items: [JobListItem]) -> String {
+        var table = TextTable(["ID", "TYPE", "CAMPAIGN", "STATE", "OUTCOME", "DIGITS"], shrinkable: [0, 2])
+        for item in items {
+            table.add([item.id, item.type, item.campaign ?? "-", item.state, item.outcome ?? "-", item.digits.isEmpty ? "-" : item.digits.joined(separator: ",")])
+        }
+        return table.render()
+    }
+}
+
+extension JobView {
+    /// `callspool job ID` for people: fields, attempts, event timeline, CDR.
+    public var text: String {
+        var lines = [
+            "id          \(id)",
+            "type        \(type)\(campaign.map { "  (campaign \($0))" } ?? "")",
+            "state       \(state)\(outcome.map { "  outcome \($0)" } ?? "")\(stateCode.map { "  stateCode \($0)" } ?? "")",
+            "callee      \(PhoneMask.mask(calleeNbr))  display \(displayNbr.map(PhoneMask.mask) ?? "(from pool)")\(app.map { "  app \($0)" } ?? "")",
+            "digits      \(digits.isEmpty ? "-" : digits.joined(separator: ", "))",
+            "expires     \(expiresAt)\(notBefore.map { "  not before \($0)" } ?? "")",
+        ]
+        if let error { lines.append("error       \(error.code): \(error.description)") }
+        if !attempts.isEmpty {
+            var table = TextTable(["#", "AT", "HTTP", "RESULT", "SESSION"], shrinkable: [4])
+            for attempt in attempts {
+                table.add(["\(attempt.n)", attempt.at, attempt.httpStatus.map(String.init) ?? "-", attempt.resultcode ?? "-", attempt.sessionId ?? "-"])
+            }
+            lines.append("")
+            lines.append(table.render())
+        }
+        if !events.isEmpty {
+            lines.append("")
+            for event in events {
+                var detail = ""
+                if let digits = event.digitInfo { detail += " digits \(digits)" }
+                if let code = event.stateCode { detail += " stateCode \(code)\(event.stateDesc.map { " (\($0))" } ?? "")" }
+                lines.append("\(event.receivedAt)  \(event.eventType)\(detail)")
+            }
+        }
+        if let cdr {
+            lines.append("")
+            lines.append("cdr         end \(cdr.callEndTime ?? "-")  answered \(cdr.callOutAnswerTime ?? "-")  keys \(cdr.dynIVRPath ?? "-")")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension CampaignSummary {
+    public static func table(_ summaries: [CampaignSummary]) -> String {
+        var table = TextTable(["CAMPAIGN", "TOTAL", "QUEUED", "DONE", "FAILED", "OUTCOMES", "DIGITS"], shrinkable: [0, 5, 6])
+        for summary in summaries {
+            let outcomes = summary.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let digits = summary.digits.sorted { $0.value > $1.value }.prefix(4).map { "\($0.key):\($0.value)" }.joined(separator: " ")
+            table.add([
+                summary.campaign + (summary.paused ? " (paused)" : ""), "\(summary.total)", "\(summary.states["queued"] ?? 0)",
+                "\(summary.states["completed"] ?? 0)", "\(summary.states["failed"] ?? 0)", outcomes.isEmpty ? "-" : outcomes,
+                digits.isEmpty ? "-" : digits,
+            ])
+        }
+        return table.render()
+    }
+}
