@@ -70,7 +70,7 @@ extension AppDatabase {
     /// a pending CDR fills digits from `dynIVRPath` when no `collectInfo` gave
     /// any for this call, and ends the call if no disconnect did. Returns the
     /// port-release signals to send after commit.
-    public static func applyPendingEvents(sessionId: String, jobRowId: Int64, now: Date, in db: Database) throws -> [CallEndSignal] {
+    static func applyPendingEvents(sessionId: String, jobRowId: Int64, now: Date, in db: Database) throws -> [CallEndSignal] {
         var signals: [CallEndSignal] = []
         // Only events signed by the job's own application (or unchecked ones).
         let events = try CallEventRecord.fetchAll(

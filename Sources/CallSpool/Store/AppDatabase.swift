@@ -14,7 +14,7 @@ public struct AppDatabase: Sendable {
     /// else goes through intent-named methods, each one transaction.
     package let writer: any DatabaseWriter
 
-    public init(_ writer: any DatabaseWriter) throws {
+    package init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
     }
