@@ -1,10 +1,15 @@
 import Logging
 import ServiceLifecycle
 
-/// Runs the ``ResultsOutbox`` inside `callspool run`: drains once at start-up
-/// (files left by a crash) and then every `interval`, which catches jobs
-/// finished by other parts of the daemon (expiry, cancel, dispatch failures);
-/// the callback receiver also drains right after the calls it completes.
+/// Runs the ``ResultsOutbox`` inside `callspool run`: the one drainer of the
+/// results outbox.
+///
+/// Drains once at start-up (files queued before a crash or a stop), then
+/// each time the store signals a commit that queued a file
+/// (``ResultsOutbox/queued``), and at least every `interval` as a safety net
+/// (a signal missed, a write that failed and is retried). Nothing else drains:
+/// a callback is answered once its push is committed, never after a results
+/// file. On graceful shutdown it drains one last time.
 public struct ResultsOutboxService: Service {
     public let outbox: ResultsOutbox
     public let interval: Duration
@@ -16,9 +21,14 @@ public struct ResultsOutboxService: Service {
 
     public func run() async throws {
         try await outbox.prepare()
+        let queued = outbox.queued
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             await outbox.drain()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await withGracefulShutdownHandler {
+                await queued.wait(timeout: interval)
+            } onGracefulShutdown: {
+                queued.signal()
+            }
         }
         await outbox.drain()
     }
