@@ -42,7 +42,7 @@ import VoiceCallAPI
         try await fixture.outbox.prepare()
         let row = try fixture.jobInCall("a", session: "S1")
         try await fixture.app().test(.router) { client in
-            #expect(try await client.pushStatus(CallbackFixture.status("disconnect", session: "S1", stateCode: 0)) == 200)
+            do { let status = try await client.pushStatus(CallbackFixture.status("disconnect", session: "S1", stateCode: 0)); #expect(status == 200) }
             // Answered: the job is finished and its file queued in that
             // commit, but the request wrote nothing.
             #expect(try fixture.job(row).state == .completed)
@@ -61,7 +61,7 @@ import VoiceCallAPI
         #expect(FileManager.default.createFile(atPath: dir, contents: Data("not a directory".utf8)))
         let row = try fixture.jobInCall("b", session: "S2")
         try await fixture.app().test(.router) { client in
-            #expect(try await client.pushStatus(CallbackFixture.status("disconnect", session: "S2", stateCode: 0)) == 200)
+            do { let status = try await client.pushStatus(CallbackFixture.status("disconnect", session: "S2", stateCode: 0)); #expect(status == 200) }
         }
         #expect(try fixture.job(row).state == .completed)
         #expect(await fixture.outbox.drain() == 0)
@@ -86,7 +86,7 @@ import VoiceCallAPI
         let running = Task { try await group.run() }
         #expect(try await eventually { FileManager.default.fileExists(atPath: dir + "/left.json") })
         try await fixture.app().test(.router) { client in
-            #expect(try await client.pushStatus(CallbackFixture.status("disconnect", session: "S3", stateCode: 0)) == 200)
+            do { let status = try await client.pushStatus(CallbackFixture.status("disconnect", session: "S3", stateCode: 0)); #expect(status == 200) }
         }
         #expect(try await eventually { FileManager.default.fileExists(atPath: dir + "/c.json") })
         #expect(try await eventually { try fixture.database.pendingResultCount() == 0 })
@@ -101,15 +101,15 @@ import VoiceCallAPI
         let row = try fixture.jobInCall("d", session: "S4")
         let late = CallbackFixture.status("collectInfo", session: "S4", digits: "5")
         try await fixture.app().test(.router) { client in
-            #expect(try await client.pushStatus(CallbackFixture.status("disconnect", session: "S4", stateCode: 0)) == 200)
+            do { let status = try await client.pushStatus(CallbackFixture.status("disconnect", session: "S4", stateCode: 0)); #expect(status == 200) }
             // A drain reads the queue...
             let read = try fixture.database.pendingResults()
             #expect(read.map(\.job.digitList) == [[]])
             // ...the digit comes before it clears (same timestamp: a fixed clock)...
-            #expect(try await client.pushStatus(late) == 200)
-            #expect(try await client.pushStatus(late) == 200)  // a re-push: stored once, queues nothing
+            do { let status = try await client.pushStatus(late); #expect(status == 200) }
+            do { let status = try await client.pushStatus(late); #expect(status == 200) }  // a re-push: stored once, queues nothing
             #expect(try fixture.job(row).digitList == ["5"])
-            let version = try fixture.database.reader.read { db in
+            let version = try await fixture.database.reader.read { db in
                 try Int.fetchOne(db, sql: "SELECT version FROM resultOutbox WHERE jobRowId = ?", arguments: [row])
             }
             #expect(version == 2)  // queued by the completion, then once by the digit
