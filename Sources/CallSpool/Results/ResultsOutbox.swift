@@ -28,8 +28,10 @@ public actor ResultsOutbox {
     public let queued: Wakeup
     let logger: Logger
     private let executor = ResultsOutboxExecutor()
-    /// Kept for the outbox's lifetime: the store signals ``queued`` while it lives.
-    private let observer: ResultsQueuedObserver
+    /// Kept for the outbox's lifetime: the store signals ``queued`` while it
+    /// lives. None without a directory: there is nothing to write, and the
+    /// queue is emptied by the service's poll, not once per commit.
+    private let observer: ResultsQueuedObserver?
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -39,7 +41,7 @@ public actor ResultsOutbox {
         self.logger = logger
         let queued = Wakeup()
         self.queued = queued
-        observer = database.observeQueuedResults { queued.signal() }
+        observer = directory == nil ? nil : database.observeQueuedResults { queued.signal() }
     }
 
     /// Creates the directory (mode 0750) if needed.
