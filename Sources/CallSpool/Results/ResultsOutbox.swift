@@ -25,7 +25,7 @@ public actor ResultsOutbox {
     public let database: AppDatabase
     public let directory: String?
     /// Fired after every commit that queued a results file.
-    public let queued: Wakeup
+    public let queued: ResultsQueueSignal
     let logger: Logger
     private let executor = ResultsOutboxExecutor()
     /// Kept for the outbox's lifetime: the store signals ``queued`` while it
@@ -39,9 +39,9 @@ public actor ResultsOutbox {
         self.database = database
         self.directory = directory
         self.logger = logger
-        let queued = Wakeup()
+        let queued = ResultsQueueSignal()
         self.queued = queued
-        observer = directory == nil ? nil : database.observeQueuedResults { queued.signal() }
+        observer = directory == nil ? nil : database.observeQueuedResults { queued.fire() }
     }
 
     /// Creates the directory (mode 0750) if needed.

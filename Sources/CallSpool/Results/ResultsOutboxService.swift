@@ -7,9 +7,10 @@ import ServiceLifecycle
 /// Drains once at start-up (files queued before a crash or a stop), then
 /// each time the store signals a commit that queued a file
 /// (``ResultsOutbox/queued``), and at least every `interval` as a safety net
-/// (a signal missed, a write that failed and is retried). Nothing else drains:
-/// a callback is answered once its push is committed, never after a results
-/// file. On graceful shutdown it drains one last time.
+/// (a write that failed and is retried; without `results.dir`, emptying the
+/// queue). Nothing else drains: a callback is answered once its push is
+/// committed, never after a results file. On graceful shutdown it drains one
+/// last time.
 public struct ResultsOutboxService: Service {
     public let outbox: ResultsOutbox
     public let interval: Duration
@@ -21,14 +22,23 @@ public struct ResultsOutboxService: Service {
 
     public func run() async throws {
         try await outbox.prepare()
-        let queued = outbox.queued
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            await outbox.drain()
-            await withGracefulShutdownHandler {
-                await queued.wait(timeout: interval)
-            } onGracefulShutdown: {
-                queued.signal()
+        let signal = outbox.queued
+        let interval = interval
+        let outbox = outbox
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    // The poll: a wake-up now (the start-up drain), then every interval.
+                    while !Task.isCancelled {
+                        signal.fire()
+                        try? await Task.sleep(for: interval)
+                    }
+                }
+                for await _ in signal.wakes { await outbox.drain() }
+                group.cancelAll()
             }
+        } onGracefulShutdown: {
+            signal.finish()
         }
         await outbox.drain()
     }
