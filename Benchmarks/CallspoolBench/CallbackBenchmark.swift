@@ -113,6 +113,12 @@ func benchCallbacks(sessions: Int, concurrency: Int = 32) async throws -> Measur
         }
     }
 
+    // Where the time goes: commits on the store's writer (and the events
+    // per commit), CPU time of the whole process (client, server, store).
+    let commits = CommitCounter()
+    parts.database.writer.add(transactionObserver: commits, extent: .observerLifetime)
+    let cpuBefore = processCPUSeconds()
+
     // Each worker takes whole sessions and sends their events in order.
     let next = ManagedAtomicCounter()
     let start = ContinuousClock.now
@@ -134,6 +140,8 @@ func benchCallbacks(sessions: Int, concurrency: Int = 32) async throws -> Measur
         return await group.reduce(0, +)
     }
     let seconds = (ContinuousClock.now - start).timeInterval
+    let cpu = processCPUSeconds() - cpuBefore
+    let commitCount = commits.count
 
     // Verify: every event stored, every job completed with digits ["1"].
     let (eventRows, completedWithDigit) = try await parts.database.reader.read { db in
@@ -145,6 +153,10 @@ func benchCallbacks(sessions: Int, concurrency: Int = 32) async throws -> Measur
     _ = try? await daemonTask.value
     let expected = sessions * eventsPerSession
     print("verified: \(stored) of \(expected) answered 200, \(eventRows) callEvent rows applied, \(completedWithDigit) of \(sessions) jobs completed with digits [\"1\"]")
+    print(String(
+        format: "where the time went: %d commits (%.1f events each, %.0f commits/s); process CPU %.2f s of %.2f s wall (%.0f %% of one core, %.0f µs CPU per event)",
+        commitCount, Double(stored) / Double(max(commitCount, 1)), Double(commitCount) / seconds, cpu, seconds, cpu / seconds * 100,
+        cpu / Double(max(stored, 1)) * 1_000_000))
     precondition(stored == expected && eventRows == expected && completedWithDigit == sessions, "callback benchmark did not store everything")
     return Measurement(
         name: "signed callback events stored (\(sessions) calls × \(eventsPerSession) events, \(concurrency) clients)",
@@ -162,4 +174,25 @@ final class ManagedAtomicCounter: @unchecked Sendable {
         value += 1
         return value - 1
     }
+}
+
+/// Counts the store's commits during the run (callback batches, results
+/// queue clears, heartbeats): events ÷ commits is the group-commit batch size.
+final class CommitCounter: TransactionObserver, @unchecked Sendable {
+    private let lock = NSLock()
+    private var commits = 0
+    var count: Int { lock.withLock { commits } }
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
+    func databaseDidChange(with event: DatabaseEvent) {}
+    func databaseDidCommit(_ db: Database) { lock.withLock { commits += 1 } }
+    func databaseDidRollback(_ db: Database) {}
+}
+
+/// User + system CPU seconds of this process so far.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1_000_000
+    let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1_000_000
+    return user + system
 }

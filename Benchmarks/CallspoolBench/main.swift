@@ -116,6 +116,10 @@ case "callbacks":
     let sessions = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 2000 : 2000
     let clients = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 32 : 32
     print(try await benchCallbacks(sessions: sessions, concurrency: clients).line)
+case "callbacks-floor":
+    let requests = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 10_000 : 10_000
+    let clients = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 32 : 32
+    print(try await benchCallbackHTTPFloor(requests: requests, concurrency: clients).line)
 case "files":
     print(try benchSingleFiles(count: 2000).line)
 case "parse":
@@ -144,6 +148,6 @@ case "memory-fill":
 case "memory-run":
     try await MemoryBenchmark.run(dir: CommandLine.arguments[2], seconds: Int(CommandLine.arguments[3]) ?? 30)
 default:
-    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, campaign, latency-idle, memory")
+    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory")
     exit(2)
 }

@@ -104,7 +104,7 @@ import VoiceCallAPI
         // The response was lost: the dispatcher (or a restart) marks the job unknown.
         try fixture.markUnknown(row)
         let sweeper = PendingEventSweeper(
-            database: fixture.database, clock: fixture.clock, outbox: nil, onCallEnded: { _ in }, logger: .init(label: "test"))
+            database: fixture.database, clock: fixture.clock, onCallEnded: { _ in }, logger: .init(label: "test"))
         let signals = await sweeper.sweep()
         let job = try fixture.job(row)
         #expect(job.state == .completed)

@@ -24,6 +24,9 @@ import VoiceCallAPI
             #expect(!FileManager.default.fileExists(atPath: dir + "/appt-7.json"))
             do { let value = try await client.pushStatus(CallbackFixture.status("disconnect", session: "S1", stateCode: 0)); #expect(value == 200) }
         }
+        // Answered before any file: the commit queued it for the drainer.
+        #expect(try fixture.count("resultOutbox") == 1)
+        #expect(await fixture.outbox.drain() == 1)
         let listing = try FileManager.default.contentsOfDirectory(atPath: dir)
         #expect(listing == ["appt-7.json"])
         let result = try read(dir + "/appt-7.json")
@@ -69,6 +72,7 @@ import VoiceCallAPI
             do { let value = try await client.pushStatus(CallbackFixture.status("disconnect", session: "S1", stateCode: 0)); #expect(value == 200) }
         }
         #expect(try fixture.job(row).state == .completed)
+        #expect(await fixture.outbox.drain() == 0)
         #expect(try fixture.count("resultOutbox") == 0)
     }
 

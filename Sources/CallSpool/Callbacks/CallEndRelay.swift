@@ -12,8 +12,9 @@ public final class CallEndRelay: Sendable {
         (signals, continuation) = AsyncStream.makeStream(of: CallEndSignal.self, bufferingPolicy: .unbounded)
     }
 
-    /// Hands one signal to the consumer; never blocks.
-    @Sendable public func send(_ signal: CallEndSignal) async {
+    /// Hands one signal to the consumer; never blocks and never suspends, so
+    /// the callback receiver can call it before answering.
+    @Sendable public func send(_ signal: CallEndSignal) {
         continuation.yield(signal)
     }
 

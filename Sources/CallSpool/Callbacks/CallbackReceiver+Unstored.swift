@@ -5,7 +5,8 @@ import VoiceCallAPI
 extension CallbackReceiver {
     /// Writes the status events kept during a storage halt, oldest first,
     /// each as it would have been stored when it came (call ends signalled,
-    /// digits appended). Stops and keeps the rest if the store fails again.
+    /// digits appended; the results files of the jobs they finish are queued
+    /// by those commits and written by ``ResultsOutboxService``). Stops and keeps the rest if the store fails again.
     /// Returns how many were written.
     @discardableResult
     public func storeUnstoredEvents() async -> Int {
@@ -19,7 +20,7 @@ extension CallbackReceiver {
                         event: entry.event, body: entry.body, now: entry.receivedAt, nonce: entry.nonce, app: application(signing: entry.nonce))).get()
                     written += 1
                     metrics.countCallback(eventType: entry.event.eventType.rawValue)
-                    for signal in commit.signals { await onCallEnded(signal) }
+                    for signal in commit.signals { onCallEnded(signal) }
                 } catch is CallbackReplayError {
                     continue  // its nonce was stored meanwhile: already there
                 } catch {
@@ -35,7 +36,6 @@ extension CallbackReceiver {
         }
         if written > 0 {
             logger.notice("status events kept during the storage halt were stored", metadata: ["events": "\(written)"])
-            if let outbox { await outbox.drain() }
         }
         return written
     }

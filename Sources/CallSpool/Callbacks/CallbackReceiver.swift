@@ -5,8 +5,10 @@ import NIOCore
 import VoiceCallAPI
 
 /// Turns the platform's pushes (status events and fee CDRs) into committed
-/// store changes: authenticate, bound and parse the body, store and match it
-/// to its job in one transaction, and only then answer 200.
+/// store changes: admit (authenticate), bound and decode the body, commit
+/// (store and match it to its job, group-committed with other pushes), answer.
+/// It only receives: nothing slower than its own commit sits between a push
+/// and its answer.
 ///
 /// Guarantees: a request without a valid `X-AKSK` (when verification is on;
 /// the digest may cover either configured URL) changes nothing and gets 401
@@ -20,8 +22,10 @@ import VoiceCallAPI
 /// 200, what was tolerated is logged (rate-limited, masked); a push with
 /// nothing matchable is answered 200 and stored nowhere. A store failure gets
 /// 500 so the platform re-pushes what it can (CDRs). After commit, every call
-/// that ended is signalled through `onCallEnded` and the results outbox is
-/// drained.
+/// that ended is handed to `onCallEnded`, which must return at once (the
+/// daemon yields it into a ``CallEndRelay``). Results files are not the
+/// receiver's business: the commit that finishes a job queues its file in the
+/// store, and ``ResultsOutboxService`` writes it after the answer is sent.
 public struct CallbackReceiver: Sendable {
     /// What the receiver needs from `[callbacks]`, plus its resource bounds.
     public struct Settings: Sendable {
@@ -79,8 +83,8 @@ public struct CallbackReceiver: Sendable {
     /// App key → application name, to tell which application signed a push.
     let applicationNames: [String: String]
     let clock: any WallClock
-    let outbox: ResultsOutbox?
-    let onCallEnded: @Sendable (CallEndSignal) async -> Void
+    /// Synchronous on purpose: a port-release hand-off cannot delay an answer.
+    let onCallEnded: @Sendable (CallEndSignal) -> Void
     let warnings: RateLimitedWarning
     /// Pushes by event type and by authentication result.
     let metrics: CallspoolMetrics
@@ -92,14 +96,16 @@ public struct CallbackReceiver: Sendable {
     /// - Parameters:
     ///   - credentials: the app key and secret the platform signs with;
     ///     required unless `settings.verifySignatures` is false.
-    ///   - onCallEnded: called after commit for every call that ended.
+    ///   - onCallEnded: called after commit for every call that ended,
+    ///     before the answer is sent: it must only hand the signal on
+    ///     (``CallEndRelay/send(_:)``).
     ///   - applications: every configured application's name and
     ///     credentials (they may share the callback URLs); when empty,
     ///     `credentials` is the single `default` application.
     public init(
         database: AppDatabase, settings: Settings, credentials: AppCredentials?, applications: [(name: String, credentials: AppCredentials)] = [],
-        clock: any WallClock, outbox: ResultsOutbox? = nil,
-        onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void = { _ in }, logger: Logger,
+        clock: any WallClock,
+        onCallEnded: @escaping @Sendable (CallEndSignal) -> Void = { _ in }, logger: Logger,
         metrics: CallspoolMetrics = .disabled
     ) throws(CallbackReceiverError) {
         self.metrics = metrics
@@ -115,7 +121,6 @@ public struct CallbackReceiver: Sendable {
         self.committer = CallbackCommitter(database: database)
         self.settings = settings
         self.clock = clock
-        self.outbox = outbox
         self.onCallEnded = onCallEnded
         self.warnings = RateLimitedWarning(logger: logger, clock: clock)
         self.logger = logger
@@ -193,7 +198,7 @@ public struct CallbackReceiver: Sendable {
         guard let event = payload.event else {
             // Nothing matchable: refusing would only make the platform re-push
             // the same body (fee) or lose it anyway (status); it is logged above.
-            return Self.reply(.ok, code: "0", description: "Success")
+            return Self.success()
         }
         return await store(event, rawBody: String(buffer: body), nonce: nonce)
     }
@@ -215,9 +220,9 @@ public struct CallbackReceiver: Sendable {
         await warnings.warn(key: "decode.\(note.kind.rawValue).\(note.fieldPattern)", message)
     }
 
-    /// Commits `event` with its nonce, then signals ended calls and drains
-    /// the outbox. A nonce the store already remembers (a replay that raced
-    /// past ``admit(_:)``) gets 401 and stores nothing.
+    /// Commits `event` with its nonce, then hands ended calls on and answers.
+    /// A nonce the store already remembers (a replay that raced past
+    /// ``admit(_:)``) gets 401 and stores nothing.
     func store(_ event: CallbackEvent, rawBody: String, nonce: CallbackNonce? = nil) async -> Response {
         let now = clock.now
         if let deferred = await deferBehindUnstored(event, rawBody: rawBody, nonce: nonce, now: now) { return deferred }
@@ -267,10 +272,9 @@ public struct CallbackReceiver: Sendable {
                 "job": "\(signal.jobRowId)", "sessionId": "\(LogRedaction.maskPhoneNumbers(in: signal.sessionId))", "outcome": "\(signal.outcome?.rawValue ?? "pending: waiting for the fee CDR")",
                 "stateCode": "\(signal.stateCode.map(String.init) ?? "")",
             ])
-            await onCallEnded(signal)
+            onCallEnded(signal)
         }
-        if !commit.signals.isEmpty, let outbox { await outbox.drain() }
-        return Self.reply(.ok, code: "0", description: "Success")
+        return Self.success()
     }
 
     /// The application whose secret signed the push (nil when signatures
@@ -339,6 +343,16 @@ public struct CallbackReceiver: Sendable {
     static func closing(_ response: Response) -> Response {
         var response = response
         response.headers[.connection] = "close"
+        return response
+    }
+
+    /// The answer to almost every push, encoded once (the hot path).
+    static let successBody = ByteBuffer(string: #"{"resultcode":"0","resultdesc":"Success"}"#)
+
+    /// 200 with resultcode `0`: byte for byte what ``reply(_:code:description:)`` gives.
+    static func success() -> Response {
+        var response = Response(status: .ok, body: .init(byteBuffer: successBody))
+        response.headers[.contentType] = "application/json;charset=UTF-8"
         return response
     }
 

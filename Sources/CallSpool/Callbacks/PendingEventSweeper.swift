@@ -6,23 +6,23 @@ import VoiceCallAPI
 /// could be matched and whose job has since become reconcilable: events that
 /// came in while a request was `dispatching`, whose response was then lost
 /// (or the daemon crashed) so the job went `unknown`. Runs once at start-up,
-/// then every `interval`; ended calls are signalled like live ones.
+/// then every `interval`; ended calls are signalled like live ones, and the
+/// results files of the jobs it finishes are queued by its commit (written by
+/// ``ResultsOutboxService``, not here).
 public struct PendingEventSweeper: Service {
     public let database: AppDatabase
     public let clock: any WallClock
     public let interval: Duration
-    public let outbox: ResultsOutbox?
-    public let onCallEnded: @Sendable (CallEndSignal) async -> Void
+    public let onCallEnded: @Sendable (CallEndSignal) -> Void
     let logger: Logger
 
     public init(
-        database: AppDatabase, clock: any WallClock, interval: Duration = .seconds(30), outbox: ResultsOutbox?,
-        onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void, logger: Logger
+        database: AppDatabase, clock: any WallClock, interval: Duration = .seconds(30),
+        onCallEnded: @escaping @Sendable (CallEndSignal) -> Void, logger: Logger
     ) {
         self.database = database
         self.clock = clock
         self.interval = interval
-        self.outbox = outbox
         self.onCallEnded = onCallEnded
         self.logger = logger
     }
@@ -32,10 +32,9 @@ public struct PendingEventSweeper: Service {
     public func sweep() async -> [CallEndSignal] {
         do {
             let commit = try database.reconcilePendingEvents(now: clock.now)
-            for signal in commit.signals { await onCallEnded(signal) }
+            for signal in commit.signals { onCallEnded(signal) }
             if !commit.signals.isEmpty {
                 logger.info("reconciled callbacks of \(commit.signals.count) call(s) whose response was lost")
-                if let outbox { await outbox.drain() }
             }
             return commit.signals
         } catch {

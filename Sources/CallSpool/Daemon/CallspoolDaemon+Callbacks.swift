@@ -8,8 +8,8 @@ extension CallspoolDaemon {
     /// platform's rules when the configuration loaded (``CallbackURL``).
     /// Warns loudly when signatures are not verified.
     static func makeCallbackServer(
-        configuration: Configuration, database: AppDatabase, outbox: ResultsOutbox,
-        onCallEnded: @escaping @Sendable (CallEndSignal) async -> Void, clock: any WallClock, logger: Logger,
+        configuration: Configuration, database: AppDatabase,
+        onCallEnded: @escaping @Sendable (CallEndSignal) -> Void, clock: any WallClock, logger: Logger,
         metrics: CallspoolMetrics = .disabled, storage: StorageHealth? = nil, unstored: UnstoredStatusEvents? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> (server: any Service, receiver: CallbackReceiver) {
@@ -20,12 +20,12 @@ extension CallspoolDaemon {
         }
         let applications = configuration.applications.compactMap { app in app.credentials.map { (name: app.name, credentials: $0) } }
         var receiver = try CallbackReceiver(
-            database: database, settings: settings, credentials: nil, applications: applications, clock: clock, outbox: outbox,
+            database: database, settings: settings, credentials: nil, applications: applications, clock: clock,
             onCallEnded: onCallEnded, logger: logger, metrics: metrics)
         receiver.storage = storage
         receiver.unstored = unstored
         let sweeper = PendingEventSweeper(
-            database: database, clock: clock, outbox: outbox, onCallEnded: onCallEnded, logger: logger)
+            database: database, clock: clock, onCallEnded: onCallEnded, logger: logger)
         logger.info("callback receiver configured", metadata: [
             "listen": "\(configuration.callbacks.listen)", "statusPath": "\(settings.statusURL.path)",
             "feePath": "\(settings.feeURL.path)", "maxConnections": "\(settings.maxConnections)",

@@ -69,7 +69,7 @@ public enum CallspoolDaemon {
         let outbox = ResultsOutbox(database: database, directory: configuration.results.dir, logger: logger)
         let unstored = UnstoredStatusEvents(metrics: metrics)
         let (callbacks, receiver) = try makeCallbackServer(
-            configuration: configuration, database: database, outbox: outbox, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics,
+            configuration: configuration, database: database, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics,
             storage: storage, unstored: unstored, onServerRunning: { _ in readiness.markReady(ReadinessSignal.callbacks) })
         let httpClient = HTTPClientService(
             connectTimeout: .seconds(5), readTimeout: configuration.applications.map(\.timeout).max() ?? configuration.platform.timeout)

@@ -5,22 +5,43 @@ import Logging
 /// ``ResultFileName``) for every job that reached a terminal state, so other
 /// systems can consume results as a spool and find them by the id they gave.
 ///
-/// Drains the store's `resultOutbox` (filled by a trigger in the same
-/// transaction that finished the job), after commit. Each file is written to
-/// `.<name>.tmp`, flushed to disk, then renamed into place: a reader
-/// never sees a partial file, and a crash before the rename only means the row
-/// is still queued and the file is written on the next drain. A job that left
-/// its terminal state again before the drain (retry, redial) is skipped. With
-/// no directory configured the queue is simply emptied.
+/// The one drainer of the store's `resultOutbox`, which has one producer:
+/// the schema's triggers, in the same transaction that finished the job (or
+/// changed a finished job's digits). Only ``ResultsOutboxService`` calls
+/// ``drain()`` in the daemon, woken by ``queued`` after every commit that
+/// queued a file (``AppDatabase/observeQueuedResults(_:)``) and by its poll;
+/// nothing that answers a request waits for it.
+///
+/// Guarantees: a file is written from committed state; each is written to
+/// `.<name>.tmp`, flushed to disk, then renamed into place, so a reader never
+/// sees a partial file; a row leaves the queue only after its file is in
+/// place, and only if it was not queued again meanwhile, so a crash (or a
+/// failed write) only delays a file, never loses it. A job that left its
+/// terminal state again before the drain (retry, redial) is skipped. With no
+/// directory configured the queue is simply emptied. Runs on its own queue
+/// (``ResultsOutboxExecutor``): the blocking writes never hold a thread of
+/// the cooperative pool.
 public actor ResultsOutbox {
     public let database: AppDatabase
     public let directory: String?
+    /// Fired after every commit that queued a results file.
+    public let queued: ResultsQueueSignal
     let logger: Logger
+    private let executor = ResultsOutboxExecutor()
+    /// Kept for the outbox's lifetime: the store signals ``queued`` while it
+    /// lives. None without a directory: there is nothing to write, and the
+    /// queue is emptied by the service's poll, not once per commit.
+    private let observer: ResultsQueuedObserver?
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     public init(database: AppDatabase, directory: String?, logger: Logger) {
         self.database = database
         self.directory = directory
         self.logger = logger
+        let queued = ResultsQueueSignal()
+        self.queued = queued
+        observer = directory == nil ? nil : database.observeQueuedResults { queued.fire() }
     }
 
     /// Creates the directory (mode 0750) if needed.
@@ -50,7 +71,7 @@ public actor ResultsOutbox {
                 return written
             }
             if batch.isEmpty { return written }
-            var done: [(jobRowId: Int64, queuedAt: Double)] = []
+            var done: [ClearedResult] = []
             for item in batch {
                 guard let rowID = item.job.id else { continue }
                 if item.job.state.isTerminal {
@@ -62,7 +83,7 @@ public actor ResultsOutbox {
                         continue
                     }
                 }
-                done.append((rowID, item.queuedAt))
+                done.append(ClearedResult(jobRowId: rowID, version: item.version))
             }
             do { try database.clearResults(done) } catch {
                 logger.error("results outbox: cannot update queue: \(error)")
@@ -71,7 +92,6 @@ public actor ResultsOutbox {
             if done.isEmpty { return written }
         }
     }
-
     /// tmp-then-rename, with the data flushed before the rename.
     static func write(_ result: JobResult, to directory: String, name: String) throws(ResultsOutboxError) {
         let encoder = JSONEncoder()

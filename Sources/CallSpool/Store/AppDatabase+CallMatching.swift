@@ -127,7 +127,9 @@ extension AppDatabase {
     }
 
     /// Appends collected digits to a job, in order. A job already terminal has
-    /// its results file queued again so the file shows them too.
+    /// its results file queued again so the file shows them too: by the
+    /// schema's `job_terminal_digits` trigger, in this transaction
+    /// (``migrateResultsOutboxOneProducer(_:)``), not here.
     static func appendDigits(_ digits: [String], toJob jobRowId: Int64, now: Date, in db: Database) throws {
         guard var job = try fetchJob(jobRowId, in: db) else { return }
         let list = job.digitList + digits
@@ -135,10 +137,5 @@ extension AppDatabase {
         job.digits = String(decoding: data, as: UTF8.self)
         job.updatedAt = now
         try job.updateRow(db)
-        if job.state.isTerminal {
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO resultOutbox (jobRowId, queuedAt) VALUES (?, ?)",
-                arguments: [jobRowId, now.timeIntervalSince1970])
-        }
     }
 }

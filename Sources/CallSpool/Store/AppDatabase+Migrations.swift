@@ -140,6 +140,7 @@ extension AppDatabase {
         }
         migrator.registerMigration("v4: callback nonces", migrate: Self.migrateCallbackNonces)
         migrator.registerMigration("v5: applications", migrate: Self.migrateApplications)
+        migrator.registerMigration("v6: results outbox, one producer", migrate: Self.migrateResultsOutboxOneProducer)
         return migrator
     }
 }

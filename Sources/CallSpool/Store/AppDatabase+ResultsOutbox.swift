@@ -1,12 +1,26 @@
 import Foundation
 import GRDB
 
-/// One queued results file: the job as it is now, and the queue stamp that
+/// One queued results file: the job as it is now, and the queue version that
 /// lets ``AppDatabase/clearResults(_:)`` leave a row re-queued meanwhile.
 public struct PendingResult: Sendable {
     public var job: JobRecord
     public var attempts: [AttemptRecord]
     public var queuedAt: Double
+    /// Bumped each time the job is queued again (``AppDatabase/migrateResultsOutboxOneProducer(_:)``).
+    public var version: Int64
+}
+
+/// A results file written (or skipped): the outbox row to remove, if it
+/// still has the version that was read.
+public struct ClearedResult: Sendable, Equatable {
+    public var jobRowId: Int64
+    public var version: Int64
+
+    public init(jobRowId: Int64, version: Int64) {
+        self.jobRowId = jobRowId
+        self.version = version
+    }
 }
 
 extension AppDatabase {
@@ -14,31 +28,34 @@ extension AppDatabase {
     public func pendingResults(limit: Int = 200) throws -> [PendingResult] {
         try reader.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT jobRowId, queuedAt FROM resultOutbox ORDER BY queuedAt, jobRowId LIMIT ?", arguments: [limit])
+                db, sql: "SELECT jobRowId, queuedAt, version FROM resultOutbox ORDER BY queuedAt, jobRowId LIMIT ?", arguments: [limit])
             return try rows.compactMap { row -> PendingResult? in
                 let rowID: Int64 = row["jobRowId"]
                 guard let job = try JobRecord.fetchOne(db, key: rowID) else { return nil }
                 let attempts = try AttemptRecord.filter(AttemptRecord.Columns.jobRowId == rowID)
                     .order(AttemptRecord.Columns.n).fetchAll(db)
-                return PendingResult(job: job, attempts: attempts, queuedAt: row["queuedAt"])
+                return PendingResult(job: job, attempts: attempts, queuedAt: row["queuedAt"], version: row["version"])
             }
         }
     }
 
     /// Removes written results from the outbox; a row queued again after it
-    /// was read (different `queuedAt`) stays.
-    public func clearResults(_ done: [(jobRowId: Int64, queuedAt: Double)]) throws {
+    /// was read (a different `version`) stays, so its file is written again.
+    public func clearResults(_ done: [ClearedResult]) throws {
         guard !done.isEmpty else { return }
         try writer.write { db in
-            for item in done {
-                try db.execute(
-                    sql: "DELETE FROM resultOutbox WHERE jobRowId = ? AND queuedAt = ?", arguments: [item.jobRowId, item.queuedAt])
-            }
+            let statement = try db.cachedStatement(sql: "DELETE FROM resultOutbox WHERE jobRowId = ? AND version = ?")
+            for item in done { try statement.execute(arguments: [item.jobRowId, item.version]) }
         }
     }
 
     /// Empties the outbox (no results directory configured).
     public func discardPendingResults() throws {
         try writer.write { db in try db.execute(sql: "DELETE FROM resultOutbox") }
+    }
+
+    /// How many results files wait to be written.
+    public func pendingResultCount() throws -> Int {
+        try reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM resultOutbox") ?? 0 }
     }
 }

@@ -6,12 +6,15 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Synchronization
 import VoiceCallAPI
 
-/// Collects the port-release signals the receiver sends.
-actor SignalLog {
-    private(set) var signals: [CallEndSignal] = []
-    func append(_ signal: CallEndSignal) { signals.append(signal) }
+/// Collects the port-release signals the receiver sends, synchronously, as
+/// the daemon's ``CallEndRelay`` takes them.
+final class SignalLog: Sendable {
+    private let recorded = Mutex<[CallEndSignal]>([])
+    func append(_ signal: CallEndSignal) { recorded.withLock { $0.append(signal) } }
+    var signals: [CallEndSignal] { get async { recorded.withLock { $0 } } }
 }
 
 /// An in-memory store, a receiver on the reference URLs, a signer for pushes
@@ -26,6 +29,8 @@ struct CallbackFixture: Sendable {
     let clock = FixedClock(CallbackFixture.now)
     let signals = SignalLog()
     let results: TemporaryDirectory?
+    /// The store's results drainer; the receiver never drains it (tests
+    /// call ``ResultsOutbox/drain()`` or run ``ResultsOutboxService``).
     let outbox: ResultsOutbox
     let receiver: CallbackReceiver
 
@@ -39,8 +44,8 @@ struct CallbackFixture: Sendable {
             verifySignatures: verifySignatures, maxBodyBytes: maxBodyBytes, bodyTimeout: .seconds(5))
         let log = signals
         receiver = try CallbackReceiver(
-            database: self.database, settings: settings, credentials: Self.credentials, clock: clock, outbox: outbox,
-            onCallEnded: { await log.append($0) }, logger: Logger(label: "test"), metrics: metrics)
+            database: self.database, settings: settings, credentials: Self.credentials, clock: clock,
+            onCallEnded: { log.append($0) }, logger: Logger(label: "test"), metrics: metrics)
     }
 
     func app() -> some ApplicationProtocol {
