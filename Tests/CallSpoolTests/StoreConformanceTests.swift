@@ -267,7 +267,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             _ = try store.applyPendingIntents(now: Self.now) { _ in .seconds(300) }
             let pending = try store.pendingResults()
             #expect(pending.map(\.job.jobId) == ["a"])
-            try store.clearResults(pending.map { (jobRowId: $0.job.id ?? 0, queuedAt: $0.queuedAt) })
+            try store.clearResults(pending.map { ClearedResult(jobRowId: $0.job.id ?? 0, version: $0.version) })
             #expect(try store.pendingResults().isEmpty)
         }
     }

@@ -22,7 +22,7 @@ import Logging
 /// (``ResultsOutboxExecutor``): the blocking writes never hold a thread of
 /// the cooperative pool.
 public actor ResultsOutbox {
-    public let database: AppDatabase
+    public let database: any CallStore
     public let directory: String?
     /// Fired after every commit that queued a results file.
     public let queued: ResultsQueueSignal
@@ -31,11 +31,11 @@ public actor ResultsOutbox {
     /// Kept for the outbox's lifetime: the store signals ``queued`` while it
     /// lives. None without a directory: there is nothing to write, and the
     /// queue is emptied by the service's poll, not once per commit.
-    private let observer: ResultsQueuedObserver?
+    private let observer: (any Sendable)?
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    public init(database: AppDatabase, directory: String?, logger: Logger) {
+    public init(database: any CallStore, directory: String?, logger: Logger) {
         self.database = database
         self.directory = directory
         self.logger = logger

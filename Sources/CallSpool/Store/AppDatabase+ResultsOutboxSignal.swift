@@ -52,7 +52,7 @@ extension AppDatabase {
     /// Calls `onCommit` after every commit that queued a results file (see
     /// ``ResultsQueuedObserver``), for as long as the caller keeps the
     /// returned observer.
-    public func observeQueuedResults(_ onCommit: @escaping @Sendable () -> Void) -> ResultsQueuedObserver {
+    public func observeQueuedResults(_ onCommit: @escaping @Sendable () -> Void) -> any Sendable {
         let observer = ResultsQueuedObserver(onCommit: onCommit)
         writer.add(transactionObserver: observer, extent: .observerLifetime)
         return observer

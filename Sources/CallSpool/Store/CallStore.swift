@@ -51,8 +51,13 @@ public protocol CallStore: Sendable {
     // MARK: Results outbox
 
     func pendingResults(limit: Int) throws -> [PendingResult]
-    func clearResults(_ done: [(jobRowId: Int64, queuedAt: Double)]) throws
+    /// Removes written files from the queue, each only if not queued again since it was read.
+    func clearResults(_ done: [ClearedResult]) throws
     func discardPendingResults() throws
+    func pendingResultCount() throws -> Int
+    /// Calls `onCommit` after every commit that queued a results file, for as
+    /// long as the caller keeps the returned token.
+    func observeQueuedResults(_ onCommit: @escaping @Sendable () -> Void) -> any Sendable
 
     // MARK: Pauses, halts, intents
 

@@ -131,7 +131,7 @@ public struct StatusView: Codable, Sendable, Equatable {
                 reasons.append("\(ByteSize.format(free)) free for \(key) (\(path)), below store.min_free \(ByteSize.format(storage.minFree))")
             }
             if processRuns, !fresh, let beat {
-                let age = Int(now.timeIntervalSince(beat.heartbeatAt).rounded(.down))
+                let age = Int(now.timeIntervalSince(beat.heartbeatAt).rounded())
                 reasons.append("the daemon runs but its heartbeat is \(age) s old: it cannot write the store (full or read-only disk?); see its log")
             }
             if !reasons.isEmpty {
