@@ -226,7 +226,7 @@ public actor Scheduler {
                     wakeAt = min(wakeAt, bucket.nextToken(now: now))
                     break scan
                 }
-                guard let ticket = try AppDatabase.beginAttempt(&job, displayNbr: display.number, fromPool: display.fromPool, now: now, in: db) else { continue }
+                guard let ticket = try AppDatabase.beginAttempt(&job, displayNbr: display.number, fromPool: display.fromPool, now: now, in: db) else { progressed = true; continue }
                 limiter.acquire()
                 inFlight += 1
                 displayCounter.record(display.number, at: now)
