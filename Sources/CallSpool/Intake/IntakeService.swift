@@ -6,7 +6,10 @@ import VoiceCallAPI
 /// The spool intake as a lifecycle service: processes what is already in
 /// `incoming/` at start, then every file inotify reports, with a periodic
 /// rescan as a safety net. Files that cannot be read yet wait until their
-/// size and mtime have been stable for `settle`, then are rejected.
+/// size and mtime have been stable for `settle`, then are rejected. Names
+/// that arrive together (one inotify read, one scan) are handed to
+/// ``SpoolIntake/process(_:)`` together, so many small files share one
+/// commit.
 ///
 /// Runs on a dispatch queue of its own: file-system calls block, and on the
 /// cooperative pool (two threads here) a slow disk would stall the HTTP

@@ -353,7 +353,7 @@ extension JobFile {
         }
         let json: JSONValue
         do {
-            json = try JSONValue.parse(Data(bytes))
+            json = try JobJSONParser.parse(bytes)
         } catch {
             return failure(Self.describe(error, bytes: bytes))
         }

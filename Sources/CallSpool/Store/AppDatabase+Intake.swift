@@ -116,7 +116,7 @@ extension AppDatabase {
                 if let name = spec.campaign, campaigns.insert(name).inserted {
                     try campaign.execute(arguments: [name, stamp])
                 }
-                let payload = String(decoding: try encoder.encode(spec.payload), as: UTF8.self)
+                let payload = spec.payload.storedText
                 var window: String?
                 if let value = spec.window {
                     if windowTexts[value] == nil { windowTexts[value] = String(decoding: try encoder.encode(value), as: UTF8.self) }
