@@ -51,6 +51,9 @@ import Testing
             #expect(report.file == name)
             #expect(report.accepted == 1)
             #expect(try spool.database.jobDetail(id: "f-\(index)")?.job.sourceFile == name)
+            // The kept copy is redacted (the group's copies synced together).
+            let kept = try String(contentsOfFile: spool.layout.processed + "/" + name, encoding: .utf8)
+            #expect(!kept.contains("1234") && kept.contains("[erased]"))
         }
         let bad = try spool.report(in: spool.layout.processed, for: "m-bad-job.json")
         #expect(bad.accepted == 0)

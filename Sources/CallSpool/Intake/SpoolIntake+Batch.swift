@@ -86,18 +86,34 @@ extension SpoolIntake {
             return group.map { Outcome(name: $0.name, result: .failure(error)) }
         }
         progress?.beat()
-        return zip(group, commits).map { file, commit in
-            let result = Swift.Result<SpoolIntake.Result, any Error> {
-                switch try commit.get() {
-                case .alreadyCommitted(let report):
-                    return try finishInterrupted(name: file.name, report: report, opened: file.opened)
-                case .committed(let report):
-                    try finish(name: file.name, report: report, into: layout.processed, opened: file.opened)
-                    logQueued(report)
-                    return .processed(report)
-                }
+        var outcomes: [Outcome] = []
+        var committed: [Committed] = []
+        var positions: [Int] = []
+        var fresh: [Bool] = []
+        for (file, commit) in zip(group, commits) {
+            switch commit {
+            case .failure(let error):
+                outcomes.append(Outcome(name: file.name, result: .failure(error)))
+            case .success(.alreadyCommitted(let report)):
+                logger.info("finishing intake interrupted after commit", metadata: ["file": "\(file.name)"])
+                positions.append(outcomes.count)
+                fresh.append(false)
+                committed.append(Committed(name: file.name, report: report, opened: file.opened))
+                outcomes.append(Outcome(name: file.name, result: .success(.processed(report))))
+            case .success(.committed(let report)):
+                positions.append(outcomes.count)
+                fresh.append(true)
+                committed.append(Committed(name: file.name, report: report, opened: file.opened))
+                outcomes.append(Outcome(name: file.name, result: .success(.processed(report))))
             }
-            return Outcome(name: file.name, result: result)
         }
+        for (index, finished) in finishAll(committed).enumerated() {
+            let position = positions[index]
+            switch finished {
+            case .success: if fresh[index] { logQueued(committed[index].report) }
+            case .failure(let error): outcomes[position].result = .failure(error)
+            }
+        }
+        return outcomes
     }
 }
