@@ -4,11 +4,14 @@ import VoiceCallAPI
 
 /// Takes one file from `incoming/` into the store (docs/job-files.md).
 ///
-/// Jobs are streamed from the file and committed in batches; the file's
-/// completion is committed with its report; only then is the report written
-/// and the file moved to `processed/`. A crash at any point leaves the file in
-/// `incoming/`, and reading it again queues nothing twice (same ids, same
-/// intake key). A file that cannot be read at all goes to `rejected/`.
+/// A large file's jobs are streamed and committed in batches; small files
+/// (up to 1 MiB) are read whole and committed several to a transaction
+/// (``process(_:)``). Either way a file's completion is committed with its
+/// report; only then is the report written and the file moved to
+/// `processed/`. A crash at any point leaves the file in `incoming/`, and
+/// reading it again queues nothing twice (same ids, same intake key). A file
+/// that cannot be read at all goes to `rejected/`; whether it may first wait
+/// to settle is decided by its ``JobFileError/Kind``.
 ///
 /// Entries are opened once, without blocking and without following links
 /// (``OpenedFile``); everything is decided and read on that descriptor, so a
