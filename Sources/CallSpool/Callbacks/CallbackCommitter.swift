@@ -13,11 +13,11 @@ import VoiceCallAPI
 actor CallbackCommitter {
     typealias Outcome = Result<CallbackCommit, any Error>
 
-    private let database: AppDatabase
+    private let database: any CallStore
     private var waiting: [(push: AppDatabase.CallbackPush, reply: CheckedContinuation<Outcome, Never>)] = []
     private var writing = false
 
-    init(database: AppDatabase) {
+    init(database: any CallStore) {
         self.database = database
     }
 

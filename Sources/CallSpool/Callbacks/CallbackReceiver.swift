@@ -73,7 +73,7 @@ public struct CallbackReceiver: Sendable {
         }
     }
 
-    public let database: AppDatabase
+    public let database: any CallStore
     public let settings: Settings
     /// Where storage failures are reported (a full disk answers 503, not 500).
     public var storage: StorageHealth?
@@ -103,7 +103,7 @@ public struct CallbackReceiver: Sendable {
     ///     credentials (they may share the callback URLs); when empty,
     ///     `credentials` is the single `default` application.
     public init(
-        database: AppDatabase, settings: Settings, credentials: AppCredentials?, applications: [(name: String, credentials: AppCredentials)] = [],
+        database: any CallStore, settings: Settings, credentials: AppCredentials?, applications: [(name: String, credentials: AppCredentials)] = [],
         clock: any WallClock,
         onCallEnded: @escaping @Sendable (CallEndSignal) -> Void = { _ in }, logger: Logger,
         metrics: CallspoolMetrics = .disabled

@@ -10,14 +10,14 @@ import VoiceCallAPI
 /// results files of the jobs it finishes are queued by its commit (written by
 /// ``ResultsOutboxService``, not here).
 public struct PendingEventSweeper: Service {
-    public let database: AppDatabase
+    public let database: any CallStore
     public let clock: any WallClock
     public let interval: Duration
     public let onCallEnded: @Sendable (CallEndSignal) -> Void
     let logger: Logger
 
     public init(
-        database: AppDatabase, clock: any WallClock, interval: Duration = .seconds(30),
+        database: any CallStore, clock: any WallClock, interval: Duration = .seconds(30),
         onCallEnded: @escaping @Sendable (CallEndSignal) -> Void, logger: Logger
     ) {
         self.database = database

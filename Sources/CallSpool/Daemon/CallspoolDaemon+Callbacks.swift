@@ -8,7 +8,7 @@ extension CallspoolDaemon {
     /// platform's rules when the configuration loaded (``CallbackURL``).
     /// Warns loudly when signatures are not verified.
     static func makeCallbackServer(
-        configuration: Configuration, database: AppDatabase,
+        configuration: Configuration, database: any CallStore,
         onCallEnded: @escaping @Sendable (CallEndSignal) -> Void, clock: any WallClock, logger: Logger,
         metrics: CallspoolMetrics = .disabled, storage: StorageHealth? = nil, unstored: UnstoredStatusEvents? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }

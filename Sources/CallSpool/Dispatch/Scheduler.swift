@@ -225,7 +225,11 @@ public actor Scheduler {
                     wakeAt = min(wakeAt, bucket.nextToken(now: now))
                     break scan
                 }
-                guard let ticket = try tx.beginAttempt(&job, displayNbr: display.number, fromPool: display.fromPool, now: now) else { continue }
+                // Nil: the job could not go (an undecodable payload fails it): the pass moved on.
+                guard let ticket = try tx.beginAttempt(&job, displayNbr: display.number, fromPool: display.fromPool, now: now) else {
+                    progressed = true
+                    continue
+                }
                 limiter.acquire()
                 inFlight += 1
                 displayCounter.record(display.number, at: now)

@@ -6,7 +6,10 @@ import VoiceCallAPI
 /// The spool intake as a lifecycle service: processes what is already in
 /// `incoming/` at start, then every file inotify reports, with a periodic
 /// rescan as a safety net. Files that cannot be read yet wait until their
-/// size and mtime have been stable for `settle`, then are rejected.
+/// size and mtime have been stable for `settle`, then are rejected. Names
+/// that arrive together (one inotify read, one scan) are handed to
+/// ``SpoolIntake/process(_:)`` together, so many small files share one
+/// commit.
 ///
 /// Runs on a dispatch queue of its own: file-system calls block, and on the
 /// cooperative pool (two threads here) a slow disk would stall the HTTP
@@ -18,7 +21,17 @@ public actor IntakeService: Service {
     struct Pending {
         var identity: FileIdentity
         var stableSince: Date
-        var lastReason: String
+        var cause: WaitCause
+    }
+
+    /// Why a file waits in `incoming/`: decides whether an unannounced look
+    /// at it may read it before it settles.
+    enum WaitCause: Equatable {
+        /// Found by a scan with a young mtime: it may still be growing, so
+        /// it is not read before it settles (unless inotify announces it).
+        case recentlyModified
+        /// Read and found incomplete or unreadable (the reason, for the log).
+        case notReadable(String)
     }
 
     public let intake: SpoolIntake
@@ -56,17 +69,24 @@ public actor IntakeService: Service {
         let watcher = try SpoolWatcher(directory: intake.layout.incoming)
         defer { watcher.stop() }
         rescan()
+        // The watcher yields the names of one inotify read, then a tick:
+        // names are gathered until that tick so files arriving together are
+        // taken in together (one transaction for many small files).
+        var arrivals: [(name: String, announced: Bool)] = []
         for await event in watcher.events.cancelOnGracefulShutdown() {
             progress.beat()
             switch event {
-            case .arrived(let name): handle(name, announced: true)
-            case .created(let name): handle(name, announced: false)
+            case .arrived(let name): arrivals.append((name, true))
+            case .created(let name): arrivals.append((name, false))
             case .tick: break
             }
+            if event != .tick, arrivals.count < Self.maxGathered { continue }
+            handle(arrivals)
+            arrivals.removeAll(keepingCapacity: true)
             if intake.clock.now.timeIntervalSince(lastRescan) >= rescanInterval.timeInterval {
                 rescan()
             } else if !pending.isEmpty {
-                for name in pending.keys.sorted() { handle(name, announced: false) }
+                handle(pending.keys.sorted().map { ($0, false) })
             }
         }
     }
@@ -75,9 +95,13 @@ public actor IntakeService: Service {
     public func rescan() {
         lastRescan = intake.clock.now
         let names = (try? FileManager.default.contentsOfDirectory(atPath: intake.layout.incoming)) ?? []
-        for name in names.sorted() where !SpoolLayout.isIgnored(name) {
-            handle(name, announced: false)
+        let listed = names.sorted().filter { !SpoolLayout.isIgnored($0) }
+        var start = 0
+        while start < listed.count {
+            let end = min(listed.count, start + Self.maxGathered)
+            handle(listed[start..<end].map { ($0, false) })
             progress.beat()
+            start = end
         }
         let present = Set(names)
         stuck = stuck.filter { present.contains($0.key) }
@@ -86,26 +110,60 @@ public actor IntakeService: Service {
     /// Files waiting to settle.
     public var waiting: [String] { pending.keys.sorted() }
 
+    /// At most this many names are handled together.
+    static let maxGathered = 512
+
     /// `announced`: inotify reported the file complete (renamed in, or closed
     /// after writing). A file only found by a scan whose mtime is younger than
     /// `settle` may still be growing (a `cp` straight into incoming/), so it
     /// waits, even if what is there so far reads fine.
     func handle(_ name: String, announced: Bool) {
-        guard !SpoolLayout.isIgnored(name) else { return }
+        handle([(name, announced)])
+    }
+
+    /// Handles several names at once: those ready to be read are taken in
+    /// together (``SpoolIntake/process(_:)``). A name listed twice is looked
+    /// at once, announced if either listing was.
+    func handle(_ names: [(name: String, announced: Bool)]) {
+        guard !names.isEmpty else { return }
         // Nothing is read, moved or reported while storage is short: the
         // periodic rescan picks the files up once it is back.
         if storage?.pausesWork == true { return }
+        var order: [String] = []
+        var announcedNames = Set<String>()
+        var seen = Set<String>()
+        for (name, announced) in names where !SpoolLayout.isIgnored(name) {
+            if seen.insert(name).inserted { order.append(name) }
+            if announced { announcedNames.insert(name) }
+        }
+        var requests: [SpoolIntake.Request] = []
+        var identities: [String: FileIdentity] = [:]
+        let now = intake.clock.now
+        for name in order {
+            guard let (identity, settled) = decide(name, announced: announcedNames.contains(name), now: now) else { continue }
+            identities[name] = identity
+            requests.append(SpoolIntake.Request(name: name, settled: settled))
+        }
+        guard !requests.isEmpty else { return }
+        for outcome in intake.process(requests) {
+            guard let identity = identities[outcome.name] else { continue }
+            apply(outcome, identity: identity, now: now)
+        }
+    }
+
+    /// Whether `name` is to be read now, and whether it has settled; nil
+    /// when it is gone, stuck or must wait.
+    private func decide(_ name: String, announced: Bool, now: Date) -> (FileIdentity, settled: Bool)? {
         let path = intake.layout.incoming + "/" + name
         guard let identity = FileIdentity.of(path: path, name: name) else {
             pending[name] = nil
             stuck[name] = nil
-            return
+            return nil
         }
         if let left = stuck[name] {
-            guard left != identity else { return }
+            guard left != identity else { return nil }
             stuck[name] = nil
         }
-        let now = intake.clock.now
         var isSettled = false
         if var waiting = pending[name] {
             if waiting.identity != identity {
@@ -113,34 +171,37 @@ public actor IntakeService: Service {
                 waiting.stableSince = now
                 pending[name] = waiting
             }
-            isSettled = isSettled || now.timeIntervalSince(waiting.stableSince) >= settle.timeInterval
+            isSettled = now.timeIntervalSince(waiting.stableSince) >= settle.timeInterval
         } else {
             isSettled = now.timeIntervalSince(identity.modified) >= settle.timeInterval
             if !announced, !isSettled {
-                pending[name] = Pending(identity: identity, stableSince: now, lastReason: "recently modified")
-                return
+                pending[name] = Pending(identity: identity, stableSince: now, cause: .recentlyModified)
+                return nil
             }
         }
-        if !announced, pending[name] != nil, !isSettled, pending[name]?.lastReason == "recently modified" {
-            return
+        if !announced, !isSettled, pending[name]?.cause == .recentlyModified {
+            return nil
         }
-        do {
-            let result = try intake.process(name: name, settled: isSettled)
-            switch result {
-            case .notReady(let reason):
-                if pending[name] == nil {
-                    pending[name] = Pending(identity: identity, stableSince: now, lastReason: reason)
-                    intake.logger.debug("spool file not readable yet, waiting for it to settle", metadata: ["file": "\(name)", "reason": "\(reason)"])
-                }
-            case .processed, .rejected, .skipped:
-                pending[name] = nil
-                onProcessed(result)
+        return (identity, isSettled)
+    }
+
+    private func apply(_ outcome: SpoolIntake.Outcome, identity: FileIdentity, now: Date) {
+        let name = outcome.name
+        let path = intake.layout.incoming + "/" + name
+        switch outcome.result {
+        case .success(.notReady(let reason)):
+            if pending[name] == nil {
+                pending[name] = Pending(identity: identity, stableSince: now, cause: .notReadable(reason))
+                intake.logger.debug("spool file not readable yet, waiting for it to settle", metadata: ["file": "\(name)", "reason": "\(reason)"])
             }
-        } catch let error as SpoolMoveError {
+        case .success(let result):
+            pending[name] = nil
+            onProcessed(result)
+        case .failure(let error as SpoolMoveError):
             pending[name] = nil
             stuck[name] = FileIdentity.of(path: path, name: name) ?? identity
             intake.logger.error("\(error)", metadata: ["file": "\(name)"])
-        } catch {
+        case .failure(let error):
             if storage?.recordFailure(error, at: intake.clock.now) == true { return }
             intake.logger.error("intake failed; the file stays in incoming/ and is retried", metadata: ["file": "\(name)", "error": "\(error)"])
         }

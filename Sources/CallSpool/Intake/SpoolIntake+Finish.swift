@@ -40,7 +40,7 @@ extension SpoolIntake {
         }
     }
 
-    private func writeReport(_ report: FileReport, to reportPath: String, directory: String, target: String) throws {
+    func writeReport(_ report: FileReport, to reportPath: String, directory: String, target: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(report)
@@ -92,8 +92,9 @@ extension SpoolIntake {
     }
 
     /// Zeroes an unlinked file's bytes, so the codes do not stay in its
-    /// freed blocks.
-    static func zero(_ descriptor: Int32) {
+    /// freed blocks. With `sync` false the caller syncs them before it
+    /// closes the descriptor.
+    static func zero(_ descriptor: Int32, sync: Bool = true) {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return }
         let zeros = [UInt8](repeating: 0, count: 64 * 1024)
@@ -107,6 +108,6 @@ extension SpoolIntake {
             }
             remaining -= Int64(written)
         }
-        _ = fsync(descriptor)
+        if sync { _ = fsync(descriptor) }
     }
 }

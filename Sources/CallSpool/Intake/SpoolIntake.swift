@@ -4,11 +4,14 @@ import VoiceCallAPI
 
 /// Takes one file from `incoming/` into the store (docs/job-files.md).
 ///
-/// Jobs are streamed from the file and committed in batches; the file's
-/// completion is committed with its report; only then is the report written
-/// and the file moved to `processed/`. A crash at any point leaves the file in
-/// `incoming/`, and reading it again queues nothing twice (same ids, same
-/// intake key). A file that cannot be read at all goes to `rejected/`.
+/// A large file's jobs are streamed and committed in batches; small files
+/// (up to 1 MiB) are read whole and committed several to a transaction
+/// (``process(_:)``). Either way a file's completion is committed with its
+/// report; only then is the report written and the file moved to
+/// `processed/`. A crash at any point leaves the file in `incoming/`, and
+/// reading it again queues nothing twice (same ids, same intake key). A file
+/// that cannot be read at all goes to `rejected/`; whether it may first wait
+/// to settle is decided by its ``JobFileError/Kind``.
 ///
 /// Entries are opened once, without blocking and without following links
 /// (``OpenedFile``); everything is decided and read on that descriptor, so a
@@ -29,7 +32,7 @@ public struct SpoolIntake: Sendable {
     public static let reportFilesReason =
         "report files are written by callspool: a *.report.json file is never read as a job file (rename it to end in .json to submit it)"
 
-    public let database: AppDatabase
+    public let database: any CallStore
     public let layout: SpoolLayout
     public var policy: IntakePolicy
     public var maxFileBytes: Int64
@@ -41,7 +44,7 @@ public struct SpoolIntake: Sendable {
     var fileSystem = SpoolFileSystem()
 
     public init(
-        database: AppDatabase, layout: SpoolLayout, policy: IntakePolicy = IntakePolicy(), maxFileBytes: Int64 = 256 << 20,
+        database: any CallStore, layout: SpoolLayout, policy: IntakePolicy = IntakePolicy(), maxFileBytes: Int64 = 256 << 20,
         batchSize: Int = 5000, clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "callspool.intake")
     ) {
         self.database = database
@@ -58,50 +61,84 @@ public struct SpoolIntake: Sendable {
     /// - Throws: ``SpoolMoveError`` when the file was handled (report
     ///   written) but cannot leave `incoming/`; other errors leave it for a retry.
     public func process(name: String, settled: Bool) throws -> Result {
-        guard !SpoolLayout.isIgnored(name) else { return .skipped }
+        let outcomes = process([Request(name: name, settled: settled)])
+        guard let outcome = outcomes.first else { return .skipped }
+        return try outcome.result.get()
+    }
+
+    /// What the spool entry `name` turned out to be before anything was stored.
+    enum Preparation {
+        /// Decided without storing anything (skipped, rejected, not ready,
+        /// or finished from the report committed before a crash).
+        case done(Result)
+        /// Small enough to be read whole and committed with other files.
+        case small(SmallSpoolFile)
+        /// Streamed in batches of ``batchSize`` jobs, in its own transactions.
+        case large(OpenedFile, JobFile, FileIdentity)
+    }
+
+    /// Opens `incoming/name` and decides how it is taken in. Rejections are
+    /// finished here (report written, file moved).
+    func prepare(_ request: Request) throws -> Preparation {
+        let name = request.name, settled = request.settled
+        guard !SpoolLayout.isIgnored(name) else { return .done(.skipped) }
         let path = layout.incoming + "/" + name
         if SpoolLayout.isReport(name) {
-            guard FileIdentity.of(path: path, name: name) != nil else { return .skipped }
-            return try reject(name: name, reason: Self.reportFilesReason, opened: nil)
+            guard FileIdentity.of(path: path, name: name) != nil else { return .done(.skipped) }
+            return .done(try reject(name: name, reason: Self.reportFilesReason, opened: nil))
         }
         let opened: OpenedFile
         do {
             opened = try OpenedFile.open(path, using: fileSystem.open)
         } catch {
-            if error.isGone { return .skipped }
+            if error.isGone { return .done(.skipped) }
             switch error.kind {
             case .symlink:
-                return try reject(name: name, reason: "symbolic links are refused (copy the file into tmp/ and rename it into incoming/)", opened: nil)
+                return .done(try reject(name: name, reason: "symbolic links are refused (copy the file into tmp/ and rename it into incoming/)", opened: nil))
             case .some(let kind):
-                return try reject(name: name, reason: "not a regular file: it is \(kind.rawValue) (\(error))", opened: nil)
+                return .done(try reject(name: name, reason: "not a regular file: it is \(kind.rawValue) (\(error))", opened: nil))
             case nil:
-                guard settled else { return .notReady(error.description) }
-                return try reject(
-                    name: name, reason: "\(error); make it readable by the callspool user (group of the spool) and drop it again", opened: nil)
+                guard settled else { return .done(.notReady(error.description)) }
+                return .done(try reject(
+                    name: name, reason: "\(error); make it readable by the callspool user (group of the spool) and drop it again", opened: nil))
             }
         }
         guard opened.kind == .regular else {
             // `opened` lets finish check the name still holds this entry: in a
             // rename race it may be a regular file again, which must not be
             // moved away under a report about a FIFO.
-            return try reject(name: name, reason: "not a regular file: it is \(opened.kind.rawValue); only regular files are read", opened: opened)
+            return .done(try reject(name: name, reason: "not a regular file: it is \(opened.kind.rawValue); only regular files are read", opened: opened))
         }
         let identity = FileIdentity(name: name, opened: opened)
         progress?.beat()
-        if let report = try database.completedIntake(key: identity.intakeKey) {
-            logger.info("finishing intake interrupted after commit", metadata: ["file": "\(name)"])
-            try finish(name: name, report: report, into: layout.processed, opened: opened)
-            return .processed(report)
+        let small = opened.size <= Self.sharedCommitMaxBytes
+        if !small, let report = try database.completedIntake(key: identity.intakeKey) {
+            return .done(try finishInterrupted(name: name, report: report, opened: opened))
         }
         let file: JobFile
         do {
             file = try JobFile.open(opened, path: path, maxBytes: maxFileBytes)
         } catch {
-            let permanent = error.reason.hasPrefix("file is ") && error.reason.contains("over the limit")
-                || error.reason.hasPrefix("unknown format")
-            guard settled || permanent else { return .notReady(error.reason) }
-            return try reject(name: name, reason: error.reason, opened: opened)
+            if small, let report = try database.completedIntake(key: identity.intakeKey) {
+                return .done(try finishInterrupted(name: name, report: report, opened: opened))
+            }
+            guard settled || error.isPermanent else { return .done(.notReady(error.reason)) }
+            return .done(try reject(name: name, reason: error.reason, opened: opened))
         }
+        guard small else { return .large(opened, file, identity) }
+        return .small(try SmallSpoolFile.read(file, opened: opened, identity: identity, policy: policy))
+    }
+
+    /// Finishes a file whose jobs and report were committed before a crash.
+    func finishInterrupted(name: String, report: FileReport, opened: OpenedFile) throws -> Result {
+        logger.info("finishing intake interrupted after commit", metadata: ["file": "\(name)"])
+        try finish(name: name, report: report, into: layout.processed, opened: opened)
+        return .processed(report)
+    }
+
+    /// Streams a large file's jobs into the store in batches of
+    /// ``batchSize``; the last batch commits the file's report with it.
+    func stream(name: String, opened: OpenedFile, file: JobFile, identity: FileIdentity) throws -> Result {
         var report = FileReport(file: name, campaign: file.campaign)
         report.warn(about: file)
         var reader = try file.reader()
@@ -122,19 +159,7 @@ public struct SpoolIntake: Sendable {
         var completed = false
         do {
             while let entry = try reader.next() {
-                report.warn(about: entry)
-                switch entry.result {
-                case .success(var spec):
-                    switch policy.application(for: spec) {
-                    case .success(let app):
-                        spec.app = app
-                        batch.append(spec)
-                    case .failure(let reason):
-                        report.reject(.init(position: entry.position, id: spec.id, issues: [ValidationIssue(field: "app", rule: reason.description).description]))
-                    }
-                case .failure(let issues):
-                    report.reject(.init(position: entry.position, id: issues.id, issues: issues.issues.map(\.description)))
-                }
+                if let spec = report.take(entry, policy: policy) { batch.append(spec) }
                 if batch.count >= batchSize { try flush() }
             }
             try flush(completing: true)
@@ -148,13 +173,17 @@ public struct SpoolIntake: Sendable {
             try database.completeIntake(key: identity.intakeKey, name: name, report: report, now: clock.now)
         }
         try finish(name: name, report: report, into: layout.processed, opened: opened)
+        logQueued(report)
+        return .processed(report)
+    }
+
+    func logQueued(_ report: FileReport) {
         logger.info(
             "queued jobs from spool file",
             metadata: [
-                "file": "\(name)", "accepted": "\(report.accepted)", "duplicates": "\(report.duplicates)",
+                "file": "\(report.file)", "accepted": "\(report.accepted)", "duplicates": "\(report.duplicates)",
                 "rejected": "\(report.rejectedCount)", "warnings": "\(report.warningCount)", "campaign": "\(report.campaign ?? "-")",
             ])
-        return .processed(report)
     }
 
     /// Moves a file that cannot be read to `rejected/` with its report.

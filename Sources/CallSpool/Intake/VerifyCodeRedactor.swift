@@ -140,8 +140,10 @@ extension VerifyCodeRedactor {
     }
 
     /// Writes the redacted content of `handle` to a new file at `path`
-    /// (mode 0600, synced: it replaces the only other copy).
-    static func writeRedacted(from handle: FileHandle, to path: String, chunkSize: Int = 1 << 20) throws {
+    /// (mode 0600, synced: it replaces the only other copy). With `sync`
+    /// false the caller syncs it (several copies with one `syncfs`) before
+    /// the original is removed.
+    static func writeRedacted(from handle: FileHandle, to path: String, chunkSize: Int = 1 << 20, sync: Bool = true) throws {
         let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw POSIXError.current("create \(path)") }
         defer { close(descriptor) }
@@ -153,7 +155,7 @@ extension VerifyCodeRedactor {
             try writeAll(output, to: descriptor, path: path)
             output.removeAll(keepingCapacity: true)
         }
-        guard fsync(descriptor) == 0 else { throw POSIXError.current("sync \(path)") }
+        guard !sync || fsync(descriptor) == 0 else { throw POSIXError.current("sync \(path)") }
     }
 
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {

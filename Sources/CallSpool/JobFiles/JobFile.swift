@@ -82,13 +82,13 @@ public struct JobFile: Sendable {
     public static func open(_ path: String, maxBytes: Int64 = 256 << 20) throws(JobFileError) -> JobFile {
         let name = (path as NSString).lastPathComponent
         guard format(forName: name) != nil else {
-            throw JobFileError(file: name, reason: "unknown format: the name must end in .json or .jsonl")
+            throw JobFileError(file: name, kind: .unknownFormat, reason: "unknown format: the name must end in .json or .jsonl")
         }
         let opened: OpenedFile
         do {
             opened = try OpenedFile.open(path)
         } catch {
-            throw JobFileError(file: name, reason: "cannot read: \(String(cString: strerror(error.code))) (errno \(error.code))")
+            throw JobFileError(file: name, kind: .unreadable, reason: "cannot read: \(String(cString: strerror(error.code))) (errno \(error.code))")
         }
         return try open(opened, path: path, maxBytes: maxBytes)
     }
@@ -97,14 +97,14 @@ public struct JobFile: Sendable {
     /// name and format.
     public static func open(_ opened: OpenedFile, path: String, maxBytes: Int64 = 256 << 20) throws(JobFileError) -> JobFile {
         let name = (path as NSString).lastPathComponent
-        func fail(_ reason: String) -> JobFileError { JobFileError(file: name, reason: reason) }
+        func fail(_ reason: String, _ kind: JobFileError.Kind = .malformed) -> JobFileError { JobFileError(file: name, kind: kind, reason: reason) }
         guard let format = format(forName: name) else {
-            throw fail("unknown format: the name must end in .json or .jsonl")
+            throw fail("unknown format: the name must end in .json or .jsonl", .unknownFormat)
         }
-        guard opened.kind == .regular else { throw fail("not a regular file: it is \(opened.kind.rawValue)") }
+        guard opened.kind == .regular else { throw fail("not a regular file: it is \(opened.kind.rawValue)", .notRegularFile) }
         let size = opened.size
         guard size <= maxBytes else {
-            throw fail("file is \(size) bytes, over the limit of \(maxBytes) (spool.max_file_bytes); split it into smaller files")
+            throw fail("file is \(size) bytes, over the limit of \(maxBytes) (spool.max_file_bytes); split it into smaller files", .tooLarge)
         }
         guard size > 0 else { throw fail("file is empty") }
         if format == .jsonl {
@@ -119,12 +119,12 @@ public struct JobFile: Sendable {
         } catch let error as JSONScanner.SyntaxError {
             throw fail("not valid JSON: \(error)")
         } catch {
-            throw fail("cannot read: \(error)")
+            throw fail("cannot read: \(error)", .unreadable)
         }
     }
 
     private static func scanTopLevel(path: String, opened: OpenedFile, name: String, size: Int64, handle: FileHandle) throws -> JobFile {
-        func fail(_ reason: String) -> JobFileError { JobFileError(file: name, reason: reason) }
+        func fail(_ reason: String, _ kind: JobFileError.Kind = .malformed) -> JobFileError { JobFileError(file: name, kind: kind, reason: reason) }
         var scanner = JSONScanner(source: ByteSource(handle: handle))
         try scanner.skipByteOrderMark()
         try scanner.skipSpace()
@@ -173,7 +173,7 @@ public struct JobFile: Sendable {
     }
 
     private static func campaign(path: String, opened: OpenedFile, name: String, size: Int64, values: [String: [UInt8]], jobsOffset: Int64?, jobCount: Int) throws -> JobFile {
-        func fail(_ reason: String) -> JobFileError { JobFileError(file: name, reason: reason) }
+        func fail(_ reason: String, _ kind: JobFileError.Kind = .malformed) -> JobFileError { JobFileError(file: name, kind: kind, reason: reason) }
         for key in values.keys.sorted() where !campaignKeys.contains(key) {
             var reason = "\(key): unknown field in a campaign file (allowed: campaign, type, defaults, jobs)"
             if let guess = Spelling.closest(to: key, among: campaignKeys) { reason += "; did you mean '\(guess)'?" }
@@ -240,7 +240,7 @@ public struct JobFile: Sendable {
         do {
             return Reader(file: self, handle: try opened.handle())
         } catch {
-            throw JobFileError(file: name, reason: "cannot read: \(error)")
+            throw JobFileError(file: name, kind: .unreadable, reason: "cannot read: \(error)")
         }
     }
 
@@ -290,7 +290,7 @@ extension JobFile {
             } catch {
                 finished = true
                 close()
-                throw JobFileError(file: file.name, reason: "read failed after \(index + line) jobs: \(error)")
+                throw JobFileError(file: file.name, kind: .unreadable, reason: "read failed after \(index + line) jobs: \(error)")
             }
         }
 
@@ -353,7 +353,7 @@ extension JobFile {
         }
         let json: JSONValue
         do {
-            json = try JSONValue.parse(Data(bytes))
+            json = try JobJSONParser.parse(bytes)
         } catch {
             return failure(Self.describe(error, bytes: bytes))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import VoiceCallAPI
 
 /// A request about to be sent: the job was moved to `dispatching` and its
@@ -102,9 +103,33 @@ extension AppDatabase {
     }
 
     /// Moves a queued job to `dispatching` and writes its attempt row before
-    /// the request is sent. Nil when the job is no longer queued.
+    /// the request is sent. Nil when the job is no longer queued, or when its
+    /// stored payload cannot be decoded: then the job is `failed` (error code
+    /// `payload`, see ``failUndecodablePayload(_:error:now:in:)``) in the
+    /// caller's transaction, so it is neither sent nor skipped on every pass.
     static func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date, in db: Database) throws -> DispatchTicket? {
-        guard let jobRowId = job.id, job.state == .queued, let payload = job.decodedPayload else { return nil }
+        guard let jobRowId = job.id, job.state == .queued else { return nil }
+        let payload: JobPayload
+        do {
+            payload = try JSONDecoder().decode(JobPayload.self, from: Data(job.payload.utf8))
+        } catch {
+            // Never sendable: fail it now (through `dispatching`, the one way
+            // to `failed`; no attempt is recorded, nothing was sent) rather
+            // than skip it on every pass until it expires.
+            let problem = StoredPayloadError(decoding: error)
+            if job.type == .verify { job.payload = StoredPayloadError.erasingVerifyCodes(job.payload) }
+            try transition(&job, to: .dispatching, now: now, in: db)
+            job.errorCode = StoredPayloadError.errorCode
+            job.errorDesc = problem.description
+            try transition(&job, to: .failed, now: now, in: db)
+            Logger(label: "callspool.dispatch").error(
+                "job failed: its stored payload cannot be decoded",
+                metadata: [
+                    "job": "\(LogRedaction.maskPhoneNumbers(in: job.jobId))", "callee": "\(PhoneMask.mask(job.calleeNbr))",
+                    "error": "\(problem)",
+                ])
+            return nil
+        }
         job.attempts += 1
         let userData = "cs1.\(jobRowId).\(job.attempts)"
         try transition(&job, to: .dispatching, now: now, in: db)

@@ -39,6 +39,53 @@ extension AppDatabase {
         }
     }
 
+    /// Commits several small files in one transaction (one fsync for all):
+    /// each file's jobs with its report row, in a savepoint of its own, so
+    /// one that fails leaves the others committed. A file whose intake key
+    /// already has a report (committed before a crash) inserts nothing and
+    /// answers that report.
+    ///
+    /// A job already queued by the same file in an interrupted earlier run
+    /// (row id at most the highest before this transaction) counts as
+    /// accepted, as in ``insertJobs(_:intakeKey:sourceFile:policy:now:resumedUpTo:completing:)``.
+    /// - Throws: when the transaction itself cannot be committed; per-file
+    ///   failures are in the answer, one per file, in order.
+    public func commitFiles(_ files: [IntakeFileJobs], policy: IntakePolicy, now: Date) throws -> [Result<IntakeFileJobs.Commit, any Error>] {
+        try writer.write { db in
+            let resumedUpTo = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM job") ?? 0
+            var results: [Result<IntakeFileJobs.Commit, any Error>] = []
+            results.reserveCapacity(files.count)
+            for file in files {
+                var commit: IntakeFileJobs.Commit?
+                do {
+                    try db.inSavepoint {
+                        if let record = try IntakeFileRecord.fetchOne(db, key: file.intakeKey) {
+                            commit = .alreadyCommitted(try JSONDecoder().decode(FileReport.self, from: Data(record.report.utf8)))
+                            return .commit
+                        }
+                        let inserted = try Self.insert(
+                            file.specs, intakeKey: file.intakeKey, sourceFile: file.name, policy: policy, now: now, resumedUpTo: resumedUpTo, in: db)
+                        var report = file.report
+                        report.accepted += inserted.accepted
+                        report.duplicates += inserted.duplicates
+                        try IntakeFileRecord(intakeKey: file.intakeKey, name: file.name, report: try Self.reportText(report), completedAt: now).save(db)
+                        commit = .committed(report)
+                        return .commit
+                    }
+                } catch {
+                    // SQLite may have rolled the whole transaction back (a
+                    // full disk): then nothing of the group can commit.
+                    guard db.isInsideTransaction else { throw error }
+                    results.append(.failure(error))
+                    continue
+                }
+                // Set whenever the savepoint returned: the answer keeps one entry per file.
+                results.append(commit.map { .success($0) } ?? .failure(DatabaseError(resultCode: .SQLITE_INTERNAL, message: "intake savepoint ended without a result")))
+            }
+            return results
+        }
+    }
+
     static func reportText(_ report: FileReport) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -69,7 +116,7 @@ extension AppDatabase {
                 if let name = spec.campaign, campaigns.insert(name).inserted {
                     try campaign.execute(arguments: [name, stamp])
                 }
-                let payload = String(decoding: try encoder.encode(spec.payload), as: UTF8.self)
+                let payload = spec.payload.storedText
                 var window: String?
                 if let value = spec.window {
                     if windowTexts[value] == nil { windowTexts[value] = String(decoding: try encoder.encode(value), as: UTF8.self) }

@@ -22,6 +22,9 @@ public protocol CallStore: Sendable {
     func insertJobs(
         _ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date, resumedUpTo: Int64,
         completing report: FileReport?) throws -> IntakeBatchResult
+    /// Queues the jobs of several small files in one transaction, each file
+    /// on its own (a file that fails fails alone) with its report.
+    func commitFiles(_ files: [IntakeFileJobs], policy: IntakePolicy, now: Date) throws -> [Result<IntakeFileJobs.Commit, any Error>]
     func completeIntake(key: String, name: String, report: FileReport, now: Date) throws
     /// The report of a file whose jobs were committed (intake resumed after a crash).
     func completedIntake(key: String) throws -> FileReport?

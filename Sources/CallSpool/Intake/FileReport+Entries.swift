@@ -1,0 +1,24 @@
+import VoiceCallAPI
+
+extension FileReport {
+    /// Counts one entry read from a job file: its warnings, and either the
+    /// job to queue (with its application resolved) or the rejection naming
+    /// its position, id and fields. Nil when the job stays out.
+    mutating func take(_ entry: JobFile.Entry, policy: IntakePolicy) -> JobSpec? {
+        warn(about: entry)
+        switch entry.result {
+        case .success(var spec):
+            switch policy.application(for: spec) {
+            case .success(let app):
+                spec.app = app
+                return spec
+            case .failure(let reason):
+                reject(.init(position: entry.position, id: spec.id, issues: [ValidationIssue(field: "app", rule: reason.description).description]))
+                return nil
+            }
+        case .failure(let issues):
+            reject(.init(position: entry.position, id: issues.id, issues: issues.issues.map(\.description)))
+            return nil
+        }
+    }
+}
