@@ -58,7 +58,7 @@ public actor Scheduler {
     var transportProbe: Int64?
     var lastHousekeeping = Date.distantPast
     var lastUnknownReview = Date.distantPast
-    private let executor = SchedulerExecutor()
+    private let executor = QueueExecutor(label: "callspool.scheduler")
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     var warnedNoDisplayNumber = false
     /// A `ports` pause may be stored: the next call end clears it.

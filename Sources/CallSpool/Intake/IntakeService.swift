@@ -41,7 +41,7 @@ public actor IntakeService: Service {
     private var lastRescan = Date.distantPast
     /// Entries handled whose move failed, by the identity they had then.
     private var stuck: [String: FileIdentity] = [:]
-    private let executor = SchedulerExecutor(label: "callspool.intake")
+    private let executor = QueueExecutor(label: "callspool.intake")
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     /// Shows the watchdog that intake gets through its events.
     public nonisolated let progress: ProgressBeacon

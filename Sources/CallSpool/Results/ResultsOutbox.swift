@@ -19,7 +19,7 @@ import Logging
 /// failed write) only delays a file, never loses it. A job that left its
 /// terminal state again before the drain (retry, redial) is skipped. With no
 /// directory configured the queue is simply emptied. Runs on its own queue
-/// (``ResultsOutboxExecutor``): the blocking writes never hold a thread of
+/// (a ``QueueExecutor``): the blocking writes never hold a thread of
 /// the cooperative pool.
 public actor ResultsOutbox {
     public let database: any CallStore
@@ -27,7 +27,7 @@ public actor ResultsOutbox {
     /// Fired after every commit that queued a results file.
     public let queued: ResultsQueueSignal
     let logger: Logger
-    private let executor = ResultsOutboxExecutor()
+    private let executor = QueueExecutor(label: "callspool.results")
     /// Kept for the outbox's lifetime: the store signals ``queued`` while it
     /// lives. None without a directory: there is nothing to write, and the
     /// queue is emptied by the service's poll, not once per commit.
