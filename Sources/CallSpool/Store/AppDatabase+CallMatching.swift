@@ -3,7 +3,9 @@ import GRDB
 import VoiceCallAPI
 
 extension AppDatabase {
-    /// The job that owns call `sessionId`, or nil while it is not known yet.
+    /// The job that owns call `sessionId`, or nil while it is not known yet;
+    /// not a mere lookup (hence the name): it may attach the call to a job
+    /// whose answer was lost, moving that job to `in_call`.
     ///
     /// By sessionId first (the attempt row, then the job row). Failing that, a
     /// `userData` of `cs1.<jobRowId>.<n>` reconciles a job whose HTTP response
@@ -19,7 +21,7 @@ extension AppDatabase {
     /// `app`, when given, is the application whose secret signed the push: a
     /// call placed by another application throws ``CallbackApplicationMismatch``
     /// (the push changes nothing).
-    static func owner(ofSession sessionId: String, userData: String?, app: String? = nil, now: Date, in db: Database) throws -> Int64? {
+    static func claimCall(session sessionId: String, userData: String?, app: String? = nil, now: Date, in db: Database) throws -> Int64? {
         if let row = try Int64.fetchOne(db.cachedStatement(sql: "SELECT jobRowId FROM attempt WHERE sessionId = ?"), arguments: [sessionId]) {
             try checkApplication(app, ofJob: row, in: db)
             return row

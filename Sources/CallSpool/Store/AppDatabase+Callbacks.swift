@@ -37,7 +37,7 @@ extension AppDatabase {
             body: body, jobRowId: nil, applied: false, app: app)
         try event.insert(db)
         var commit = CallbackCommit()
-        guard let owner = try Self.owner(ofSession: info.sessionId, userData: info.userData, app: app, now: now, in: db) else {
+        guard let owner = try Self.claimCall(session: info.sessionId, userData: info.userData, app: app, now: now, in: db) else {
             commit.pending = 1
             return commit
         }
@@ -75,7 +75,7 @@ extension AppDatabase {
                 commit.duplicates += 1
                 continue
             }
-            guard let owner = try Self.owner(ofSession: record.sessionId, userData: record.userData, app: app, now: now, in: db) else {
+            guard let owner = try Self.claimCall(session: record.sessionId, userData: record.userData, app: app, now: now, in: db) else {
                 commit.pending += 1
                 continue
             }
@@ -160,7 +160,7 @@ extension AppDatabase {
             for row in rows {
                 let sessionId: String = row["sessionId"]
                 let userData: String? = row["userData"]
-                guard let owner = try Self.owner(ofSession: sessionId, userData: userData, now: now, in: db) else {
+                guard let owner = try Self.claimCall(session: sessionId, userData: userData, now: now, in: db) else {
                     commit.pending += 1
                     continue
                 }
