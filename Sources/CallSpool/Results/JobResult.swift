@@ -14,8 +14,9 @@ public struct JobResult: Codable, Sendable, Equatable {
 
     /// The user's job id.
     public var id: String
-    /// The job's row id: the `<jobKey>` of `userData`.
-    public var jobKey: Int64
+    /// The job's row key (`jobRowId`), written as `jobKey` in the file: the
+    /// `<jobKey>` of `userData`.
+    public var jobRowId: Int64
     public var campaign: String?
     public var type: String
     public var state: String
@@ -37,7 +38,7 @@ public struct JobResult: Codable, Sendable, Equatable {
 
     public init(job: JobRecord, attempts: [AttemptRecord]) {
         id = job.jobId
-        jobKey = job.id ?? 0
+        jobRowId = job.id ?? 0
         campaign = job.campaign
         type = job.type.rawValue
         state = job.state.rawValue
@@ -62,14 +63,14 @@ public struct JobResult: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, jobKey, campaign, type, state, outcome, stateCode, stateDesc, digits, calls, attempts, calleeNbr, displayNbr
+        case id, jobRowId = "jobKey", campaign, type, state, outcome, stateCode, stateDesc, digits, calls, attempts, calleeNbr, displayNbr
         case meta, error, createdAt, updatedAt, finishedAt, expiresAt
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
-        try c.encode(jobKey, forKey: .jobKey)
+        try c.encode(jobRowId, forKey: .jobRowId)
         try c.encode(campaign, forKey: .campaign)
         try c.encode(type, forKey: .type)
         try c.encode(state, forKey: .state)
