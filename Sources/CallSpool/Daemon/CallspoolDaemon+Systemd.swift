@@ -9,15 +9,12 @@ extension CallspoolDaemon {
     /// is fed only while every part in `beacons` makes progress.
     static func makeSystemdServices(
         configuration: Configuration, environment: [String: String], readiness: ReadinessSignal, database: any CallStore,
-        schedulers: [Scheduler], beacons: [ProgressBeacon] = [], clock: any WallClock, storage: StorageHealth? = nil, logger: Logger
+        schedulers: [Scheduler], portFigures: @escaping MetricsRefresher.PortFigures, beacons: [ProgressBeacon] = [], clock: any WallClock,
+        storage: StorageHealth? = nil, logger: Logger
     ) -> (notify: SystemdNotifyService, reload: ReloadService) {
         let notify = SystemdNotifyService(environment: environment, readiness: readiness, beacons: beacons, logger: logger) {
             if let reason = storage?.current.reason { return reason }
-            var ports = (inUse: 0, effectiveLimit: 0, configured: 0)
-            for scheduler in schedulers {
-                let figures = await scheduler.portFigures
-                ports = (ports.inUse + figures.inUse, ports.effectiveLimit + figures.effectiveLimit, ports.configured + figures.configured)
-            }
+            let ports = await portFigures()
             do {
                 return DaemonStatusLine.make(
                     counts: try database.stateCounts(), ports: (ports.inUse, ports.effectiveLimit, ports.configured), pauses: try database.pauses(), halt: try database.halts().first, now: clock.now)

@@ -106,8 +106,8 @@ public enum CallspoolDaemon {
                 await intakeService.rescan()
             }, logger: logger)
         let applicationFigures: @Sendable () async -> [ApplicationFigures] = { await ApplicationFigures.collect(lanes: lanes, applications: configuration.applications) }
-        var refresher = MetricsRefresher(
-            metrics: metrics, database: database, portFigures: { ApplicationFigures.total(await applicationFigures()) }, clock: clock, logger: logger)
+        let portFigures: MetricsRefresher.PortFigures = { ApplicationFigures.total(await applicationFigures()) }
+        var refresher = MetricsRefresher(metrics: metrics, database: database, portFigures: portFigures, clock: clock, logger: logger)
         refresher.applicationFigures = applicationFigures
         refresher.storage = storage
         let metricsServer = MetricsService(
@@ -122,7 +122,7 @@ public enum CallspoolDaemon {
         heartbeat.storage = storage
         let systemd = makeSystemdServices(
             configuration: configuration, environment: environment, readiness: readiness, database: database, schedulers: lanes.map(\.scheduler),
-            beacons: [intakeService.progress, dispatch.progress, receiver.progress], clock: clock, storage: storage, logger: logger)
+            portFigures: portFigures, beacons: [intakeService.progress, dispatch.progress, receiver.progress], clock: clock, storage: storage, logger: logger)
         return Parts(
             database: database, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks,
             results: ResultsOutboxService(outbox: outbox), httpClient: httpClient, scheduler: scheduler, dispatch: dispatch, wakeup: wakeup,

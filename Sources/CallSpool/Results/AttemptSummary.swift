@@ -1,3 +1,5 @@
+import Foundation
+
 /// One request of a job as results files and `callspool job` show it.
 public struct AttemptSummary: Codable, Sendable, Equatable {
     public var n: Int
@@ -21,5 +23,11 @@ public struct AttemptSummary: Codable, Sendable, Equatable {
         self.resultDesc = resultDesc
         self.resultClass = resultClass
         self.displayNbr = displayNbr
+    }
+
+    public init(_ attempt: AttemptRecord) {
+        self.init(
+            n: attempt.n, at: Timestamp.format(attempt.at), httpStatus: attempt.httpStatus, resultcode: attempt.resultcode,
+            sessionId: attempt.sessionId, resultDesc: attempt.resultDesc, resultClass: attempt.resultClass, displayNbr: attempt.displayNbr)
     }
 }

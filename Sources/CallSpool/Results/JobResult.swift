@@ -47,11 +47,7 @@ public struct JobResult: Codable, Sendable, Equatable {
         stateDesc = job.stateDesc
         digits = job.digitList
         calls = job.calls
-        self.attempts = attempts.map {
-            AttemptSummary(
-                n: $0.n, at: Timestamp.format($0.at), httpStatus: $0.httpStatus, resultcode: $0.resultcode, sessionId: $0.sessionId,
-                resultDesc: $0.resultDesc, resultClass: $0.resultClass, displayNbr: $0.displayNbr)
-        }
+        self.attempts = attempts.map(AttemptSummary.init)
         calleeNbr = job.calleeNbr
         displayNbr = job.displayNbr
         meta = job.meta.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }

@@ -39,10 +39,9 @@ extension AppDatabase {
         try writer.write { db in
             var assigned = 0
             for (type, app) in resolve {
+                // Events and CDRs stored without an application apply to any job: nothing to assign there.
                 try db.execute(sql: "UPDATE job SET app = ? WHERE app IS NULL AND type = ?", arguments: [app, type.rawValue])
                 assigned += db.changesCount
-                try db.execute(sql: "UPDATE callEvent SET app = ? WHERE app IS NULL AND jobRowId IN (SELECT id FROM job WHERE app = ?)", arguments: [app, app])
-                try db.execute(sql: "UPDATE cdr SET app = ? WHERE app IS NULL AND jobRowId IN (SELECT id FROM job WHERE app = ?)", arguments: [app, app])
             }
             return assigned
         }

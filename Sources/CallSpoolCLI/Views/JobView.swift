@@ -82,10 +82,7 @@ public struct JobView: Codable, Sendable {
         calleeNbr = job.calleeNbr
         displayNbr = job.displayNbr
         app = job.app
-        attempts = detail.attempts.map {
-            Attempt(n: $0.n, at: Timestamp.format($0.at), httpStatus: $0.httpStatus, resultcode: $0.resultcode, sessionId: $0.sessionId,
-                    resultDesc: $0.resultDesc, resultClass: $0.resultClass, displayNbr: $0.displayNbr)
-        }
+        attempts = detail.attempts.map(AttemptSummary.init)
         events = detail.events.map {
             Event(eventType: $0.eventType, sessionId: $0.sessionId, receivedAt: Timestamp.format($0.receivedAt), timestamp: $0.timestamp,
                   digitInfo: $0.digitInfo, stateCode: $0.stateCode, stateDesc: $0.stateDesc)
