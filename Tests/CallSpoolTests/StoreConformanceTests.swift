@@ -18,7 +18,24 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             let store = try AppDatabase.open(path: directory + "/store.sqlite")
             return (store, { try? FileManager.default.removeItem(atPath: directory) })
         },
-    ]
+    ] + (PostgresCluster.isAvailable ? [postgres] : [])
+
+    /// A fresh database on the test process's PostgreSQL cluster
+    /// (``PostgresCluster``): present when initdb and pg_ctl are installed.
+    static let postgres = StoreBackend(name: "PostgreSQL") {
+        guard let cluster = PostgresCluster.shared else { throw PostgresCluster.Unavailable(description: PostgresCluster.unavailableReason ?? "no cluster") }
+        let store = try PostgresStore.open(PostgresStore.Settings(url: try cluster.makeDatabase(), instance: "test"))
+        return (store, { store.close() })
+    }
+}
+
+/// Reported as skipped, with the reason, where PostgreSQL is not installed:
+/// the suites above then run on SQLite only.
+@Suite struct PostgresAvailability {
+    @Test(.enabled(if: PostgresCluster.isAvailable, Comment(rawValue: PostgresCluster.unavailableReason ?? "")))
+    func theStoreSuitesRunOnPostgreSQL() {
+        #expect(StoreBackend.all.contains { $0.name == "PostgreSQL" })
+    }
 }
 
 /// The store's contract, through ``CallStore`` only (no SQL, no GRDB): what

@@ -1,0 +1,59 @@
+import Foundation
+import PostgresNIO
+
+/// The job-row primitives every PostgreSQL store operation builds on: read
+/// a job locked for change, write it back whole, move it through the
+/// lifecycle (``JobRecord/enter(_:now:)``, the same rule as the SQLite store).
+extension PostgresSession {
+    /// A job by row id, locked until the transaction ends (another
+    /// instance's receiver or dispatcher waits rather than overwriting).
+    func lockedJob(_ rowID: Int64) throws -> JobRecord? {
+        try record(JobRecord.self, "SELECT * FROM job WHERE id = $1 FOR UPDATE", [rowID])
+    }
+
+    /// Jobs matching `condition` (SQL after WHERE), locked for change.
+    func lockedJobs(where condition: String, _ arguments: PostgresArguments, limit: Int? = nil) throws -> [JobRecord] {
+        var sql = "SELECT * FROM job WHERE \(condition) ORDER BY id"
+        if let limit { sql += " LIMIT \(limit)" }
+        return try records(JobRecord.self, sql + " FOR UPDATE", arguments)
+    }
+
+    /// Writes every column of `job` (its row id picks the row).
+    func update(_ job: JobRecord) throws {
+        guard let rowID = job.id else { throw PostgresRecordError(column: "id", problem: "a job without a row id cannot be updated") }
+        var arguments = PostgresArguments()
+        var assignments: [String] = []
+        for column in try PostgresRecordEncoder.columns(of: job) where column.name != "id" {
+            arguments.append(column.value)
+            assignments.append("\(PostgresSchema.quoted(column.name)) = $\(assignments.count + 1)")
+        }
+        arguments.append(rowID)
+        try execute("UPDATE job SET \(assignments.joined(separator: ", ")) WHERE id = $\(assignments.count + 1)", arguments)
+    }
+
+    /// Moves `job` to `next` (checking the lifecycle) and writes it.
+    func transition(_ job: inout JobRecord, to next: JobState, now: Date) throws {
+        try job.enter(next, now: now)
+        try update(job)
+    }
+}
+
+extension JobRecord {
+    /// Moves the job to `next`, checking the lifecycle graph: stamps
+    /// `updatedAt`/`finishedAt` and erases a verify job's code once terminal.
+    /// Both stores change a job's state only through this.
+    mutating func enter(_ next: JobState, now: Date) throws {
+        try state.checkTransition(to: next)
+        state = next
+        updatedAt = now
+        if next.isTerminal {
+            finishedAt = now
+            if type == .verify {
+                payload = AppDatabase.erasingVerifyCode(payload)
+                SecretErasures.record()
+            }
+        } else {
+            finishedAt = nil
+        }
+    }
+}

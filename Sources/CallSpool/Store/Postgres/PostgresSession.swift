@@ -1,0 +1,213 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// One PostgreSQL connection, used by one store call at a time: runs
+/// statements and waits for their answer on the calling thread.
+///
+/// Exists because ``CallStore``'s operations are synchronous (they run on
+/// the store's own threads, never on the async runtime's): a statement is
+/// sent through postgres-nio's event loop and the caller waits, with a
+/// deadline, so a database that stops answering (a network partition) fails
+/// the call after `timeout` instead of holding the caller forever. On a
+/// deadline the connection is closed: its state is unknown, so the next call
+/// opens a new one.
+struct PostgresSession {
+    let connection: PostgresConnection
+    let logger: Logger
+    let timeout: Duration
+
+    /// Runs one statement and returns its result (rows and row count).
+    @discardableResult
+    func execute(_ sql: String, _ arguments: PostgresArguments = []) throws -> PostgresQueryResult {
+        let query = PostgresQuery(unsafeSQL: sql, binds: arguments.bindings)
+        do {
+            return try wait(connection.query(query, logger: logger))
+        } catch let error as PSQLError {
+            // The server refused this statement (the transaction can go on
+            // after a savepoint rollback), or the connection failed (it cannot).
+            if let message = error.serverInfo?[.message] {
+                throw PostgresStatementError(message: message, sqlState: error.serverInfo?[.sqlState] ?? "", statement: sql)
+            }
+            throw PostgresStoreError.connectionLost(PostgresLink.describe(error))
+        }
+    }
+
+    /// The rows of a query, each readable by column name (lower case: the
+    /// schema's names are folded by PostgreSQL).
+    func rows(_ sql: String, _ arguments: PostgresArguments = []) throws -> [PostgresRandomAccessRow] {
+        try execute(sql, arguments).map { $0.makeRandomAccess() }
+    }
+
+    func row(_ sql: String, _ arguments: PostgresArguments = []) throws -> PostgresRandomAccessRow? {
+        try rows(sql, arguments).first
+    }
+
+    /// Rows inserted, updated or deleted by one statement.
+    @discardableResult
+    func changes(_ sql: String, _ arguments: PostgresArguments = []) throws -> Int {
+        try execute(sql, arguments).metadata.rows ?? 0
+    }
+
+    /// Records of type `Record` (Codable, columns named as its coding keys).
+    func records<Record: Decodable>(_ type: Record.Type, _ sql: String, _ arguments: PostgresArguments = []) throws -> [Record] {
+        try rows(sql, arguments).map { try PostgresRecordDecoder.decode(Record.self, from: $0) }
+    }
+
+    func record<Record: Decodable>(_ type: Record.Type, _ sql: String, _ arguments: PostgresArguments = []) throws -> Record? {
+        try records(type, sql, arguments).first
+    }
+
+    /// The first column of the first row, or nil (no row, or NULL).
+    func scalar<Value: PostgresDecodable>(_ type: Value.Type, _ sql: String, _ arguments: PostgresArguments = []) throws -> Value? {
+        guard let row = try row(sql, arguments), row.count > 0, row[0].bytes != nil else { return nil }
+        return try row[0].decode(Value.self)
+    }
+
+    /// Runs `body` in a savepoint: what it wrote is undone alone if it throws.
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try execute("SAVEPOINT callspool")
+        do {
+            let value = try body()
+            try execute("RELEASE SAVEPOINT callspool")
+            return value
+        } catch {
+            try execute("ROLLBACK TO SAVEPOINT callspool")
+            try execute("RELEASE SAVEPOINT callspool")
+            throw error
+        }
+    }
+
+    private func wait<Value: Sendable>(_ future: EventLoopFuture<Value>) throws -> Value {
+        let outcome = PostgresWaiter<Value>()
+        future.whenComplete { outcome.finish($0) }
+        guard let result = outcome.wait(timeout: timeout) else {
+            connection.closeSoon()
+            throw PostgresStoreError.timedOut(timeout)
+        }
+        return try result.get()
+    }
+}
+
+/// A statement the server refused: its message and SQLSTATE (a constraint,
+/// a serialization failure), the statement's first line named.
+public struct PostgresStatementError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var sqlState: String
+    var statement: String
+
+    public var description: String {
+        let head = statement.split(separator: "\n").first.map { String($0.prefix(80)) } ?? ""
+        return "PostgreSQL refused a statement: \(message) (SQLSTATE \(sqlState); \(head.trimmingCharacters(in: .whitespaces)))"
+    }
+}
+
+/// A future's result handed from the event loop to the waiting store thread.
+private final class PostgresWaiter<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var result: Result<Value, any Error>?
+
+    func finish(_ result: Result<Value, any Error>) {
+        lock.withLock { self.result = result }
+        done.signal()
+    }
+
+    func wait(timeout: Duration) -> Result<Value, any Error>? {
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        guard done.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success else { return nil }
+        return lock.withLock { result }
+    }
+}
+
+/// Values bound to a statement's `$1…$n`, in order.
+///
+/// Dates are bound as epoch seconds (the schema keeps times as double
+/// precision, like the SQLite store, so both read the same); a nil is bound
+/// with its type, so PostgreSQL can compare it with a typed column.
+struct PostgresArguments: ExpressibleByArrayLiteral {
+    var bindings = PostgresBindings()
+
+    init(arrayLiteral elements: any PostgresBindable...) {
+        for element in elements { element.bind(to: &bindings) }
+    }
+
+    init(_ elements: [any PostgresBindable]) {
+        for element in elements { element.bind(to: &bindings) }
+    }
+
+    mutating func append(_ value: any PostgresBindable) { value.bind(to: &bindings) }
+}
+
+/// A Swift value that can be bound to a statement parameter.
+protocol PostgresBindable {
+    func bind(to bindings: inout PostgresBindings)
+    static func bindNull(to bindings: inout PostgresBindings)
+}
+
+extension String: PostgresBindable {
+    func bind(to bindings: inout PostgresBindings) { bindings.append(self) }
+    static func bindNull(to bindings: inout PostgresBindings) { bindings.append(String?.none) }
+}
+
+extension Int: PostgresBindable {
+    func bind(to bindings: inout PostgresBindings) { bindings.append(Int64(self)) }
+    static func bindNull(to bindings: inout PostgresBindings) { bindings.append(Int64?.none) }
+}
+
+extension Int64: PostgresBindable {
+    func bind(to bindings: inout PostgresBindings) { bindings.append(self) }
+    static func bindNull(to bindings: inout PostgresBindings) { bindings.append(Int64?.none) }
+}
+
+extension Double: PostgresBindable {
+    func bind(to bindings: inout PostgresBindings) { bindings.append(self) }
+    static func bindNull(to bindings: inout PostgresBindings) { bindings.append(Double?.none) }
+}
+
+extension Bool: PostgresBindable {
+    func bind(to bindings: inout PostgresBindings) { bindings.append(self) }
+    static func bindNull(to bindings: inout PostgresBindings) { bindings.append(Bool?.none) }
+}
+
+extension Date: PostgresBindable {
+    func bind(to bindings: inout PostgresBindings) { bindings.append(timeIntervalSince1970) }
+    static func bindNull(to bindings: inout PostgresBindings) { bindings.append(Double?.none) }
+}
+
+extension Optional: PostgresBindable where Wrapped: PostgresBindable {
+    func bind(to bindings: inout PostgresBindings) {
+        if let value = self { value.bind(to: &bindings) } else { Wrapped.bindNull(to: &bindings) }
+    }
+
+    static func bindNull(to bindings: inout PostgresBindings) { Wrapped.bindNull(to: &bindings) }
+}
+
+/// A value read from a row: what ``PostgresRecordDecoder`` and the store's
+/// own reads need, with the column named on failure.
+extension PostgresRandomAccessRow {
+    func value<Value: PostgresDecodable>(_ column: String, as type: Value.Type = Value.self) throws -> Value {
+        try self[column].decode(Value.self)
+    }
+
+    func optional<Value: PostgresDecodable>(_ column: String, as type: Value.Type = Value.self) throws -> Value? {
+        let cell = self[column]
+        guard cell.bytes != nil else { return nil }
+        return try cell.decode(Value.self)
+    }
+
+    func date(_ column: String) throws -> Date { Date(timeIntervalSince1970: try value(column, as: Double.self)) }
+    func optionalDate(_ column: String) throws -> Date? { try optional(column, as: Double.self).map(Date.init(timeIntervalSince1970:)) }
+}
+
+extension PostgresConnection {
+    /// Closes the connection without waiting (its state is unknown, or it is no longer needed).
+    /// The connection stays referenced until it is closed (postgres-nio
+    /// requires a connection to be closed before it is released).
+    func closeSoon() {
+        let closing: EventLoopFuture<Void> = close()
+        closing.whenComplete { _ in withExtendedLifetime(self) {} }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import PostgresNIO
+
+extension PostgresStore {
+    public func lastJobRowID() throws -> Int64 {
+        try read { session in try session.scalar(Int64.self, "SELECT MAX(id) FROM job") ?? 0 }
+    }
+
+    public func insertJobs(
+        _ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date, resumedUpTo: Int64,
+        completing report: FileReport?
+    ) throws -> IntakeBatchResult {
+        try write { session in
+            let result = try session.insert(specs, intakeKey: intakeKey, sourceFile: sourceFile, policy: policy, now: now, resumedUpTo: resumedUpTo)
+            if var report {
+                report.accepted += result.accepted
+                report.duplicates += result.duplicates
+                try session.saveReport(key: intakeKey, name: sourceFile, report: report, now: now)
+            }
+            return result
+        }
+    }
+
+    public func commitFiles(_ files: [IntakeFileJobs], policy: IntakePolicy, now: Date) throws -> [Result<IntakeFileJobs.Commit, any Error>] {
+        try write { session in
+            let resumedUpTo = try session.scalar(Int64.self, "SELECT MAX(id) FROM job") ?? 0
+            var results: [Result<IntakeFileJobs.Commit, any Error>] = []
+            for file in files {
+                do {
+                    let commit = try session.savepoint { () throws -> IntakeFileJobs.Commit in
+                        if let report = try session.report(key: file.intakeKey) { return .alreadyCommitted(report) }
+                        let inserted = try session.insert(
+                            file.specs, intakeKey: file.intakeKey, sourceFile: file.name, policy: policy, now: now, resumedUpTo: resumedUpTo)
+                        var report = file.report
+                        report.accepted += inserted.accepted
+                        report.duplicates += inserted.duplicates
+                        try session.saveReport(key: file.intakeKey, name: file.name, report: report, now: now)
+                        return .committed(report)
+                    }
+                    results.append(.success(commit))
+                } catch let error as PostgresStoreError {
+                    throw error  // the connection failed: nothing of the group can commit
+                } catch {
+                    results.append(.failure(error))
+                }
+            }
+            return results
+        }
+    }
+
+    public func completeIntake(key: String, name: String, report: FileReport, now: Date) throws {
+        try write { session in try session.saveReport(key: key, name: name, report: report, now: now) }
+    }
+
+    public func completedIntake(key: String) throws -> FileReport? {
+        try read { session in try session.report(key: key) }
+    }
+}
+
+extension PostgresSession {
+    func report(key: String) throws -> FileReport? {
+        guard let text = try scalar(String.self, "SELECT report FROM intakeFile WHERE intakeKey = $1", [key]) else { return nil }
+        return try JSONDecoder().decode(FileReport.self, from: Data(text.utf8))
+    }
+
+    func saveReport(key: String, name: String, report: FileReport, now: Date) throws {
+        try execute(
+            """
+            INSERT INTO intakeFile (intakeKey, name, report, completedAt) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (intakeKey) DO UPDATE SET name = excluded.name, report = excluded.report, completedAt = excluded.completedAt
+            """, [key, name, try AppDatabase.reportText(report), now])
+    }
+
+    /// Queues `specs` (duplicates counted, not queued), as the SQLite store does.
+    func insert(_ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date, resumedUpTo: Int64) throws -> IntakeBatchResult {
+        var result = IntakeBatchResult()
+        var campaigns = Set<String>()
+        var columns = NewJobColumns()
+        for spec in specs {
+            if let name = spec.campaign, campaigns.insert(name).inserted {
+                try execute("INSERT INTO campaign (name, createdAt) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [name, now])
+            }
+            let values = try columns.values(of: spec, sourceFile: sourceFile, intakeKey: intakeKey, policy: policy, now: now)
+            let inserted = try row(
+                """
+                INSERT INTO job (jobId, type, classRank, campaign, priority, state, calleeNbr, displayNbr, payload, meta,
+                    "window", redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app)
+                VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                ON CONFLICT (jobId) DO NOTHING RETURNING id
+                """, PostgresArguments(values))
+            if inserted != nil {
+                result.accepted += 1
+            } else if let existing = try self.row("SELECT id, intakeKey FROM job WHERE jobId = $1", [spec.id]),
+                try existing.optional("intakekey", as: String.self) == intakeKey, try existing.value("id", as: Int64.self) <= resumedUpTo {
+                result.accepted += 1
+            } else {
+                result.duplicates += 1
+                if result.duplicateIDs.count < 100 { result.duplicateIDs.append(spec.id) }
+            }
+        }
+        return result
+    }
+}
+
+/// The column values of a new job row, in the order of the stores' INSERT
+/// (jobId … app, without state): one encoding of a ``JobSpec`` for both
+/// stores. Campaign jobs share windows and redial policies, so each is
+/// encoded once.
+struct NewJobColumns {
+    private var windowTexts: [CallingWindow: String] = [:]
+    private var redialTexts: [RedialPolicy: String] = [:]
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    mutating func values(of spec: JobSpec, sourceFile: String, intakeKey: String, policy: IntakePolicy, now: Date) throws -> [any PostgresBindable] {
+        var window: String?
+        if let value = spec.window {
+            if windowTexts[value] == nil { windowTexts[value] = String(decoding: try encoder.encode(value), as: UTF8.self) }
+            window = windowTexts[value]
+        }
+        var redial: String?
+        if let value = spec.redial {
+            if redialTexts[value] == nil { redialTexts[value] = String(decoding: try encoder.encode(value), as: UTF8.self) }
+            redial = redialTexts[value]
+        }
+        let start = max(now, spec.notBefore ?? now)
+        let app: String? = try? policy.application(for: spec).get()
+        return [
+            spec.id, spec.type.rawValue, spec.type == .verify ? 0 : 1, spec.campaign, spec.priority,
+            spec.calleeNbr, spec.displayNbr, spec.payload.storedText, spec.meta, window, redial,
+            spec.notBefore, policy.expiry(of: spec, now: now), start, sourceFile, intakeKey, now, now, app,
+        ]
+    }
+}

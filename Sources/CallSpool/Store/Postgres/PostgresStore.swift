@@ -1,0 +1,333 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// The durable queue on PostgreSQL: the same ``CallStore`` as the SQLite
+/// store, so several callspool instances can share one database (one
+/// dispatches at a time; every instance takes spool files and callbacks).
+///
+/// Guarantees, beyond ``CallStore``'s: every write runs in one transaction
+/// on one connection, committed before the call returns; a statement that
+/// gets no answer within ``Settings/timeout`` fails its call (the
+/// connection is dropped and the next call opens a new one), so a network
+/// partition stops the caller instead of hanging it; rows a transaction
+/// changes for a decision are locked (`FOR UPDATE`) so a receiver on another
+/// instance and the dispatcher never overwrite each other's change.
+public final class PostgresStore: Sendable {
+    /// Where and how to connect (`[store] url`, its password, timeouts).
+    public struct Settings: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        public var username: String
+        public var password: String?
+        public var database: String
+        /// The longest a statement (or a connection attempt) may take.
+        public var timeout: Duration
+        /// `status` and the heartbeat name this instance by it (default: the host name).
+        public var instance: String
+        /// Where this instance takes callbacks (shown by `status`).
+        public var address: String?
+
+        public init(host: String, port: Int = 5432, username: String, password: String? = nil, database: String, timeout: Duration = .seconds(10), instance: String) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+            self.database = database
+            self.timeout = timeout
+            self.instance = instance
+        }
+
+        /// Reads `postgresql://user[:password]@host[:port]/database`.
+        public init(url text: String, password: String? = nil, timeout: Duration = .seconds(10), instance: String) throws(PostgresStoreError) {
+            guard let url = URLComponents(string: text), ["postgresql", "postgres"].contains(url.scheme ?? ""),
+                let host = url.host, !host.isEmpty
+            else { throw .badURL(text, "expected postgresql://user@host:port/database") }
+            guard let user = url.user, !user.isEmpty else { throw .badURL(text, "no user name (postgresql://USER@host/database)") }
+            let database = String(url.path.drop(while: { $0 == "/" }))
+            guard !database.isEmpty else { throw .badURL(text, "no database name (postgresql://user@host/DATABASE)") }
+            self.init(
+                host: host, port: url.port ?? 5432, username: user, password: password ?? url.password, database: database, timeout: timeout,
+                instance: instance)
+        }
+
+        /// The URL without its password, for messages.
+        public var displayURL: String { "postgresql://\(username)@\(host):\(port)/\(database)" }
+    }
+
+    public let settings: Settings
+    let writer: PostgresLink
+    let reader: PostgresLink
+    let notifications: PostgresNotifications
+    let logger: Logger
+
+    private init(settings: Settings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+        writer = PostgresLink(settings: settings, logger: logger, role: "writer")
+        reader = PostgresLink(settings: settings, logger: logger, role: "reader")
+        notifications = PostgresNotifications(settings: settings, logger: logger)
+    }
+
+    /// Connects and brings the schema up to date (instances starting
+    /// together migrate one at a time, under an advisory lock).
+    public static func open(_ settings: Settings, logger: Logger = Logger(label: "callspool.store")) throws -> PostgresStore {
+        let store = PostgresStore(settings: settings, logger: logger)
+        try store.migrate()
+        return store
+    }
+
+    /// Connects without migrating: the read-only commands (`status`, `job`, …)
+    /// write nothing; a database of another version is an error naming it.
+    public static func openReadOnly(_ settings: Settings, logger: Logger = Logger(label: "callspool.store")) throws -> PostgresStore {
+        let store = PostgresStore(settings: settings, logger: logger)
+        guard try store.pendingMigrations().isEmpty else { throw PostgresStoreError.outdated(settings.displayURL) }
+        return store
+    }
+
+    func migrate() throws {
+        try write { session in
+            try session.execute("SELECT pg_advisory_xact_lock($1)", [PostgresSchema.migrationLock])
+            try session.execute("CREATE TABLE IF NOT EXISTS callspoolMigration (name TEXT PRIMARY KEY NOT NULL, appliedAt DOUBLE PRECISION NOT NULL)")
+            let done = Set(try session.rows("SELECT name FROM callspoolMigration").map { try $0.value("name", as: String.self) })
+            let known = Set(PostgresSchema.steps.map(\.name))
+            if let unknown = done.subtracting(known).sorted().first {
+                throw PostgresStoreError.newer(settings.displayURL, unknown)
+            }
+            for step in PostgresSchema.steps where !done.contains(step.name) {
+                for statement in step.statements { try session.execute(statement) }
+                try session.execute("INSERT INTO callspoolMigration (name, appliedAt) VALUES ($1, $2)", [step.name, Date().timeIntervalSince1970])
+            }
+        }
+    }
+
+    /// Schema steps this database lacks (empty: current).
+    func pendingMigrations() throws -> [String] {
+        try read { session in
+            let exists = try session.scalar(Bool.self, "SELECT to_regclass('callspoolmigration') IS NOT NULL") ?? false
+            let done = exists ? Set(try session.rows("SELECT name FROM callspoolMigration").map { try $0.value("name", as: String.self) }) : []
+            return PostgresSchema.steps.map(\.name).filter { !done.contains($0) }
+        }
+    }
+
+    /// One write transaction: committed when `body` returns, rolled back when it throws.
+    func write<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        try writer.transaction(body)
+    }
+
+    /// One read (its own transaction, on the reading connection, so reads
+    /// never wait behind a long write).
+    func read<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        try reader.transaction(body)
+    }
+
+    /// Closes the connections (the daemon is stopping).
+    public func close() {
+        writer.close()
+        reader.close()
+        notifications.close()
+    }
+}
+
+/// What went wrong with the PostgreSQL store, in words an operator can act on.
+public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case badURL(String, String)
+    case timedOut(Duration)
+    case cannotConnect(String, String)
+    /// The connection failed during a statement (nothing after its last commit is kept).
+    case connectionLost(String)
+    case outdated(String)
+    case newer(String, String)
+    /// This instance's dispatcher lease ended (another instance dispatches
+    /// now): the transaction changed nothing.
+    case notLeader(instance: String, epoch: Int64)
+
+    public var description: String {
+        switch self {
+        case .badURL(let url, let problem): "store url \(Self.redacted(url)): \(problem)"
+        case .timedOut(let timeout): "the PostgreSQL store did not answer within \(DurationText.format(timeout))"
+        case .cannotConnect(let url, let problem): "cannot connect to the PostgreSQL store \(url): \(problem)"
+        case .connectionLost(let problem): "the connection to the PostgreSQL store failed: \(problem)"
+        case .outdated(let url): "the PostgreSQL store \(url) is not migrated to this version: start `callspool run` once (it migrates)"
+        case .newer(let url, let step): "the PostgreSQL store \(url) was migrated by a newer callspool (\(step)): upgrade this instance"
+        case .notLeader(let instance, let epoch): "instance \(instance) no longer holds the dispatcher lease (epoch \(epoch))"
+        }
+    }
+
+    /// A URL with its password (if any) hidden.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "****"
+        return components.string ?? url
+    }
+}
+
+/// One connection of the store, opened on first use and again after a
+/// failure, used by one transaction at a time (callers queue on its lock).
+final class PostgresLink: @unchecked Sendable {
+    private let settings: PostgresStore.Settings
+    private let logger: Logger
+    private let role: String
+    /// Guards `connection`; held for a whole transaction, on the store's
+    /// own threads (never the async runtime's).
+    private let lock = NSLock()
+    private var connection: PostgresConnection?
+    private static let ids = Atomic<Int>(0)
+
+    init(settings: PostgresStore.Settings, logger: Logger, role: String) {
+        self.settings = settings
+        self.logger = logger
+        self.role = role
+    }
+
+    func transaction<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        try lock.withLock {
+            let session = try openSession()
+            do {
+                try session.execute("BEGIN")
+                let value = try body(session)
+                try session.execute("COMMIT")
+                return value
+            } catch {
+                if session.connection.isClosed {
+                    connection = nil
+                } else if (try? session.execute("ROLLBACK")) == nil {
+                    session.connection.closeSoon()
+                    connection = nil
+                }
+                throw error
+            }
+        }
+    }
+
+    private func openSession() throws -> PostgresSession {
+        if let connection, !connection.isClosed {
+            return PostgresSession(connection: connection, logger: logger, timeout: settings.timeout)
+        }
+        let connection = try Self.connect(settings, logger: logger)
+        self.connection = connection
+        return PostgresSession(connection: connection, logger: logger, timeout: settings.timeout)
+    }
+
+    static func connect(_ settings: PostgresStore.Settings, logger: Logger) throws -> PostgresConnection {
+        var configuration = PostgresConnection.Configuration(
+            host: settings.host, port: settings.port, username: settings.username, password: settings.password, database: settings.database,
+            tls: .disable)
+        let (seconds, _) = settings.timeout.components
+        configuration.options.connectTimeout = .seconds(max(1, seconds))
+        let future = PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: ids.add(1, ordering: .relaxed).newValue, logger: logger)
+        do {
+            let connection = try future.wait()
+            // The server bounds every statement too: a lock held by a
+            // stuck peer cannot stall this instance past the timeout.
+            let timeoutMilliseconds = Int(seconds) * 1000
+            do {
+                _ = try connection.query(PostgresQuery(unsafeSQL: "SET statement_timeout = \(timeoutMilliseconds)"), logger: logger).wait()
+            } catch {
+                connection.closeSoon()
+                throw error
+            }
+            return connection
+        } catch {
+            throw PostgresStoreError.cannotConnect(settings.displayURL, Self.describe(error))
+        }
+    }
+
+    /// A postgres-nio error in one line (server message and SQLSTATE when the server answered).
+    static func describe(_ error: any Error) -> String {
+        if let psql = error as? PSQLError {
+            if let message = psql.serverInfo?[.message] {
+                return "\(message) (SQLSTATE \(psql.serverInfo?[.sqlState] ?? "?"))"
+            }
+            return "\(psql.code)"
+        }
+        return "\(error)"
+    }
+
+    func close() {
+        lock.withLock {
+            connection?.closeSoon()
+            connection = nil
+        }
+    }
+
+    deinit { connection?.closeSoon() }
+}
+
+/// LISTEN on the store's channels over a connection of its own, calling
+/// the registered handlers when a notification arrives.
+///
+/// A hint only: what the notification announces is in the rows, and every
+/// consumer also polls; a lost connection is opened again on the next
+/// registration or poll tick.
+final class PostgresNotifications: @unchecked Sendable {
+    private let settings: PostgresStore.Settings
+    private let logger: Logger
+    private let lock = NSLock()
+    private var connection: PostgresConnection?
+    private var handlers: [String: [UUID: @Sendable () -> Void]] = [:]
+    private var listening: Set<String> = []
+
+    init(settings: PostgresStore.Settings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Calls `handler` on every notification on `channel` while the token lives.
+    func observe(_ channel: String, _ handler: @escaping @Sendable () -> Void) -> PostgresObservation {
+        let id = UUID()
+        lock.withLock { handlers[channel, default: [:]][id] = handler }
+        ensureListening()
+        return PostgresObservation { [weak self] in
+            guard let self else { return }
+            self.lock.withLock { _ = self.handlers[channel]?.removeValue(forKey: id) }
+        }
+    }
+
+    /// (Re)opens the listening connection when it is missing or closed, and
+    /// listens on every channel that has a handler.
+    func ensureListening() {
+        lock.withLock {
+            if connection?.isClosed ?? true {
+                listening = []
+                do {
+                    connection = try PostgresLink.connect(settings, logger: logger)
+                } catch {
+                    connection = nil
+                    logger.warning("cannot listen for store notifications; polling only", metadata: ["error": "\(error)"])
+                    return
+                }
+            }
+            guard let connection else { return }
+            for channel in handlers.keys where !listening.contains(channel) {
+                connection.addListener(channel: channel) { [weak self] _, _ in self?.fire(channel) }
+                listening.insert(channel)
+            }
+        }
+    }
+
+    private func fire(_ channel: String) {
+        let targets = lock.withLock { Array(handlers[channel, default: [:]].values) }
+        for handler in targets { handler() }
+    }
+
+    func close() {
+        lock.withLock {
+            connection?.closeSoon()
+            connection = nil
+        }
+    }
+
+    deinit { connection?.closeSoon() }
+}
+
+/// Keeps a notification handler registered for as long as it is kept.
+final class PostgresObservation: Sendable {
+    private let cancel: @Sendable () -> Void
+    init(cancel: @escaping @Sendable () -> Void) { self.cancel = cancel }
+    deinit { cancel() }
+}
