@@ -32,7 +32,7 @@ public actor Scheduler {
     /// Everything remembered between passes. Changed outside transactions
     /// (start-up, reloads, call ends, housekeeping) or by ``apply(_:)``
     /// after a transaction committed; never inside one.
-    private(set) var state: SchedulerState
+    var state: SchedulerState
     /// The `Created` convention requests are signed with (learned in `auto` mode).
     public var createdClock: CreatedClock { state.createdClock }
     var lastHousekeeping = Date.distantPast
