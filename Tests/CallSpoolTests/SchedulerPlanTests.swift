@@ -214,4 +214,36 @@ import VoiceCallAPI
         #expect(await memory(failing) == memory(twin))
         #expect(failing.log.lines.filter { $0.contains("halted: sending one probe request") }.count == 1)
     }
+
+    /// One answer of a batch that the store refuses (its savepoint fails
+    /// alone): the others are recorded, and of the refused one nothing is
+    /// kept in memory either — no lowered port limit, no push-back, no
+    /// ports pause — except that its request is no longer in flight.
+    @Test func anAnswerThatCannotBeStoredKeepsNoneOfItsDecisionsButLeavesFlight() async throws {
+        let side = try await side(ports: 8)
+        let tickets = try await side.scheduler.tick().tickets
+        try #require(tickets.count >= 2)
+        let refused = tickets[0], accepted = tickets[1]
+        try await side.database.writer.write { db in
+            try db.execute(sql: """
+                CREATE TEMP TRIGGER refuseOneAnswer BEFORE UPDATE ON main.attempt WHEN OLD.jobRowId = \(refused.jobRowId)
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                """)
+        }
+        let before = await memory(side)
+        try await side.scheduler.complete([
+            (refused, .rejected(.init(httpStatus: 500, resultcode: "1020154", resultdesc: nil))),
+            (accepted, .accepted(.init(sessionId: "s1", idlePort: nil))),
+        ])
+        let after = await memory(side)
+        #expect(after.inFlight == before.inFlight - 2)
+        #expect(after.inCall == [accepted.jobRowId])
+        #expect(after.limiter.effectiveLimit == before.limiter.effectiveLimit, "the refused push-back did not lower the limit")
+        #expect(after.remembered.portPushBacks == 0 && !after.portsPauseSet)
+        #expect(try side.database.activePauses(now: clock.now).isEmpty)
+        #expect(try side.database.jobDetail(id: refused.jobId)?.job.state == .dispatching)
+        #expect(try side.database.jobDetail(id: accepted.jobId)?.job.state == .inCall)
+        #expect(side.log.text.contains("could not record a request's result"))
+        #expect(!side.log.text.contains("port limit lowered"))
+    }
 }
