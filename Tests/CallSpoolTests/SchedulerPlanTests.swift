@@ -246,4 +246,25 @@ import VoiceCallAPI
         #expect(side.log.text.contains("could not record a request's result"))
         #expect(!side.log.text.contains("port limit lowered"))
     }
+
+    /// The same rule outside a pass: a ports pause is forgotten only once the
+    /// store has cleared it, so a call end whose clear fails leaves it to the
+    /// next call end instead of to the pause's timeout.
+    @Test func aPortsPauseWhoseClearFailsIsClearedAtTheNextCallEnd() async throws {
+        let side = try await side(ports: 8)
+        let tickets = try await side.scheduler.tick().tickets
+        try #require(tickets.count >= 3)
+        try await side.scheduler.complete([
+            (tickets[0], .accepted(.init(sessionId: "s0", idlePort: nil))),
+            (tickets[1], .accepted(.init(sessionId: "s1", idlePort: nil))),
+            (tickets[2], .rejected(.init(httpStatus: 500, resultcode: "1020154", resultdesc: nil))),
+        ])
+        #expect(try side.database.activePauses(now: clock.now)[.ports] != nil)
+        side.fault.failNextCommit()
+        await side.scheduler.callEnded(CallEndSignal(jobRowId: tickets[0].jobRowId, sessionId: "s0", outcome: .answered, stateCode: 0))
+        #expect(try side.database.activePauses(now: clock.now)[.ports] != nil)
+        #expect(await side.scheduler.state.portsPauseSet)
+        await side.scheduler.callEnded(CallEndSignal(jobRowId: tickets[1].jobRowId, sessionId: "s1", outcome: .answered, stateCode: 0))
+        #expect(try side.database.activePauses(now: clock.now)[.ports] == nil)
+    }
 }

@@ -61,10 +61,11 @@ extension Scheduler {
             state.limiter.pushedBack(callsInProgress: state.callsInProgress)
             logger.warning("platform ended a call for lack of ports (7109); port limit lowered", metadata: ["effectiveLimit": "\(state.limiter.effectiveLimit)"])
         }
-        // A ports pause lasts until a port frees or it times out: one just did.
-        if state.portsPauseSet {
+        // A ports pause lasts until a port frees or it times out: one just
+        // did. Forgotten only once cleared in the store (write, then
+        // remember), so a clear that fails is tried again at the next end.
+        if state.portsPauseSet, (try? database.clearPause(settings.scope(.ports))) != nil {
             state.portsPauseSet = false
-            try? database.clearPause(settings.scope(.ports))
         }
     }
 }
