@@ -11,12 +11,13 @@ import VoiceCallAPI
 /// It exists so the rules live in one place apart from the data: no store,
 /// no actor, no clock of its own (`now` and the randomness for jitter are
 /// passed in), tested against every code of the table (`DispatchPolicyTests`).
-/// The ``Scheduler`` records a decision through the store and applies it to
-/// its own state.
+/// The ``DispatchPlanner`` records a decision through the store's
+/// transaction and applies it to its copy of the ``SchedulerState``; the
+/// ``Scheduler`` takes that state only after the commit.
 struct DispatchPolicy {
     var settings: SchedulerSettings
 
-    /// What decisions depend on and change, carried by the scheduler.
+    /// What decisions depend on and change, carried in ``SchedulerState``.
     struct Memory: Equatable {
         var portPushBacks = 0
         var flowPushBacks = 0

@@ -2,7 +2,7 @@ import Foundation
 
 /// Counts events per key in a sliding time window (calls per display number
 /// per minute). Memory stays bounded: old entries are dropped as time passes.
-public struct SlidingWindowCounter: Sendable {
+public struct SlidingWindowCounter: Sendable, Equatable {
     public var window: TimeInterval
     public var limit: Int
     private var events: [String: [Date]] = [:]
