@@ -63,8 +63,6 @@ public actor Scheduler {
     var warnedNoDisplayNumber = false
     /// A `ports` pause may be stored: the next call end clears it.
     var portsPauseSet = false
-    /// Calling windows of jobs, decoded once per distinct JSON text.
-    var windowCache: [String: CallingWindow] = [:]
 
     public init(database: any CallStore, settings: SchedulerSettings, clock: any WallClock, random: AnyRandom = .system, logger: Logger = Logger(label: "callspool.scheduler"),
         metrics: CallspoolMetrics = .disabled
@@ -189,11 +187,11 @@ public actor Scheduler {
             let slots = min(limiter.available(forVerify: true), settings.maxInFlight - inFlight)
             let limit = min(settings.pageSize, max(16, 2 * slots))
             let page = try tx.runnableJobs(app: settings.app, now: now, limit: limit, verifyOnly: verifyOnly)
-                .filter { !postponed.contains($0.id ?? -1) }
+                .filter { !postponed.contains($0.rowId ?? -1) }
             if page.isEmpty { break }
             var progressed = false
             for var job in page {
-                guard let rowID = job.id else { continue }
+                guard let rowID = job.rowId else { continue }
                 let isVerify = job.type == .verify
                 if isVerify, reserve.arrivals[rowID] == nil {
                     reserve.sawVerifyJob(rowID, createdAt: job.createdAt)
@@ -278,7 +276,7 @@ public actor Scheduler {
 
     /// Why a job may not go now, and until when; nil when it may.
     func gate(_ job: JobRecord, pauses: [PauseScope: PauseRecord], now: Date, in tx: any DispatchTransaction) throws -> Postponement? {
-        let window = job.window.flatMap(decodedWindow) ?? (job.type == .notify ? settings.defaults.window : nil)
+        let window = job.window ?? (job.type == .notify ? settings.defaults.window : nil)
         if let window, !window.contains(now) {
             return Postponement(date: window.nextOpening(after: now), reason: "outside its calling window \(window.startText)–\(window.endText) \(window.timeZone)")
         }
@@ -292,16 +290,6 @@ public actor Scheduler {
             return Postponement(date: free, reason: "callee already called \(calls.count) times in \(DurationText.format(settings.limits.perCalleeWindow)) (limits.per_callee_max)")
         }
         return nil
-    }
-
-    /// A job's stored calling window, decoded once per distinct text (a
-    /// campaign's jobs share one).
-    func decodedWindow(_ text: String) -> CallingWindow? {
-        if let cached = windowCache[text] { return cached }
-        guard let window = try? JSONDecoder().decode(CallingWindow.self, from: Data(text.utf8)) else { return nil }
-        if windowCache.count >= 1_000 { windowCache.removeAll(keepingCapacity: true) }
-        windowCache[text] = window
-        return window
     }
 
     /// The job's own display number when usable, else the least recently used
