@@ -169,3 +169,46 @@ import VoiceCallAPI
         }
     }
 }
+
+/// The other records' JSON-valued columns: typed in Swift, JSON text in the
+/// table, and rows written as text by earlier versions read back.
+@Suite struct RecordJSONColumnTests {
+    @Test func anIntakeFileReportIsStoredAsJSONTextAndReadBack() throws {
+        let database = try AppDatabase.inMemory()
+        var report = FileReport(file: "in/a b.jsonl", accepted: 2, duplicates: 1, campaign: "spring")
+        report.rejected = [FileReport.Rejection(position: .line(3), id: "x", issues: ["calleeNbr is missing"])]
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        try database.completeIntake(key: "k1", name: "a b.jsonl", report: report, now: now)
+        let text = try database.reader.read { db in try String.fetchOne(db, sql: "SELECT report FROM intakeFile WHERE intakeKey = 'k1'") }
+        #expect(text?.hasPrefix(#"{"accepted":2,"campaign":"spring","duplicates":1,"file":"in/a b.jsonl""#) == true)
+        let read = try #require(try database.completedIntake(key: "k1"))
+        #expect(read.file == report.file && read.accepted == 2 && read.duplicates == 1 && read.campaign == "spring")
+        #expect(read.rejected.map(\.error) == ["calleeNbr is missing"])
+
+        // A report row as an earlier version wrote it (its own encoder, text column).
+        try database.writer.write { db in
+            try db.execute(sql: "INSERT INTO intakeFile (intakeKey, name, report, completedAt) VALUES ('k0', 'old.json', ?, 1790000000)",
+                arguments: [#"{"accepted":1,"duplicates":0,"file":"old.json","rejected":[]}"#])
+        }
+        let old = try #require(try database.completedIntake(key: "k0"))
+        #expect(old.file == "old.json" && old.accepted == 1 && old.rejected.isEmpty && old.warnings.isEmpty)
+    }
+
+    @Test func anApplicationsJobTypesAreAJSONArray() throws {
+        let database = try AppDatabase.inMemory()
+        // The row the applications migration wrote for the single application.
+        try database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO appStatus (app, appKey, types, portsInUse, portLimit, effectivePortLimit, updatedAt)
+                VALUES ('default', '', '["notify","verify"]', 0, 0, 0, 1790000000)
+                """)
+        }
+        #expect(try database.appStatus(app: "default")?.types == ["notify", "verify"])
+        let record = AppStatusRecord(
+            app: "otp", appKey: "ab…", types: ["verify"], portsInUse: 1, portLimit: 2, effectivePortLimit: 2, verifyReserve: nil,
+            verifyReserveReason: nil, createdClock: nil, updatedAt: Date(timeIntervalSince1970: 1_790_000_000))
+        try database.writer.write { db in try record.insert(db) }
+        #expect(try database.reader.read { db in try String.fetchOne(db, sql: "SELECT types FROM appStatus WHERE app = 'otp'") } == #"["verify"]"#)
+        #expect(try database.appStatus(app: "otp") == record)
+    }
+}

@@ -282,7 +282,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             try store.beat(beat, apps: [figures])
             #expect(try store.heartbeat()?.pid == 42)
             #expect(try store.appStatus(app: "otp")?.createdClock == "utc")
-            #expect(try store.appStatuses().map(\.typeList) == [["verify"]])
+            #expect(try store.appStatuses().map(\.types) == [["verify"]])
             try store.probeWrite(now: Self.now)
             #expect(try store.pauses().isEmpty, "the probe leaves nothing behind")
 
