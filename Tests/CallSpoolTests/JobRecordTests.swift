@@ -21,7 +21,7 @@ import VoiceCallAPI
             payload: full
                 ? StoredJobPayload(.verify(.init(preTone: "pre.wav", posTone: "post.wav", times: 2, verifyCode: "4829")))
                 : StoredJobPayload(.notify(playInfoList: [PlayContentInfo(notifyVoice: "a/b.wav", collectInd: 1, collectContentTriggerReplaying: "9")])),
-            meta: full ? ["row": .number(1), "tags": .array([.string("a"), .null]), "nested": .object(["ok": .bool(true)])] : nil,
+            meta: full ? .object(["row": .number(1), "tags": .array([.string("a"), .null]), "nested": .object(["ok": .bool(true)]), "ratio": .number(0.25)]) : nil,
             window: full ? CallingWindow(startMinute: 9 * 60, endMinute: 20 * 60, timeZone: "Asia/Shanghai") : nil,
             redial: full ? RedialPolicy(maxAttempts: 2, interval: .seconds(600), on: [.noAnswer, .busy]) : nil,
             notBefore: full ? base.addingTimeInterval(-60) : nil, expiresAt: base.addingTimeInterval(300), nextAttemptAt: base,
@@ -75,7 +75,7 @@ import VoiceCallAPI
         #expect(row["expiresAt"] as Double == 1_790_000_300.25)
         #expect(row["kind"] as String == "real")
         #expect(row["digits"] as String == #"["1","23"]"#)
-        #expect(row["meta"] as String == #"{"nested":{"ok":true},"row":1,"tags":["a",null]}"#)
+        #expect(row["meta"] as String == #"{"nested":{"ok":true},"ratio":0.25,"row":1,"tags":["a",null]}"#)
         #expect(row["window"] as String == #"{"end":"20:00","start":"09:00","tz":"Asia/Shanghai"}"#)
         #expect(row["redial"] as String == #"{"interval":"10m","maxAttempts":2,"on":["busy","no_answer"]}"#)
         #expect(row["payload"] as String == #"{"verify":{"_0":{"languageType":2,"preTone":"pre.wav","posTone":"post.wav","times":2,"verifyCode":"4829"}}}"#)
@@ -111,7 +111,7 @@ import VoiceCallAPI
         #expect(job.digits == [])
         #expect(job.cancelRequested == false)
         #expect(job.app == nil)
-        #expect(job.meta == ["customer": .string("c-1"), "n": .number(3)])
+        #expect(job.meta == .object(["customer": .string("c-1"), "n": .number(3)]))
         #expect(job.window == CallingWindow(startMinute: 22 * 60, endMinute: 6 * 60 + 30, timeZone: "Asia/Shanghai"))
         #expect(job.redial == RedialPolicy(maxAttempts: 3, interval: .seconds(5400), on: [.noAnswer]))
         guard case .success(.notify(let list)) = job.payload.decode() else {
@@ -173,6 +173,31 @@ import VoiceCallAPI
 /// The other records' JSON-valued columns: typed in Swift, JSON text in the
 /// table, and rows written as text by earlier versions read back.
 @Suite struct RecordJSONColumnTests {
+    /// Calling windows, redial policies and `meta` are written without a
+    /// Foundation coder: the text is what `JSONEncoder` (sorted keys) writes
+    /// for their `Encodable` conformance, and reads back equal.
+    @Test func windowRedialAndMetaTextsAreTheEncodersOwn() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func check<Value: Codable & Equatable & DatabaseValueConvertible>(_ value: Value) throws {
+            let text = try #require(String.fromDatabaseValue(value.databaseValue))
+            #expect(text == String(decoding: try encoder.encode(value), as: UTF8.self))
+            #expect(Value.fromDatabaseValue(value.databaseValue) == value)
+        }
+        try check(CallingWindow(startMinute: 9 * 60, endMinute: 20 * 60 + 30, timeZone: "Asia/Shanghai"))
+        try check(CallingWindow(startMinute: 22 * 60, endMinute: 6 * 60, timeZone: "America/Argentina/Buenos_Aires"))
+        try check(RedialPolicy(maxAttempts: 3, interval: .seconds(5400), on: [.noAnswer, .busy, .poweredOff]))
+        try check(RedialPolicy(maxAttempts: 1, interval: .milliseconds(1500), on: []))
+        try check(JSONValue.object([
+            "text": .string("quote \" slash / tab \t é 😀"), "n": .number(-12), "x": .number(0.5), "flag": .bool(false),
+            "none": .null, "list": .array([.number(1), .string("2")]),
+        ]))
+        // A redial policy stored without `on` (older job files) reads the default outcomes.
+        #expect(RedialPolicy.fromDatabaseValue(#"{"maxAttempts":2,"interval":"5m"}"#.databaseValue)
+            == RedialPolicy(maxAttempts: 2, interval: .seconds(300), on: RedialPolicy.defaultOutcomes))
+        #expect(CallingWindow.fromDatabaseValue("not json".databaseValue) == nil)
+    }
+
     @Test func anIntakeFileReportIsStoredAsJSONTextAndReadBack() throws {
         let database = try AppDatabase.inMemory()
         var report = FileReport(file: "in/a b.jsonl", accepted: 2, duplicates: 1, campaign: "spring")

@@ -50,7 +50,7 @@ public struct JobResult: Codable, Sendable, Equatable {
         self.attempts = attempts.map(AttemptSummary.init)
         calleeNbr = job.calleeNbr
         displayNbr = job.displayNbr
-        meta = job.meta.map(JSONValue.object)
+        meta = job.meta
         error = job.errorCode.map { ErrorInfo(code: $0, description: job.errorDesc ?? "") }
         createdAt = Timestamp.format(job.createdAt)
         updatedAt = Timestamp.format(job.updatedAt)

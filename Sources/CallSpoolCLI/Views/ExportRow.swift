@@ -44,7 +44,7 @@ public struct ExportRow: Sendable, Equatable, Encodable {
         createdAt = Timestamp.format(job.createdAt)
         updatedAt = Timestamp.format(job.updatedAt)
         finishedAt = job.finishedAt.map(Timestamp.format)
-        meta = job.meta.map(JSONValue.object)
+        meta = job.meta
     }
 
     /// The CSV cells: empty for nil, digits joined with `;`, meta as compact JSON.

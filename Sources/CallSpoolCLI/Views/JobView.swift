@@ -93,7 +93,7 @@ public struct JobView: Codable, Sendable {
         createdAt = Timestamp.format(job.createdAt)
         expiresAt = Timestamp.format(job.expiresAt)
         notBefore = job.notBefore.map(Timestamp.format)
-        meta = job.meta.map(JSONValue.object)
+        meta = job.meta
     }
 }
 

@@ -8,7 +8,8 @@ import GRDB
 /// its column is `id`), so adding a column takes a migration and a property.
 /// Dates are stored as epoch seconds, enums as their raw strings, booleans as
 /// 0/1, and the JSON-valued columns (`meta`, `window`, `redial`, `digits`)
-/// as JSON text of their Swift types. `payload` is a ``StoredJobPayload``:
+/// as JSON text of their Swift types (the first three without a Foundation
+/// coder per row: see `JSONColumns.swift`). `payload` is a ``StoredJobPayload``:
 /// a payload that cannot be decoded fails its own job when dispatch reaches
 /// it, and never makes a query that reads the row throw.
 ///
@@ -36,7 +37,7 @@ public struct JobRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePe
     /// What to play or say; a verify job's code is blanked once it is terminal.
     public var payload: StoredJobPayload
     /// The job file's free-form `meta` object, returned in its result.
-    public var meta: [String: JSONValue]?
+    public var meta: JSONValue?
     /// The job's own calling window; nil: the configured default (notify) or none (verify).
     public var window: CallingWindow?
     public var redial: RedialPolicy?
@@ -66,7 +67,7 @@ public struct JobRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePe
     public init(
         rowId: Int64? = nil, jobId: String, type: JobType, classRank: Int, campaign: String? = nil, priority: Int = 0,
         state: JobState = .queued, outcome: Outcome? = nil, stateCode: Int? = nil, stateDesc: String? = nil, calleeNbr: String,
-        displayNbr: String? = nil, payload: StoredJobPayload, meta: [String: JSONValue]? = nil, window: CallingWindow? = nil,
+        displayNbr: String? = nil, payload: StoredJobPayload, meta: JSONValue? = nil, window: CallingWindow? = nil,
         redial: RedialPolicy? = nil, notBefore: Date? = nil, expiresAt: Date, nextAttemptAt: Date, attempts: Int = 0, calls: Int = 0,
         digits: [String] = [], errorCode: String? = nil, errorDesc: String? = nil, sessionId: String? = nil, cancelRequested: Bool = false,
         sourceFile: String? = nil, intakeKey: String? = nil, createdAt: Date, updatedAt: Date, finishedAt: Date? = nil, app: String? = nil
