@@ -8,7 +8,9 @@ import VoiceCallSimulator
 
 /// Dispatch throughput: the daemon as `callspool run` builds it sends `count`
 /// queued notify jobs to the simulator (no port limit): sign, send, store.
-func benchDispatch(count: Int) async throws -> Measurement {
+/// With `campaignJobs`, each job has what campaign jobs carry: a calling
+/// window (open all day), a redial policy and a `meta` object of its own.
+func benchDispatch(count: Int, campaignJobs: Bool = false) async throws -> Measurement {
     let scenario = try JSONDecoder().decode(SimulatorScenario.self, from: Data("""
         {"displayNumbers": ["+8675528000088"],
          "limits": {"ports": 100000, "requestsPerSecond": 100000, "perCalleeMax": 100, "perDisplayNumberPerMinute": 10000000},
@@ -27,7 +29,11 @@ func benchDispatch(count: Int) async throws -> Measurement {
     let configuration = try benchConfiguration(platformPort: platformPort, callbackPort: callbackPort, appKey: simulator.credentials.appKey, appSecret: simulator.credentials.appSecret, dir: dir)
     let parts = try CallspoolDaemon.makeParts(configuration: configuration, logger: quiet)
     let specs = (0..<count).map { index in
-        JobSpec(id: "d\(index)", type: .notify, calleeNbr: "+86137" + String(format: "%08d", index), payload: .notify(playInfoList: [.init(notifyVoice: "a.wav")]))
+        JobSpec(
+            id: "d\(index)", type: .notify, calleeNbr: "+86137" + String(format: "%08d", index), payload: .notify(playInfoList: [.init(notifyVoice: "a.wav")]),
+            redial: campaignJobs ? RedialPolicy(maxAttempts: 3, interval: .seconds(600), on: [.noAnswer, .busy]) : nil,
+            window: campaignJobs ? CallingWindow(startMinute: 0, endMinute: 24 * 60, timeZone: "Asia/Shanghai") : nil,
+            meta: campaignJobs ? #"{"customer":"c-\#(index)","order":12345,"tags":["spring","vip"]}"# : nil)
     }
     _ = try parts.database.insertJobs(specs, intakeKey: "bench", sourceFile: "bench", policy: IntakePolicy(), now: Date())
     let daemon = CallspoolDaemon.makeServiceGroup(parts: parts, logger: quiet)
@@ -45,5 +51,5 @@ func benchDispatch(count: Int) async throws -> Measurement {
     _ = try? await daemonTask.value
     await simulatorGroup.triggerGracefulShutdown()
     _ = try? await simulatorTask.value
-    return Measurement(name: "dispatch (sign, send, store) of \(count) calls against the simulator", count: placed, seconds: seconds, unit: "calls", target: 1000)
+    return Measurement(name: "dispatch (sign, send, store) of \(count) \(campaignJobs ? "campaign jobs' " : "")calls against the simulator", count: placed, seconds: seconds, unit: "calls", target: 1000)
 }

@@ -118,7 +118,8 @@ fflush(nil)
 switch which {
 case "dispatch":
     let count = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 5000 : 5000
-    print(try await benchDispatch(count: count).line)
+    let campaignJobs = CommandLine.arguments.count > 3 && CommandLine.arguments[3] == "campaign"
+    print(try await benchDispatch(count: count, campaignJobs: campaignJobs).line)
 case "http":
     let count = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 2000 : 2000
     let lanes = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 64 : 64

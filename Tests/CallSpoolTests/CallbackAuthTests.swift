@@ -80,7 +80,7 @@ import VoiceCallAPI
             do { let value = try await client.pushStatus(CallbackFixture.status("collectInfo", session: "S1", digits: "2"), headers: headers); #expect(value == 401) }
         }
         #expect(try fixture.count("callEvent") == 1)
-        #expect(try fixture.job(try fixture.insertJobRow("a")).digitList == ["1"])
+        #expect(try fixture.job(try fixture.insertJobRow("a")).digits == ["1"])
     }
 
     @Test func verificationOffAcceptsUnsignedPushes() async throws {

@@ -30,7 +30,7 @@ import VoiceCallAPI
         let job = try fixture.job(row)
         #expect(job.state == .completed)
         #expect(job.outcome == .answered)
-        #expect(job.digitList == ["1", "2"])
+        #expect(job.digits == ["1", "2"])
     }
 
     @Test(arguments: [

@@ -48,7 +48,7 @@ import VoiceCallAPI
             }
         }
         let job = try fixture.job(row)
-        #expect(job.digitList == ["1", "23", "#"])
+        #expect(job.digits == ["1", "23", "#"])
         #expect(job.state == .inCall)
     }
 
@@ -64,7 +64,7 @@ import VoiceCallAPI
         #expect(try fixture.pendingEventCount() == 2)
         let signals = try fixture.accept(row, session: "S5")
         let job = try fixture.job(row)
-        #expect(job.digitList == ["4"])
+        #expect(job.digits == ["4"])
         #expect(job.state == .completed)
         #expect(job.outcome == .answered)
         #expect(signals == [CallEndSignal(jobRowId: row, sessionId: "S5", outcome: .answered, stateCode: 0, app: "default")])
@@ -87,7 +87,7 @@ import VoiceCallAPI
         #expect(job.calls == 1)
         #expect(job.state == .completed)
         #expect(job.outcome == .noAnswer)
-        #expect(job.digitList == ["9"])
+        #expect(job.digits == ["9"])
         #expect(try fixture.attempts(row).map(\.sessionId) == ["S7"])
     }
 
@@ -109,7 +109,7 @@ import VoiceCallAPI
         let job = try fixture.job(row)
         #expect(job.state == .completed)
         #expect(job.outcome == .busy)
-        #expect(job.digitList == ["2"])
+        #expect(job.digits == ["2"])
         #expect(signals.map(\.sessionId) == ["S8"])
     }
 
@@ -177,7 +177,7 @@ import VoiceCallAPI
         let job = try fixture.job(row)
         #expect(job.state == .completed)
         #expect(job.outcome == .answered)
-        #expect(job.digitList == ["0", "2", "3"])
+        #expect(job.digits == ["0", "2", "3"])
         #expect(await fixture.signals.signals.map(\.outcome) == [.answered])
     }
 
@@ -191,7 +191,7 @@ import VoiceCallAPI
                 headers: CallbackFixture.signedHeaders(url: CallbackFixture.feeURL))
             #expect(answer.status == 200)
         }
-        #expect(try fixture.job(row).digitList == ["7"])
+        #expect(try fixture.job(row).digits == ["7"])
     }
 
     @Test func repeatedCDRIsStoredOnceAndAnsweredSuccessEachTime() async throws {
@@ -208,7 +208,7 @@ import VoiceCallAPI
         #expect(try fixture.count("cdr") == 1)
         let job = try fixture.job(row)
         #expect(job.outcome == .noAnswer)
-        #expect(job.digitList == ["5"])
+        #expect(job.digits == ["5"])
         #expect(await fixture.signals.signals.count == 1)
     }
 
@@ -241,7 +241,7 @@ import VoiceCallAPI
         }
         let signals = try fixture.accept(row, session: "S3")
         #expect(signals.map(\.outcome) == [.answered])
-        #expect(try fixture.job(row).digitList == ["8"])
+        #expect(try fixture.job(row).digits == ["8"])
     }
 
     @Test func eventsSurviveARestartOfTheStore() async throws {
@@ -259,6 +259,6 @@ import VoiceCallAPI
         }
         let reopened = try CallbackFixture(database: try AppDatabase.open(path: path))
         try reopened.accept(rowID, session: "S1")
-        #expect(try reopened.job(rowID).digitList == ["6"])
+        #expect(try reopened.job(rowID).digits == ["6"])
     }
 }

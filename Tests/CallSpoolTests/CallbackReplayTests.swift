@@ -32,7 +32,7 @@ import VoiceCallAPI
             let fresh = try await client.pushStatus(CallbackFixture.status("answer", session: "S1"))
             #expect(fresh == 200)
         }
-        #expect(try after.job(try after.insertJobRow("a")).digitList == ["1"])
+        #expect(try after.job(try after.insertJobRow("a")).digits == ["1"])
         #expect(try after.count("callEvent") == 2)
     }
 
@@ -119,7 +119,7 @@ import VoiceCallAPI
             let answer3 = try await client.pushStatus(again)
             #expect(answer3 == 200)
         }
-        #expect(try fixture.job(row).digitList == ["1", "1"])
+        #expect(try fixture.job(row).digits == ["1", "1"])
         #expect(try fixture.count("callEvent") == 2)
     }
 
@@ -137,6 +137,6 @@ import VoiceCallAPI
             #expect(answer5 == 200)
         }
         try fixture.accept(row, session: "S1")
-        #expect(try fixture.job(row).digitList == ["7"])
+        #expect(try fixture.job(row).digits == ["7"])
     }
 }

@@ -49,7 +49,7 @@ import VoiceCallAPI
         #expect(job.state == .completed)
         #expect(job.outcome == .answered)
         #expect(job.stateCode == 8008)
-        #expect(job.digitList.isEmpty)
+        #expect(job.digits.isEmpty)
         #expect(await fixture.signals.signals == [CallEndSignal(jobRowId: row, sessionId: "S1", outcome: .answered, stateCode: 8008, app: "default")])
     }
 
@@ -91,7 +91,7 @@ import VoiceCallAPI
         let job = try fixture.job(row)
         #expect(job.state == .completed)
         #expect(job.outcome == .answered)
-        #expect(job.digitList == ["4"])
+        #expect(job.digits == ["4"])
     }
 
     @Test func aDisconnectWithAStateCodeStillEndsTheJobAtOnce() async throws {

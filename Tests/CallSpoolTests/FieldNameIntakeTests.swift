@@ -35,9 +35,9 @@ import VoiceCallAPI
         #expect((rejected.first?["error"] as? String)?.contains("posTone") == true)
 
         let stored = try #require(try spool.database.jobDetail(id: "login-1")?.job)
-        #expect(stored.payload.contains(#""posTone":"post.wav""#))
-        #expect(!stored.payload.contains("postOne"))
-        guard case .verify(let payload)? = stored.decodedPayload else {
+        #expect(stored.payload.storedText.contains(#""posTone":"post.wav""#))
+        #expect(!stored.payload.storedText.contains("postOne"))
+        guard case .verify(let payload)? = stored.payload.decoded else {
             Issue.record("stored payload unreadable: \(stored.payload)")
             return
         }

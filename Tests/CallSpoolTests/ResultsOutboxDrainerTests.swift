@@ -104,11 +104,11 @@ import VoiceCallAPI
             do { let status = try await client.pushStatus(CallbackFixture.status("disconnect", session: "S4", stateCode: 0)); #expect(status == 200) }
             // A drain reads the queue...
             let read = try fixture.database.pendingResults()
-            #expect(read.map(\.job.digitList) == [[]])
+            #expect(read.map(\.job.digits) == [[]])
             // ...the digit comes before it clears (same timestamp: a fixed clock)...
             do { let status = try await client.pushStatus(late); #expect(status == 200) }
             do { let status = try await client.pushStatus(late); #expect(status == 200) }  // a re-push: stored once, queues nothing
-            #expect(try fixture.job(row).digitList == ["5"])
+            #expect(try fixture.job(row).digits == ["5"])
             let version = try await fixture.database.reader.read { db in
                 try Int.fetchOne(db, sql: "SELECT version FROM resultOutbox WHERE jobRowId = ?", arguments: [row])
             }

@@ -34,7 +34,7 @@ import VoiceCallAPI
         #expect(try spool.database.expireUnknownJobs(now: expiresAt.addingTimeInterval(1)).count == 1)
         let job = try #require(spool.database.reader.read { try JobRecord.filter(JobRecord.Columns.jobId == "lost-otp").fetchOne($0) })
         #expect(job.state == .expired)
-        guard case .verify(let payload)? = job.decodedPayload else {
+        guard case .verify(let payload)? = job.payload.decoded else {
             Issue.record("payload unreadable")
             return
         }

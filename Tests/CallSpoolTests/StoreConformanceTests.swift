@@ -186,7 +186,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
                 try tx.recordAcceptance(ticket, acceptance: CallAcceptance(sessionId: "S1", idlePort: nil), now: Self.now)
             }
             #expect(ended.isEmpty)
-            #expect(try store.jobDetail(id: "n1")?.job.digitList == ["7"])
+            #expect(try store.jobDetail(id: "n1")?.job.digits == ["7"])
             let hangUp = CallbackEvent.status(.disconnect, CallStatusInfo(sessionId: "S1", stateCode: 0, stateDesc: "ok"))
             let first = await store.recordCallbacks([.init(event: hangUp, body: "{\"d\":1}", now: Self.now, app: "reminders")])
             #expect(try first[0].get().signals.map(\.jobRowId) == [ticket.jobRowId])
@@ -195,7 +195,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             cdr.dynIVRPath = "7"
             let fee = await store.recordCallbacks([.init(event: .fee([cdr]), body: "{}", now: Self.now, app: "reminders")])
             #expect(try fee[0].get().signals.isEmpty, "a second ending of the same call changes nothing")
-            #expect(try store.jobDetail(id: "n1")?.job.digitList == ["7"], "digits applied twice")
+            #expect(try store.jobDetail(id: "n1")?.job.digits == ["7"], "digits applied twice")
         }
     }
 
@@ -218,7 +218,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             let replay = CallbackEvent.status(.collectInfo, CallStatusInfo(sessionId: "S1", timestamp: "t2", digitInfo: "4"))
             let replayed = await store.recordCallbacks([.init(event: replay, body: "{}", now: Self.now, nonce: nonce, app: "reminders")])
             #expect(throws: CallbackReplayError.self) { try replayed[0].get() }
-            #expect(try store.jobDetail(id: "n1")?.job.digitList == ["3"])
+            #expect(try store.jobDetail(id: "n1")?.job.digits == ["3"])
         }
     }
 
@@ -284,7 +284,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             _ = try store.applyPendingIntents(now: Self.now) { _ in .seconds(300) }
             let pending = try store.pendingResults()
             #expect(pending.map(\.job.jobId) == ["a"])
-            try store.clearResults(pending.map { ClearedResult(jobRowId: $0.job.id ?? 0, version: $0.version) })
+            try store.clearResults(pending.map { ClearedResult(jobRowId: $0.job.rowId ?? 0, version: $0.version) })
             #expect(try store.pendingResults().isEmpty)
         }
     }
@@ -299,7 +299,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             try store.beat(beat, apps: [figures])
             #expect(try store.heartbeat()?.pid == 42)
             #expect(try store.appStatus(app: "otp")?.createdClock == "utc")
-            #expect(try store.appStatuses().map(\.typeList) == [["verify"]])
+            #expect(try store.appStatuses().map(\.types) == [["verify"]])
             try store.probeWrite(now: Self.now)
             #expect(try store.pauses().isEmpty, "the probe leaves nothing behind")
 

@@ -70,7 +70,7 @@ import VoiceCallAPI
         }
         #expect(list[1].collectContentTriggerReplaying == "9")
 
-        let erased = AppDatabase.erasingVerifyCode(Self.oldVerify)
+        let erased = StoredJobPayload(storedText: Self.oldVerify).erasingVerifyCodes().storedText
         #expect(erased.contains(#""posTone":"post.wav""#))
         #expect(!erased.contains("4829"))
     }

@@ -34,12 +34,12 @@ import Testing
         let database = try AppDatabase.inMemory()
         var job = try StoreFixtures.insertJob(database, id: "v", verifyCode: "482913")
         try database.writer.write { db in try AppDatabase.transition(&job, to: .dispatching, now: Date(), in: db) }
-        #expect(try database.jobs().first?.payload.contains("482913") == true)
+        #expect(try database.jobs().first?.payload.storedText.contains("482913") == true)
         try database.writer.write { db in try AppDatabase.transition(&job, to: .failed, now: Date(), in: db) }
         let stored = try #require(try database.jobs().first)
-        #expect(!stored.payload.contains("482913"))
+        #expect(!stored.payload.storedText.contains("482913"))
         #expect(stored.finishedAt != nil)
-        guard case .verify(let payload) = stored.decodedPayload else { Issue.record("payload lost"); return }
+        guard case .verify(let payload) = stored.payload.decoded else { Issue.record("payload lost"); return }
         #expect(payload.verifyCode == "")
         #expect(payload.preTone == "p.wav")
     }

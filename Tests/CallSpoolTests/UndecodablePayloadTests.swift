@@ -56,7 +56,7 @@ import VoiceCallAPI
         #expect(job.attempts.isEmpty)
         #expect(job.job.attempts == 0)
         // The code is gone from the row (the usual erasure cannot decode it).
-        #expect(!job.job.payload.contains("739154"))
+        #expect(!job.job.payload.storedText.contains("739154"))
         #expect(job.job.errorDesc?.contains("739154") == false)
         // A result is queued for it, as for any job that ended.
         let results = try database.pendingResults().map(\.job.jobId)

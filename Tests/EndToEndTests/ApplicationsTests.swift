@@ -120,7 +120,7 @@ extension EndToEnd {
                     url: daemon.configuration.callbacks.statusURL.string, appKey: Self.verifyKey, secret: "TypoSecret",
                     sessionId: session, digits: "9")
                 #expect(answer == 401)
-                #expect(try daemon.job("remind/\(JobLine.callee(0))").job.digitList == reminder.digitList)
+                #expect(try daemon.job("remind/\(JobLine.callee(0))").job.digits == reminder.digits)
 
                 let status = try StatusView.load(
                     from: daemon.database, portLimit: 8, now: daemon.clock.now, applications: daemon.configuration.applications)

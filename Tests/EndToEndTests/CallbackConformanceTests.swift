@@ -41,19 +41,19 @@ extension EndToEnd {
                     let job = try daemon.job("n\(index)").job
                     #expect(job.outcome == .answered)
                     #expect(job.stateCode == 0)
-                    #expect(job.digitList == ["1"])
+                    #expect(job.digits == ["1"])
                 }
                 // Answered, no key within 5 s of the prompt: answered, no digits,
                 // decided by the disconnect (a CDR would have said stateCode 0).
                 let noKey = try daemon.job("n3").job
                 #expect(noKey.outcome == .answered)
                 #expect(noKey.stateCode == 8008)
-                #expect(noKey.digitList.isEmpty)
+                #expect(noKey.digits.isEmpty)
                 // Disconnects without stateCode: the CDR decides.
                 #expect(try daemon.job("n4").job.outcome == .busy)
                 let codeless = try daemon.job("n6").job
                 #expect(codeless.outcome == .answered)
-                #expect(codeless.digitList == ["1"])
+                #expect(codeless.digits == ["1"])
                 #expect(try daemon.job("n5").job.outcome == .rejected)
                 #expect(snapshot.callsPerCallee.values.allSatisfy { $0 == 1 }, "\(snapshot.callsPerCallee)")
             }

@@ -142,7 +142,7 @@ extension EndToEnd {
             #expect(daemon.process.isRunning, "\(daemon.logTail)")
             for index in 0..<16 {
                 let job = try #require(try store.jobDetail(id: "f\(index)")).job
-                #expect(job.digitList == ["7"], "f\(index): digits \(job.digitList)")
+                #expect(job.digits == ["7"], "f\(index): digits \(job.digits)")
             }
             let snapshot = await platform.simulator.snapshot()
             #expect(snapshot.callsPerCallee.count == 16 && snapshot.callsPerCallee.values.allSatisfy { $0 == 1 }, "\(snapshot.callsPerCallee)")
@@ -180,7 +180,7 @@ extension EndToEnd {
                 #expect(!daemon.parts.storage.pausesWork)
                 for index in 0..<16 {
                     let job = try daemon.job("d\(index)").job
-                    #expect(job.digitList == ["7"], "d\(index): digits \(job.digitList)")
+                    #expect(job.digits == ["7"], "d\(index): digits \(job.digits)")
                 }
                 let snapshot = await daemon.simulator.snapshot()
                 #expect(snapshot.callsPerCallee.values.allSatisfy { $0 == 1 }, "somebody was called twice: \(snapshot.callsPerCallee)")

@@ -31,12 +31,12 @@ extension EndToEnd {
                 #expect(try await daemon.waitFor(.completed, count: 25, timeout: .seconds(30)), "\(daemon.states)")
                 let otp = try daemon.job("otp")
                 #expect(otp.job.outcome == .answered)
-                #expect(!otp.job.payload.contains("4829"))
+                #expect(!otp.job.payload.storedText.contains("4829"))
                 #expect(try daemon.job("n5").job.outcome == .busy)
                 for index in [0, 7, 23] {
                     let job = try daemon.job("n\(index)")
                     #expect(job.job.outcome == .answered)
-                    #expect(job.job.digitList == ["1"])
+                    #expect(job.job.digits == ["1"])
                     #expect(job.attempts.filter { $0.sessionId != nil }.count == 1)
                 }
                 // Nobody was called twice, and the hidden limit of 4 ports held.

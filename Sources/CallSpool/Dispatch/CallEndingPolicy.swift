@@ -29,9 +29,7 @@ enum CallEndingPolicy {
     /// policy does not apply (no policy, outcome not listed, attempts used up,
     /// cancel pending, or the next try would fall at or after the expiry).
     static func redialTime(for job: JobRecord, outcome: Outcome, now: Date) -> Date? {
-        guard !job.cancelRequested, let text = job.redial,
-            let policy = try? JSONDecoder().decode(RedialPolicy.self, from: Data(text.utf8)),
-            policy.on.contains(outcome), job.calls < policy.maxAttempts
+        guard !job.cancelRequested, let policy = job.redial, policy.on.contains(outcome), job.calls < policy.maxAttempts
         else { return nil }
         let at = now.addingTimeInterval(policy.interval.timeInterval)
         return at < job.expiresAt ? at : nil

@@ -68,11 +68,11 @@ struct DispatchPlanner {
             let slots = min(state.limiter.available(forVerify: true), settings.maxInFlight - state.inFlight)
             let limit = min(settings.pageSize, max(16, 2 * slots))
             let page = try tx.runnableJobs(app: settings.app, now: now, limit: limit, verifyOnly: verifyOnly)
-                .filter { !postponed.contains($0.id ?? -1) }
+                .filter { !postponed.contains($0.rowId ?? -1) }
             if page.isEmpty { break }
             var progressed = false
             for var job in page {
-                guard let rowID = job.id else { continue }
+                guard let rowID = job.rowId else { continue }
                 let isVerify = job.type == .verify
                 if isVerify, state.reserve.arrivals[rowID] == nil {
                     state.reserve.sawVerifyJob(rowID, createdAt: job.createdAt)
@@ -140,7 +140,7 @@ struct DispatchPlanner {
 
     /// Why a job may not go now, and until when; nil when it may.
     mutating func gate(_ job: JobRecord, pauses: [PauseScope: PauseRecord], now: Date, in tx: any DispatchTransaction) throws -> Postponement? {
-        let window = job.window.flatMap { decodedWindow($0) } ?? (job.type == .notify ? settings.defaults.window : nil)
+        let window = job.window ?? (job.type == .notify ? settings.defaults.window : nil)
         if let window, !window.contains(now) {
             return Postponement(date: window.nextOpening(after: now), reason: "outside its calling window \(window.startText)–\(window.endText) \(window.timeZone)")
         }
@@ -154,16 +154,6 @@ struct DispatchPlanner {
             return Postponement(date: free, reason: "callee already called \(calls.count) times in \(DurationText.format(settings.limits.perCalleeWindow)) (limits.per_callee_max)")
         }
         return nil
-    }
-
-    /// A job's stored calling window, decoded once per distinct text (a
-    /// campaign's jobs share one).
-    mutating func decodedWindow(_ text: String) -> CallingWindow? {
-        if let cached = state.windowCache[text] { return cached }
-        guard let window = try? JSONDecoder().decode(CallingWindow.self, from: Data(text.utf8)) else { return nil }
-        if state.windowCache.count >= 1_000 { state.windowCache.removeAll(keepingCapacity: true) }
-        state.windowCache[text] = window
-        return window
     }
 
     /// The job's own display number when usable, else the least recently used

@@ -52,8 +52,6 @@ struct SchedulerState: Sendable {
     /// A `ports` pause may be stored: the next call end clears it.
     var portsPauseSet = false
     var warnedNoDisplayNumber = false
-    /// Calling windows of jobs, decoded once per distinct JSON text.
-    var windowCache: [String: CallingWindow] = [:]
     /// The jitter of backoffs; a plan that is not applied draws nothing.
     var random: AnyRandom
 

@@ -38,19 +38,19 @@ public struct JobResult: Codable, Sendable, Equatable {
 
     public init(job: JobRecord, attempts: [AttemptRecord]) {
         id = job.jobId
-        jobRowId = job.id ?? 0
+        jobRowId = job.rowId ?? 0
         campaign = job.campaign
         type = job.type.rawValue
         state = job.state.rawValue
         outcome = job.outcome?.rawValue
         stateCode = job.stateCode
         stateDesc = job.stateDesc
-        digits = job.digitList
+        digits = job.digits
         calls = job.calls
         self.attempts = attempts.map(AttemptSummary.init)
         calleeNbr = job.calleeNbr
         displayNbr = job.displayNbr
-        meta = job.meta.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        meta = job.meta
         error = job.errorCode.map { ErrorInfo(code: $0, description: job.errorDesc ?? "") }
         createdAt = Timestamp.format(job.createdAt)
         updatedAt = Timestamp.format(job.updatedAt)

@@ -73,7 +73,7 @@ public actor ResultsOutbox {
             if batch.isEmpty { return written }
             var done: [ClearedResult] = []
             for item in batch {
-                guard let rowID = item.job.id else { continue }
+                guard let rowID = item.job.rowId else { continue }
                 if item.job.state.isTerminal {
                     do {
                         try Self.write(JobResult(job: item.job, attempts: item.attempts), to: directory, name: ResultFileName.forJob(id: item.job.jobId))

@@ -37,7 +37,7 @@ extension AppDatabase {
         for state in states {
             try forEachPage(ids: ids, campaign: campaign, state: state) { jobs, db in
                 for var job in jobs {
-                    if job.type == .verify, case .verify(let payload)? = job.decodedPayload, payload.verifyCode.isEmpty {
+                    if job.type == .verify, case .verify(let payload)? = job.payload.decoded, payload.verifyCode.isEmpty {
                         if skipped.count < Self.listedSkips { skipped.append(job.jobId) } else { skippedNotListed += 1 }
                         continue
                     }
@@ -68,13 +68,13 @@ extension AppDatabase {
         var after: Int64 = 0
         while true {
             let last: Int64? = try writer.write { db in
-                var request = JobRecord.filter(JobRecord.Columns.state == state.rawValue && JobRecord.Columns.id > after)
+                var request = JobRecord.filter(JobRecord.Columns.state == state.rawValue && JobRecord.Columns.rowId > after)
                 if !ids.isEmpty { request = request.filter(ids.contains(JobRecord.Columns.jobId)) }
                 if let campaign { request = request.filter(JobRecord.Columns.campaign == campaign) }
-                let jobs = try request.order(JobRecord.Columns.id).limit(Self.controlPageSize).fetchAll(db)
+                let jobs = try request.order(JobRecord.Columns.rowId).limit(Self.controlPageSize).fetchAll(db)
                 guard !jobs.isEmpty else { return nil }
                 try body(jobs, db)
-                return jobs.last?.id
+                return jobs.last?.rowId
             }
             guard let last else { return }
             after = last

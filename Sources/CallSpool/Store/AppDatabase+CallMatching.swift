@@ -133,10 +133,8 @@ extension AppDatabase {
     /// (``migrateResultsOutboxOneProducer(_:)``), not here.
     static func appendDigits(_ digits: [String], toJob jobRowId: Int64, now: Date, in db: Database) throws {
         guard var job = try fetchJob(jobRowId, in: db) else { return }
-        let list = job.digitList + digits
-        let data = try JSONEncoder().encode(list)
-        job.digits = String(decoding: data, as: UTF8.self)
+        job.digits += digits
         job.updatedAt = now
-        try job.updateRow(db)
+        try job.update(db)
     }
 }

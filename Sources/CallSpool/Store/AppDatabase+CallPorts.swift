@@ -38,7 +38,7 @@ extension AppDatabase {
         job.stateCode = nil
         job.stateDesc = stateDesc.map { "\(awaitingFeeRecordDescription) (\($0))" } ?? awaitingFeeRecordDescription
         job.updatedAt = now
-        try job.updateRow(db)
+        try job.update(db)
         return CallEndSignal(jobRowId: jobRowId, sessionId: sessionId, outcome: nil, stateCode: nil, app: job.app)
     }
 }

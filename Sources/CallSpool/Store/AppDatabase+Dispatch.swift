@@ -47,7 +47,7 @@ extension AppDatabase {
                 job.errorDesc = "no disconnect or CDR within the call lease (\(DurationText.format(lease)))"
                 try Self.transition(&job, to: .unknown, now: now, in: db)
             }
-            return jobs.compactMap(\.id)
+            return jobs.compactMap(\.rowId)
         }
     }
 
@@ -60,7 +60,7 @@ extension AppDatabase {
                 job.errorDesc = job.attempts == 0 ? "expired before it could be sent" : "expired while waiting to be retried"
                 try Self.transition(&job, to: .expired, now: now, in: db)
             }
-            return jobs.compactMap(\.id)
+            return jobs.compactMap(\.rowId)
         }
     }
 
@@ -83,7 +83,7 @@ extension AppDatabase {
             job.errorDesc = "expired: \(reason)"
             try transition(&job, to: .expired, now: now, in: db)
         } else {
-            guard let rowID = job.id else { return }
+            guard let rowID = job.rowId else { return }
             job.nextAttemptAt = until
             job.updatedAt = now
             try db.cachedStatement(sql: "UPDATE job SET nextAttemptAt = ?, updatedAt = ? WHERE id = ?")
@@ -104,20 +104,20 @@ extension AppDatabase {
 
     /// Moves a queued job to `dispatching` and writes its attempt row before
     /// the request is sent. Nil when the job is no longer queued, or when its
-    /// stored payload cannot be decoded: then the job is `failed` (error code
-    /// `payload`, see ``failUndecodablePayload(_:error:now:in:)``) in the
-    /// caller's transaction, so it is neither sent nor skipped on every pass.
+    /// stored payload cannot be decoded (``StoredJobPayload/decode()``):
+    /// then the job is `failed` (error code `payload`, ``StoredPayloadError``)
+    /// in the caller's transaction, so it is neither sent nor skipped on every pass.
     static func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date, in db: Database) throws -> DispatchTicket? {
-        guard let jobRowId = job.id, job.state == .queued else { return nil }
+        guard let jobRowId = job.rowId, job.state == .queued else { return nil }
         let payload: JobPayload
-        do {
-            payload = try JSONDecoder().decode(JobPayload.self, from: Data(job.payload.utf8))
-        } catch {
+        switch job.payload.decode() {
+        case .success(let decoded):
+            payload = decoded
+        case .failure(let problem):
             // Never sendable: fail it now (through `dispatching`, the one way
             // to `failed`; no attempt is recorded, nothing was sent) rather
-            // than skip it on every pass until it expires.
-            let problem = StoredPayloadError(decoding: error)
-            if job.type == .verify { job.payload = StoredPayloadError.erasingVerifyCodes(job.payload) }
+            // than skip it on every pass until it expires. The move to
+            // `failed` blanks a verify job's codes.
             try transition(&job, to: .dispatching, now: now, in: db)
             job.errorCode = StoredPayloadError.errorCode
             job.errorDesc = problem.description

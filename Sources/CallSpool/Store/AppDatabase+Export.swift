@@ -8,8 +8,8 @@ extension AppDatabase {
     public func campaignJobsPage(campaign: String, afterRowID: Int64, limit: Int) throws -> [JobRecord] {
         try reader.read { db in
             try JobRecord
-                .filter(JobRecord.Columns.campaign == campaign && JobRecord.Columns.id > afterRowID)
-                .order(JobRecord.Columns.id)
+                .filter(JobRecord.Columns.campaign == campaign && JobRecord.Columns.rowId > afterRowID)
+                .order(JobRecord.Columns.rowId)
                 .limit(limit)
                 .fetchAll(db)
         }

@@ -33,7 +33,7 @@ extension AppDatabase {
             if var report {
                 report.accepted += result.accepted
                 report.duplicates += result.duplicates
-                try IntakeFileRecord(intakeKey: intakeKey, name: sourceFile, report: try Self.reportText(report), completedAt: now).save(db)
+                try IntakeFileRecord(intakeKey: intakeKey, name: sourceFile, report: report, completedAt: now).save(db)
             }
             return result
         }
@@ -60,7 +60,7 @@ extension AppDatabase {
                 do {
                     try db.inSavepoint {
                         if let record = try IntakeFileRecord.fetchOne(db, key: file.intakeKey) {
-                            commit = .alreadyCommitted(try JSONDecoder().decode(FileReport.self, from: Data(record.report.utf8)))
+                            commit = .alreadyCommitted(record.report)
                             return .commit
                         }
                         let inserted = try Self.insert(
@@ -68,7 +68,7 @@ extension AppDatabase {
                         var report = file.report
                         report.accepted += inserted.accepted
                         report.duplicates += inserted.duplicates
-                        try IntakeFileRecord(intakeKey: file.intakeKey, name: file.name, report: try Self.reportText(report), completedAt: now).save(db)
+                        try IntakeFileRecord(intakeKey: file.intakeKey, name: file.name, report: report, completedAt: now).save(db)
                         commit = .committed(report)
                         return .commit
                     }
@@ -84,12 +84,6 @@ extension AppDatabase {
             }
             return results
         }
-    }
-
-    static func reportText(_ report: FileReport) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(report), as: UTF8.self)
     }
 
     static func insert(
@@ -151,17 +145,15 @@ extension AppDatabase {
 
     /// Records that every job of a file is committed, with its report.
     public func completeIntake(key: String, name: String, report: FileReport, now: Date) throws {
-        let text = try Self.reportText(report)
         try writer.write { db in
-            try IntakeFileRecord(intakeKey: key, name: name, report: text, completedAt: now).save(db)
+            try IntakeFileRecord(intakeKey: key, name: name, report: report, completedAt: now).save(db)
         }
     }
 
     /// The report of a file already taken in, when intake finished before a crash.
     public func completedIntake(key: String) throws -> FileReport? {
         try reader.read { db in
-            guard let record = try IntakeFileRecord.fetchOne(db, key: key) else { return nil }
-            return try JSONDecoder().decode(FileReport.self, from: Data(record.report.utf8))
+            try IntakeFileRecord.fetchOne(db, key: key)?.report
         }
     }
 }

@@ -19,14 +19,14 @@ extension AppDatabase {
             var request = JobRecord.all()
             if let state { request = request.filter(JobRecord.Columns.state == state.rawValue) }
             if let campaign { request = request.filter(JobRecord.Columns.campaign == campaign) }
-            return try request.order(JobRecord.Columns.id.desc).limit(limit).fetchAll(db)
+            return try request.order(JobRecord.Columns.rowId.desc).limit(limit).fetchAll(db)
         }
     }
 
     /// One job by its id, with its attempts, events and CDRs.
     public func jobDetail(id: String) throws -> JobDetail? {
         try reader.read { db in
-            guard let job = try JobRecord.filter(JobRecord.Columns.jobId == id).fetchOne(db), let rowID = job.id else { return nil }
+            guard let job = try JobRecord.filter(JobRecord.Columns.jobId == id).fetchOne(db), let rowID = job.rowId else { return nil }
             let attempts = try AttemptRecord.filter(AttemptRecord.Columns.jobRowId == rowID).order(AttemptRecord.Columns.n).fetchAll(db)
             let events = try CallEventRecord.filter(CallEventRecord.Columns.jobRowId == rowID).order(CallEventRecord.Columns.id).fetchAll(db)
             let cdrs = try CDRRecord.filter(CDRRecord.Columns.jobRowId == rowID).fetchAll(db)

@@ -19,7 +19,7 @@ extension AppDatabase {
             return try JobRecord
                 .filter(errorCode != nil || errorDesc != nil)
                 .filter(JobRecord.Columns.state != JobState.canceled.rawValue)
-                .order(updatedAt.desc, JobRecord.Columns.id.desc)
+                .order(updatedAt.desc, JobRecord.Columns.rowId.desc)
                 .limit(limit)
                 .fetchAll(db)
                 .map { RecentError(id: $0.jobId, state: $0.state.rawValue, code: $0.errorCode, description: $0.errorDesc, at: Timestamp.format($0.updatedAt)) }

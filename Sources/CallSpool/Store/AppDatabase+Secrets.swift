@@ -12,7 +12,7 @@ extension AppDatabase {
             for var job in jobs {
                 job.errorDesc = "expired while its outcome was unknown (no answer or callback matched it)"
                 try Self.transition(&job, to: .expired, now: now, in: db)
-                if let id = job.id { ids.append(id) }
+                if let id = job.rowId { ids.append(id) }
             }
             return ids
         }

@@ -12,24 +12,12 @@ extension AppDatabase {
         if next.isTerminal {
             job.finishedAt = now
             if job.type == .verify {
-                job.payload = Self.erasingVerifyCode(job.payload)
+                job.payload = job.payload.erasingVerifyCodes()
                 SecretErasures.record()
             }
         } else {
             job.finishedAt = nil
         }
-        try job.updateRow(db)
-    }
-
-    /// The payload with the verify code blanked (the code is useless and
-    /// sensitive once the job is over).
-    static func erasingVerifyCode(_ payload: String) -> String {
-        guard var decoded = try? JSONDecoder().decode(JobPayload.self, from: Data(payload.utf8)),
-            case .verify(var verify) = decoded
-        else { return payload }
-        verify.verifyCode = ""
-        decoded = .verify(verify)
-        guard let data = try? JSONEncoder().encode(decoded) else { return payload }
-        return String(decoding: data, as: UTF8.self)
+        try job.update(db)
     }
 }

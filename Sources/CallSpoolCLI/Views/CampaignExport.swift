@@ -39,7 +39,7 @@ public struct CampaignExport: Sendable {
         var count = 0
         while true {
             let page = try database.campaignJobsPage(campaign: campaign, afterRowID: after, limit: pageSize)
-            guard let last = page.last?.id else { break }
+            guard let last = page.last?.rowId else { break }
             var chunk = ""
             for job in page {
                 let row = ExportRow(job)

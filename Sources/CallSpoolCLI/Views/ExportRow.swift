@@ -37,14 +37,14 @@ public struct ExportRow: Sendable, Equatable, Encodable {
         outcome = job.outcome?.rawValue
         stateCode = job.stateCode
         stateDesc = job.stateDesc
-        digits = job.digitList
+        digits = job.digits
         attempts = job.attempts
         errorCode = job.errorCode
         errorDescription = job.errorDesc
         createdAt = Timestamp.format(job.createdAt)
         updatedAt = Timestamp.format(job.updatedAt)
         finishedAt = job.finishedAt.map(Timestamp.format)
-        meta = job.meta.flatMap { try? JSONValue.parse(Data($0.utf8)) }
+        meta = job.meta
     }
 
     /// The CSV cells: empty for nil, digits joined with `;`, meta as compact JSON.

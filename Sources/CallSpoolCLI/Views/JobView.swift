@@ -78,7 +78,7 @@ public struct JobView: Codable, Sendable {
         state = job.state.rawValue
         outcome = job.outcome?.rawValue
         stateCode = job.stateCode
-        digits = job.digitList
+        digits = job.digits
         calleeNbr = job.calleeNbr
         displayNbr = job.displayNbr
         app = job.app
@@ -93,7 +93,7 @@ public struct JobView: Codable, Sendable {
         createdAt = Timestamp.format(job.createdAt)
         expiresAt = Timestamp.format(job.expiresAt)
         notBefore = job.notBefore.map(Timestamp.format)
-        meta = job.meta.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        meta = job.meta
     }
 }
 
@@ -112,7 +112,7 @@ public struct JobListItem: Codable, Sendable, Equatable {
         campaign = job.campaign
         state = job.state.rawValue
         outcome = job.outcome?.rawValue
-        digits = job.digitList
+        digits = job.digits
     }
 
     enum CodingKeys: String, CodingKey { case id, type, campaign, state, outcome, digits }

@@ -12,6 +12,10 @@ import PostgresNIO
 /// text. Column names are compared case-insensitively, as PostgreSQL folds
 /// the schema's unquoted camelCase names to lower case.
 enum PostgresRecordDecoder {
+    /// The column of a coding key: a record's `rowId` is the table's `id`
+    /// (as in the SQLite store's records), every other key its own column.
+    static func column(forKey key: String) -> String { key == "rowId" ? "id" : key }
+
     static func decode<Record: Decodable>(_ type: Record.Type, from row: PostgresRandomAccessRow) throws -> Record {
         try Record(from: RowDecoder(row: row))
     }
@@ -64,7 +68,7 @@ private struct RowContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     var codingPath: [any CodingKey] = []
     var allKeys: [Key] { [] }
 
-    private func name(_ key: Key) -> String { key.stringValue.lowercased() }
+    private func name(_ key: Key) -> String { PostgresRecordDecoder.column(forKey: key.stringValue).lowercased() }
 
     func contains(_ key: Key) -> Bool { row.contains(name(key)) }
 
@@ -138,7 +142,8 @@ private struct CellValue {
         if T.self == Int64.self, let value = try primitive(Int64.self) as? T { return value }
         if T.self == Double.self, let value = try double() as? T { return value }
         if T.self == Bool.self, let value = try bool() as? T { return value }
-        if let value = try? T(from: CellDecoder(value: self)) { return value }
+        if T.self == StoredJobPayload.self, let value = StoredJobPayload(storedText: try primitive(String.self)) as? T { return value }
+        if T.self is any RawRepresentable.Type, let value = try? T(from: CellDecoder(value: self)) { return value }
         // Nested values are JSON text.
         let text = try primitive(String.self)
         do {
@@ -208,7 +213,9 @@ private struct RowEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
     let storage: RowStorage
     var codingPath: [any CodingKey] = []
 
-    private func put(_ key: Key, _ value: any PostgresBindable) { storage.columns.append((key.stringValue, value)) }
+    private func put(_ key: Key, _ value: any PostgresBindable) {
+        storage.columns.append((PostgresRecordDecoder.column(forKey: key.stringValue), value))
+    }
 
     mutating func encodeNil(forKey key: Key) throws { put(key, UntypedNull()) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { put(key, value) }
@@ -221,8 +228,9 @@ private struct RowEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         if let date = value as? Date { return put(key, date) }
+        if let payload = value as? StoredJobPayload { return put(key, payload.storedText) }
         let single = SingleValueCapture()
-        if (try? value.encode(to: single)) != nil, let captured = single.box.value {
+        if value is any RawRepresentable, (try? value.encode(to: single)) != nil, let captured = single.box.value {
             return put(key, captured)
         }
         put(key, String(decoding: try PostgresRecordEncoder.jsonEncoder.encode(value), as: UTF8.self))

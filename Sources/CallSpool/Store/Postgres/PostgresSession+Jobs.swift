@@ -20,7 +20,7 @@ extension PostgresSession {
 
     /// Writes every column of `job` (its row id picks the row).
     func update(_ job: JobRecord) throws {
-        guard let rowID = job.id else { throw PostgresRecordError(column: "id", problem: "a job without a row id cannot be updated") }
+        guard let rowID = job.rowId else { throw PostgresRecordError(column: "id", problem: "a job without a row id cannot be updated") }
         var arguments = PostgresArguments()
         var assignments: [String] = []
         for column in try PostgresRecordEncoder.columns(of: job) where column.name != "id" {
@@ -49,7 +49,7 @@ extension JobRecord {
         if next.isTerminal {
             finishedAt = now
             if type == .verify {
-                payload = AppDatabase.erasingVerifyCode(payload)
+                payload = payload.erasingVerifyCodes()
                 SecretErasures.record()
             }
         } else {

@@ -220,7 +220,7 @@ extension PostgresSession {
 
     func appendDigits(_ digits: [String], toJob jobRowId: Int64, now: Date) throws {
         guard var job = try lockedJob(jobRowId) else { return }
-        job.digits = String(decoding: try JSONEncoder().encode(job.digitList + digits), as: UTF8.self)
+        job.digits += digits
         job.updatedAt = now
         try update(job)
     }

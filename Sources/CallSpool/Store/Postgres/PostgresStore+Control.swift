@@ -121,7 +121,7 @@ extension PostgresStore {
         for state in states {
             try forEachPage(ids: ids, campaign: campaign, state: state) { jobs, session in
                 for var job in jobs {
-                    if job.type == .verify, case .verify(let payload)? = job.decodedPayload, payload.verifyCode.isEmpty {
+                    if job.type == .verify, case .verify(let payload)? = job.payload.decoded, payload.verifyCode.isEmpty {
                         if skipped.count < AppDatabase.listedSkips { skipped.append(job.jobId) } else { skippedNotListed += 1 }
                         continue
                     }
@@ -154,7 +154,7 @@ extension PostgresStore {
                 let jobs = try session.lockedJobs(where: "\(clause) AND id > $\(arguments.bindings.count)", arguments, limit: AppDatabase.controlPageSize)
                 guard !jobs.isEmpty else { return nil }
                 try body(jobs, session)
-                return jobs.last?.id
+                return jobs.last?.rowId
             }
             guard let last else { return }
             after = last

@@ -49,7 +49,7 @@ extension PostgresStore {
                 job.errorDesc = job.attempts == 0 ? "expired before it could be sent" : "expired while waiting to be retried"
                 try session.transition(&job, to: .expired, now: now)
             }
-            return jobs.compactMap(\.id)
+            return jobs.compactMap(\.rowId)
         }
     }
 
@@ -61,7 +61,7 @@ extension PostgresStore {
                 job.errorDesc = "no disconnect or CDR within the call lease (\(DurationText.format(lease)))"
                 try session.transition(&job, to: .unknown, now: now)
             }
-            return jobs.compactMap(\.id)
+            return jobs.compactMap(\.rowId)
         }
     }
 
@@ -72,7 +72,7 @@ extension PostgresStore {
                 job.errorDesc = "expired while its outcome was unknown (no answer or callback matched it)"
                 try session.transition(&job, to: .expired, now: now)
             }
-            return jobs.compactMap(\.id)
+            return jobs.compactMap(\.rowId)
         }
     }
 
@@ -175,7 +175,7 @@ struct PostgresDispatchTransaction: DispatchTransaction {
             job.errorDesc = "expired: \(reason)"
             try session.transition(&job, to: .expired, now: now)
         } else {
-            guard let rowID = job.id else { return }
+            guard let rowID = job.rowId else { return }
             job.nextAttemptAt = until
             job.updatedAt = now
             try session.execute("UPDATE job SET nextAttemptAt = $1, updatedAt = $2 WHERE id = $3", [until, now, rowID])
@@ -193,15 +193,15 @@ struct PostgresDispatchTransaction: DispatchTransaction {
     }
 
     func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date) throws -> DispatchTicket? {
-        guard let jobRowId = job.id, job.state == .queued else { return nil }
+        guard let jobRowId = job.rowId, job.state == .queued else { return nil }
         let payload: JobPayload
-        do {
-            payload = try JSONDecoder().decode(JobPayload.self, from: Data(job.payload.utf8))
-        } catch {
-            // Never sendable: failed now (through `dispatching`, nothing sent),
-            // as in the SQLite store, rather than skipped on every pass.
-            let problem = StoredPayloadError(decoding: error)
-            if job.type == .verify { job.payload = StoredPayloadError.erasingVerifyCodes(job.payload) }
+        switch job.payload.decode() {
+        case .success(let decoded):
+            payload = decoded
+        case .failure(let problem):
+            // Never sendable: failed now (through `dispatching`, nothing
+            // sent; the move to `failed` blanks a verify job's codes), as in
+            // the SQLite store, rather than skipped on every pass.
             try session.transition(&job, to: .dispatching, now: now)
             job.errorCode = StoredPayloadError.errorCode
             job.errorDesc = problem.description

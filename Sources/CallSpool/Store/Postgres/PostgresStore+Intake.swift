@@ -59,16 +59,11 @@ extension PostgresStore {
 
 extension PostgresSession {
     func report(key: String) throws -> FileReport? {
-        guard let text = try scalar(String.self, "SELECT report FROM intakeFile WHERE intakeKey = $1", [key]) else { return nil }
-        return try JSONDecoder().decode(FileReport.self, from: Data(text.utf8))
+        try record(IntakeFileRecord.self, "SELECT * FROM intakeFile WHERE intakeKey = $1", [key])?.report
     }
 
     func saveReport(key: String, name: String, report: FileReport, now: Date) throws {
-        try execute(
-            """
-            INSERT INTO intakeFile (intakeKey, name, report, completedAt) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (intakeKey) DO UPDATE SET name = excluded.name, report = excluded.report, completedAt = excluded.completedAt
-            """, [key, name, try AppDatabase.reportText(report), now])
+        try upsert(IntakeFileRecord(intakeKey: key, name: name, report: report, completedAt: now), into: "intakeFile", key: "intakeKey")
     }
 
     /// Queues `specs` (duplicates counted, not queued), as the SQLite store does.

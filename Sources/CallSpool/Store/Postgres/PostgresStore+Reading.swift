@@ -32,7 +32,7 @@ extension PostgresStore {
 
     public func jobDetail(id: String) throws -> JobDetail? {
         try read { session in
-            guard let job = try session.record(JobRecord.self, "SELECT * FROM job WHERE jobId = $1", [id]), let rowID = job.id else { return nil }
+            guard let job = try session.record(JobRecord.self, "SELECT * FROM job WHERE jobId = $1", [id]), let rowID = job.rowId else { return nil }
             return JobDetail(
                 job: job,
                 attempts: try session.attempts(of: rowID),

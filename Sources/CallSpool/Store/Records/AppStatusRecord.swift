@@ -13,8 +13,8 @@ public struct AppStatusRecord: Codable, Sendable, Hashable, FetchableRecord, Per
     public var app: String
     /// Masked: the store never holds a whole credential it does not need.
     public var appKey: String
-    /// JSON array of the job types it serves.
-    public var types: String
+    /// The job types it serves (stored as a JSON array).
+    public var types: [String]
     public var portsInUse: Int
     public var portLimit: Int
     public var effectivePortLimit: Int
@@ -29,7 +29,7 @@ public struct AppStatusRecord: Codable, Sendable, Hashable, FetchableRecord, Per
     ) {
         self.app = app
         self.appKey = appKey
-        self.types = (try? String(decoding: JSONEncoder().encode(types), as: UTF8.self)) ?? "[]"
+        self.types = types
         self.portsInUse = portsInUse
         self.portLimit = portLimit
         self.effectivePortLimit = effectivePortLimit
@@ -38,6 +38,4 @@ public struct AppStatusRecord: Codable, Sendable, Hashable, FetchableRecord, Per
         self.createdClock = createdClock
         self.updatedAt = updatedAt
     }
-
-    public var typeList: [String] { (try? JSONDecoder().decode([String].self, from: Data(types.utf8))) ?? [] }
 }

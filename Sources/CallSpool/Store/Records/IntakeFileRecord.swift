@@ -11,6 +11,17 @@ public struct IntakeFileRecord: Codable, Sendable, Hashable, FetchableRecord, Pe
 
     public var intakeKey: String
     public var name: String
-    public var report: String
+    /// Stored as JSON text (sorted keys).
+    public var report: FileReport
     public var completedAt: Date
+
+    public static func databaseJSONEncoder(for column: String) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        // GRDB's defaults (which its JSON decoder mirrors), slashes unescaped.
+        encoder.dataEncodingStrategy = .base64
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
 }

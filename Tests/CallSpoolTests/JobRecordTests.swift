@@ -1,0 +1,239 @@
+import Foundation
+import GRDB
+import Testing
+import VoiceCallAPI
+
+@testable import CallSpool
+
+/// ``JobRecord`` goes through GRDB's `Codable` support: every column reads
+/// back what was written (nil and JSON values included), the stored
+/// encodings are those raw-SQL queries and rows of earlier versions use, and
+/// an undecodable payload reads back as such instead of failing the query.
+@Suite struct JobRecordTests {
+    static let base = Date(timeIntervalSince1970: 1_790_000_000.25)
+
+    static func record(full: Bool) -> JobRecord {
+        JobRecord(
+            jobId: full ? "full" : "bare", type: full ? .verify : .notify, classRank: full ? 0 : 1,
+            campaign: nil, priority: full ? 7 : 0, state: full ? .completed : .queued, outcome: full ? .noAnswer : nil,
+            stateCode: full ? 8101 : nil, stateDesc: full ? "no answer" : nil, calleeNbr: "+8613800000001",
+            displayNbr: full ? "+8675528000088" : nil,
+            payload: full
+                ? StoredJobPayload(.verify(.init(preTone: "pre.wav", posTone: "post.wav", times: 2, verifyCode: "4829")))
+                : StoredJobPayload(.notify(playInfoList: [PlayContentInfo(notifyVoice: "a/b.wav", collectInd: 1, collectContentTriggerReplaying: "9")])),
+            meta: full ? .object(["row": .number(1), "tags": .array([.string("a"), .null]), "nested": .object(["ok": .bool(true)]), "ratio": .number(0.25)]) : nil,
+            window: full ? CallingWindow(startMinute: 9 * 60, endMinute: 20 * 60, timeZone: "Asia/Shanghai") : nil,
+            redial: full ? RedialPolicy(maxAttempts: 2, interval: .seconds(600), on: [.noAnswer, .busy]) : nil,
+            notBefore: full ? base.addingTimeInterval(-60) : nil, expiresAt: base.addingTimeInterval(300), nextAttemptAt: base,
+            attempts: full ? 2 : 0, calls: full ? 1 : 0, digits: full ? ["1", "23"] : [], errorCode: full ? "1013004" : nil,
+            errorDesc: full ? "blacklisted" : nil, sessionId: full ? "1200_1@sim" : nil, cancelRequested: full,
+            sourceFile: full ? "a.json" : nil, intakeKey: full ? "key" : nil, createdAt: base.addingTimeInterval(-120),
+            updatedAt: base, finishedAt: full ? base.addingTimeInterval(1) : nil, app: full ? "otp" : nil)
+    }
+
+    @Test(arguments: [true, false])
+    func roundTripsEveryColumn(full: Bool) throws {
+        let database = try AppDatabase.inMemory()
+        var job = Self.record(full: full)
+        try database.writer.write { db in try job.insert(db) }
+        let rowID = try #require(job.rowId)
+        let read = try database.reader.read { db in try JobRecord.fetchOne(db, key: rowID) }
+        #expect(read == job)
+        // Columns in another order (and one twice) read the same.
+        let projected = try database.reader.read { db in try JobRecord.fetchOne(db, sql: "SELECT updatedAt, * FROM job") }
+        #expect(projected == job)
+        let filtered = try database.reader.read { db in try JobRecord.filter(JobRecord.Columns.rowId == rowID).fetchOne(db) }
+        #expect(filtered == job)
+    }
+
+    @Test func updateRewritesEveryColumn() throws {
+        let database = try AppDatabase.inMemory()
+        var job = Self.record(full: false)
+        try database.writer.write { db in try job.insert(db) }
+        var changed = Self.record(full: true)
+        changed.rowId = job.rowId
+        try database.writer.write { db in try changed.update(db) }
+        let read = try database.reader.read { db in try JobRecord.fetchOne(db, key: job.rowId) }
+        #expect(read == changed)
+        // And back to nil and empty values.
+        try database.writer.write { db in try job.update(db) }
+        #expect(try database.reader.read { db in try JobRecord.fetchOne(db, key: job.rowId) } == job)
+    }
+
+    @Test func storesTheEncodingsRawQueriesAndEarlierVersionsUse() throws {
+        let database = try AppDatabase.inMemory()
+        var job = Self.record(full: true)
+        try database.writer.write { db in try job.insert(db) }
+        let row = try #require(try database.reader.read { db in
+            try Row.fetchOne(db, sql: "SELECT *, typeof(expiresAt) AS kind FROM job")
+        })
+        #expect(row["id"] as Int64 == job.rowId)
+        #expect(row["state"] as String == "completed")
+        #expect(row["outcome"] as String == "no_answer")
+        #expect(row["type"] as String == "verify")
+        #expect(row["cancelRequested"] as Int == 1)
+        #expect(row["expiresAt"] as Double == 1_790_000_300.25)
+        #expect(row["kind"] as String == "real")
+        #expect(row["digits"] as String == #"["1","23"]"#)
+        #expect(row["meta"] as String == #"{"nested":{"ok":true},"ratio":0.25,"row":1,"tags":["a",null]}"#)
+        #expect(row["window"] as String == #"{"end":"20:00","start":"09:00","tz":"Asia/Shanghai"}"#)
+        #expect(row["redial"] as String == #"{"interval":"10m","maxAttempts":2,"on":["busy","no_answer"]}"#)
+        #expect(row["payload"] as String == #"{"verify":{"_0":{"languageType":2,"preTone":"pre.wav","posTone":"post.wav","times":2,"verifyCode":"4829"}}}"#)
+
+        var bare = Self.record(full: false)
+        bare.jobId = "bare"
+        try database.writer.write { db in try bare.insert(db) }
+        let bareRow = try #require(try database.reader.read { db in try Row.fetchOne(db, sql: "SELECT * FROM job WHERE jobId = 'bare'") })
+        #expect(bareRow["digits"] as String == "[]")
+        #expect(bareRow["payload"] as String == #"{"notify":{"playInfoList":[{"notifyVoice":"a/b.wav","collectInd":1,"collectContentTriggerReplaying":"9"}]}}"#)
+        for column in ["meta", "window", "redial", "outcome", "notBefore", "finishedAt", "app"] {
+            #expect((bareRow[column] as DatabaseValue).isNull, "\(column)")
+        }
+    }
+
+    /// A row as intake has always written it (raw SQL, column defaults, JSON
+    /// texts in the encoder's key order, a payload with the reference's old
+    /// field names) reads into the typed properties.
+    @Test func rowsWrittenByEarlierVersionsReadBack() throws {
+        let database = try AppDatabase.inMemory()
+        try database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO job (jobId, type, classRank, priority, state, calleeNbr, payload, meta, window, redial, expiresAt, nextAttemptAt,
+                    createdAt, updatedAt)
+                VALUES ('old', 'notify', 1, 0, 'queued', '+8613800000002', ?, ?, ?, ?, 1790000300, 1790000000, 1790000000, 1790000000)
+                """,
+                arguments: [
+                    StoredPayloadCompatibilityTests.oldNotify, #"{"customer":"c-1","n":3}"#,
+                    #"{"start":"22:00","end":"06:30","tz":"Asia/Shanghai"}"#, #"{"maxAttempts":3,"interval":"1h30m","on":["no_answer"]}"#,
+                ])
+        }
+        let job = try #require(try database.reader.read { db in try JobRecord.filter(JobRecord.Columns.jobId == "old").fetchOne(db) })
+        #expect(job.digits == [])
+        #expect(job.cancelRequested == false)
+        #expect(job.app == nil)
+        #expect(job.meta == .object(["customer": .string("c-1"), "n": .number(3)]))
+        #expect(job.window == CallingWindow(startMinute: 22 * 60, endMinute: 6 * 60 + 30, timeZone: "Asia/Shanghai"))
+        #expect(job.redial == RedialPolicy(maxAttempts: 3, interval: .seconds(5400), on: [.noAnswer]))
+        guard case .success(.notify(let list)) = job.payload.decode() else {
+            Issue.record("payload not decoded: \(job.payload.decode())")
+            return
+        }
+        #expect(list[1].collectContentTriggerReplaying == "9")
+    }
+
+    @Test func anUndecodablePayloadReadsBackAndIsWrittenUnchanged() throws {
+        let database = try AppDatabase.inMemory()
+        var job = Self.record(full: false)
+        try database.writer.write { db in
+            try job.insert(db)
+            try db.execute(sql: "UPDATE job SET payload = 'not json 4829' WHERE id = ?", arguments: [job.rowId])
+        }
+        var read = try #require(try database.reader.read { db in try JobRecord.fetchOne(db, key: job.rowId) })
+        #expect(read.payload.storedText == "not json 4829")
+        #expect(read.payload.decode() == .failure(StoredPayloadError(field: nil, problem: .notAPayload)))
+        #expect(read.payload.decoded == nil)
+        // Other rows of the same query are unaffected.
+        var other = Self.record(full: true)
+        try database.writer.write { db in try other.insert(db) }
+        #expect(try database.reader.read { db in try JobRecord.order(JobRecord.Columns.rowId).fetchAll(db) }.map(\.jobId) == ["bare", "full"])
+        // Rewriting the row keeps the text as it was.
+        read.attempts = 1
+        try database.writer.write { db in try read.update(db) }
+        #expect(try database.reader.read { db in try String.fetchOne(db, sql: "SELECT payload FROM job WHERE id = ?", arguments: [job.rowId]) }
+            == "not json 4829")
+        // A field of the wrong type is named; erasure blanks the code in the text.
+        let wrongType = StoredJobPayload(storedText: #"{"verify":{"_0":{"languageType":2,"preTone":7,"verifyCode":"4829"}}}"#)
+        #expect(wrongType.decode() == .failure(StoredPayloadError(field: "verify.preTone", problem: .wrongType(expected: "a string"))))
+        #expect(!wrongType.erasingVerifyCodes().storedText.contains("4829"))
+        #expect(read.payload.erasingVerifyCodes().storedText == "{}")
+    }
+
+    @Test func erasingBlanksADecodedVerifyCodeAndKeepsTheRest() {
+        let verify = StoredJobPayload(.verify(.init(preTone: "pre.wav", posTone: "post.wav", verifyCode: "4829")))
+        #expect(verify.erasingVerifyCodes().decoded == .verify(.init(preTone: "pre.wav", posTone: "post.wav", verifyCode: "")))
+        let notify = StoredJobPayload(.notify(playInfoList: [PlayContentInfo(notifyVoice: "a.wav")]))
+        #expect(notify.erasingVerifyCodes() == notify)
+        // The description never shows the text.
+        #expect(!"\(verify)".contains("4829"))
+    }
+
+    @Test func aValueOutsideTheEnumIsAnErrorNotACrash() throws {
+        let database = try AppDatabase.inMemory()
+        var job = Self.record(full: false)
+        try database.writer.write { db in try job.insert(db) }
+        // The CHECK constraint guards `state`: bypass it with a projection.
+        #expect(throws: (any Error).self) {
+            try database.reader.read { db in
+                try JobRecord.fetchOne(db, sql: "SELECT *, 'sideways' AS state FROM (SELECT id, jobId, type, classRank, campaign, priority, outcome, stateCode, stateDesc, calleeNbr, displayNbr, payload, meta, window, redial, notBefore, expiresAt, nextAttemptAt, attempts, calls, digits, errorCode, errorDesc, sessionId, cancelRequested, sourceFile, intakeKey, createdAt, updatedAt, finishedAt, app FROM job)")
+            }
+        }
+    }
+}
+
+/// The other records' JSON-valued columns: typed in Swift, JSON text in the
+/// table, and rows written as text by earlier versions read back.
+@Suite struct RecordJSONColumnTests {
+    /// Calling windows, redial policies and `meta` are written without a
+    /// Foundation coder: the text is what `JSONEncoder` (sorted keys) writes
+    /// for their `Encodable` conformance, and reads back equal.
+    @Test func windowRedialAndMetaTextsAreTheEncodersOwn() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func check<Value: Codable & Equatable & DatabaseValueConvertible>(_ value: Value) throws {
+            let text = try #require(String.fromDatabaseValue(value.databaseValue))
+            #expect(text == String(decoding: try encoder.encode(value), as: UTF8.self))
+            #expect(Value.fromDatabaseValue(value.databaseValue) == value)
+        }
+        try check(CallingWindow(startMinute: 9 * 60, endMinute: 20 * 60 + 30, timeZone: "Asia/Shanghai"))
+        try check(CallingWindow(startMinute: 22 * 60, endMinute: 6 * 60, timeZone: "America/Argentina/Buenos_Aires"))
+        try check(RedialPolicy(maxAttempts: 3, interval: .seconds(5400), on: [.noAnswer, .busy, .poweredOff]))
+        try check(RedialPolicy(maxAttempts: 1, interval: .milliseconds(1500), on: []))
+        try check(JSONValue.object([
+            "text": .string("quote \" slash / tab \t é 😀"), "n": .number(-12), "x": .number(0.5), "flag": .bool(false),
+            "none": .null, "list": .array([.number(1), .string("2")]),
+        ]))
+        // A redial policy stored without `on` (older job files) reads the default outcomes.
+        #expect(RedialPolicy.fromDatabaseValue(#"{"maxAttempts":2,"interval":"5m"}"#.databaseValue)
+            == RedialPolicy(maxAttempts: 2, interval: .seconds(300), on: RedialPolicy.defaultOutcomes))
+        #expect(CallingWindow.fromDatabaseValue("not json".databaseValue) == nil)
+    }
+
+    @Test func anIntakeFileReportIsStoredAsJSONTextAndReadBack() throws {
+        let database = try AppDatabase.inMemory()
+        var report = FileReport(file: "in/a b.jsonl", accepted: 2, duplicates: 1, campaign: "spring")
+        report.rejected = [FileReport.Rejection(position: .line(3), id: "x", issues: ["calleeNbr is missing"])]
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        try database.completeIntake(key: "k1", name: "a b.jsonl", report: report, now: now)
+        let text = try database.reader.read { db in try String.fetchOne(db, sql: "SELECT report FROM intakeFile WHERE intakeKey = 'k1'") }
+        #expect(text?.hasPrefix(#"{"accepted":2,"campaign":"spring","duplicates":1,"file":"in/a b.jsonl""#) == true)
+        let read = try #require(try database.completedIntake(key: "k1"))
+        #expect(read.file == report.file && read.accepted == 2 && read.duplicates == 1 && read.campaign == "spring")
+        #expect(read.rejected.map(\.error) == ["calleeNbr is missing"])
+
+        // A report row as an earlier version wrote it (its own encoder, text column).
+        try database.writer.write { db in
+            try db.execute(sql: "INSERT INTO intakeFile (intakeKey, name, report, completedAt) VALUES ('k0', 'old.json', ?, 1790000000)",
+                arguments: [#"{"accepted":1,"duplicates":0,"file":"old.json","rejected":[]}"#])
+        }
+        let old = try #require(try database.completedIntake(key: "k0"))
+        #expect(old.file == "old.json" && old.accepted == 1 && old.rejected.isEmpty && old.warnings.isEmpty)
+    }
+
+    @Test func anApplicationsJobTypesAreAJSONArray() throws {
+        let database = try AppDatabase.inMemory()
+        // The row the applications migration wrote for the single application.
+        try database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO appStatus (app, appKey, types, portsInUse, portLimit, effectivePortLimit, updatedAt)
+                VALUES ('default', '', '["notify","verify"]', 0, 0, 0, 1790000000)
+                """)
+        }
+        #expect(try database.appStatus(app: "default")?.types == ["notify", "verify"])
+        let record = AppStatusRecord(
+            app: "otp", appKey: "ab…", types: ["verify"], portsInUse: 1, portLimit: 2, effectivePortLimit: 2, verifyReserve: nil,
+            verifyReserveReason: nil, createdClock: nil, updatedAt: Date(timeIntervalSince1970: 1_790_000_000))
+        try database.writer.write { db in try record.insert(db) }
+        #expect(try database.reader.read { db in try String.fetchOne(db, sql: "SELECT types FROM appStatus WHERE app = 'otp'") } == #"["verify"]"#)
+        #expect(try database.appStatus(app: "otp") == record)
+    }
+}
