@@ -132,7 +132,9 @@ case "callbacks-floor":
     let clients = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 32 : 32
     print(try await benchCallbackHTTPFloor(requests: requests, concurrency: clients).line)
 case "files":
-    print(try benchSingleFiles(count: 2000).line)
+    let count = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 2000 : 2000
+    let runs = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 1 : 1
+    for _ in 0..<max(1, runs) { print(try benchSingleFiles(count: count).line) }
 case "parse":
     print(try benchParse(count: 100_000).line)
 case "intake":
