@@ -23,6 +23,13 @@ extension AppDatabase {
         }
     }
 
+    /// The latest expiry (epoch seconds) of the remembered nonces, nil when
+    /// none is: until then a nonce from before a restart may be live (the
+    /// receiver reads this once and asks the store per push only until then).
+    public func latestCallbackNonceExpiry() async throws -> Int64? {
+        try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(expiresAt) FROM callbackNonce") }
+    }
+
     /// Remembers `nonce` in the caller's transaction; throws
     /// ``CallbackReplayError`` when it is remembered and not expired. An
     /// expired row not yet pruned is taken over.
