@@ -17,7 +17,7 @@ actor CallbackCommitter {
 
     private let database: any CallStore
     /// Where committed nonces are remembered for the receiver's pre-check.
-    let claimed: ClaimedNonces
+    nonisolated let claimed: ClaimedNonces
     private var waiting: [(push: AppDatabase.CallbackPush, reply: CheckedContinuation<Outcome, Never>)] = []
     private var writing = false
 

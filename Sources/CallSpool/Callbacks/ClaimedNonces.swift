@@ -60,8 +60,12 @@ final class ClaimedNonces: Sendable {
     /// and passed. `readHorizon` is asked once, until it succeeds.
     func storeMayHoldOthers(now: Int64, readHorizon: () async throws -> Int64?) async -> Bool {
         if let horizon = state.withLock({ $0.storeHorizon }) { return horizon >= now }
-        guard let read = try? await readHorizon() else { return true }
-        let horizon = read ?? .min
+        let horizon: Int64
+        do {
+            horizon = try await readHorizon() ?? .min  // none stored: none to look up
+        } catch {
+            return true
+        }
         state.withLock { $0.storeHorizon = $0.storeHorizon ?? horizon }
         return horizon >= now
     }
