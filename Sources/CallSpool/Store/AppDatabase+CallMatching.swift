@@ -131,11 +131,34 @@ extension AppDatabase {
     /// (``migrateResultsOutboxOneProducer(_:)``), not here.
     static func appendDigits(_ digits: [String], toJob jobRowId: Int64, now: Date, in db: Database) throws {
         guard var job = try fetchJob(jobRowId, in: db) else { return }
-        let list = job.digitList + digits
-        let data = try JSONEncoder().encode(list)
-        job.digits = String(decoding: data, as: UTF8.self)
+        if let appended = appendingDigits(digits, toStored: job.digits) {
+            job.digits = appended
+        } else {
+            let data = try JSONEncoder().encode(job.digitList + digits)
+            job.digits = String(decoding: data, as: UTF8.self)
+        }
         job.updatedAt = now
         try job.updateRow(db)
+    }
+}
+
+extension AppDatabase {
+    /// `stored` (a job's `digits`, a JSON array of strings) with `digits`
+    /// appended, byte for byte what `JSONEncoder` writes for the whole list,
+    /// without decoding and encoding it again (every `collectInfo` does
+    /// this). Nil when that cannot be done as text: a digit string that
+    /// `JSONEncoder` would escape (quotes, backslashes, slashes, control
+    /// characters) or that is not ASCII, or a stored text not in that form.
+    static func appendingDigits(_ digits: [String], toStored stored: String) -> String? {
+        let plain = digits.allSatisfy { digit in
+            digit.utf8.allSatisfy { byte in byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "/") }
+        }
+        guard plain else { return nil }
+        let items = digits.map { "\"\($0)\"" }.joined(separator: ",")
+        if stored == "[]" { return "[" + items + "]" }
+        guard !digits.isEmpty else { return stored }
+        guard stored.hasPrefix("[\""), stored.hasSuffix("\"]") else { return nil }
+        return stored.dropLast() + "," + items + "]"
     }
 }
 
