@@ -137,7 +137,8 @@ public struct CallbackReceiver: Sendable {
     }
 
     /// Checks a push from its headers alone: `X-AKSK` (format, digest, time),
-    /// then whether the store already remembers its nonce. Runs before the
+    /// then whether its nonce is already remembered (committed by this
+    /// process, or in the store from before it: ``authenticate(_:path:)``). Runs before the
     /// body is collected (``CallbackAuthMiddleware``), so a forger or a
     /// replayer costs no body read and no write. The nonce is only claimed
     /// with the event (``AppDatabase/recordCallbacks(_:)``), which settles
