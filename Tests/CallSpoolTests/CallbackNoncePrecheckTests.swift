@@ -138,7 +138,7 @@ final class ReadCounter: Sendable {
         relay.finish()
         #expect(await arrivals.next() != nil, "a send after a take rings again")
         #expect(relay.take().map(\.jobRowId) == [4])
-        #expect(await arrivals.next() == nil, "three sends before the take rang once")
+        #expect(await arrivals.next() == nil, "no ring left once everything was taken")
     }
 
     @Test func theCommitterHandsOnTheCallsItsBatchEndedBeforeAnswering() async throws {
