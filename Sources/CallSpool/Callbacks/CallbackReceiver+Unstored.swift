@@ -16,11 +16,11 @@ extension CallbackReceiver {
             var rest: [UnstoredStatusEvents.Entry] = []
             for (index, entry) in entries.enumerated() {
                 do {
-                    let commit = try await committer.commit(.init(
+                    // The calls it ended are handed on by the committer.
+                    _ = try await committer.commit(.init(
                         event: entry.event, body: entry.body, now: entry.receivedAt, nonce: entry.nonce, app: application(signing: entry.nonce))).get()
                     written += 1
                     metrics.countCallback(eventType: entry.event.eventType.rawValue)
-                    for signal in commit.signals { onCallEnded(signal) }
                 } catch is CallbackReplayError {
                     continue  // its nonce was stored meanwhile: already there
                 } catch {

@@ -21,9 +21,10 @@ import VoiceCallAPI
 /// per field (``CallbackPayload``): what is usable is stored and answered
 /// 200, what was tolerated is logged (rate-limited, masked); a push with
 /// nothing matchable is answered 200 and stored nowhere. A store failure gets
-/// 500 so the platform re-pushes what it can (CDRs). After commit, every call
-/// that ended is handed to `onCallEnded`, which must return at once (the
-/// daemon yields it into a ``CallEndRelay``). Results files are not the
+/// 500 so the platform re-pushes what it can (CDRs). After commit and before
+/// any push of the batch is answered, every call the batch ended is handed to
+/// `onCallEnded`, which must return at once (the daemon hands it to a
+/// ``CallEndRelay``, which the dispatcher drains once per batch). Results files are not the
 /// receiver's business: the commit that finishes a job queues its file in the
 /// store, and ``ResultsOutboxService`` writes it after the answer is sent.
 public struct CallbackReceiver: Sendable {
@@ -118,7 +119,7 @@ public struct CallbackReceiver: Sendable {
             verifier = nil
         }
         self.database = database
-        self.committer = CallbackCommitter(database: database)
+        self.committer = CallbackCommitter(database: database, onCallEnded: onCallEnded)
         self.settings = settings
         self.clock = clock
         self.onCallEnded = onCallEnded
@@ -136,7 +137,8 @@ public struct CallbackReceiver: Sendable {
     }
 
     /// Checks a push from its headers alone: `X-AKSK` (format, digest, time),
-    /// then whether the store already remembers its nonce. Runs before the
+    /// then whether its nonce is already remembered (committed by this
+    /// process, or in the store from before it: ``authenticate(_:path:)``). Runs before the
     /// body is collected (``CallbackAuthMiddleware``), so a forger or a
     /// replayer costs no body read and no write. The nonce is only claimed
     /// with the event (``AppDatabase/recordCallbacks(_:)``), which settles
@@ -272,7 +274,6 @@ public struct CallbackReceiver: Sendable {
                 "job": "\(signal.jobRowId)", "sessionId": "\(LogRedaction.maskPhoneNumbers(in: signal.sessionId))", "outcome": "\(signal.outcome?.rawValue ?? "pending: waiting for the fee CDR")",
                 "stateCode": "\(signal.stateCode.map(String.init) ?? "")",
             ])
-            onCallEnded(signal)
         }
         return Self.success()
     }
@@ -290,8 +291,11 @@ public struct CallbackReceiver: Sendable {
     /// came to: the reference says the fee URL for status pushes too, and a
     /// platform may sign with the URL it posts to. One verification over all
     /// candidates, so the nonce rules apply once and timing does not tell
-    /// which URL matched. A nonce the store remembers is a replay; when the
-    /// store cannot be read the claim with the event decides.
+    /// which URL matched. A nonce this process committed is a replay
+    /// (``ClaimedNonces``, in memory); so is one the store remembers from
+    /// before this process began, looked up in the store while such nonces
+    /// can still be live. When the store cannot be read the claim with the
+    /// event decides.
     func authenticate(_ request: Request, path: String) async -> Result<CallbackNonce?, CallbackVerifier.Rejection> {
         guard let verifier else { return .success(nil) }
         let header = request.headers.first { $0.name.canonicalName == "x-aksk" }?.value
@@ -301,7 +305,14 @@ public struct CallbackReceiver: Sendable {
         } catch {
             return .failure(error)
         }
-        if (try? await database.isCallbackNonceLive(nonce.nonce, now: nonce.now)) == true { return .failure(.replay) }
+        let claimed = committer.claimed
+        if claimed.isLive(nonce.nonce, now: nonce.now) { return .failure(.replay) }
+        // Nonces from before this process are only in the store.
+        if await claimed.storeMayHoldOthers(now: nonce.now, readHorizon: { try await database.latestCallbackNonceExpiry() }),
+            (try? await database.isCallbackNonceLive(nonce.nonce, now: nonce.now)) == true
+        {
+            return .failure(.replay)
+        }
         return .success(nonce)
     }
 

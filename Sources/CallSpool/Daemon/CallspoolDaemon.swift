@@ -93,7 +93,7 @@ public enum CallspoolDaemon {
         }
         let lanes = built
         let scheduler = lanes[0].scheduler
-        var dispatch = DispatchService(lanes: lanes, wakeup: wakeup, clock: clock, callEnds: callEnds.signals, logger: logger, metrics: metrics)
+        var dispatch = DispatchService(lanes: lanes, wakeup: wakeup, clock: clock, callEnds: callEnds, logger: logger, metrics: metrics)
         dispatch.storage = storage
         let storageMonitor = StorageMonitor(
             health: storage, database: database,

@@ -30,7 +30,8 @@ public struct DispatchService: Service {
     public let wakeup: Wakeup
     public let clock: any WallClock
     /// Calls that ended (from the callback receiver): their ports are free.
-    public let callEnds: AsyncStream<CallEndSignal>?
+    /// Taken in batches: one wake-up of the loop per batch, not per call.
+    public let callEnds: CallEndRelay?
     /// Dispatch latency (request committed → platform's answer).
     let metrics: CallspoolMetrics
     let logger: Logger
@@ -41,7 +42,7 @@ public struct DispatchService: Service {
     public let progress = ProgressBeacon(name: "scheduler")  // beaten every pass: the systemd watchdog is fed only while it moves
 
     public init(
-        scheduler: Scheduler, placer: any CallPlacer, wakeup: Wakeup, clock: any WallClock, callEnds: AsyncStream<CallEndSignal>? = nil,
+        scheduler: Scheduler, placer: any CallPlacer, wakeup: Wakeup, clock: any WallClock, callEnds: CallEndRelay? = nil,
         logger: Logger = Logger(label: "callspool.dispatch"), metrics: CallspoolMetrics = .disabled
     ) {
         self.init(lanes: [DispatchLane(scheduler: scheduler, placer: placer)], wakeup: wakeup, clock: clock, callEnds: callEnds, logger: logger, metrics: metrics)
@@ -49,7 +50,7 @@ public struct DispatchService: Service {
 
     /// - Parameter lanes: at least one.
     public init(
-        lanes: [DispatchLane], wakeup: Wakeup, clock: any WallClock, callEnds: AsyncStream<CallEndSignal>? = nil,
+        lanes: [DispatchLane], wakeup: Wakeup, clock: any WallClock, callEnds: CallEndRelay? = nil,
         logger: Logger = Logger(label: "callspool.dispatch"), metrics: CallspoolMetrics = .disabled
     ) {
         precondition(!lanes.isEmpty, "a dispatcher needs at least one application")
@@ -67,8 +68,10 @@ public struct DispatchService: Service {
         await withDiscardingTaskGroup { group in
             if let callEnds {
                 group.addTask { [lanes, wakeup] in
-                    for await signal in callEnds.cancelOnGracefulShutdown() {
-                        for lane in lanes { await lane.scheduler.callEnded(signal) }
+                    for await _ in callEnds.arrivals.cancelOnGracefulShutdown() {
+                        let batch = callEnds.take()
+                        guard !batch.isEmpty else { continue }
+                        for lane in lanes { await lane.scheduler.callEnded(batch) }
                         wakeup.signal()
                     }
                 }
@@ -149,5 +152,13 @@ public struct DispatchService: Service {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
+    }
+}
+
+extension Scheduler {
+    /// Several call ends in one visit to the scheduler (one hop, then one
+    /// pass for all of them).
+    func callEnded(_ batch: [CallEndSignal]) {
+        for signal in batch { callEnded(signal) }
     }
 }

@@ -74,16 +74,14 @@ extension AppDatabase {
     static func applyPendingEvents(sessionId: String, jobRowId: Int64, now: Date, in db: Database) throws -> [CallEndSignal] {
         var signals: [CallEndSignal] = []
         // Only events signed by the job's own application (or unchecked ones).
-        let events = try CallEventRecord.fetchAll(
+        let events = try PendingCallEvent.fetchAll(
             db.cachedStatement(sql: """
-                SELECT * FROM callEvent WHERE sessionId = ?1 AND applied = 0
+                SELECT id, eventType, digitInfo, stateCode, stateDesc FROM callEvent WHERE sessionId = ?1 AND applied = 0
                 AND (app IS NULL OR app = (SELECT app FROM job WHERE id = ?2) OR (SELECT app FROM job WHERE id = ?2) IS NULL)
                 ORDER BY id
                 """), arguments: [sessionId, jobRowId])
         for event in events {
-            if let id = event.id {
-                try db.cachedStatement(sql: "UPDATE callEvent SET jobRowId = ?, applied = 1 WHERE id = ?").execute(arguments: [jobRowId, id])
-            }
+            try db.cachedStatement(sql: "UPDATE callEvent SET jobRowId = ?, applied = 1 WHERE id = ?").execute(arguments: [jobRowId, event.id])
             switch event.eventType {
             case CallbackEventType.collectInfo.rawValue:
                 if let digits = event.digitInfo, !digits.isEmpty {
@@ -115,11 +113,11 @@ extension AppDatabase {
                 """), arguments: [sessionId, jobRowId]), !cdr.applied,
             let record = try? JSONDecoder().decode(FeeRecord.self, from: Data(cdr.body.utf8))
         else { return nil }
-        try db.execute(sql: "UPDATE cdr SET jobRowId = ?, applied = 1 WHERE sessionId = ?", arguments: [jobRowId, sessionId])
-        let collected = try Bool.fetchOne(db, sql: """
+        try db.cachedStatement(sql: "UPDATE cdr SET jobRowId = ?, applied = 1 WHERE sessionId = ?").execute(arguments: [jobRowId, sessionId])
+        let collected = try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM callEvent WHERE sessionId = ? AND eventType = 'collectInfo'
                 AND digitInfo IS NOT NULL AND digitInfo != '')
-            """, arguments: [sessionId]) ?? false
+            """), arguments: [sessionId]) ?? false
         let fallback = record.dynIVRDigits
         if !collected, !fallback.isEmpty {
             try appendDigits(fallback, toJob: jobRowId, now: now, in: db)
@@ -136,5 +134,43 @@ extension AppDatabase {
         job.digits += digits
         job.updatedAt = now
         try job.update(db)
+    }
+}
+
+extension AppDatabase {
+    /// `stored` (a job's `digits`, a JSON array of strings) with `digits`
+    /// appended, byte for byte what `JSONEncoder` writes for the whole list,
+    /// without decoding and encoding it again (every `collectInfo` does
+    /// this). Nil when that cannot be done as text: a digit string that
+    /// `JSONEncoder` would escape (quotes, backslashes, slashes, control
+    /// characters) or that is not ASCII, or a stored text not in that form.
+    static func appendingDigits(_ digits: [String], toStored stored: String) -> String? {
+        let plain = digits.allSatisfy { digit in
+            digit.utf8.allSatisfy { byte in byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "/") }
+        }
+        guard plain else { return nil }
+        let items = digits.map { "\"\($0)\"" }.joined(separator: ",")
+        if stored == "[]" { return "[" + items + "]" }
+        guard !digits.isEmpty else { return stored }
+        guard stored.hasPrefix("[\""), stored.hasSuffix("\"]") else { return nil }
+        return stored.dropLast() + "," + items + "]"
+    }
+}
+
+/// The columns of a not yet applied `callEvent` row that applying it needs,
+/// decoded by position (the receiver's hot path: no record decoding).
+struct PendingCallEvent: FetchableRecord {
+    var id: Int64
+    var eventType: String
+    var digitInfo: String?
+    var stateCode: Int?
+    var stateDesc: String?
+
+    init(row: Row) {
+        id = row[0]
+        eventType = row[1]
+        digitInfo = row[2]
+        stateCode = row[3]
+        stateDesc = row[4]
     }
 }

@@ -31,11 +31,7 @@ extension AppDatabase {
             commit.duplicates = 1
             return commit
         }
-        var event = CallEventRecord(
-            id: nil, sessionId: info.sessionId, eventType: type.rawValue, receivedAt: now, timestamp: info.timestamp,
-            userData: info.userData, digitInfo: info.digitInfo, stateCode: info.stateCode, stateDesc: info.stateDesc,
-            body: body, jobRowId: nil, applied: false, app: app)
-        try event.insert(db)
+        try insertCallEvent(type, info, body: body, app: app, now: now, in: db)
         var commit = CallbackCommit()
         guard let owner = try Self.claimCall(session: info.sessionId, userData: info.userData, app: app, now: now, in: db) else {
             commit.pending = 1
@@ -43,6 +39,21 @@ extension AppDatabase {
         }
         commit.signals = try Self.applyPendingEvents(sessionId: info.sessionId, jobRowId: owner, now: now, in: db)
         return commit
+    }
+
+    /// Inserts one not yet applied `callEvent` row (a ``CallEventRecord``)
+    /// through a cached statement: the receiver's hot path, so no record
+    /// encoding per push.
+    static func insertCallEvent(
+        _ type: CallbackEventType, _ info: CallStatusInfo, body: String, app: String?, now: Date, in db: Database
+    ) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO callEvent (sessionId, eventType, receivedAt, timestamp, userData, digitInfo, stateCode, stateDesc, body, jobRowId, applied, app)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?)
+            """).execute(arguments: [
+                info.sessionId, type.rawValue, now.timeIntervalSince1970, info.timestamp, info.userData, info.digitInfo,
+                info.stateCode, info.stateDesc, body, app,
+            ])
     }
 
     /// Whether a `collectInfo` with the same content is already stored for

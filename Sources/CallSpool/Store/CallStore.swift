@@ -49,6 +49,7 @@ public protocol CallStore: Sendable {
     func recordCallbacks(_ pushes: [AppDatabase.CallbackPush]) async -> [Result<CallbackCommit, any Error>]
     func reconcilePendingEvents(now: Date, horizon: TimeInterval) throws -> CallbackCommit
     func isCallbackNonceLive(_ nonce: String, now: Int64) async throws -> Bool
+    func latestCallbackNonceExpiry() async throws -> Int64?
     func callbackNonceCount() throws -> Int
 
     // MARK: Results outbox

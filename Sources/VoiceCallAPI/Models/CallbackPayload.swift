@@ -24,10 +24,18 @@ public struct CallbackPayload: Sendable {
     /// What was tolerated, in body order.
     public var notes: [CallbackDecodingNote]
 
-    /// Decodes a body.
+    /// Decodes a body: the common plain status push by a scanner
+    /// (``PlainStatusPush``), anything else by the full lenient reading.
     public static func decode(_ body: some Collection<UInt8>) throws(CallbackDecodingError) -> CallbackPayload {
+        let bytes = Array(body)
+        if let plain = bytes.withUnsafeBufferPointer({ PlainStatusPush.decode($0) }) { return plain }
+        return try decodeLeniently(bytes)
+    }
+
+    /// The full reading (``CallbackEnvelope``), tolerant per field.
+    static func decodeLeniently(_ bytes: [UInt8]) throws(CallbackDecodingError) -> CallbackPayload {
         do {
-            return try attempt(Array(body))
+            return try attempt(bytes)
         } catch let error as CallbackDecodingError {
             throw error
         } catch {

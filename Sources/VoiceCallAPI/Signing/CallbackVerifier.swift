@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Checks the `X-AKSK` signature of a platform push (docs/callbacks.md).
@@ -21,7 +22,11 @@ import Foundation
 /// it, so the receiver can refuse a push about another application's call.
 public struct CallbackVerifier: Sendable {
     /// The applications' credentials; a push signed by any of them passes.
-    public var keyring: [AppCredentials]
+    public var keyring: [AppCredentials] {
+        didSet { signingKeys = keyring.map { PreparedHMACKey(secret: $0.appSecret) } }
+    }
+    /// Each secret's HMAC key schedule, computed once (same order as ``keyring``).
+    private var signingKeys: [PreparedHMACKey]
     /// The first application's credentials.
     public var credentials: AppCredentials { keyring[0] }
     public var window: Duration
@@ -46,6 +51,7 @@ public struct CallbackVerifier: Sendable {
     ) {
         precondition(!keyring.isEmpty, "a callback verifier needs at least one application's credentials")
         self.keyring = keyring
+        self.signingKeys = keyring.map { PreparedHMACKey(secret: $0.appSecret) }
         self.window = window
         self.clock = clock
         self.replayCache = replayCache
@@ -102,7 +108,9 @@ public struct CallbackVerifier: Sendable {
         }
         // Every secret is tried, each in constant time, before one is picked:
         // the time taken does not tell which application (if any) matched.
-        let matches = keyring.map { Self.digestMatchesAny(digest, secret: $0.appSecret, urls: urls, nonce: nonce, created: created) }
+        let provided = Data(base64Encoded: digest)
+        let messages = Self.candidateMessages(urls: urls, nonce: nonce, created: created)
+        let matches = signingKeys.map { key in provided.map { key.matchesAny($0, messages: messages) } ?? false }
         let signer = zip(keyring, matches).first { credentials, matched in
             matched && (token.username == nil || credentials.appKey.isEmpty || credentials.appKey == token.username)
         }?.0
@@ -123,14 +131,20 @@ public struct CallbackVerifier: Sendable {
     /// the results are folded without short-circuit, so the work done does not
     /// depend on which candidate, if any, matched.
     static func digestMatchesAny(_ digest: String, secret: String, urls: [String], nonce: String, created: String) -> Bool {
-        var messages: [String] = []
+        guard let provided = Data(base64Encoded: digest) else { return false }
+        return PreparedHMACKey(secret: secret).matchesAny(provided, messages: candidateMessages(urls: urls, nonce: nonce, created: created))
+    }
+
+    /// The byte strings a callback digest may cover: each URL separated
+    /// by "\n" from the nonce and `Created`, and joined without them.
+    static func candidateMessages(urls: [String], nonce: String, created: String) -> [[UInt8]] {
+        var messages: [[UInt8]] = []
+        messages.reserveCapacity(urls.count * 2)
         for url in urls {
-            messages.append("\(url)\n\(nonce)\n\(created)")
-            messages.append(url + nonce + created)
+            messages.append(Array("\(url)\n\(nonce)\n\(created)".utf8))
+            messages.append(Array((url + nonce + created).utf8))
         }
-        // All HMACs first, then the fold: no candidate is skipped because another matched.
-        let results = messages.map { Digest.isValidHMAC(base64Digest: digest, key: secret, message: $0) }
-        return results.reduce(into: 0 as UInt8) { $0 |= $1 ? 1 : 0 } != 0
+        return messages
     }
 
     /// `[A-Za-z0-9_-]{1,128}`: the reference's 1–128 letters and digits, plus
@@ -144,3 +158,42 @@ public struct CallbackVerifier: Sendable {
     }
 }
 
+
+/// One application secret made ready for HMAC-SHA256: the inner and outer
+/// pads are hashed once, when the verifier is built, instead of for every
+/// candidate of every push.
+///
+/// `@unchecked Sendable`: it holds an immutable `HMAC<SHA256>` value (swift-crypto
+/// does not mark it Sendable); the hash states are copied on write, so each
+/// check works on its own copy and the shared value is never mutated.
+struct PreparedHMACKey: @unchecked Sendable {
+    private let start: HMAC<SHA256>
+
+    init(secret: String) {
+        start = HMAC<SHA256>(key: SymmetricKey(data: Data(secret.utf8)))
+    }
+
+    /// Whether `provided` is the HMAC of any of `messages`. Every candidate
+    /// is computed and compared in constant time, and the results are
+    /// folded without short-circuit: the work does not depend on which
+    /// candidate, if any, matched.
+    func matchesAny(_ provided: Data, messages: [[UInt8]]) -> Bool {
+        var matched: UInt8 = 0
+        for message in messages {
+            var mac = start
+            mac.update(data: message)
+            matched |= Self.constantTimeEqual(mac.finalize(), provided) ? 1 : 0
+        }
+        return matched != 0
+    }
+
+    /// Byte equality whose time depends only on the lengths (public).
+    static func constantTimeEqual(_ code: HashedAuthenticationCode<SHA256>, _ provided: Data) -> Bool {
+        code.withUnsafeBytes { computed in
+            guard computed.count == provided.count else { return false }
+            var difference: UInt8 = 0
+            for (index, byte) in provided.enumerated() { difference |= computed[index] ^ byte }
+            return difference == 0
+        }
+    }
+}

@@ -63,6 +63,13 @@ extension PostgresStore {
         }
     }
 
+    /// With several instances this covers only the nonces stored before
+    /// this one started; the claim in the push's own transaction stays the
+    /// authority for a replay sent to another instance.
+    public func latestCallbackNonceExpiry() async throws -> Int64? {
+        try await offPool { _ in try self.read { session in try session.scalar(Int64.self, "SELECT MAX(expiresAt) FROM callbackNonce") } }
+    }
+
     public func callbackNonceCount() throws -> Int {
         try read { session in Int(try session.scalar(Int64.self, "SELECT COUNT(*) FROM callbackNonce") ?? 0) }
     }
