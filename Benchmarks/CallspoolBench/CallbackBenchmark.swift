@@ -32,7 +32,8 @@ func benchCallbacks(sessions: Int, concurrency: Int = 32) async throws -> Measur
     }
     let now = Date()
     _ = try parts.database.insertJobs(specs, intakeKey: "bench", sourceFile: "bench", policy: IntakePolicy(), now: now)
-    let calls: [(rowId: Int64, sessionId: String, callee: String)] = try await parts.database.writer.write { db in
+    guard let sqlite = parts.sqlite else { throw BenchError("the callbacks benchmark seeds an SQLite store") }
+    let calls: [(rowId: Int64, sessionId: String, callee: String)] = try await sqlite.writer.write { db in
         let rows = try Row.fetchAll(db, sql: "SELECT id, calleeNbr FROM job ORDER BY id")
         var calls: [(Int64, String, String)] = []
         for row in rows {
@@ -116,7 +117,7 @@ func benchCallbacks(sessions: Int, concurrency: Int = 32) async throws -> Measur
     // Where the time goes: commits on the store's writer (and the events
     // per commit), CPU time of the whole process (client, server, store).
     let commits = CommitCounter()
-    parts.database.writer.add(transactionObserver: commits, extent: .observerLifetime)
+    sqlite.writer.add(transactionObserver: commits, extent: .observerLifetime)
     let cpuBefore = processCPUSeconds()
 
     // Each worker takes whole sessions and sends their events in order.
@@ -144,7 +145,7 @@ func benchCallbacks(sessions: Int, concurrency: Int = 32) async throws -> Measur
     let commitCount = commits.count
 
     // Verify: every event stored, every job completed with digits ["1"].
-    let (eventRows, completedWithDigit) = try await parts.database.reader.read { db in
+    let (eventRows, completedWithDigit) = try await sqlite.reader.read { db in
         (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM callEvent WHERE applied = 1") ?? 0,
          try Int.fetchOne(db, sql: #"SELECT COUNT(*) FROM job WHERE state = 'completed' AND digits = '["1"]'"#) ?? 0)
     }

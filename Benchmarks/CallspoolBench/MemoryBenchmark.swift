@@ -92,7 +92,7 @@ enum MemoryBenchmark {
 
     /// Cancels the campaign through an intent the running daemon applies,
     /// sampling RSS twice a second until it is applied.
-    static func cancelCampaign(_ database: AppDatabase) async throws {
+    static func cancelCampaign(_ database: any CallStore) async throws {
         let queued = try database.stateCounts()[.queued] ?? 0
         let before = ResidentMemory.currentMegabytes()
         let started = ContinuousClock.now
@@ -102,9 +102,7 @@ enum MemoryBenchmark {
         while summary == nil {
             try await Task.sleep(for: .milliseconds(500))
             samples.append(ResidentMemory.currentMegabytes())
-            summary = try await database.reader.read { db in
-                try String.fetchOne(db, sql: "SELECT result FROM intent WHERE id = ? AND appliedAt IS NOT NULL", arguments: [intent])
-            }
+            summary = try database.intent(id: intent).flatMap { $0.appliedAt == nil ? nil : $0.result }
         }
         let took = ContinuousClock.now - started
         let peak = ResidentMemory.peakMegabytes()

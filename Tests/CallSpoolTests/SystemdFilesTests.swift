@@ -142,7 +142,8 @@ import Testing
         let keys: [String: [String]] = [
             "platform": ["base_url", "app_key", "app_secret_file", "auth", "created_clock", "timeout"],
             "spool": ["dir", "settle", "max_file_bytes", "rescan"],
-            "store": ["path", "min_free"],
+            "store": ["path", "min_free", "lease"],
+            "instance": ["name"],
             "callbacks": ["listen", "status_url", "fee_url", "verify_signatures"],
             "limits": ["max_concurrent_calls", "requests_per_second", "per_display_number_per_minute", "per_callee_max", "per_callee_window", "verify_reserved_ports", "verify_demand_window", "verify_reserved_max", "call_lease", "unknown_requeue_after"],
             "backoff": ["ports", "flow", "callee", "halt", "quota"],

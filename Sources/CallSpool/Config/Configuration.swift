@@ -41,6 +41,17 @@ public struct Configuration: Sendable {
         /// filesystem, intake and dispatch pause while callbacks are still
         /// stored in what is left.
         public var minFreeBytes: Int64 = 64 << 20
+        /// `url`: a PostgreSQL store shared by several instances
+        /// (`postgresql://user@host:port/database`); nil: the SQLite file at `path`.
+        public var url: String? = nil
+        /// The PostgreSQL password (credential `store_password`,
+        /// `password_file` or `$CALLSPOOL_STORE_PASSWORD`); never printed.
+        public var password: String? = nil
+        /// `lease`: how long the dispatcher lease lasts without renewal.
+        public var lease: Duration = .seconds(10)
+
+        /// Whether the store is PostgreSQL (several instances may share it).
+        public var isShared: Bool { url != nil }
     }
 
     public struct Callbacks: Sendable, Equatable {
@@ -113,11 +124,14 @@ public struct Configuration: Sendable {
     public var metrics: Metrics
     /// The file it was read from.
     public var source: String
+    /// `[instance] name`: this instance among several sharing a store
+    /// (default: the host name).
+    public var instanceName: String = ProcessInfo.processInfo.hostName
 
     /// The directories whose filesystems must keep `store.min_free` free,
     /// with the key that names each (for messages).
     public var watchedFilesystems: [(path: String, key: String)] {
-        [((store.path as NSString).deletingLastPathComponent, "store.path"), (spool.dir, "spool.dir")]
+        store.isShared ? [(spool.dir, "spool.dir")] : [((store.path as NSString).deletingLastPathComponent, "store.path"), (spool.dir, "spool.dir")]
     }
 }
 

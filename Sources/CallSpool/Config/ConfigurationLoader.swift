@@ -16,7 +16,7 @@ public struct ConfigurationLoader: Sendable {
         case cli
     }
 
-    public static let sections: Set<String> = ["platform", "apps", "spool", "store", "callbacks", "limits", "backoff", "defaults", "results", "metrics"]
+    public static let sections: Set<String> = ["platform", "apps", "spool", "store", "instance", "callbacks", "limits", "backoff", "defaults", "results", "metrics"]
 
     public var environment: [String: String]
 
@@ -52,10 +52,29 @@ public struct ConfigurationLoader: Sendable {
         let (platform, legacyCredentials) = try readPlatform(root, file: file, purpose: purpose, hasApps: hasApps)
         let spool = try readSpool(root, file: file)
         var storeSection = try TOMLSection("store", in: root, file: file)
-        let store = Configuration.Store(
+        var store = Configuration.Store(
             path: try storeSection.string("path", default: "/var/lib/callspool/callspool.sqlite"),
             minFreeBytes: try storeSection.byteSize("min_free", default: "64MiB", range: 0...(1 << 50)))
+        store.url = try storeSection.string("url")
+        let passwordFile = try storeSection.string("password_file")
+        store.lease = try storeSection.duration("lease", default: "10s", min: .seconds(2), max: .seconds(600))
         try storeSection.finish()
+        if let url = store.url {
+            do {
+                _ = try PostgresStore.Settings(url: url, instance: "check")
+            } catch {
+                throw storeSection.error("url", error.description)
+            }
+            store.password = try loadStorePassword(file: passwordFile, config: file)
+        } else if passwordFile != nil {
+            throw storeSection.error("password_file", "is for a PostgreSQL store: set url too, or remove it")
+        }
+        var instanceSection = try TOMLSection("instance", in: root, file: file)
+        let instanceName = try instanceSection.string("name", default: "")
+        try instanceSection.finish()
+        guard instanceName.count <= 64, !instanceName.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+            throw instanceSection.error("name", "must be at most 64 characters without spaces, got \"\(instanceName)\"")
+        }
         let callbacks = try readCallbacks(root, file: file)
         let limits = try readLimits(root, file: file)
         let backoff = try readBackoff(root, file: file)
@@ -81,7 +100,22 @@ public struct ConfigurationLoader: Sendable {
         return Configuration(
             platform: platform, applications: applications, spool: spool, store: store, callbacks: callbacks, limits: limits, backoff: backoff,
             defaults: defaults, results: .init(dir: resultsDir.isEmpty ? nil : resultsDir), metrics: .init(listen: metricsListen),
-            source: file)
+            source: file, instanceName: instanceName.isEmpty ? ProcessInfo.processInfo.hostName : instanceName)
+    }
+
+    /// The PostgreSQL store's password: the systemd credential
+    /// `store_password`, `[store] password_file`, then
+    /// `$CALLSPOOL_STORE_PASSWORD`; nil when none is given (the server
+    /// trusts the connection, or the URL carries it).
+    func loadStorePassword(file passwordFile: String?, config: String) throws(ConfigurationError) -> String? {
+        if let directory = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: directory + "/store_password") {
+            return try readSecretFile(directory + "/store_password", key: "CREDENTIALS_DIRECTORY/store_password", config: config, checkMode: false)
+        }
+        if let passwordFile {
+            return try readSecretFile(passwordFile, key: "store.password_file", config: config, checkMode: true)
+        }
+        if let value = environment["CALLSPOOL_STORE_PASSWORD"], !value.isEmpty { return value }
+        return nil
     }
 
     /// The shared `[platform]` settings, and the credentials of the single

@@ -10,7 +10,14 @@ public enum CallspoolDaemon {
     public static let version = "0.1.0"
 
     public struct Parts: Sendable {
-        public var database: AppDatabase
+        public var database: any CallStore
+        /// The SQLite store, when the store is one (benchmarks seed it directly).
+        public var sqlite: AppDatabase? { database as? AppDatabase }
+        /// On a store shared by several instances: the dispatcher runs only
+        /// while this instance holds the lease (nil: always).
+        public var election: DispatcherElection?
+        /// Keeps the store's cross-instance wake-ups registered.
+        public var storeWakeups: (any Sendable)?
         public var intake: IntakeService
         public var heartbeat: HeartbeatService
         /// Port-release signals from the callback receiver, for the dispatcher.
@@ -50,7 +57,10 @@ public enum CallspoolDaemon {
         metrics: CallspoolMetrics = .prometheus(), onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Parts {
-        let database = try AppDatabase.open(path: configuration.store.path)
+        // On a shared store the dispatcher is elected: its lease fences
+        // every dispatch write and guards every request.
+        let term: DispatcherTerm? = configuration.store.isShared ? DispatcherTerm(margin: configuration.store.lease / 2) : nil
+        let database = try configuration.openStore(leadership: term, logger: logger)
         let layout = SpoolLayout(root: configuration.spool.dir)
         let intake = SpoolIntake(
             database: database, layout: layout,
@@ -83,7 +93,8 @@ public enum CallspoolDaemon {
             let client = VoiceCallClient(
                 configuration: .init(baseURL: application.baseURL, timeout: application.timeout, createdClock: application.createdClock.initial),
                 signer: signer, httpClient: httpClient.client, logger: logger)
-            let placer = VoiceCallPlacer(client: client, statusURL: configuration.callbacks.statusURL, feeURL: configuration.callbacks.feeURL)
+            let direct = VoiceCallPlacer(client: client, statusURL: configuration.callbacks.statusURL, feeURL: configuration.callbacks.feeURL)
+            let placer: any CallPlacer = term.map { LeaseGuardedPlacer(direct, term: $0) } ?? direct
             var appLogger = logger
             if configuration.applications.count > 1 { appLogger[metadataKey: "app"] = "\(application.name)" }
             let scheduler = Scheduler(
@@ -123,8 +134,14 @@ public enum CallspoolDaemon {
         let systemd = makeSystemdServices(
             configuration: configuration, environment: environment, readiness: readiness, database: database, schedulers: lanes.map(\.scheduler),
             portFigures: portFigures, beacons: [intakeService.progress, dispatch.progress, receiver.progress], clock: clock, storage: storage, logger: logger)
+        var election: DispatcherElection?
+        if let term, let leases = database as? any DispatcherLeaseStore {
+            election = DispatcherElection(store: leases, term: term, dispatch: dispatch, ttl: configuration.store.lease, logger: logger)
+        }
+        // Files taken and calls ended on any instance wake this one's dispatcher.
+        let wakeups = (database as? PostgresStore)?.observeWakeups { wakeup.signal() }
         return Parts(
-            database: database, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks,
+            database: database, election: election, storeWakeups: wakeups, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks,
             results: ResultsOutboxService(outbox: outbox), httpClient: httpClient, scheduler: scheduler, dispatch: dispatch, wakeup: wakeup,
             metrics: metrics, metricsServer: metricsServer, readiness: readiness, systemdNotify: systemd.notify, reload: systemd.reload,
             storage: storage, storageMonitor: storageMonitor,
@@ -155,7 +172,7 @@ public enum CallspoolDaemon {
                     .init(service: parts.results),
                     .init(service: parts.callbacks),
                     .init(service: parts.metricsServer),
-                    .init(service: parts.dispatch),
+                    .init(service: parts.election.map { $0 as any Service } ?? parts.dispatch),
                     .init(service: parts.secrets),
                     .init(service: parts.reload),
                     // Last: READY=1 after the others started, STOPPING=1 first on shutdown.

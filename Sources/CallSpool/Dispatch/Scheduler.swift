@@ -74,6 +74,13 @@ public actor Scheduler {
         resizeReserve(now: now)
     }
 
+    /// A new term as the dispatcher (several instances on one store): what
+    /// this scheduler remembered from an earlier term is dropped, so the
+    /// next ``start()`` reads everything from the store as at a daemon start.
+    public func beginTerm() {
+        state = SchedulerState(settings: settings, now: clock.now, random: state.random)
+    }
+
     /// Applies a reload of `[limits]`, `[backoff]`, `[defaults]`.
     public func reconfigure(_ new: SchedulerSettings) {
         settings = new

@@ -14,6 +14,13 @@ extension StatusView {
         } else {
             lines.append("daemon    \(style.red("NOT running")) (never started on this store)")
         }
+        if let instances {
+            let lead = leader.map { "\($0.name) dispatches (epoch \($0.epoch), lease renewed \(String(format: "%.1f", $0.leaseAge)) s ago)" } ?? style.red("nobody dispatches (no instance holds the lease)")
+            lines.append("leader    \(lead)")
+            for instance in instances {
+                lines.append("instance  \(instance.name)\(instance.leader ? " (dispatcher)" : "") version \(instance.version), heartbeat \(instance.heartbeatAt)")
+            }
+        }
         lines.append("ports     \(ports.inUse) in use of \(ports.effectiveLimit) (configured \(ports.limit))")
         if let reserve = ports.reserve {
             lines.append("reserve   \(reserve) for verify jobs (\(ports.reserveReason ?? "-"))")

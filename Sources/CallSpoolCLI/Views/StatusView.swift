@@ -59,6 +59,22 @@ public struct StatusView: Codable, Sendable, Equatable {
         }
     }
 
+    /// One instance sharing a PostgreSQL store.
+    public struct Instance: Codable, Sendable, Equatable {
+        public var name: String
+        public var version: String
+        public var heartbeatAt: String
+        public var leader: Bool
+    }
+
+    /// The instance holding the dispatcher lease, its epoch and how long
+    /// ago (seconds, on the database's clock) it last renewed it.
+    public struct Leader: Codable, Sendable, Equatable {
+        public var name: String
+        public var epoch: Int64
+        public var leaseAge: Double
+    }
+
     public var daemon: Daemon
     public var jobs: [String: Int]
     public var ports: Ports
@@ -68,8 +84,12 @@ public struct StatusView: Codable, Sendable, Equatable {
     public var recentErrors: [RecentError] = []
     /// The configured applications (one, `default`, without `[apps]`).
     public var apps: [App] = []
+    /// With a PostgreSQL store: every instance and the dispatcher (both
+    /// keys absent with SQLite; `leader` null while nobody holds the lease).
+    public var instances: [Instance]?
+    public var leader: Leader?
 
-    enum CodingKeys: String, CodingKey { case daemon, jobs, ports, pauses, halted, recentErrors, apps }
+    enum CodingKeys: String, CodingKey { case daemon, jobs, ports, pauses, halted, recentErrors, apps, instances, leader }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -80,6 +100,10 @@ public struct StatusView: Codable, Sendable, Equatable {
         try c.encode(halted, forKey: .halted)  // explicit null when not halted
         try c.encode(recentErrors, forKey: .recentErrors)
         try c.encode(apps, forKey: .apps)
+        if let instances {
+            try c.encode(instances, forKey: .instances)
+            try c.encode(leader, forKey: .leader)  // explicit null while nobody dispatches
+        }
     }
 
     /// A daemon whose heartbeat is older than this is reported as not running.
@@ -116,7 +140,10 @@ public struct StatusView: Codable, Sendable, Equatable {
     ) throws -> StatusView {
         let counts = try database.stateCounts()
         let beat = try database.heartbeat()
-        let processRuns = beat.map { processExists($0.pid) } ?? false
+        let shared = database as? PostgresStore
+        // The heartbeat of a shared store is the dispatcher's, on any host:
+        // its age tells, not a process id on this one.
+        let processRuns = shared != nil ? beat != nil : beat.map { processExists($0.pid) } ?? false
         let fresh = beat.map { now.timeIntervalSince($0.heartbeatAt) < staleAfter } ?? false
         let daemon = Daemon(
             running: processRuns && fresh, pid: beat?.pid, startedAt: beat.map { Timestamp.format($0.startedAt) },
@@ -156,10 +183,23 @@ public struct StatusView: Codable, Sendable, Equatable {
             ports.reserve = apps.reduce(0) { $0 + ($1.ports.reserve ?? 0) }
             ports.reserveReason = nil
         }
-        return StatusView(
+        var view = StatusView(
             daemon: daemon,
             jobs: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
             ports: ports, pauses: pauses, halted: halted, recentErrors: try database.recentErrors(limit: 5), apps: apps)
+        if let shared { try view.addInstances(of: shared) }
+        return view
+    }
+
+    /// The instances sharing the store and the dispatcher lease, timed on
+    /// the database's clock (instances' clocks may differ).
+    mutating func addInstances(of store: PostgresStore) throws {
+        let databaseNow = try store.databaseTime()
+        let lease = try store.dispatcherLease().flatMap { $0.expiresAt > databaseNow ? $0 : nil }
+        leader = lease.map { Leader(name: $0.holder, epoch: $0.epoch, leaseAge: (databaseNow.timeIntervalSince($0.renewedAt) * 1000).rounded() / 1000) }
+        instances = try store.instances().map {
+            Instance(name: $0.name, version: $0.version, heartbeatAt: Timestamp.format($0.heartbeatAt), leader: $0.name == lease?.holder)
+        }
     }
 
     static func applicationViews(

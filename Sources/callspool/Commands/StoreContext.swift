@@ -20,12 +20,15 @@ struct StoreContext {
             throw ExitStatus.environmentError
         }
         do {
-            return StoreContext(configuration: configuration, database: try AppDatabase.open(path: configuration.store.path, readonly: readonly))
+            return StoreContext(configuration: configuration, database: try configuration.openStore(readonly: readonly))
         } catch let error as StoreOpenError {
             printToStandardError("callspool: \(error)")
             throw ExitStatus.environmentError
+        } catch let error as PostgresStoreError {
+            printToStandardError("callspool: \(error)")
+            throw ExitStatus.environmentError
         } catch {
-            printToStandardError("callspool: cannot open the store \(configuration.store.path): \(error)")
+            printToStandardError("callspool: cannot open the store \(configuration.storeDisplayName): \(error)")
             throw ExitStatus.environmentError
         }
     }

@@ -36,7 +36,7 @@ struct DaemonHarness: Sendable {
     let scratch: ScratchDirectory
     let clock: any WallClock
 
-    var database: AppDatabase { parts.database }
+    var database: AppDatabase { parts.database as! AppDatabase }
 
     struct NotReady: Error {}
 

@@ -18,6 +18,8 @@ enum PostgresSchema {
 
     /// Notified (at commit) by every transaction that queued a results file.
     static let resultsChannel = "callspool_results"
+    /// Notified (at commit) by intake that queued jobs and by callbacks that ended calls.
+    static let wakeupChannel = "callspool_wakeup"
 
     static let steps: [(name: String, statements: [String])] = [
         ("pg1: the store as of SQLite v6", version1),

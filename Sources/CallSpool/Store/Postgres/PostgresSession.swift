@@ -65,6 +65,11 @@ struct PostgresSession {
         return try row[0].decode(Value.self)
     }
 
+    /// Announces `channel` to every listening instance when this transaction commits.
+    func notify(_ channel: String) throws {
+        try execute("SELECT pg_notify($1, '')", [channel])
+    }
+
     /// Runs `body` in a savepoint: what it wrote is undone alone if it throws.
     func savepoint<T>(_ body: () throws -> T) throws -> T {
         try execute("SAVEPOINT callspool")

@@ -23,6 +23,9 @@ extension PostgresStore {
                             results.append(.failure(error))
                         }
                     }
+                    if results.contains(where: { (try? $0.get())?.signals.isEmpty == false }) {
+                        try session.notify(PostgresSchema.wakeupChannel)
+                    }
                     return results
                 }
             }

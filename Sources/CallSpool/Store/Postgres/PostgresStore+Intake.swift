@@ -17,6 +17,7 @@ extension PostgresStore {
                 report.duplicates += result.duplicates
                 try session.saveReport(key: intakeKey, name: sourceFile, report: report, now: now)
             }
+            if result.accepted > 0 { try session.notify(PostgresSchema.wakeupChannel) }
             return result
         }
     }
@@ -44,6 +45,7 @@ extension PostgresStore {
                     results.append(.failure(error))
                 }
             }
+            try session.notify(PostgresSchema.wakeupChannel)
             return results
         }
     }

@@ -50,8 +50,12 @@ extension PostgresStore {
     /// instance's row (name, version, when it last beat).
     public func beat(_ record: HeartbeatRecord, apps: [AppStatusRecord]) throws {
         try write { session in
-            try session.upsert(record, into: "heartbeat", key: "id")
-            for app in apps { try session.upsert(app, into: "appStatus", key: "app") }
+            // The daemon's figures are the dispatcher's: an instance that
+            // does not hold the lease records only its own row.
+            if leadership?.isHeld ?? true {
+                try session.upsert(record, into: "heartbeat", key: "id")
+                for app in apps { try session.upsert(app, into: "appStatus", key: "app") }
+            }
             try session.execute(
                 """
                 INSERT INTO instance (name, pid, version, address, startedAt, heartbeatAt) VALUES ($1, $2, $3, $4, $5, $6)

@@ -63,9 +63,14 @@ public final class PostgresStore: Sendable {
     let reader: PostgresLink
     let notifications: PostgresNotifications
     let logger: Logger
+    /// The dispatcher lease this instance holds, when several instances
+    /// share the store (the daemon); nil for a store no lease fences (the
+    /// CLI, tests of the store alone).
+    let leadership: DispatcherTerm?
 
-    private init(settings: Settings, logger: Logger) {
+    private init(settings: Settings, leadership: DispatcherTerm?, logger: Logger) {
         self.settings = settings
+        self.leadership = leadership
         self.logger = logger
         writer = PostgresLink(settings: settings, logger: logger, role: "writer")
         reader = PostgresLink(settings: settings, logger: logger, role: "reader")
@@ -74,8 +79,10 @@ public final class PostgresStore: Sendable {
 
     /// Connects and brings the schema up to date (instances starting
     /// together migrate one at a time, under an advisory lock).
-    public static func open(_ settings: Settings, logger: Logger = Logger(label: "callspool.store")) throws -> PostgresStore {
-        let store = PostgresStore(settings: settings, logger: logger)
+    /// - Parameter leadership: with a term, every dispatch write checks the
+    ///   lease (several instances); without, none does.
+    public static func open(_ settings: Settings, leadership: DispatcherTerm? = nil, logger: Logger = Logger(label: "callspool.store")) throws -> PostgresStore {
+        let store = PostgresStore(settings: settings, leadership: leadership, logger: logger)
         try store.migrate()
         return store
     }
@@ -83,7 +90,7 @@ public final class PostgresStore: Sendable {
     /// Connects without migrating: the read-only commands (`status`, `job`, …)
     /// write nothing; a database of another version is an error naming it.
     public static func openReadOnly(_ settings: Settings, logger: Logger = Logger(label: "callspool.store")) throws -> PostgresStore {
-        let store = PostgresStore(settings: settings, logger: logger)
+        let store = PostgresStore(settings: settings, leadership: nil, logger: logger)
         guard try store.pendingMigrations().isEmpty else { throw PostgresStoreError.outdated(settings.displayURL) }
         return store
     }
