@@ -19,6 +19,11 @@ struct DaemonConfig: Sendable {
     var callbacks: [String: String] = [:]
     /// `[apps.NAME]` sections; when set, `[platform]` has no credentials.
     var apps: [App] = []
+    /// `[instance] name` (several instances on one PostgreSQL store).
+    var instance: String?
+    /// The port of `status_url`/`fee_url` when pushes go to another
+    /// instance's receiver (as through a load balancer); nil: its own.
+    var callbackURLPort: Int?
 
     struct App: Sendable {
         var name: String
@@ -50,6 +55,7 @@ struct DaemonConfig: Sendable {
             values.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n")
         }
         let numbers = displayNumbers.map { "\"\($0)\"" }.joined(separator: ", ")
+        let urlPort = callbackURLPort ?? callbackPort
         let platformCredentials = apps.isEmpty ? "app_key = \"\(credentials.appKey)\"\napp_secret = \"\(credentials.appSecret)\"" : ""
         return """
         [platform]
@@ -64,8 +70,8 @@ struct DaemonConfig: Sendable {
         \(section(store))
         [callbacks]
         listen = "127.0.0.1:\(callbackPort)"
-        status_url = "http://127.0.0.1:\(callbackPort)/cb/status"
-        fee_url = "http://127.0.0.1:\(callbackPort)/cb/fee"
+        status_url = "http://127.0.0.1:\(urlPort)/cb/status"
+        fee_url = "http://127.0.0.1:\(urlPort)/cb/fee"
         \(section(callbacks))
         [limits]
         \(section(Self.defaultLimits.merging(limits) { $1 }))
@@ -76,6 +82,7 @@ struct DaemonConfig: Sendable {
         window = { start = "00:00", end = "24:00", tz = "Asia/Shanghai" }
         [metrics]
         listen = "127.0.0.1:0"
+        \(instance.map { "[instance]\nname = \"\($0)\"" } ?? "")
         """
     }
 }
