@@ -36,6 +36,12 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
     func theStoreSuitesRunOnPostgreSQL() {
         #expect(StoreBackend.all.contains { $0.name == "PostgreSQL" })
     }
+
+    /// CI sets `CALLSPOOL_REQUIRE_POSTGRES`: there a missing server is a failure, not a skip.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["CALLSPOOL_REQUIRE_POSTGRES"] != nil))
+    func postgreSQLIsThereWhereRequired() {
+        #expect(PostgresCluster.isAvailable, "PostgreSQL tests cannot run: \(PostgresCluster.unavailableReason ?? "?")")
+    }
 }
 
 /// The store's contract, through ``CallStore`` only (no SQL, no GRDB): what

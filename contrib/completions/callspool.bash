@@ -173,13 +173,13 @@ _callspool() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|status|jobs|job|campaigns|submit|validate|cancel|retry|pause|resume|export|simulate|demo|check|report|help)
+    run|status|jobs|job|campaigns|submit|validate|cancel|retry|pause|resume|export|simulate|demo|check|report|store|help)
         # Offer subcommand argument completions
         "_callspool_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run status jobs job campaigns submit validate cancel retry pause resume export simulate demo check report help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run status jobs job campaigns submit validate cancel retry pause resume export simulate demo check report store help' -- "${cur}"))
         ;;
     esac
 }
@@ -491,6 +491,50 @@ _callspool_report() {
         return
         ;;
     '--output')
+        return
+        ;;
+    esac
+}
+
+_callspool_store() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __callspool_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    migrate)
+        # Offer subcommand argument completions
+        "_callspool_store_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'migrate' -- "${cur}"))
+        ;;
+    esac
+}
+
+_callspool_store_migrate() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--from --to --password-file)
+    __callspool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--password-file')
         return
         ;;
     esac

@@ -54,6 +54,12 @@ function __callspool_parse_tokens -S
             __callspool_parse_subcommand 0 'config=' 'json' 'version' 'h/help'
         case 'report'
             __callspool_parse_subcommand 0 'config=' 'campaign=' 'output=' 'version' 'h/help'
+        case 'store'
+            __callspool_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'migrate'
+                __callspool_parse_subcommand 0 'from=' 'to=' 'password-file=' 'version' 'h/help'
+            end
         case 'help'
             __callspool_parse_subcommand -r 1 'version'
         end
@@ -127,6 +133,7 @@ complete -c 'callspool' -n '__callspool_should_offer_completions_for_positional 
 complete -c 'callspool' -n '__callspool_should_offer_completions_for_positional "callspool" -eq 1' -fa 'demo' -d 'Simulator + daemon + the jobs/ examples, with live progress and a result table.'
 complete -c 'callspool' -n '__callspool_should_offer_completions_for_positional "callspool" -eq 1' -fa 'check' -d 'Check the configuration as `run` would load it; never places a call.'
 complete -c 'callspool' -n '__callspool_should_offer_completions_for_positional "callspool" -eq 1' -fa 'report' -d 'Write a self-contained HTML report of a campaign, with charts.'
+complete -c 'callspool' -n '__callspool_should_offer_completions_for_positional "callspool" -eq 1' -fa 'store' -d 'Operations on the store itself.'
 complete -c 'callspool' -n '__callspool_should_offer_completions_for_positional "callspool" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool run" config' -l 'config' -d 'Configuration file (default: $CALLSPOOL_CONFIG, else /etc/callspool/callspool.toml).' -rfka ''
 complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool run" log-level' -l 'log-level' -d 'Log level: trace, debug, info, notice, warning, error, critical.' -rfka ''
@@ -208,4 +215,12 @@ complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_op
 complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool report" output' -l 'output' -d 'Where to write the HTML file.' -rfka ''
 complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool report" version' -l 'version' -d 'Show the version.'
 complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool report" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool store" version' -l 'version' -d 'Show the version.'
+complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool store" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callspool' -n '__callspool_should_offer_completions_for_positional "callspool store" -eq 1' -fa 'migrate' -d 'Copy a stopped SQLite store into an empty PostgreSQL database, verified by counts.'
+complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool store migrate" from' -l 'from' -d 'The SQLite store file ([store] path).' -rfka ''
+complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool store migrate" to' -l 'to' -d 'The PostgreSQL database: postgresql://user@host:port/database.' -rfka ''
+complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool store migrate" password-file' -l 'password-file' -d 'A file holding the PostgreSQL password (mode 600).' -rfka ''
+complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool store migrate" version' -l 'version' -d 'Show the version.'
+complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool store migrate" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'callspool' -n '__callspool_should_offer_completions_for_flags_or_options "callspool help" version' -l 'version' -d 'Show the version.'

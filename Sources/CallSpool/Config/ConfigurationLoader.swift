@@ -107,7 +107,7 @@ public struct ConfigurationLoader: Sendable {
     /// `store_password`, `[store] password_file`, then
     /// `$CALLSPOOL_STORE_PASSWORD`; nil when none is given (the server
     /// trusts the connection, or the URL carries it).
-    func loadStorePassword(file passwordFile: String?, config: String) throws(ConfigurationError) -> String? {
+    public func loadStorePassword(file passwordFile: String?, config: String) throws(ConfigurationError) -> String? {
         if let directory = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: directory + "/store_password") {
             return try readSecretFile(directory + "/store_password", key: "CREDENTIALS_DIRECTORY/store_password", config: config, checkMode: false)
         }
