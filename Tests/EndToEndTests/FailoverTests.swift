@@ -27,7 +27,8 @@ extension EndToEnd {
         }
 
         static func start(
-            _ name: String, url: String, receiverPort: Int, callbackPort: Int, scratch: ScratchDirectory, platform: SimulatorFixture, executable: URL
+            _ name: String, url: String, receiverPort: Int, callbackPort: Int, scratch: ScratchDirectory, platform: SimulatorFixture, executable: URL,
+            displayNumbers: [String]? = nil
         ) throws -> Instance {
             let directory = scratch.path + "/" + name
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -35,6 +36,7 @@ extension EndToEnd {
             config.limits = ["max_concurrent_calls": "6", "verify_reserved_ports": "1"]
             config.store = ["url": "\"\(url)\"", "lease": "\"2s\""]
             config.instance = name
+            if let displayNumbers { config.displayNumbers = displayNumbers }
             // Pushes go to one receiver, as through a load balancer.
             config.callbackURLPort = receiverPort
             let path = directory + "/callspool.toml"
@@ -89,10 +91,13 @@ extension EndToEnd {
             // Everything reaches its end; a request a left unanswered is `unknown`
             // (reconciled by its callbacks when its call happened), never re-sent.
             let ids = campaign.indices.map { "c\($0)" } + codes.indices.map { "v\($0)" }
+            // Settled: every job finished, or `unknown` because its request
+            // never reached the platform (then nothing reconciles it).
             let settled = try await eventually(timeout: .seconds(90)) {
-                try ids.allSatisfy { id in
-                    guard let state = try store.jobDetail(id: id)?.job.state else { return false }
-                    return state.isTerminal || state == .unknown
+                let called = await platform.simulator.snapshot().callsPerCallee
+                return try ids.allSatisfy { id in
+                    guard let job = try store.jobDetail(id: id)?.job else { return false }
+                    return job.state.isTerminal || (job.state == .unknown && called[job.calleeNbr] == nil)
                 }
             }
             let states = try Dictionary(grouping: ids) { try store.jobDetail(id: $0)?.job.state.rawValue ?? "missing" }.mapValues(\.count)
@@ -119,6 +124,82 @@ extension EndToEnd {
             print("failover: takeover \(takeover) after SIGKILL (lease 2 s); states \(states)")
             b.daemon.stop(SIGTERM)
             #expect(b.daemon.process.terminationStatus == 0, "\(b.daemon.logTail)")
+        }
+    
+        /// The dispatcher's connection to the database runs through a proxy
+        /// that then drops every byte (a partition: no reset, no close). The
+        /// other instance takes over once the lease expired on the database's
+        /// clock, and the cut-off dispatcher sends nothing after that: its
+        /// own clock stopped it first. Each instance has its own display
+        /// number, so the simulator's request log tells who sent what.
+        @Test(.timeLimit(.minutes(3)))
+        func aCutOffDispatcherSendsNothingOnceAnotherTakesOver() async throws {
+            let executable = try ChildDaemon.executable()
+            let cluster = try #require(PostgresCluster.shared)
+            let url = try cluster.makeDatabase()
+            let database = String(url.split(separator: "/").last ?? "")
+            let proxy = try BlackholeProxy(to: cluster.port)
+            let scratch = try ScratchDirectory("partition")
+            defer { scratch.remove() }
+            let platform = try await SimulatorFixture.start(scenario: Self.scenario, timeScale: 10)
+            do {
+                try await partition(
+                    url: url, proxied: "postgresql://callspool@127.0.0.1:\(proxy.port)/\(database)", proxy: proxy, scratch: scratch, platform: platform,
+                    executable: executable)
+            } catch {
+                try? await platform.stop()
+                throw error
+            }
+            try await platform.stop()
+        }
+
+        func partition(url: String, proxied: String, proxy: BlackholeProxy, scratch: ScratchDirectory, platform: SimulatorFixture, executable: URL) async throws {
+            let portA = try FreePort.pick(), portB = try FreePort.pick()
+            let numberA = "+8675528000088", numberB = "+8675528000089"
+            let a = try Self.start(
+                "a", url: proxied, receiverPort: portB, callbackPort: portA, scratch: scratch, platform: platform, executable: executable, displayNumbers: [numberA])
+            let store = try await PostgresStore.openReadOnlyWhenMigrated(PostgresStore.Settings(url: url, instance: "test"))
+            defer { store.close() }
+            #expect(try await eventually(timeout: .seconds(30)) { try store.dispatcherLease()?.holder == "a" }, "a never took the lease:\n\(a.daemon.logTail)")
+            let b = try Self.start(
+                "b", url: url, receiverPort: portB, callbackPort: portB, scratch: scratch, platform: platform, executable: executable, displayNumbers: [numberB])
+            #expect(try await eventually(timeout: .seconds(30)) { isListening(port: portB) }, "b did not start:\n\(b.daemon.logTail)")
+            let campaign = (0..<24).map { JobLine.notify("p\($0)", callee: JobLine.callee($0)) }
+            try scratch.submit(campaign, spool: a.directory + "/spool")
+            #expect(try await eventually(timeout: .seconds(30)) { await platform.simulator.snapshot().requests.count >= 6 }, "\(a.daemon.logTail)")
+
+            proxy.blackhole()
+            let cut = ContinuousClock.now
+            let tookOver = try await eventually(timeout: .seconds(30), step: .milliseconds(10)) { try store.dispatcherLease()?.holder == "b" }
+            let sentBeforeTakeover = await platform.simulator.snapshot().requests.count
+            let takeover = ContinuousClock.now - cut
+            #expect(tookOver, "b never took over:\n\(b.daemon.logTail)")
+
+            let ids = campaign.indices.map { "p\($0)" }
+            // Settled: every job finished, or `unknown` because its request
+            // never reached the platform (then nothing reconciles it).
+            let settled = try await eventually(timeout: .seconds(90)) {
+                let called = await platform.simulator.snapshot().callsPerCallee
+                return try ids.allSatisfy { id in
+                    guard let job = try store.jobDetail(id: id)?.job else { return false }
+                    return job.state.isTerminal || (job.state == .unknown && called[job.calleeNbr] == nil)
+                }
+            }
+            let states = try Dictionary(grouping: ids) { try store.jobDetail(id: $0)?.job.state.rawValue ?? "missing" }.mapValues(\.count)
+            #expect(settled, "\(states)\n\(b.daemon.logTail)")
+            let requests = await platform.simulator.snapshot().requests
+            let late = requests.dropFirst(sentBeforeTakeover).filter { $0.displayNbr == numberA }
+            #expect(late.isEmpty, "the cut-off dispatcher sent after the takeover: \(late.map(\.calleeNbr))")
+            if let firstOfB = requests.firstIndex(where: { $0.displayNbr == numberB }) {
+                #expect(!requests[firstOfB...].contains { $0.displayNbr == numberA }, "a request of a after b's first")
+            }
+            #expect(requests.contains { $0.displayNbr == numberB }, "b sent nothing")
+            let snapshot = await platform.simulator.snapshot()
+            #expect(snapshot.callsPerCallee.values.allSatisfy { $0 == 1 }, "somebody was called twice: \(snapshot.callsPerCallee)")
+            #expect(a.daemon.process.isRunning, "the cut-off instance exited:\n\(a.daemon.logTail)")
+            print("partition: takeover \(takeover) after the cut (lease 2 s); states \(states)")
+            a.daemon.stop(SIGKILL)
+            b.daemon.stop(SIGTERM)
         }
     }
 }

@@ -59,6 +59,9 @@ public actor Scheduler {
         let recovered = try database.recoverInterruptedDispatches(app: settings.app, now: now)
         if recovered > 0 {
             logger.warning("jobs were in flight when the daemon stopped; they are now unknown and will be reconciled by callbacks", metadata: ["jobs": "\(recovered)"])
+            // Callbacks that came while they were `dispatching` waited for
+            // their answer; they apply now (the recount below sees the result).
+            _ = try database.reconcilePendingEvents(now: now)
         }
         state.halt = try database.halt(app: settings.app)
         if try database.pauses().contains(where: { $0.scope == settings.scope(.transport).description }) { state.breaker.restoreOpen() }

@@ -23,6 +23,7 @@ extension Configuration {
     public func postgresSettings(url: String) throws(PostgresStoreError) -> PostgresStore.Settings {
         var settings = try PostgresStore.Settings(url: url, password: store.password, instance: instanceName)
         settings.address = callbacks.listen.description
+        settings.transactionIdleTimeout = store.lease / 2
         return settings
     }
 

@@ -30,6 +30,11 @@ public final class PostgresStore: Sendable {
         public var instance: String
         /// Where this instance takes callbacks (shown by `status`).
         public var address: String?
+        /// The server ends a session of this instance that stays idle this
+        /// long inside a transaction, releasing its locks: a dispatcher cut
+        /// off mid-transaction cannot hold the lease row (or jobs) against
+        /// the instance taking over. Below the lease (the daemon: half of it).
+        public var transactionIdleTimeout: Duration = .seconds(5)
 
         public init(host: String, port: Int = 5432, username: String, password: String? = nil, database: String, timeout: Duration = .seconds(10), instance: String) {
             self.host = host
@@ -232,8 +237,10 @@ final class PostgresLink: @unchecked Sendable {
             // The server bounds every statement too: a lock held by a
             // stuck peer cannot stall this instance past the timeout.
             let timeoutMilliseconds = Int(seconds) * 1000
+            let idleMilliseconds = max(100, Int(settings.transactionIdleTimeout.timeInterval * 1000))
             do {
                 _ = try connection.query(PostgresQuery(unsafeSQL: "SET statement_timeout = \(timeoutMilliseconds)"), logger: logger).wait()
+                _ = try connection.query(PostgresQuery(unsafeSQL: "SET idle_in_transaction_session_timeout = \(idleMilliseconds)"), logger: logger).wait()
             } catch {
                 connection.closeSoon()
                 throw error
