@@ -68,35 +68,77 @@ extension PostgresSession {
         try upsert(IntakeFileRecord(intakeKey: key, name: name, report: report, completedAt: now), into: "intakeFile", key: "intakeKey")
     }
 
-    /// Queues `specs` (duplicates counted, not queued), as the SQLite store does.
+    /// Queues `specs` (duplicates counted, not queued), as the SQLite store
+    /// does, in statements of up to ``insertBatch`` rows: one round trip
+    /// per batch, not per job.
     func insert(_ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date, resumedUpTo: Int64) throws -> IntakeBatchResult {
         var result = IntakeBatchResult()
-        var campaigns = Set<String>()
+        let campaigns = Array(Set(specs.compactMap(\.campaign))).sorted()
+        if !campaigns.isEmpty {
+            try execute(
+                "INSERT INTO campaign (name, createdAt) SELECT unnest($1::text[]), $2 ON CONFLICT (name) DO NOTHING", [PostgresTextArray(campaigns), now])
+        }
         var columns = NewJobColumns()
-        for spec in specs {
-            if let name = spec.campaign, campaigns.insert(name).inserted {
-                try execute("INSERT INTO campaign (name, createdAt) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [name, now])
+        var start = specs.startIndex
+        while start < specs.endIndex {
+            let batch = specs[start..<min(start + Self.insertBatch, specs.endIndex)]
+            start = batch.endIndex
+            var arguments = PostgresArguments()
+            var tuples: [String] = []
+            for spec in batch {
+                var marks: [String] = []
+                for value in try columns.values(of: spec, sourceFile: sourceFile, intakeKey: intakeKey, policy: policy, now: now) {
+                    arguments.append(value)
+                    marks.append("$\(arguments.bindings.count)")
+                }
+                marks.insert("'queued'", at: 5)
+                tuples.append("(" + marks.joined(separator: ", ") + ")")
             }
-            let values = try columns.values(of: spec, sourceFile: sourceFile, intakeKey: intakeKey, policy: policy, now: now)
-            let inserted = try row(
-                """
-                INSERT INTO job (jobId, type, classRank, campaign, priority, state, calleeNbr, displayNbr, payload, meta,
-                    "window", redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app)
-                VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-                ON CONFLICT (jobId) DO NOTHING RETURNING id
-                """, PostgresArguments(values))
-            if inserted != nil {
-                result.accepted += 1
-            } else if let existing = try self.row("SELECT id, intakeKey FROM job WHERE jobId = $1", [spec.id]),
-                try existing.optional("intakekey", as: String.self) == intakeKey, try existing.value("id", as: Int64.self) <= resumedUpTo {
-                result.accepted += 1
-            } else {
-                result.duplicates += 1
-                if result.duplicateIDs.count < 100 { result.duplicateIDs.append(spec.id) }
+            let inserted = Set(
+                try rows(
+                    """
+                    INSERT INTO job (jobId, type, classRank, campaign, priority, state, calleeNbr, displayNbr, payload, meta,
+                        "window", redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app)
+                    VALUES \(tuples.joined(separator: ", "))
+                    ON CONFLICT (jobId) DO NOTHING RETURNING jobId
+                    """, arguments
+                ).map { try $0.value("jobid", as: String.self) })
+            // Not inserted: a duplicate, or this very file's job from an
+            // interrupted earlier run (accepted then).
+            var firstSeen = Set<String>()
+            let others = batch.filter { !inserted.contains($0.id) }.map(\.id)
+            var existing: [String: (rowID: Int64, intakeKey: String?)] = [:]
+            if !others.isEmpty {
+                for row in try rows("SELECT jobId, id, intakeKey FROM job WHERE jobId = ANY($1::text[])", [PostgresTextArray(others)]) {
+                    existing[try row.value("jobid", as: String.self)] = (try row.value("id", as: Int64.self), try row.optional("intakekey", as: String.self))
+                }
+            }
+            for spec in batch {
+                if inserted.contains(spec.id), firstSeen.insert(spec.id).inserted {
+                    result.accepted += 1
+                } else if !inserted.contains(spec.id), let row = existing[spec.id], row.intakeKey == intakeKey, row.rowID <= resumedUpTo,
+                    firstSeen.insert(spec.id).inserted
+                {
+                    result.accepted += 1
+                } else {
+                    result.duplicates += 1
+                    if result.duplicateIDs.count < 100 { result.duplicateIDs.append(spec.id) }
+                }
             }
         }
         return result
     }
+
+    /// Jobs per INSERT statement (20 parameters each: well under PostgreSQL's 65,535).
+    static let insertBatch = 500
+}
+
+/// A text array bound as one parameter (`= ANY($1::text[])`, `unnest`).
+struct PostgresTextArray: PostgresBindable {
+    var values: [String]
+    init(_ values: [String]) { self.values = values }
+    func bind(to bindings: inout PostgresBindings) { bindings.append(values) }
+    static func bindNull(to bindings: inout PostgresBindings) { bindings.append([String]?.none) }
 }
 
 /// The column values of a new job row, in the order of the stores' INSERT
