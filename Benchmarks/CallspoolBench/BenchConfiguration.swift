@@ -1,5 +1,6 @@
 import CallSpool
 import CallSpoolCLI
+import Foundation
 
 /// The daemon configuration the loopback benchmarks share: no rate, port or
 /// window limit of callspool's own gets in the way of what is measured.
@@ -31,6 +32,7 @@ func benchConfiguration(
         dir = "\(dir)/spool"
         [store]
         path = "\(dir)/store.sqlite"
+        \(try benchStoreURL().map { "url = \"\($0)\"" } ?? "")
         [callbacks]
         listen = "127.0.0.1:\(callbackPort)"
         status_url = "http://127.0.0.1:\(callbackPort)/cb/status"
@@ -46,4 +48,16 @@ func benchConfiguration(
         [metrics]
         listen = "127.0.0.1:0"
         """, file: file, purpose: .daemon)
+}
+
+/// With `$CALLSPOOL_BENCH_POSTGRES` (a PostgreSQL server's URL, e.g.
+/// `postgresql://callspool@127.0.0.1:5432/postgres`), each benchmark daemon
+/// gets a new, empty database on that server: the same benchmarks measure
+/// the PostgreSQL store. Unset: SQLite.
+func benchStoreURL() throws -> String? {
+    guard let server = ProcessInfo.processInfo.environment["CALLSPOOL_BENCH_POSTGRES"], !server.isEmpty else { return nil }
+    let settings = try PostgresStore.Settings(url: server, instance: "bench")
+    let name = "bench_\(UInt32.random(in: 0...UInt32.max))"
+    try PostgresStore.createDatabase(name, on: settings)
+    return "postgresql://\(settings.username)@\(settings.host):\(settings.port)/\(name)"
 }

@@ -136,6 +136,16 @@ public final class PostgresStore: Sendable {
         try reader.transaction(body)
     }
 
+    /// Creates an empty database `name` on the server `settings` names
+    /// (benchmarks and tests; the operator creates the production one).
+    public static func createDatabase(_ name: String, on settings: Settings) throws {
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw PostgresStoreError.badURL(name, "not a plain database name") }
+        let connection = try PostgresLink.connect(settings, logger: Logger(label: "callspool.store"))
+        defer { connection.closeSoon() }
+        let session = PostgresSession(connection: connection, logger: Logger(label: "callspool.store"), timeout: settings.timeout)
+        try session.execute("CREATE DATABASE \(name)")
+    }
+
     /// Closes the connections (the daemon is stopping).
     public func close() {
         writer.close()
