@@ -170,6 +170,12 @@ case "latency-idle":
     quiet.logLevel = .error
     let summary = try await IdleLatencyBenchmark(samples: samples).run(logger: quiet)
     print(summary.line("verify drop → request, idle daemon (one file every 200 ms)", p50Target: 0.020, p99Target: 0.100))
+case "takeover":
+    let kills = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 20 : 20
+    let lease = CommandLine.arguments.count > 3 ? CommandLine.arguments[3] : "10s"
+    let summary = try await benchTakeover(kills: kills, lease: lease)
+    let leaseSeconds = Double(lease.hasSuffix("s") ? String(lease.dropLast()) : lease) ?? 10
+    print(summary.line("takeover after SIGKILL of the dispatcher (lease \(lease), \(kills) kills)", p50Target: nil, p99Target: leaseSeconds + 2))
 case "memory":
     let jobs = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 1_000_000 : 1_000_000
     let seconds = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 30 : 30
@@ -179,6 +185,6 @@ case "memory-fill":
 case "memory-run":
     try await MemoryBenchmark.run(dir: CommandLine.arguments[2], seconds: Int(CommandLine.arguments[3]) ?? 30)
 default:
-    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory")
+    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory, takeover")
     exit(2)
 }
