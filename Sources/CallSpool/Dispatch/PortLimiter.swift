@@ -81,6 +81,12 @@ public struct PortLimiter: Sendable, Hashable {
     }
 
     /// A reload changed the configuration.
+    /// Picks up a limit learned by another dispatcher (a takeover on a
+    /// shared store): never above the configured maximum, at least one port.
+    public mutating func resume(learned: Int) {
+        effective = Double(min(configuredMax, max(1, learned)))
+    }
+
     public mutating func reconfigure(configuredMax: Int, verifyReserved: Int) {
         self.configuredMax = max(1, configuredMax)
         self.verifyReserved = max(0, verifyReserved)

@@ -82,6 +82,9 @@ public actor Scheduler {
     /// next ``start()`` reads everything from the store as at a daemon start.
     public func beginTerm() {
         state = SchedulerState(settings: settings, now: clock.now, random: state.random)
+        // The port limit the previous dispatcher learned from the platform's
+        // push-backs (its last heartbeat); unreadable: the configured one.
+        if let learned = try? database.appStatus(app: settings.app)?.effectivePortLimit { state.limiter.resume(learned: learned) }
     }
 
     /// Applies a reload of `[limits]`, `[backoff]`, `[defaults]`.
