@@ -60,6 +60,8 @@ public actor ResultsOutbox {
     @discardableResult
     public func drain() -> Int {
         guard let directory else {
+            // On a store shared by several instances, another one may write them.
+            guard !database.isShared else { return 0 }
             do { try database.discardPendingResults() } catch { logger.error("results outbox: cannot clear queue: \(error)") }
             return 0
         }

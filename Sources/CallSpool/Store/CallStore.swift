@@ -111,6 +111,11 @@ extension AppDatabase: CallStore {}
 
 /// The defaults callers rely on, for any store.
 extension CallStore {
+    /// Whether other instances may use the store at the same time
+    /// (PostgreSQL): what one instance does not want (results files, say)
+    /// may be another's to do.
+    public var isShared: Bool { self is PostgresStore }
+
     public func insertJobs(_ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date) throws -> IntakeBatchResult {
         try insertJobs(specs, intakeKey: intakeKey, sourceFile: sourceFile, policy: policy, now: now, resumedUpTo: 0, completing: nil)
     }
