@@ -37,7 +37,8 @@ func makeSpool() throws -> (SpoolIntake, String) {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("callspool-bench-\(UUID().uuidString)").path
     let layout = SpoolLayout(root: root + "/spool")
     try layout.ensureExists()
-    let database = try AppDatabase.open(path: root + "/store.sqlite")
+    let database: any CallStore = try benchStoreURL().map { try PostgresStore.open(PostgresStore.Settings(url: $0, instance: "bench")) }
+        ?? AppDatabase.open(path: root + "/store.sqlite")
     return (SpoolIntake(database: database, layout: layout), root)
 }
 

@@ -28,7 +28,7 @@ extension PostgresSession {
             assignments.append("\(PostgresSchema.quoted(column.name)) = $\(assignments.count + 1)")
         }
         arguments.append(rowID)
-        try execute("UPDATE job SET \(assignments.joined(separator: ", ")) WHERE id = $\(assignments.count + 1)", arguments)
+        send("UPDATE job SET \(assignments.joined(separator: ", ")) WHERE id = $\(assignments.count + 1)", arguments)
     }
 
     /// Moves `job` to `next` (checking the lifecycle) and writes it.

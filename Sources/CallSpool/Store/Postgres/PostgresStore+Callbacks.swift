@@ -11,7 +11,7 @@ extension PostgresStore {
             return try await offPool { _ in
                 try self.write { session in
                     if let now = pushes.compactMap({ $0.nonce?.now }).min() {
-                        try session.execute("DELETE FROM callbackNonce WHERE expiresAt < $1", [now])
+                        session.send("DELETE FROM callbackNonce WHERE expiresAt < $1", [now])
                     }
                     var results: [Result<CallbackCommit, any Error>] = []
                     for push in pushes {
@@ -111,7 +111,7 @@ extension PostgresSession {
                 return commit
             }
         }
-        try execute(
+        send(
             """
             INSERT INTO callEvent (sessionId, eventType, receivedAt, timestamp, userData, digitInfo, stateCode, stateDesc, body, applied, app)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, false, $10)
@@ -161,7 +161,7 @@ extension PostgresSession {
         guard let attempt = try self.row("SELECT n, sessionId FROM attempt WHERE jobRowId = $1 ORDER BY n DESC LIMIT 1", [tag.jobRowId]),
             try attempt.value("n", as: Int.self) == tag.attempt, try attempt.optional("sessionid", as: String.self) == nil
         else { return nil }
-        try execute("UPDATE attempt SET sessionId = $1 WHERE jobRowId = $2 AND n = $3", [sessionId, tag.jobRowId, tag.attempt])
+        send("UPDATE attempt SET sessionId = $1 WHERE jobRowId = $2 AND n = $3", [sessionId, tag.jobRowId, tag.attempt])
         job.sessionId = sessionId
         job.calls += 1
         try transition(&job, to: .inCall, now: now)
@@ -181,7 +181,7 @@ extension PostgresSession {
             """, [sessionId, jobRowId])
         for event in events {
             if let id = event.id {
-                try execute("UPDATE callEvent SET jobRowId = $1, applied = true WHERE id = $2", [jobRowId, id])
+                send("UPDATE callEvent SET jobRowId = $1, applied = true WHERE id = $2", [jobRowId, id])
             }
             switch event.eventType {
             case CallbackEventType.collectInfo.rawValue:
@@ -216,7 +216,7 @@ extension PostgresSession {
                 """, [sessionId, jobRowId]), !cdr.applied,
             let fee = try? JSONDecoder().decode(FeeRecord.self, from: Data(cdr.body.utf8))
         else { return nil }
-        try execute("UPDATE cdr SET jobRowId = $1, applied = true WHERE sessionId = $2", [jobRowId, sessionId])
+        send("UPDATE cdr SET jobRowId = $1, applied = true WHERE sessionId = $2", [jobRowId, sessionId])
         let collected = try scalar(
             Bool.self,
             "SELECT EXISTS (SELECT 1 FROM callEvent WHERE sessionId = $1 AND eventType = 'collectInfo' AND digitInfo IS NOT NULL AND digitInfo != '')",

@@ -178,7 +178,7 @@ struct PostgresDispatchTransaction: DispatchTransaction {
             guard let rowID = job.rowId else { return }
             job.nextAttemptAt = until
             job.updatedAt = now
-            try session.execute("UPDATE job SET nextAttemptAt = $1, updatedAt = $2 WHERE id = $3", [until, now, rowID])
+            session.send("UPDATE job SET nextAttemptAt = $1, updatedAt = $2 WHERE id = $3", [until, now, rowID])
         }
     }
 
@@ -216,7 +216,7 @@ struct PostgresDispatchTransaction: DispatchTransaction {
         job.attempts += 1
         let userData = "cs1.\(jobRowId).\(job.attempts)"
         try session.transition(&job, to: .dispatching, now: now)
-        try session.execute(
+        session.send(
             "INSERT INTO attempt (jobRowId, n, at, calleeNbr, displayNbr, userData, epoch) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             [jobRowId, job.attempts, now, job.calleeNbr, displayNbr, userData, epoch])
         return DispatchTicket(
@@ -233,7 +233,7 @@ struct PostgresDispatchTransaction: DispatchTransaction {
     func clearHalt(app: String) throws { try session.execute("DELETE FROM appHalt WHERE app = $1", [app]) }
 
     func recordAcceptance(_ ticket: DispatchTicket, acceptance: CallAcceptance, now: Date) throws -> [CallEndSignal] {
-        try session.execute(
+        session.send(
             "UPDATE attempt SET httpStatus = $1, resultcode = '0', resultDesc = $2, resultClass = 'ok', sessionId = $3 WHERE jobRowId = $4 AND n = $5",
             [acceptance.httpStatus, acceptance.resultdesc, acceptance.sessionId, ticket.jobRowId, ticket.attempt])
         guard var job = try session.lockedJob(ticket.jobRowId), job.state == .dispatching else { return [] }
@@ -249,7 +249,7 @@ struct PostgresDispatchTransaction: DispatchTransaction {
         _ ticket: DispatchTicket, httpStatus: Int?, resultcode: String?, resultDesc: String?, resultClass: String,
         disposition: AppDatabase.Disposition, now: Date
     ) throws {
-        try session.execute(
+        session.send(
             "UPDATE attempt SET httpStatus = $1, resultcode = $2, resultDesc = $3, resultClass = $4 WHERE jobRowId = $5 AND n = $6",
             [httpStatus, resultcode, resultDesc, resultClass, ticket.jobRowId, ticket.attempt])
         guard var job = try session.lockedJob(ticket.jobRowId), job.state == .dispatching else { return }

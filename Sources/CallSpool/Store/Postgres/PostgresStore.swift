@@ -211,9 +211,11 @@ final class PostgresLink: @unchecked Sendable {
             do {
                 try session.execute("BEGIN")
                 let value = try body(session)
+                try session.flush()
                 try session.execute("COMMIT")
                 return value
             } catch {
+                try? session.flush()
                 if session.connection.isClosed {
                     connection = nil
                 } else if (try? session.execute("ROLLBACK")) == nil {
