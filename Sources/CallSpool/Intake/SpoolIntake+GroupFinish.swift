@@ -14,8 +14,11 @@ extension SpoolIntake {
     /// durable steps; but where each file holding verify codes cost two
     /// fsyncs (its redacted copy before the original goes, then the zeroed
     /// original), the group costs two `syncfs` calls on the spool's file
-    /// system. One answer per file, in order: ``SpoolMoveError`` when its
-    /// report is written but it could not leave `incoming/`.
+    /// system. A file the daemon may rewrite is redacted within its own
+    /// inode instead (``InPlaceRedaction``: no new copy, no removed
+    /// original), synced by the same first `syncfs`. One answer per file, in
+    /// order: ``SpoolMoveError`` when its report is written but it could not
+    /// leave `incoming/`.
     func finishAll(_ files: [Committed]) -> [Swift.Result<Void, any Error>] {
         let directory = layout.processed
         var results = [Swift.Result<Void, any Error>](repeating: .success(()), count: files.count)
