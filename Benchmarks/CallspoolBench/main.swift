@@ -69,11 +69,12 @@ func benchCampaign(count: Int) throws -> Measurement {
 
 /// - Parameter quiet: seconds to wait between writing the input and the
 ///   timed intake. On an ext4 file system without a journal (this machine's)
-///   creating a file skips every inode freed in the last 30 s, so a run
+///   creating a file skips every recently freed inode (60 s by the kernel's
+///   rule, more while the inode table is being written back), so a run
 ///   started right after another run's clean-up (thousands of files removed)
 ///   pays for that clean-up in every report and copy it creates: measured
 ///   with `perf`, most of such a run is `ext4_create → find_inode_bit →
-///   recently_deleted`. Waiting past that window measures intake alone.
+///   recently_deleted`. Waiting lessens that; 31 s does not remove it.
 ///   Each run's own clean-up (its thousands of reports and copies) would
 ///   weigh the same way on the next run: with `later` given, the spool is
 ///   left to it, removed after the last run.
@@ -95,7 +96,7 @@ func benchSingleFiles(count: Int, quiet: Int = 0, later: LaterRemovals? = nil) t
     // write-back of the input the benchmark just created.
     sync()
     if quiet > 0 {
-        print("waiting \(quiet) s before the timed intake (inodes freed in the last 30 s are skipped when files are created)")
+        print("waiting \(quiet) s before the timed intake (recently freed inodes are skipped when files are created)")
         Thread.sleep(forTimeInterval: TimeInterval(quiet))
     }
     var processed = 0
