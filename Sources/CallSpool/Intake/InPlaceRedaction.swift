@@ -53,8 +53,12 @@ struct InPlaceRedaction {
         }
         _ = Glibc.unlink(temporary)
         guard rename(source, temporary) == 0 else {
+            let code = errno
             let failure = POSIXError.current("rename to \(temporary)")
             close(descriptor)
+            // Gone meanwhile, or not on the same file system: the copy path
+            // decides (it reads through the descriptor already open).
+            if code == ENOENT || code == EXDEV { return nil }
             throw failure
         }
         _ = fchmod(descriptor, 0o600)
