@@ -70,14 +70,20 @@ func benchCampaign(count: Int) throws -> Measurement {
 
 /// - Parameter quiet: seconds to wait between writing the input and the
 ///   timed intake. On an ext4 file system without a journal (this machine's)
-///   creating a file skips every inode freed in the last 30 s, so a run
+///   creating a file skips every recently freed inode (60 s by the kernel's
+///   rule, more while the inode table is being written back), so a run
 ///   started right after another run's clean-up (thousands of files removed)
 ///   pays for that clean-up in every report and copy it creates: measured
 ///   with `perf`, most of such a run is `ext4_create → find_inode_bit →
-///   recently_deleted`. Waiting past that window measures intake alone.
-func benchSingleFiles(count: Int, quiet: Int = 0) throws -> Measurement {
+///   recently_deleted`. Waiting lessens that; 31 s does not remove it.
+///   Each run's own clean-up (its thousands of reports and copies) would
+///   weigh the same way on the next run: with `later` given, the spool is
+///   left to it, removed after the last run.
+func benchSingleFiles(count: Int, quiet: Int = 0, later: LaterRemovals? = nil) throws -> Measurement {
     let (intake, root) = try makeSpool()
-    defer { try? FileManager.default.removeItem(atPath: root) }
+    defer {
+        if let later { later.roots.append(root) } else { try? FileManager.default.removeItem(atPath: root) }
+    }
     var names: [String] = []
     for index in 0..<count {
         let name = "job-\(index).json"
@@ -91,7 +97,7 @@ func benchSingleFiles(count: Int, quiet: Int = 0) throws -> Measurement {
     // write-back of the input the benchmark just created.
     sync()
     if quiet > 0 {
-        print("waiting \(quiet) s before the timed intake (inodes freed in the last 30 s are skipped when files are created)")
+        print("waiting \(quiet) s before the timed intake (recently freed inodes are skipped when files are created)")
         Thread.sleep(forTimeInterval: TimeInterval(quiet))
     }
     var processed = 0
@@ -114,6 +120,17 @@ func benchSingleFiles(count: Int, quiet: Int = 0) throws -> Measurement {
         format: "where the time went: process CPU %.2f s of %.2f s wall (%.0f µs CPU per file); the rest waits for the disk (two syncfs per 128 files)",
         cpu, seconds, cpu / Double(max(count, 1)) * 1_000_000))
     return Measurement(name: "intake of \(count) single-job files", count: count, seconds: seconds, unit: "files", target: 2_000)
+}
+
+/// Spools a command removes only after its last run: a run's clean-up frees
+/// thousands of inodes, which the next run's creates would pay for.
+final class LaterRemovals {
+    var roots: [String] = []
+
+    func removeAll() {
+        for root in roots { try? FileManager.default.removeItem(atPath: root) }
+        roots.removeAll()
+    }
 }
 
 func benchParse(count: Int) throws -> Measurement {
@@ -153,7 +170,9 @@ case "files":
     let count = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 2000 : 2000
     let runs = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 1 : 1
     let quiet = CommandLine.arguments.count > 4 ? Int(CommandLine.arguments[4]) ?? 31 : 31
-    for _ in 0..<max(1, runs) { print(try benchSingleFiles(count: count, quiet: quiet).line) }
+    let later = LaterRemovals()
+    defer { later.removeAll() }
+    for _ in 0..<max(1, runs) { print(try benchSingleFiles(count: count, quiet: quiet, later: later).line) }
 case "parse":
     print(try benchParse(count: 100_000).line)
 case "intake":

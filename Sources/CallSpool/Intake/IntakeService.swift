@@ -66,6 +66,7 @@ public actor IntakeService: Service {
 
     public func run() async throws {
         try intake.layout.ensureExists()
+        intake.eraseInterruptedRedactions()
         let watcher = try SpoolWatcher(directory: intake.layout.incoming)
         defer { watcher.stop() }
         rescan()

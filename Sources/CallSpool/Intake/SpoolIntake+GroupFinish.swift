@@ -14,8 +14,11 @@ extension SpoolIntake {
     /// durable steps; but where each file holding verify codes cost two
     /// fsyncs (its redacted copy before the original goes, then the zeroed
     /// original), the group costs two `syncfs` calls on the spool's file
-    /// system. One answer per file, in order: ``SpoolMoveError`` when its
-    /// report is written but it could not leave `incoming/`.
+    /// system. A file the daemon may rewrite is redacted within its own
+    /// inode instead (``InPlaceRedaction``: no new copy, no removed
+    /// original), synced by the same first `syncfs`. One answer per file, in
+    /// order: ``SpoolMoveError`` when its report is written but it could not
+    /// leave `incoming/`.
     func finishAll(_ files: [Committed]) -> [Swift.Result<Void, any Error>] {
         let directory = layout.processed
         var results = [Swift.Result<Void, any Error>](repeating: .success(()), count: files.count)
@@ -28,6 +31,7 @@ extension SpoolIntake {
             var written: FileReport
         }
         var redacting: [Redacting] = []
+        var rewritten: [InPlaceRedaction] = []
         for (index, file) in files.enumerated() {
             let source = layout.incoming + "/" + file.name
             if !file.opened.isStill(at: source) {
@@ -47,6 +51,18 @@ extension SpoolIntake {
             do {
                 if file.opened.kind == .regular, file.opened.size <= maxFileBytes, try VerifyCodeRedactor.needsRedaction(try file.opened.handle()) {
                     let temporary = directory + "/.\(target).redacting"
+                    if var inPlace = try InPlaceRedaction.begin(
+                        file.opened, source: source, temporary: temporary, destination: directory + "/" + target, rename: fileSystem.rename)
+                    {
+                        do {
+                            try inPlace.rewrite()
+                            rewritten.append(inPlace)
+                        } catch {
+                            inPlace.abandon()
+                            keptCopyLost(file.name, error)
+                        }
+                        continue
+                    }
                     _ = Glibc.unlink(temporary)
                     do {
                         try VerifyCodeRedactor.writeRedacted(from: try file.opened.handle(), to: temporary, sync: false)
@@ -63,9 +79,20 @@ extension SpoolIntake {
                 results[index] = .failure(moveFailed(file.name, written, reportPath: reportPath, directory: directory, target: target, error))
             }
         }
-        guard !redacting.isEmpty else { return results }
-        // The copies are on disk before any original is removed.
-        if let failure = Self.syncFileSystem(of: directory) {
+        guard !redacting.isEmpty || !rewritten.isEmpty else { return results }
+        // The copies, and the files redacted in place, are on disk before
+        // any original is removed or any redacted file takes its name.
+        let synced = Self.syncFileSystem(of: directory)
+        for inPlace in rewritten {
+            do {
+                if synced != nil, fsync(inPlace.descriptor) != 0 { throw POSIXError.current("sync \(inPlace.temporary)") }
+                try inPlace.complete()
+            } catch {
+                inPlace.abandon()
+                keptCopyLost((inPlace.destination as NSString).lastPathComponent, error)
+            }
+        }
+        if let failure = synced {
             for item in redacting {
                 _ = Glibc.unlink(item.temporary)
                 results[item.index] = .failure(
@@ -99,11 +126,45 @@ extension SpoolIntake {
             }
         }
         // The zeros reach the disk before the descriptors (the last
-        // references to the removed originals) are closed.
-        if !scrubbers.isEmpty, Self.syncFileSystem(of: directory) != nil {
+        // references to the removed originals) are closed; so do the
+        // truncations and final names of the files redacted in place.
+        if !scrubbers.isEmpty || !rewritten.isEmpty, Self.syncFileSystem(of: directory) != nil {
             for descriptor in scrubbers { _ = fsync(descriptor) }
         }
         return results
+    }
+
+    /// A file redacted in place whose kept copy could not be finished: it
+    /// was erased (its jobs and report are committed).
+    func keptCopyLost(_ name: String, _ error: any Error) {
+        logger.error(
+            "the redacted copy of a spool file could not be written; it was erased (its jobs and report are kept)",
+            metadata: ["file": "\(name)", "error": "\(error)"])
+    }
+
+    /// Zeroes and removes what a crash left of a redaction: hidden
+    /// `.NAME.redacting` files in `processed/` and `rejected/`. One may be an
+    /// original moved out of `incoming/` to be redacted in place
+    /// (``InPlaceRedaction``), still holding its codes; its jobs and report
+    /// were committed before it moved. Called when intake starts, before
+    /// any file is taken in.
+    public func eraseInterruptedRedactions() {
+        for directory in [layout.processed, layout.rejected] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            for name in names where name.hasPrefix(".") && name.hasSuffix(".redacting") {
+                let path = directory + "/" + name
+                let descriptor = Glibc.open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+                var info = stat()
+                if descriptor >= 0, fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+                    Self.zero(descriptor)
+                }
+                if descriptor >= 0 { close(descriptor) }
+                guard Glibc.unlink(path) == 0 else { continue }
+                logger.warning(
+                    "erased a copy left unfinished by a crash while it was being redacted (its jobs and report were committed)",
+                    metadata: ["file": "\(name)", "directory": "\(directory)"])
+            }
+        }
     }
 
     /// Records in the report that the file stays in `incoming/`, and the

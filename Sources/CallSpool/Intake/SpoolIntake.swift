@@ -18,7 +18,8 @@ import VoiceCallAPI
 /// FIFO, socket, device or link renamed in (even over a regular file, in a
 /// race) is rejected instead of wedging intake. A file holding verify codes
 /// is kept in `processed/` as a copy with the codes replaced (mode 0600); the
-/// original is overwritten and removed.
+/// original is overwritten and removed (or, when small and the daemon's own,
+/// redacted within its inode: ``InPlaceRedaction``).
 public struct SpoolIntake: Sendable {
     public enum Result: Sendable {
         case processed(FileReport)
