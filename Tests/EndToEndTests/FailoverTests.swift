@@ -46,6 +46,21 @@ extension EndToEnd {
             return Instance(name: name, directory: directory, callbackPort: callbackPort, config: path, daemon: daemon)
         }
 
+        /// Waits until every job finished, or is `unknown` because its
+        /// request never reached the platform (then nothing reconciles it);
+        /// returns whether they did and the count per state.
+        static func settle(_ ids: [String], store: PostgresStore, platform: SimulatorFixture) async throws -> (Bool, [String: Int]) {
+            let settled = try await eventually(timeout: .seconds(90)) {
+                let called = await platform.simulator.snapshot().callsPerCallee
+                return try ids.allSatisfy { id in
+                    guard let job = try store.jobDetail(id: id)?.job else { return false }
+                    return job.state.isTerminal || (job.state == .unknown && called[job.calleeNbr] == nil)
+                }
+            }
+            let states = try Dictionary(grouping: ids) { try store.jobDetail(id: $0)?.job.state.rawValue ?? "missing" }.mapValues(\.count)
+            return (settled, states)
+        }
+
         @Test(.timeLimit(.minutes(3)))
         func theOtherInstanceTakesOverAndNobodyIsCalledTwice() async throws {
             let executable = try ChildDaemon.executable()
@@ -91,16 +106,7 @@ extension EndToEnd {
             // Everything reaches its end; a request a left unanswered is `unknown`
             // (reconciled by its callbacks when its call happened), never re-sent.
             let ids = campaign.indices.map { "c\($0)" } + codes.indices.map { "v\($0)" }
-            // Settled: every job finished, or `unknown` because its request
-            // never reached the platform (then nothing reconciles it).
-            let settled = try await eventually(timeout: .seconds(90)) {
-                let called = await platform.simulator.snapshot().callsPerCallee
-                return try ids.allSatisfy { id in
-                    guard let job = try store.jobDetail(id: id)?.job else { return false }
-                    return job.state.isTerminal || (job.state == .unknown && called[job.calleeNbr] == nil)
-                }
-            }
-            let states = try Dictionary(grouping: ids) { try store.jobDetail(id: $0)?.job.state.rawValue ?? "missing" }.mapValues(\.count)
+            let (settled, states) = try await Self.settle(ids, store: store, platform: platform)
             #expect(settled, "\(states)\n\(b.daemon.logTail)")
             let snapshot = await platform.simulator.snapshot()
             #expect(snapshot.callsPerCallee.values.allSatisfy { $0 == 1 }, "somebody was called twice: \(snapshot.callsPerCallee)")
@@ -176,16 +182,7 @@ extension EndToEnd {
             #expect(tookOver, "b never took over:\n\(b.daemon.logTail)")
 
             let ids = campaign.indices.map { "p\($0)" }
-            // Settled: every job finished, or `unknown` because its request
-            // never reached the platform (then nothing reconciles it).
-            let settled = try await eventually(timeout: .seconds(90)) {
-                let called = await platform.simulator.snapshot().callsPerCallee
-                return try ids.allSatisfy { id in
-                    guard let job = try store.jobDetail(id: id)?.job else { return false }
-                    return job.state.isTerminal || (job.state == .unknown && called[job.calleeNbr] == nil)
-                }
-            }
-            let states = try Dictionary(grouping: ids) { try store.jobDetail(id: $0)?.job.state.rawValue ?? "missing" }.mapValues(\.count)
+            let (settled, states) = try await Self.settle(ids, store: store, platform: platform)
             #expect(settled, "\(states)\n\(b.daemon.logTail)")
             let requests = await platform.simulator.snapshot().requests
             let late = requests.dropFirst(sentBeforeTakeover).filter { $0.displayNbr == numberA }

@@ -37,18 +37,15 @@ extension AppDatabase {
         for state in states {
             try forEachPage(ids: ids, campaign: campaign, state: state) { jobs, db in
                 for var job in jobs {
-                    if job.type == .verify, case .verify(let payload)? = job.payload.decoded, payload.verifyCode.isEmpty {
+                    switch job.prepareRetry(now: now, retryTTL: retryTTL) {
+                    case .skipErasedCode:
                         if skipped.count < Self.listedSkips { skipped.append(job.jobId) } else { skippedNotListed += 1 }
+                    case .notRetryable:
                         continue
+                    case .requeue:
+                        try Self.transition(&job, to: .queued, now: now, in: db)
+                        retried += 1
                     }
-                    guard job.state.canTransition(to: .queued) else { continue }
-                    job.nextAttemptAt = now
-                    job.cancelRequested = false
-                    if job.expiresAt <= now { job.expiresAt = now.addingTimeInterval(retryTTL(job.type).timeInterval) }
-                    job.errorCode = nil
-                    job.errorDesc = nil
-                    try Self.transition(&job, to: .queued, now: now, in: db)
-                    retried += 1
                 }
             }
         }

@@ -22,18 +22,7 @@ extension AppDatabase {
         guard var job = try fetchJob(jobRowId, in: db), job.sessionId == sessionId,
             job.state == .inCall || job.state == .unknown
         else { return nil }
-        job.outcome = ending.outcome
-        job.stateCode = ending.stateCode
-        job.stateDesc = ending.stateDesc
-        let next: JobState
-        switch CallEndingPolicy.next(for: job, outcome: ending.outcome, now: now) {
-        case .retry(let at, let giveCallBack):
-            if giveCallBack { job.calls = max(0, job.calls - 1) }
-            job.nextAttemptAt = at
-            next = .queued
-        case .complete:
-            next = .completed
-        }
+        let next = job.recordEnding(ending, now: now)
         try transition(&job, to: next, now: now, in: db)
         return CallEndSignal(jobRowId: jobRowId, sessionId: sessionId, outcome: ending.outcome, stateCode: ending.stateCode, app: job.app)
     }

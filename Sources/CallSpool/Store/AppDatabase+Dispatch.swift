@@ -114,20 +114,7 @@ extension AppDatabase {
         case .success(let decoded):
             payload = decoded
         case .failure(let problem):
-            // Never sendable: fail it now (through `dispatching`, the one way
-            // to `failed`; no attempt is recorded, nothing was sent) rather
-            // than skip it on every pass until it expires. The move to
-            // `failed` blanks a verify job's codes.
-            try transition(&job, to: .dispatching, now: now, in: db)
-            job.errorCode = StoredPayloadError.errorCode
-            job.errorDesc = problem.description
-            try transition(&job, to: .failed, now: now, in: db)
-            Logger(label: "callspool.dispatch").error(
-                "job failed: its stored payload cannot be decoded",
-                metadata: [
-                    "job": "\(LogRedaction.maskPhoneNumbers(in: job.jobId))", "callee": "\(PhoneMask.mask(job.calleeNbr))",
-                    "error": "\(problem)",
-                ])
+            try job.failUnreadablePayload(problem, now: now) { try $0.update(db) }
             return nil
         }
         job.attempts += 1

@@ -37,23 +37,3 @@ extension PostgresSession {
         try update(job)
     }
 }
-
-extension JobRecord {
-    /// Moves the job to `next`, checking the lifecycle graph: stamps
-    /// `updatedAt`/`finishedAt` and erases a verify job's code once terminal.
-    /// Both stores change a job's state only through this.
-    mutating func enter(_ next: JobState, now: Date) throws {
-        try state.checkTransition(to: next)
-        state = next
-        updatedAt = now
-        if next.isTerminal {
-            finishedAt = now
-            if type == .verify {
-                payload = payload.erasingVerifyCodes()
-                SecretErasures.record()
-            }
-        } else {
-            finishedAt = nil
-        }
-    }
-}

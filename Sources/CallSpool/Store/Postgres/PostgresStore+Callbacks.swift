@@ -238,18 +238,7 @@ extension PostgresSession {
     /// Ends the job's live call as ``CallEndingPolicy`` says (see the SQLite store's `endCall`).
     func endCall(jobRowId: Int64, sessionId: String, ending: CallEnding, now: Date) throws -> CallEndSignal? {
         guard var job = try lockedJob(jobRowId), job.sessionId == sessionId, job.state == .inCall || job.state == .unknown else { return nil }
-        job.outcome = ending.outcome
-        job.stateCode = ending.stateCode
-        job.stateDesc = ending.stateDesc
-        let next: JobState
-        switch CallEndingPolicy.next(for: job, outcome: ending.outcome, now: now) {
-        case .retry(let at, let giveCallBack):
-            if giveCallBack { job.calls = max(0, job.calls - 1) }
-            job.nextAttemptAt = at
-            next = .queued
-        case .complete:
-            next = .completed
-        }
+        let next = job.recordEnding(ending, now: now)
         try transition(&job, to: next, now: now)
         return CallEndSignal(jobRowId: jobRowId, sessionId: sessionId, outcome: ending.outcome, stateCode: ending.stateCode, app: job.app)
     }

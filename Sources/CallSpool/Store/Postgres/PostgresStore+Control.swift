@@ -121,18 +121,15 @@ extension PostgresStore {
         for state in states {
             try forEachPage(ids: ids, campaign: campaign, state: state) { jobs, session in
                 for var job in jobs {
-                    if job.type == .verify, case .verify(let payload)? = job.payload.decoded, payload.verifyCode.isEmpty {
+                    switch job.prepareRetry(now: now, retryTTL: retryTTL) {
+                    case .skipErasedCode:
                         if skipped.count < AppDatabase.listedSkips { skipped.append(job.jobId) } else { skippedNotListed += 1 }
+                    case .notRetryable:
                         continue
+                    case .requeue:
+                        try session.transition(&job, to: .queued, now: now)
+                        retried += 1
                     }
-                    guard job.state.canTransition(to: .queued) else { continue }
-                    job.nextAttemptAt = now
-                    job.cancelRequested = false
-                    if job.expiresAt <= now { job.expiresAt = now.addingTimeInterval(retryTTL(job.type).timeInterval) }
-                    job.errorCode = nil
-                    job.errorDesc = nil
-                    try session.transition(&job, to: .queued, now: now)
-                    retried += 1
                 }
             }
         }

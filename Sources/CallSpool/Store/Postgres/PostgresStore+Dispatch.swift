@@ -199,18 +199,7 @@ struct PostgresDispatchTransaction: DispatchTransaction {
         case .success(let decoded):
             payload = decoded
         case .failure(let problem):
-            // Never sendable: failed now (through `dispatching`, nothing
-            // sent; the move to `failed` blanks a verify job's codes), as in
-            // the SQLite store, rather than skipped on every pass.
-            try session.transition(&job, to: .dispatching, now: now)
-            job.errorCode = StoredPayloadError.errorCode
-            job.errorDesc = problem.description
-            try session.transition(&job, to: .failed, now: now)
-            Logger(label: "callspool.dispatch").error(
-                "job failed: its stored payload cannot be decoded",
-                metadata: [
-                    "job": "\(LogRedaction.maskPhoneNumbers(in: job.jobId))", "callee": "\(PhoneMask.mask(job.calleeNbr))", "error": "\(problem)",
-                ])
+            try job.failUnreadablePayload(problem, now: now) { try session.update($0) }
             return nil
         }
         job.attempts += 1

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import VoiceCallAPI
+
+/// The changes both stores make to a job row for one event, apart from how
+/// each writes it: what ending a call, failing an unreadable payload and
+/// preparing a retry do to the job. The stores read the row, apply one of
+/// these, and write it (SQLite through GRDB, PostgreSQL through its session).
+extension JobRecord {
+    /// Moves the job to `next`, checking the lifecycle graph: stamps
+    /// `updatedAt`/`finishedAt` and erases a verify job's code once terminal.
+    /// Both stores change a job's state only through this.
+    mutating func enter(_ next: JobState, now: Date) throws {
+        try state.checkTransition(to: next)
+        state = next
+        updatedAt = now
+        if next.isTerminal {
+            finishedAt = now
+            if type == .verify {
+                payload = payload.erasingVerifyCodes()
+                SecretErasures.record()
+            }
+        } else {
+            finishedAt = nil
+        }
+    }
+
+    /// Records how the live call ended and the state it leads to, as
+    /// ``CallEndingPolicy`` says (a redial or a throttled requeue, else
+    /// `completed`); the caller then enters that state.
+    mutating func recordEnding(_ ending: CallEnding, now: Date) -> JobState {
+        outcome = ending.outcome
+        stateCode = ending.stateCode
+        stateDesc = ending.stateDesc
+        switch CallEndingPolicy.next(for: self, outcome: ending.outcome, now: now) {
+        case .retry(let at, let giveCallBack):
+            if giveCallBack { calls = max(0, calls - 1) }
+            nextAttemptAt = at
+            return .queued
+        case .complete:
+            return .completed
+        }
+    }
+
+    /// The stored payload cannot be decoded: the job goes through
+    /// `dispatching` (the one way to `failed`; nothing is sent, no attempt
+    /// recorded) to `failed` with error code `payload`, rather than being
+    /// skipped on every pass until it expires; logged without the callee's
+    /// number or any code. `write` stores each state.
+    mutating func failUnreadablePayload(_ problem: StoredPayloadError, now: Date, write: (JobRecord) throws -> Void) throws {
+        try enter(.dispatching, now: now)
+        try write(self)
+        errorCode = StoredPayloadError.errorCode
+        errorDesc = problem.description
+        try enter(.failed, now: now)
+        try write(self)
+        Logger(label: "callspool.dispatch").error(
+            "job failed: its stored payload cannot be decoded",
+            metadata: [
+                "job": "\(LogRedaction.maskPhoneNumbers(in: jobId))", "callee": "\(PhoneMask.mask(calleeNbr))", "error": "\(problem)",
+            ])
+    }
+
+    /// What an operator's retry does with this job.
+    enum RetryPreparation { case requeue, skipErasedCode, notRetryable }
+
+    /// Prepares an operator's retry: a verify job whose code was erased
+    /// cannot be sent again; a job that may go back to `queued` is due now,
+    /// with its cancel flag and error cleared and, when past its expiry, a
+    /// new one `retryTTL` from now. The caller then enters `queued`.
+    mutating func prepareRetry(now: Date, retryTTL: (JobType) -> Duration) -> RetryPreparation {
+        if type == .verify, case .verify(let verify)? = payload.decoded, verify.verifyCode.isEmpty { return .skipErasedCode }
+        guard state.canTransition(to: .queued) else { return .notRetryable }
+        nextAttemptAt = now
+        cancelRequested = false
+        if expiresAt <= now { expiresAt = now.addingTimeInterval(retryTTL(type).timeInterval) }
+        errorCode = nil
+        errorDesc = nil
+        return .requeue
+    }
+}
