@@ -37,7 +37,11 @@ public final class PostgresCluster: Sendable {
 
     private static func stopShared() { shared?.stop() }
 
-    private init(port: Int, directory: String, binaries: String, owner: String?) {
+    /// Whether the server also takes TLS connections (openssl made its certificate).
+    public let tls: Bool
+
+    private init(port: Int, directory: String, binaries: String, owner: String?, tls: Bool) {
+        self.tls = tls
         self.port = port
         self.directory = directory
         self.binaries = binaries
@@ -85,13 +89,19 @@ public final class PostgresCluster: Sendable {
             }
         }
         try run(binaries + "/initdb", ["-D", directory + "/data", "-U", "callspool", "--auth=trust", "-E", "UTF8", "--no-sync"], as: owner)
+        // A self-signed certificate, so TLS connections can be tested too
+        // (plain ones are still accepted).
+        let tls = (try? run(
+            "/usr/bin/openssl",
+            ["req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", directory + "/data/server.key", "-out", directory + "/data/server.crt"],
+            as: owner)) != nil
         var lastError: (any Error)?
         for _ in 0..<5 {
             let port = try freePort()
-            let options = "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            let options = "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" + (tls ? " -c ssl=on" : "")
             do {
                 try run(binaries + "/pg_ctl", ["-D", directory + "/data", "-o", options, "-l", directory + "/server.log", "-w", "-t", "60", "start"], as: owner)
-                return PostgresCluster(port: port, directory: directory, binaries: binaries, owner: owner)
+                return PostgresCluster(port: port, directory: directory, binaries: binaries, owner: owner, tls: tls)
             } catch {
                 lastError = error  // the port was taken meanwhile: try another
             }

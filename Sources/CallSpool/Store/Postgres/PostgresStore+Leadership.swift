@@ -97,6 +97,11 @@ extension PostgresStore {
         notifications.observe(PostgresSchema.wakeupChannel, onWake)
     }
 
+    /// Whether this instance's connection to the store is encrypted (TLS).
+    public func connectionIsEncrypted() throws -> Bool {
+        try read { session in try session.scalar(Bool.self, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()") ?? false }
+    }
+
     public func instances() throws -> [InstanceRecord] {
         try read { session in try session.records(InstanceRecord.self, "SELECT * FROM instance ORDER BY name") }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 import Synchronization
 
@@ -35,6 +36,18 @@ public final class PostgresStore: Sendable {
         /// off mid-transaction cannot hold the lease row (or jobs) against
         /// the instance taking over. Below the lease (the daemon: half of it).
         public var transactionIdleTimeout: Duration = .seconds(5)
+        /// `?sslmode=` of the URL, as libpq reads it.
+        public var tls: TLSMode = .prefer
+
+        /// How the connection is encrypted (`sslmode`): `disable` never;
+        /// `prefer` when the server offers it (the default, as libpq);
+        /// `require` always, without checking the certificate;
+        /// `verify-full` always, the certificate checked against the
+        /// system's trust roots and the host name.
+        public enum TLSMode: String, Sendable, Equatable, CaseIterable {
+            case disable, prefer, require
+            case verifyFull = "verify-full"
+        }
 
         public init(host: String, port: Int = 5432, username: String, password: String? = nil, database: String, timeout: Duration = .seconds(10), instance: String) {
             self.host = host
@@ -57,6 +70,13 @@ public final class PostgresStore: Sendable {
             self.init(
                 host: host, port: url.port ?? 5432, username: user, password: password ?? url.password, database: database, timeout: timeout,
                 instance: instance)
+            for item in url.queryItems ?? [] {
+                guard item.name == "sslmode" else { throw .badURL(text, "unknown parameter \(item.name) (only sslmode is read)") }
+                guard let mode = TLSMode(rawValue: item.value ?? "") else {
+                    throw .badURL(text, "sslmode must be \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")), got \(item.value ?? "")")
+                }
+                tls = mode
+            }
         }
 
         /// The URL without its password, for messages.
@@ -239,7 +259,7 @@ final class PostgresLink: @unchecked Sendable {
     static func connect(_ settings: PostgresStore.Settings, logger: Logger) throws -> PostgresConnection {
         var configuration = PostgresConnection.Configuration(
             host: settings.host, port: settings.port, username: settings.username, password: settings.password, database: settings.database,
-            tls: .disable)
+            tls: try tlsConfiguration(settings.tls))
         let (seconds, _) = settings.timeout.components
         configuration.options.connectTimeout = .seconds(max(1, seconds))
         let future = PostgresConnection.connect(
@@ -260,6 +280,20 @@ final class PostgresLink: @unchecked Sendable {
             return connection
         } catch {
             throw PostgresStoreError.cannotConnect(settings.displayURL, Self.describe(error))
+        }
+    }
+
+    static func tlsConfiguration(_ mode: PostgresStore.Settings.TLSMode) throws -> PostgresConnection.Configuration.TLS {
+        var client = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case .disable:
+            return .disable
+        case .prefer, .require:
+            client.certificateVerification = .none
+            let context = try NIOSSLContext(configuration: client)
+            return mode == .prefer ? .prefer(context) : .require(context)
+        case .verifyFull:
+            return .require(try NIOSSLContext(configuration: client))
         }
     }
 
