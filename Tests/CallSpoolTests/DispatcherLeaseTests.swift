@@ -1,4 +1,4 @@
-import CallSpool
+@testable import CallSpool
 import Foundation
 import Synchronization
 import Testing
@@ -96,4 +96,29 @@ final class ManualInstant: Sendable {
     private let current = Mutex(ContinuousClock.now)
     var now: ContinuousClock.Instant { current.withLock { $0 } }
     func advance(_ duration: Duration) { current.withLock { $0 += duration } }
+}
+
+/// Wake-ups across instances (NOTIFY at commit), and a lost listening
+/// connection opened again by the next heartbeat.
+@Suite(.enabled(if: PostgresCluster.isAvailable, Comment(rawValue: PostgresCluster.unavailableReason ?? "")))
+struct StoreWakeupTests {
+    @Test func jobsQueuedOnOneInstanceWakeTheOtherAlsoAfterItsListenerWasLost() async throws {
+        let (a, _, b, _) = try DispatcherLeaseTests.pair()
+        defer { a.close(); b.close() }
+        let wakes = Mutex(0)
+        let token = a.observeWakeups { wakes.withLock { $0 += 1 } }
+        _ = try b.insertJobs([StoreFixtures.spec(id: "w1")], intakeKey: "k1", sourceFile: "f", policy: DispatcherLeaseTests.policy, now: DispatcherLeaseTests.now)
+        #expect(try await eventually(timeout: .seconds(5)) { wakes.withLock { $0 } >= 1 }, "no wake-up from the other instance's intake")
+        // The listening connection dies; a's next heartbeat opens it again.
+        #expect(try b.terminateListeningSessions() == 1)
+        let before = wakes.withLock { $0 }
+        #expect(try await eventually(timeout: .seconds(5)) {
+            try a.beat(HeartbeatRecord(pid: 1, startedAt: DispatcherLeaseTests.now, heartbeatAt: DispatcherLeaseTests.now, version: "t"), apps: [])
+            _ = try b.insertJobs(
+                [StoreFixtures.spec(id: "w\(UUID().uuidString.prefix(6))")], intakeKey: UUID().uuidString, sourceFile: "f", policy: DispatcherLeaseTests.policy,
+                now: DispatcherLeaseTests.now)
+            return wakes.withLock { $0 } > before
+        }, "no wake-up after the listener was lost")
+        withExtendedLifetime(token) {}
+    }
 }

@@ -97,6 +97,16 @@ extension PostgresStore {
         notifications.observe(PostgresSchema.wakeupChannel, onWake)
     }
 
+    /// Ends the other sessions of this database whose last statement was a
+    /// `LISTEN` (tests: a lost listening connection); returns how many.
+    package func terminateListeningSessions() throws -> Int {
+        try write { session in
+            Int(try session.scalar(
+                Int64.self,
+                "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()") ?? 0)
+        }
+    }
+
     /// Whether this instance's connection to the store is encrypted (TLS).
     public func connectionIsEncrypted() throws -> Bool {
         try read { session in try session.scalar(Bool.self, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()") ?? false }

@@ -63,6 +63,8 @@ extension PostgresStore {
                     startedAt = excluded.startedAt, heartbeatAt = excluded.heartbeatAt
                 """, [settings.instance, record.pid, record.version, settings.address, record.startedAt, record.heartbeatAt])
         }
+        // The heartbeat is the tick that reopens a lost listening connection.
+        notifications.ensureListening()
     }
 
     public func heartbeat() throws -> HeartbeatRecord? {

@@ -322,8 +322,8 @@ final class PostgresLink: @unchecked Sendable {
 /// the registered handlers when a notification arrives.
 ///
 /// A hint only: what the notification announces is in the rows, and every
-/// consumer also polls; a lost connection is opened again on the next
-/// registration or poll tick.
+/// consumer also polls; a lost connection is opened again at the next
+/// registration or heartbeat (``PostgresStore/beat(_:apps:)``).
 final class PostgresNotifications: @unchecked Sendable {
     private let settings: PostgresStore.Settings
     private let logger: Logger
@@ -352,6 +352,7 @@ final class PostgresNotifications: @unchecked Sendable {
     /// listens on every channel that has a handler.
     func ensureListening() {
         lock.withLock {
+            guard handlers.values.contains(where: { !$0.isEmpty }) else { return }
             if connection?.isClosed ?? true {
                 listening = []
                 do {
