@@ -31,6 +31,15 @@ import Testing
     }
 
     /// What the encoder of the bench and of the tests writes is plain too.
+    /// Found by the fuzzer: a stateCode of twenty digits overflowed the
+    /// scanner's accumulator (a trap on a push from the network). Now it is
+    /// not plain, and the full reading decides.
+    @Test func aHugeNumberIsLeftToTheFullReading() {
+        let body = #"{"eventType":"disconnect","statusInfo":{"sessionId":"S1","stateCode":42949672954294967295,"stateDesc":"x"}}"#
+        #expect(Self.scanned(body) == nil)
+        _ = try? CallbackPayload.decode(Array(body.utf8))
+    }
+
     @Test func encodedStatusEventsAreScanned() throws {
         let event = CallbackEvent.status(.disconnect, CallStatusInfo(
             sessionId: "bench-session-1", timestamp: "2026-11-30 07:00:00", userData: "cs1.1.1", caller: "+8675528000088",

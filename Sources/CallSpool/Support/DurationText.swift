@@ -27,7 +27,10 @@ public enum DurationText {
             case "d": seconds = value * 86_400
             default: throw Invalid(text: text)
             }
-            total += .milliseconds(Int64((seconds * 1000).rounded()))
+            // A hostile "3333…3m" would not fit in 64 bits of milliseconds: refused, never trapped on.
+            let milliseconds = (seconds * 1000).rounded()
+            guard milliseconds.isFinite, abs(milliseconds) < 9e15 else { throw Invalid(text: text) }
+            total += .milliseconds(Int64(milliseconds))
         }
         return total
     }

@@ -120,6 +120,8 @@ enum PlainStatusPush {
             let start = index
             var value = 0
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                // A tenth digit is not plain: left to the full reader, never accumulated (no overflow).
+                guard index - start < 9 else { return nil }
                 value = value * 10 + Int(bytes[index] - UInt8(ascii: "0"))
                 index += 1
             }
