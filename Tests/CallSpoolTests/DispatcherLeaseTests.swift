@@ -1,5 +1,6 @@
 @testable import CallSpool
 import Foundation
+import Logging
 import Synchronization
 import Testing
 import VoiceCallAPI
@@ -107,12 +108,18 @@ struct StoreWakeupTests {
         defer { a.close(); b.close() }
         let wakes = Mutex(0)
         let token = a.observeWakeups { wakes.withLock { $0 += 1 } }
-        _ = try b.insertJobs([StoreFixtures.spec(id: "w1")], intakeKey: "k1", sourceFile: "f", policy: DispatcherLeaseTests.policy, now: DispatcherLeaseTests.now)
-        #expect(try await eventually(timeout: .seconds(5)) { wakes.withLock { $0 } >= 1 }, "no wake-up from the other instance's intake")
+        // LISTEN is registered asynchronously: a notification before it is
+        // lost (a hint; the dispatcher also polls), so b keeps queueing.
+        #expect(try await eventually(timeout: .seconds(10)) {
+            _ = try b.insertJobs(
+                [StoreFixtures.spec(id: "w\(UUID().uuidString.prefix(6))")], intakeKey: UUID().uuidString, sourceFile: "f", policy: DispatcherLeaseTests.policy,
+                now: DispatcherLeaseTests.now)
+            return wakes.withLock { $0 } >= 1
+        }, "no wake-up from the other instance's intake")
         // The listening connection dies; a's next heartbeat opens it again.
         #expect(try b.terminateListeningSessions() == 1)
         let before = wakes.withLock { $0 }
-        #expect(try await eventually(timeout: .seconds(5)) {
+        #expect(try await eventually(timeout: .seconds(10)) {
             try a.beat(HeartbeatRecord(pid: 1, startedAt: DispatcherLeaseTests.now, heartbeatAt: DispatcherLeaseTests.now, version: "t"), apps: [])
             _ = try b.insertJobs(
                 [StoreFixtures.spec(id: "w\(UUID().uuidString.prefix(6))")], intakeKey: UUID().uuidString, sourceFile: "f", policy: DispatcherLeaseTests.policy,
@@ -120,5 +127,22 @@ struct StoreWakeupTests {
             return wakes.withLock { $0 } > before
         }, "no wake-up after the listener was lost")
         withExtendedLifetime(token) {}
+    }
+}
+
+/// An instance without a results directory leaves a shared store's queued
+/// results files to the instances that have one (it used to discard them).
+@Suite(.enabled(if: PostgresCluster.isAvailable, Comment(rawValue: PostgresCluster.unavailableReason ?? "")))
+struct SharedResultsOutboxTests {
+    @Test func anInstanceWithoutAResultsDirectoryDiscardsNothing() async throws {
+        let (a, _, b, _) = try DispatcherLeaseTests.pair()
+        defer { a.close(); b.close() }
+        _ = try a.insertJobs([StoreFixtures.spec(id: "r1")], intakeKey: "k", sourceFile: "f", policy: DispatcherLeaseTests.policy, now: DispatcherLeaseTests.now)
+        _ = try a.request(.cancel(ids: ["r1"], campaign: nil), now: DispatcherLeaseTests.now)
+        _ = try a.applyPendingIntents(now: DispatcherLeaseTests.now) { _ in .seconds(60) }
+        #expect(try a.pendingResultCount() == 1)
+        let withoutDirectory = ResultsOutbox(database: b, directory: nil, logger: Logger(label: "test"))
+        #expect(await withoutDirectory.drain() == 0)
+        #expect(try a.pendingResultCount() == 1, "another instance's results file was discarded")
     }
 }

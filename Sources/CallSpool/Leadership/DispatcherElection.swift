@@ -44,7 +44,7 @@ public struct DispatcherElection: Service {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let epoch: Int64?
             do {
-                epoch = try await offPool { [store, ttl, term] in try store.acquireLease(ttl: ttl, term: term) }
+                epoch = try await StoreThreads.run { [store, ttl, term] in try store.acquireLease(ttl: ttl, term: term) }
             } catch {
                 logger.warning("cannot reach the store to take the dispatcher lease; retrying", metadata: ["error": "\(error)"])
                 epoch = nil
@@ -56,13 +56,13 @@ public struct DispatcherElection: Service {
             logger.notice("this instance dispatches now", metadata: ["epoch": "\(epoch)"])
             await lead(epoch: epoch)
             if Task.isShuttingDownGracefully {
-                try? await offPool { [store, term] in try store.releaseLease(term: term) }
+                try? await StoreThreads.run { [store, term] in try store.releaseLease(term: term) }
                 logger.info("dispatcher lease given up", metadata: ["epoch": "\(epoch)"])
                 return
             }
             logger.warning("this instance lost the dispatcher lease; it sends nothing until it takes it again", metadata: ["epoch": "\(epoch)"])
         }
-        try? await offPool { [store, term] in try store.releaseLease(term: term) }
+        try? await StoreThreads.run { [store, term] in try store.releaseLease(term: term) }
     }
 
     /// One term: dispatch and renewals side by side until either ends.
@@ -81,7 +81,7 @@ public struct DispatcherElection: Service {
                     try? await Task.sleep(for: ttl / 3)
                     guard !Task.isShuttingDownGracefully else { return }
                     do {
-                        guard try await offPool({ try store.renewLease(ttl: ttl, term: term) }) else { return }
+                        guard try await StoreThreads.run({ try store.renewLease(ttl: ttl, term: term) }) else { return }
                     } catch {
                         logger.warning("cannot renew the dispatcher lease", metadata: ["error": "\(error)"])
                     }
@@ -94,12 +94,5 @@ public struct DispatcherElection: Service {
             term.end()
             group.cancelAll()
         }
-    }
-}
-
-/// Runs `body` (blocking store calls) off the async runtime's threads.
-private func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        StoreThreads.queue.async { continuation.resume(with: Result { try body() }) }
     }
 }

@@ -162,24 +162,7 @@ extension AppDatabase {
         try db.cachedStatement(sql: "UPDATE attempt SET httpStatus = ?, resultcode = ?, resultDesc = ?, resultClass = ? WHERE jobRowId = ? AND n = ?")
             .execute(arguments: [httpStatus, resultcode, resultDesc, resultClass, ticket.jobRowId, ticket.attempt])
         guard var job = try fetchJob(ticket.jobRowId, in: db), job.state == .dispatching else { return }
-        job.errorCode = resultcode
-        job.errorDesc = resultDesc
-        switch disposition {
-        case .requeue(let at):
-            if at >= job.expiresAt {
-                job.errorDesc = "expired: " + (resultDesc ?? resultClass)
-                try transition(&job, to: .expired, now: now, in: db)
-            } else {
-                job.nextAttemptAt = at
-                try transition(&job, to: .queued, now: now, in: db)
-            }
-        case .fail(let code, let description):
-            job.errorCode = code
-            job.errorDesc = description
-            try transition(&job, to: .failed, now: now, in: db)
-        case .unknown(let reason):
-            job.errorDesc = reason
-            try transition(&job, to: .unknown, now: now, in: db)
-        }
+        let next = job.recordFailure(resultcode: resultcode, resultDesc: resultDesc, resultClass: resultClass, disposition: disposition)
+        try transition(&job, to: next, now: now, in: db)
     }
 }

@@ -91,8 +91,6 @@ extension AppDatabase {
     ) throws -> IntakeBatchResult {
         do {
             var result = IntakeBatchResult()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO job (jobId, type, classRank, campaign, priority, state, calleeNbr, displayNbr, payload, meta,
                     window, redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app)
@@ -102,25 +100,15 @@ extension AppDatabase {
             let existing = try db.cachedStatement(sql: "SELECT id, intakeKey FROM job WHERE jobId = ?")
             let campaign = try db.cachedStatement(sql: "INSERT OR IGNORE INTO campaign (name, createdAt) VALUES (?, ?)")
             var campaigns = Set<String>()
-            // Campaign jobs share windows and redial policies: encode each once.
-            var windowTexts: [CallingWindow: String] = [:]
-            var redialTexts: [RedialPolicy: String] = [:]
+            var texts = JobSpecTexts()
             let stamp = now.timeIntervalSince1970
             for spec in specs {
                 if let name = spec.campaign, campaigns.insert(name).inserted {
                     try campaign.execute(arguments: [name, stamp])
                 }
                 let payload = spec.payload.storedText
-                var window: String?
-                if let value = spec.window {
-                    if windowTexts[value] == nil { windowTexts[value] = String(decoding: try encoder.encode(value), as: UTF8.self) }
-                    window = windowTexts[value]
-                }
-                var redial: String?
-                if let value = spec.redial {
-                    if redialTexts[value] == nil { redialTexts[value] = String(decoding: try encoder.encode(value), as: UTF8.self) }
-                    redial = redialTexts[value]
-                }
+                let window = try texts.window(of: spec)
+                let redial = try texts.redial(of: spec)
                 let expiry = policy.expiry(of: spec, now: now).timeIntervalSince1970
                 let start = max(stamp, spec.notBefore?.timeIntervalSince1970 ?? stamp)
                 try insert.execute(arguments: [

@@ -105,16 +105,18 @@ public protocol CallStore: Sendable {
     func recentErrors(limit: Int) throws -> [RecentError]
     func oldestDueQueued(now: Date) throws -> [JobType: Date]
     func runFigures() throws -> RunFigures
+
+    /// Whether other instances may use the store at the same time: what
+    /// one instance does not want (results files, say) may be another's to do.
+    var isShared: Bool { get }
 }
 
 extension AppDatabase: CallStore {}
 
 /// The defaults callers rely on, for any store.
 extension CallStore {
-    /// Whether other instances may use the store at the same time
-    /// (PostgreSQL): what one instance does not want (results files, say)
-    /// may be another's to do.
-    public var isShared: Bool { self is PostgresStore }
+    /// Only PostgreSQL is shared (see ``CallStore/isShared``).
+    public var isShared: Bool { false }
 
     public func insertJobs(_ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date) throws -> IntakeBatchResult {
         try insertJobs(specs, intakeKey: intakeKey, sourceFile: sourceFile, policy: policy, now: now, resumedUpTo: 0, completing: nil)
@@ -141,13 +143,18 @@ extension CallStore {
 /// one of them while HTTP handlers and timers wait.
 enum StoreThreads {
     static let queue = DispatchQueue(label: "callspool.store-calls", qos: .utility, attributes: .concurrent)
+
+    /// Runs `body` (blocking store calls) there and awaits its result.
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
 }
 
 extension CallStore {
     /// Runs `body` (synchronous store calls) off the async runtime's threads.
     public func offPool<T: Sendable>(_ body: @escaping @Sendable (any CallStore) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            StoreThreads.queue.async { continuation.resume(with: Result { try body(self) }) }
-        }
+        try await StoreThreads.run { try body(self) }
     }
 }

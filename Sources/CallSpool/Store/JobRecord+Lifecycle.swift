@@ -42,6 +42,32 @@ extension JobRecord {
         }
     }
 
+    /// Records a request that placed no call and the state its disposition
+    /// leads to (a requeue past the job's expiry is `expired`); the caller
+    /// then enters that state.
+    mutating func recordFailure(
+        resultcode: String?, resultDesc: String?, resultClass: String, disposition: AppDatabase.Disposition
+    ) -> JobState {
+        errorCode = resultcode
+        errorDesc = resultDesc
+        switch disposition {
+        case .requeue(let at):
+            guard at < expiresAt else {
+                errorDesc = "expired: " + (resultDesc ?? resultClass)
+                return .expired
+            }
+            nextAttemptAt = at
+            return .queued
+        case .fail(let code, let description):
+            errorCode = code
+            errorDesc = description
+            return .failed
+        case .unknown(let reason):
+            errorDesc = reason
+            return .unknown
+        }
+    }
+
     /// The stored payload cannot be decoded: the job goes through
     /// `dispatching` (the one way to `failed`; nothing is sent, no attempt
     /// recorded) to `failed` with error code `payload`, rather than being

@@ -96,17 +96,11 @@ public enum StoreCopy {
 
     private static func value(_ value: DatabaseValue, boolean: Bool) -> any PostgresBindable {
         switch value.storage {
-        case .null: return NullArgument()
+        case .null: return UntypedNull()
         case .int64(let number): return boolean ? (number != 0) as any PostgresBindable : number
         case .double(let number): return number
         case .string(let text): return text
         case .blob(let data): return String(decoding: data, as: UTF8.self)
         }
     }
-}
-
-/// A null whose type PostgreSQL infers from the column it is written to.
-private struct NullArgument: PostgresBindable {
-    func bind(to bindings: inout PostgresBindings) { bindings.appendNull() }
-    static func bindNull(to bindings: inout PostgresBindings) { bindings.appendNull() }
 }

@@ -190,7 +190,7 @@ private final class RowStorage {
 }
 
 /// A null whose type PostgreSQL infers from the column it is written to.
-private struct UntypedNull: PostgresBindable {
+struct UntypedNull: PostgresBindable {
     func bind(to bindings: inout PostgresBindings) { bindings.appendNull() }
     static func bindNull(to bindings: inout PostgresBindings) { bindings.appendNull() }
 }

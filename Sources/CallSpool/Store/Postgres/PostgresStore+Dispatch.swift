@@ -242,25 +242,8 @@ struct PostgresDispatchTransaction: DispatchTransaction {
             "UPDATE attempt SET httpStatus = $1, resultcode = $2, resultDesc = $3, resultClass = $4 WHERE jobRowId = $5 AND n = $6",
             [httpStatus, resultcode, resultDesc, resultClass, ticket.jobRowId, ticket.attempt])
         guard var job = try session.lockedJob(ticket.jobRowId), job.state == .dispatching else { return }
-        job.errorCode = resultcode
-        job.errorDesc = resultDesc
-        switch disposition {
-        case .requeue(let at):
-            if at >= job.expiresAt {
-                job.errorDesc = "expired: " + (resultDesc ?? resultClass)
-                try session.transition(&job, to: .expired, now: now)
-            } else {
-                job.nextAttemptAt = at
-                try session.transition(&job, to: .queued, now: now)
-            }
-        case .fail(let code, let description):
-            job.errorCode = code
-            job.errorDesc = description
-            try session.transition(&job, to: .failed, now: now)
-        case .unknown(let reason):
-            job.errorDesc = reason
-            try session.transition(&job, to: .unknown, now: now)
-        }
+        let next = job.recordFailure(resultcode: resultcode, resultDesc: resultDesc, resultClass: resultClass, disposition: disposition)
+        try session.transition(&job, to: next, now: now)
     }
 
     func isolated(_ body: () throws -> Void) throws {

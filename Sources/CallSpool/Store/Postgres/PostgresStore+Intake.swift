@@ -141,30 +141,14 @@ struct PostgresTextArray: PostgresBindable {
     static func bindNull(to bindings: inout PostgresBindings) { bindings.append([String]?.none) }
 }
 
-/// The column values of a new job row, in the order of the stores' INSERT
-/// (jobId … app, without state): one encoding of a ``JobSpec`` for both
-/// stores. Campaign jobs share windows and redial policies, so each is
-/// encoded once.
+/// The column values of a new job row, in the order of the INSERT (jobId
+/// … app, without state).
 struct NewJobColumns {
-    private var windowTexts: [CallingWindow: String] = [:]
-    private var redialTexts: [RedialPolicy: String] = [:]
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
+    private var texts = JobSpecTexts()
 
     mutating func values(of spec: JobSpec, sourceFile: String, intakeKey: String, policy: IntakePolicy, now: Date) throws -> [any PostgresBindable] {
-        var window: String?
-        if let value = spec.window {
-            if windowTexts[value] == nil { windowTexts[value] = String(decoding: try encoder.encode(value), as: UTF8.self) }
-            window = windowTexts[value]
-        }
-        var redial: String?
-        if let value = spec.redial {
-            if redialTexts[value] == nil { redialTexts[value] = String(decoding: try encoder.encode(value), as: UTF8.self) }
-            redial = redialTexts[value]
-        }
+        let window = try texts.window(of: spec)
+        let redial = try texts.redial(of: spec)
         let start = max(now, spec.notBefore ?? now)
         let app: String? = try? policy.application(for: spec).get()
         return [
