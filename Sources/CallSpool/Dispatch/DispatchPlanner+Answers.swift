@@ -7,7 +7,10 @@ extension DispatchPlanner {
     /// calls that ended while they were stored. An answer is planned on a
     /// copy of the planner's state that is kept only when its savepoint
     /// held; one that could not be stored is ``unrecorded(_:result:error:)``.
-    mutating func record(_ batch: [(DispatchTicket, CallAttemptResult)], now: Date, in tx: any DispatchTransaction) -> [CallEndSignal] {
+    mutating func record(_ batch: [(DispatchTicket, CallAttemptResult)], now: Date, in tx: any DispatchTransaction) throws -> [CallEndSignal] {
+        try tx.willRecordAnswers(batch.map { ticket, result in
+            if case .accepted(let acceptance) = result { (ticket, acceptance.sessionId) } else { (ticket, nil) }
+        })
         var ended: [CallEndSignal] = []
         for (ticket, result) in batch {
             var trial = DispatchPlanner(settings: settings, state: state)

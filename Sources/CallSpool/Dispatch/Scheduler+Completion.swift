@@ -28,7 +28,7 @@ extension Scheduler {
         let planner = DispatchPlanner(settings: settings, state: state)
         let plan = try database.dispatchTransaction { tx in
             var planner = planner
-            let ended = planner.record(batch, now: now, in: tx)
+            let ended = try planner.record(batch, now: now, in: tx)
             return planner.plan(ended)
         }
         apply(plan)

@@ -25,6 +25,10 @@ public protocol DispatchTransaction {
     func clearPause(_ scope: PauseScope) throws
     func setHalt(_ record: HaltRecord) throws
     func clearHalt(app: String) throws
+    /// Announces the answers about to be recorded, with each accepted
+    /// call's sessionId, so a store can read their jobs in one go (a
+    /// store that reads per answer does nothing here).
+    func willRecordAnswers(_ answers: [(ticket: DispatchTicket, sessionId: String?)]) throws
     /// Stores an accepted call's sessionId (→ `in_call`) and applies the
     /// callbacks that came before the answer; returns the calls that ended.
     func recordAcceptance(_ ticket: DispatchTicket, acceptance: CallAcceptance, now: Date) throws -> [CallEndSignal]
@@ -33,4 +37,8 @@ public protocol DispatchTransaction {
         disposition: AppDatabase.Disposition, now: Date) throws
     /// Runs `body` so that what it wrote is undone alone if it throws.
     func isolated(_ body: () throws -> Void) throws
+}
+
+extension DispatchTransaction {
+    public func willRecordAnswers(_ answers: [(ticket: DispatchTicket, sessionId: String?)]) throws {}
 }

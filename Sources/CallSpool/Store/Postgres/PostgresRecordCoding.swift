@@ -218,6 +218,39 @@ private struct RowEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
     }
 
     mutating func encodeNil(forKey key: Key) throws { put(key, UntypedNull()) }
+
+    // A nil optional is a NULL column, not a missing one: a record written
+    // back whole clears what it cleared (the standard library's default
+    // skips the key, which left the old value in the row).
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try encodeOptional(value, forKey: key) }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try encodeOptional(value, forKey: key) }
+    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try encodeOptional(value, forKey: key) }
+    mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try encodeOptional(value, forKey: key) }
+    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try encodeOptional(value, forKey: key) }
+    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try encodeOptional(value, forKey: key) }
+    mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { try encodeOptional(value, forKey: key) }
+    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws { try encodeOptional(value, forKey: key) }
+
+    private mutating func encodeOptional<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        guard let value else { return put(key, UntypedNull()) }
+        try encode(value, forKey: key)
+    }
+
+    /// A primitive reached through a generic (an optional's wrapped value) is
+    /// still its column's plain value, not JSON text.
+    private func primitive(_ value: Any) -> (any PostgresBindable)? {
+        switch value {
+        case let value as String: value
+        case let value as Bool: value
+        case let value as Double: value
+        case let value as Float: Double(value)
+        case let value as Int: value
+        case let value as Int64: value
+        case let value as Int32: Int64(value)
+        default: nil
+        }
+    }
+
     mutating func encode(_ value: Bool, forKey key: Key) throws { put(key, value) }
     mutating func encode(_ value: String, forKey key: Key) throws { put(key, value) }
     mutating func encode(_ value: Double, forKey key: Key) throws { put(key, value) }
@@ -227,6 +260,7 @@ private struct RowEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
     mutating func encode(_ value: Int32, forKey key: Key) throws { put(key, Int64(value)) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        if let primitive = primitive(value) { return put(key, primitive) }
         if let date = value as? Date { return put(key, date) }
         if let payload = value as? StoredJobPayload { return put(key, payload.storedText) }
         let single = SingleValueCapture()

@@ -18,17 +18,10 @@ extension PostgresSession {
         return try records(JobRecord.self, sql + " FOR UPDATE", arguments)
     }
 
-    /// Writes every column of `job` (its row id picks the row).
+    /// Writes every column of `job` (its row id picks the row). Held back and sent with the transaction's other job writes, ahead of
+    /// its next statement (``PostgresRowBatch``).
     func update(_ job: JobRecord) throws {
-        guard let rowID = job.rowId else { throw PostgresRecordError(column: "id", problem: "a job without a row id cannot be updated") }
-        var arguments = PostgresArguments()
-        var assignments: [String] = []
-        for column in try PostgresRecordEncoder.columns(of: job) where column.name != "id" {
-            arguments.append(column.value)
-            assignments.append("\(PostgresSchema.quoted(column.name)) = $\(assignments.count + 1)")
-        }
-        arguments.append(rowID)
-        send("UPDATE job SET \(assignments.joined(separator: ", ")) WHERE id = $\(assignments.count + 1)", arguments)
+        try batch.write(job)
     }
 
     /// Moves `job` to `next` (checking the lifecycle) and writes it.

@@ -19,16 +19,22 @@ struct PostgresSession {
     let timeout: Duration
     /// Statements sent without waiting for their answer (``send(_:_:)``).
     private let pending = PendingStatements()
+    /// Row writes held back to be sent together (``PostgresRowBatch``).
+    let batch = PostgresRowBatch()
+    /// Whether ``savepoint(_:)`` sets real savepoints in this transaction.
+    let isolation: SavepointIsolation
 
-    init(connection: PostgresConnection, logger: Logger, timeout: Duration) {
+    init(connection: PostgresConnection, logger: Logger, timeout: Duration, isolation: SavepointIsolation = SavepointIsolation()) {
         self.connection = connection
         self.logger = logger
         self.timeout = timeout
+        self.isolation = isolation
     }
 
     /// Runs one statement and returns its result (rows and row count).
     @discardableResult
     func execute(_ sql: String, _ arguments: PostgresArguments = []) throws -> PostgresQueryResult {
+        try sendBatch()
         let query = PostgresQuery(unsafeSQL: sql, binds: arguments.bindings)
         let answer: PostgresQueryResult
         do {
@@ -48,12 +54,24 @@ struct PostgresSession {
     /// ``flush()``, which the transaction and savepoints call before they
     /// end) comes after it, and its failure is reported there. Saves a
     /// round trip's wait per row written.
-    func send(_ sql: String, _ arguments: PostgresArguments = []) {
+    func send(_ sql: String, _ arguments: PostgresArguments = []) throws {
+        try sendBatch()
+        sendNow(sql, arguments)
+    }
+
+    private func sendNow(_ sql: String, _ arguments: PostgresArguments) {
         pending.append(sql: sql, connection.query(PostgresQuery(unsafeSQL: sql, binds: arguments.bindings), logger: logger))
+    }
+
+    /// Sends the held-back row writes (``PostgresRowBatch``) ahead of
+    /// whatever statement comes next, so that statement sees them.
+    func sendBatch() throws {
+        for (sql, arguments) in try batch.take() { sendNow(sql, arguments) }
     }
 
     /// Waits for every statement sent with ``send(_:_:)``; throws the first failure.
     func flush() throws {
+        try sendBatch()
         for (sql, future) in pending.takeAll() {
             do {
                 _ = try wait(future)
@@ -107,11 +125,26 @@ struct PostgresSession {
 
     /// Announces `channel` to every listening instance when this transaction commits.
     func notify(_ channel: String) throws {
-        send("SELECT pg_notify($1, '')", [channel])
+        try send("SELECT pg_notify($1, '')", [channel])
     }
 
     /// Runs `body` in a savepoint: what it wrote is undone alone if it throws.
+    ///
+    /// On a first, optimistic run of a transaction (``SavepointIsolation``)
+    /// no savepoint is set: `body` runs bare and, if it throws, the
+    /// transaction is marked so that it is rolled back before it can commit
+    /// and run again with real savepoints. Two round trips saved per item
+    /// of a batch (an answer, a push, a file) in the usual case where none fails.
     func savepoint<T>(_ body: () throws -> T) throws -> T {
+        if isolation.optimistic {
+            do {
+                return try body()
+            } catch {
+                isolation.failedBare = true
+                isolation.noteConflict(error)
+                throw error
+            }
+        }
         try execute("SAVEPOINT callspool")
         do {
             let value = try body()
@@ -119,6 +152,9 @@ struct PostgresSession {
             try execute("RELEASE SAVEPOINT callspool")
             return value
         } catch {
+            isolation.noteConflict(error)
+            if let conflict = isolation.conflict { throw conflict }
+            batch.discard()  // the body's own writes: undone below anyway
             try? flush()
             try execute("ROLLBACK TO SAVEPOINT callspool")
             try execute("RELEASE SAVEPOINT callspool")
@@ -134,6 +170,28 @@ struct PostgresSession {
             throw PostgresStoreError.timedOut(timeout)
         }
         return try result.get()
+    }
+}
+
+/// Whether a transaction's savepoints are real, and whether a bare one failed.
+///
+/// A transaction runs first with ``optimistic`` set: ``PostgresSession/savepoint(_:)``
+/// then runs its body without a savepoint. If a body fails (``failedBare``),
+/// what it wrote cannot be undone alone, so the link rolls the whole
+/// transaction back (never commits it) and runs it again with real savepoints.
+///
+/// It also keeps a lock conflict (a deadlock victim) met inside a
+/// savepoint: the caller of a savepoint counts a failure as that item's
+/// own, but a conflict is the transaction's, which the link runs again whole.
+final class SavepointIsolation: @unchecked Sendable {
+    var optimistic: Bool
+    var failedBare = false
+    private(set) var conflict: PostgresStatementError?
+
+    init(optimistic: Bool = false) { self.optimistic = optimistic }
+
+    func noteConflict(_ error: any Error) {
+        if conflict == nil, let statement = error as? PostgresStatementError, statement.isTransactionConflict { conflict = statement }
     }
 }
 
@@ -155,6 +213,11 @@ public struct PostgresStatementError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var sqlState: String
     var statement: String
+
+    /// The server ended the transaction to break a deadlock (40P01) or
+    /// because it could not be serialized (40001): nothing of it is kept,
+    /// and running it again is the remedy.
+    var isTransactionConflict: Bool { sqlState == "40P01" || sqlState == "40001" }
 
     public var description: String {
         let head = statement.split(separator: "\n").first.map { String($0.prefix(80)) } ?? ""

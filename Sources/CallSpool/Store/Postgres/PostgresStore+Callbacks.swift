@@ -6,12 +6,18 @@ extension PostgresStore {
     /// Stores pushes in one transaction (group commit), each in a savepoint
     /// of its own, off the async runtime's threads. A push's nonce is claimed
     /// in its savepoint: a replay stores nothing.
+    ///
+    /// On the callbacks' own connection, so pushes are stored while the
+    /// dispatcher writes on its connection. The jobs the pushes may change
+    /// are locked first, in row-id order, as an answer batch locks its
+    /// jobs: the two wait for each other rather than deadlock.
     public func recordCallbacks(_ pushes: [AppDatabase.CallbackPush]) async -> [Result<CallbackCommit, any Error>] {
         do {
             return try await offPool { _ in
-                try self.write { session in
+                try self.callbackWriter.transaction { session in
+                    try session.lockJobs(concernedBy: pushes)
                     if let now = pushes.compactMap({ $0.nonce?.now }).min() {
-                        session.send("DELETE FROM callbackNonce WHERE expiresAt < $1", [now])
+                        try session.send("DELETE FROM callbackNonce WHERE expiresAt < $1", [now])
                     }
                     var results: [Result<CallbackCommit, any Error>] = []
                     for push in pushes {
@@ -35,7 +41,7 @@ extension PostgresStore {
     }
 
     public func reconcilePendingEvents(now: Date, horizon: TimeInterval) throws -> CallbackCommit {
-        try write { session in
+        try callbackWriter.transaction { session in
             var commit = CallbackCommit()
             let rows = try session.rows(
                 """
@@ -79,6 +85,34 @@ extension PostgresStore {
 }
 
 extension PostgresSession {
+    /// Locks, in row-id order, the jobs that own the pushes' calls (by
+    /// sessionId) or that their userData names.
+    func lockJobs(concernedBy pushes: [AppDatabase.CallbackPush]) throws {
+        var sessions: [String] = []
+        var tagged: [Int64] = []
+        for push in pushes {
+            switch push.event {
+            case .status(_, let info):
+                sessions.append(info.sessionId)
+                if let tag = UserDataTag(info.userData) { tagged.append(tag.jobRowId) }
+            case .fee(let records):
+                for record in records {
+                    sessions.append(record.sessionId)
+                    if let tag = UserDataTag(record.userData) { tagged.append(tag.jobRowId) }
+                }
+            }
+        }
+        guard !sessions.isEmpty else { return }
+        try execute(
+            """
+            SELECT id FROM job WHERE id IN (
+                SELECT jobRowId FROM attempt WHERE sessionId = ANY($1::text[])
+                UNION SELECT id FROM job WHERE sessionId = ANY($1::text[])
+                UNION SELECT unnest($2::bigint[]))
+            ORDER BY id FOR UPDATE
+            """, [PostgresTextArray(sessions), PostgresInt64Array(tagged)])
+    }
+
     func record(_ push: AppDatabase.CallbackPush) throws -> CallbackCommit {
         if let nonce = push.nonce {
             let claimed = try changes(
@@ -111,7 +145,7 @@ extension PostgresSession {
                 return commit
             }
         }
-        send(
+        try send(
             """
             INSERT INTO callEvent (sessionId, eventType, receivedAt, timestamp, userData, digitInfo, stateCode, stateDesc, body, applied, app)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, false, $10)
@@ -161,7 +195,7 @@ extension PostgresSession {
         guard let attempt = try self.row("SELECT n, sessionId FROM attempt WHERE jobRowId = $1 ORDER BY n DESC LIMIT 1", [tag.jobRowId]),
             try attempt.value("n", as: Int.self) == tag.attempt, try attempt.optional("sessionid", as: String.self) == nil
         else { return nil }
-        send("UPDATE attempt SET sessionId = $1 WHERE jobRowId = $2 AND n = $3", [sessionId, tag.jobRowId, tag.attempt])
+        try send("UPDATE attempt SET sessionId = $1 WHERE jobRowId = $2 AND n = $3", [sessionId, tag.jobRowId, tag.attempt])
         job.sessionId = sessionId
         job.calls += 1
         try transition(&job, to: .inCall, now: now)
@@ -181,7 +215,7 @@ extension PostgresSession {
             """, [sessionId, jobRowId])
         for event in events {
             if let id = event.id {
-                send("UPDATE callEvent SET jobRowId = $1, applied = true WHERE id = $2", [jobRowId, id])
+                try send("UPDATE callEvent SET jobRowId = $1, applied = true WHERE id = $2", [jobRowId, id])
             }
             switch event.eventType {
             case CallbackEventType.collectInfo.rawValue:
@@ -216,7 +250,7 @@ extension PostgresSession {
                 """, [sessionId, jobRowId]), !cdr.applied,
             let fee = try? JSONDecoder().decode(FeeRecord.self, from: Data(cdr.body.utf8))
         else { return nil }
-        send("UPDATE cdr SET jobRowId = $1, applied = true WHERE sessionId = $2", [jobRowId, sessionId])
+        try send("UPDATE cdr SET jobRowId = $1, applied = true WHERE sessionId = $2", [jobRowId, sessionId])
         let collected = try scalar(
             Bool.self,
             "SELECT EXISTS (SELECT 1 FROM callEvent WHERE sessionId = $1 AND eventType = 'collectInfo' AND digitInfo IS NOT NULL AND digitInfo != '')",

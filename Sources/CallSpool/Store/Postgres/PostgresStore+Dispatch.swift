@@ -150,6 +150,28 @@ struct PostgresDispatchTransaction: DispatchTransaction {
     let session: PostgresSession
     /// The lease epoch this pass runs under (nil: no lease in use); stamped on attempts.
     let epoch: Int64?
+    /// Calls per callee within the pass, read once per page.
+    let counts = CalleeCallCounts()
+    /// The jobs of a batch of answers, read and locked together.
+    let answered = AnsweredJobs()
+
+    /// Reads and locks every answered job at once, in row-id order (the
+    /// order every batch takes job locks in, so two batches wait for each
+    /// other instead of deadlocking), with whether callbacks wait for it.
+    func willRecordAnswers(_ answers: [(ticket: DispatchTicket, sessionId: String?)]) throws {
+        guard answers.count > 1 else { return }
+        let rows = try session.rows(
+            """
+            SELECT job.*, s.sid <> '' AND (EXISTS (SELECT 1 FROM callEvent e WHERE e.sessionId = s.sid AND NOT e.applied)
+                OR EXISTS (SELECT 1 FROM cdr c WHERE c.sessionId = s.sid AND NOT c.applied)) AS "callbackswaiting"
+            FROM job JOIN unnest($1::bigint[], $2::text[]) AS s(id, sid) ON job.id = s.id
+            ORDER BY job.id FOR UPDATE OF job
+            """, [PostgresInt64Array(answers.map(\.ticket.jobRowId)), PostgresTextArray(answers.map { $0.sessionId ?? "" })])
+        for row in rows {
+            let job = try PostgresRecordDecoder.decode(JobRecord.self, from: row)
+            answered.keep(job, callbacksWaiting: try row.value("callbackswaiting", as: Bool.self))
+        }
+    }
 
     func callsHoldingPorts(app: String) throws -> Set<Int64> { try session.portHoldingJobRowIds(app: app) }
     func activePauses(now: Date) throws -> [PauseScope: PauseRecord] { try session.activePauses(now: now) }
@@ -161,13 +183,15 @@ struct PostgresDispatchTransaction: DispatchTransaction {
     /// Locked and skipping rows another transaction holds: a job being
     /// changed elsewhere (a cancel) is left for the next pass.
     func runnableJobs(app: String, now: Date, limit: Int, verifyOnly: Bool) throws -> [JobRecord] {
-        try session.records(
+        let page = try session.records(
             JobRecord.self,
             """
             SELECT * FROM job
             WHERE state = 'queued' AND app = $1 AND nextAttemptAt <= $2 AND expiresAt > $2 \(verifyOnly ? "AND classRank = 0" : "")
             ORDER BY classRank, priority DESC, id LIMIT $3 FOR UPDATE SKIP LOCKED
             """, [app, now, limit])
+        counts.expect(page.map(\.calleeNbr))
+        return page
     }
 
     func postpone(_ job: inout JobRecord, until: Date, reason: String, now: Date) throws {
@@ -175,21 +199,30 @@ struct PostgresDispatchTransaction: DispatchTransaction {
             job.errorDesc = "expired: \(reason)"
             try session.transition(&job, to: .expired, now: now)
         } else {
-            guard let rowID = job.rowId else { return }
             job.nextAttemptAt = until
             job.updatedAt = now
-            session.send("UPDATE job SET nextAttemptAt = $1, updatedAt = $2 WHERE id = $3", [until, now, rowID])
+            try session.update(job)
         }
     }
 
+    /// Read for every callee of the page at once (one statement per page,
+    /// not one per job), then kept up to date by ``beginAttempt``.
     func callsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?) {
-        guard let row = try session.row(
+        if let known = counts.calls(to: callee, since: since) { return known }
+        let callees = counts.unread(since: since, adding: callee)
+        var found: [String: CalleeCalls] = [:]
+        for row in try session.rows(
             """
-            SELECT COUNT(*) AS n, MIN(at) AS oldest FROM attempt
-            WHERE calleeNbr = $1 AND at > $2 AND (sessionId IS NOT NULL OR httpStatus IS NULL)
-            """, [callee, since])
-        else { return (0, nil) }
-        return (Int(try row.value("n", as: Int64.self)), try row.optionalDate("oldest"))
+            SELECT calleeNbr, COUNT(*) AS n, MIN(at) AS oldest FROM attempt
+            WHERE calleeNbr = ANY($1::text[]) AND at > $2 AND (sessionId IS NOT NULL OR httpStatus IS NULL)
+            GROUP BY calleeNbr
+            """, [PostgresTextArray(callees), since])
+        {
+            found[try row.value("calleenbr", as: String.self)] = CalleeCalls(
+                count: Int(try row.value("n", as: Int64.self)), oldest: try row.optionalDate("oldest"))
+        }
+        counts.store(callees, found: found, since: since)
+        return counts.calls(to: callee, since: since) ?? (0, nil)
     }
 
     func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date) throws -> DispatchTicket? {
@@ -205,9 +238,11 @@ struct PostgresDispatchTransaction: DispatchTransaction {
         job.attempts += 1
         let userData = "cs1.\(jobRowId).\(job.attempts)"
         try session.transition(&job, to: .dispatching, now: now)
-        session.send(
-            "INSERT INTO attempt (jobRowId, n, at, calleeNbr, displayNbr, userData, epoch) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            [jobRowId, job.attempts, now, job.calleeNbr, displayNbr, userData, epoch])
+        session.batch.insertAttempt([
+            ("jobRowId", jobRowId), ("n", job.attempts), ("at", now), ("calleeNbr", job.calleeNbr), ("displayNbr", displayNbr),
+            ("userData", userData), ("epoch", epoch),
+        ])
+        counts.placed(to: job.calleeNbr, at: now)
         return DispatchTicket(
             jobRowId: jobRowId, jobId: job.jobId, type: job.type, attempt: job.attempts, userData: userData, calleeNbr: job.calleeNbr,
             displayNbr: displayNbr, payload: payload, expiresAt: job.expiresAt, campaign: job.campaign, displayFromPool: fromPool)
@@ -222,15 +257,26 @@ struct PostgresDispatchTransaction: DispatchTransaction {
     func clearHalt(app: String) throws { try session.execute("DELETE FROM appHalt WHERE app = $1", [app]) }
 
     func recordAcceptance(_ ticket: DispatchTicket, acceptance: CallAcceptance, now: Date) throws -> [CallEndSignal] {
-        session.send(
-            "UPDATE attempt SET httpStatus = $1, resultcode = '0', resultDesc = $2, resultClass = 'ok', sessionId = $3 WHERE jobRowId = $4 AND n = $5",
-            [acceptance.httpStatus, acceptance.resultdesc, acceptance.sessionId, ticket.jobRowId, ticket.attempt])
-        guard var job = try session.lockedJob(ticket.jobRowId), job.state == .dispatching else { return [] }
+        counts.forget()
+        let found: (job: JobRecord, callbacksWaiting: Bool)?
+        if let kept = answered.take(ticket.jobRowId) {
+            session.batch.answerAttempt(
+                jobRowId: ticket.jobRowId, n: ticket.attempt, httpStatus: acceptance.httpStatus, resultcode: "0", resultDesc: acceptance.resultdesc,
+                resultClass: "ok", sessionId: acceptance.sessionId)
+            found = kept
+        } else {
+            found = try session.answeredJob(
+                ticket, settingAttempt: "httpStatus = $3, resultcode = '0', resultDesc = $4, resultClass = 'ok', sessionId = $5",
+                [acceptance.httpStatus, acceptance.resultdesc, acceptance.sessionId], session: acceptance.sessionId)
+        }
+        guard let answered = found, answered.job.state == .dispatching else { return [] }
+        var job = answered.job
         job.sessionId = acceptance.sessionId
         job.calls += 1
         job.errorCode = nil
         job.errorDesc = nil
         try session.transition(&job, to: .inCall, now: now)
+        guard answered.callbacksWaiting else { return [] }
         return try session.applyPendingEvents(sessionId: acceptance.sessionId, jobRowId: ticket.jobRowId, now: now)
     }
 
@@ -238,15 +284,117 @@ struct PostgresDispatchTransaction: DispatchTransaction {
         _ ticket: DispatchTicket, httpStatus: Int?, resultcode: String?, resultDesc: String?, resultClass: String,
         disposition: AppDatabase.Disposition, now: Date
     ) throws {
-        session.send(
-            "UPDATE attempt SET httpStatus = $1, resultcode = $2, resultDesc = $3, resultClass = $4 WHERE jobRowId = $5 AND n = $6",
-            [httpStatus, resultcode, resultDesc, resultClass, ticket.jobRowId, ticket.attempt])
-        guard var job = try session.lockedJob(ticket.jobRowId), job.state == .dispatching else { return }
+        counts.forget()
+        let found: (job: JobRecord, callbacksWaiting: Bool)?
+        if let kept = answered.take(ticket.jobRowId) {
+            session.batch.answerAttempt(
+                jobRowId: ticket.jobRowId, n: ticket.attempt, httpStatus: httpStatus, resultcode: resultcode, resultDesc: resultDesc,
+                resultClass: resultClass, sessionId: nil)
+            found = kept
+        } else {
+            found = try session.answeredJob(
+                ticket, settingAttempt: "httpStatus = $3, resultcode = $4, resultDesc = $5, resultClass = $6",
+                [httpStatus, resultcode, resultDesc, resultClass], session: nil)
+        }
+        guard let answered = found, answered.job.state == .dispatching else { return }
+        var job = answered.job
         let next = job.recordFailure(resultcode: resultcode, resultDesc: resultDesc, resultClass: resultClass, disposition: disposition)
         try session.transition(&job, to: next, now: now)
     }
 
     func isolated(_ body: () throws -> Void) throws {
         try session.savepoint(body)
+    }
+}
+
+extension PostgresSession {
+    /// Stores a request's answer on its attempt row (`assignments` over
+    /// `$3…`) and reads its job, locked, with whether callbacks wait for
+    /// `session`: one statement for what took four (the attempt, the job,
+    /// the waiting status events, the waiting CDR).
+    func answeredJob(
+        _ ticket: DispatchTicket, settingAttempt assignments: String, _ values: [any PostgresBindable], session sessionId: String?
+    ) throws -> (job: JobRecord, callbacksWaiting: Bool)? {
+        var arguments = PostgresArguments([ticket.jobRowId, ticket.attempt])
+        for value in values { arguments.append(value) }
+        let waiting =
+            sessionId == nil
+            ? "false"
+            : """
+            EXISTS (SELECT 1 FROM callEvent WHERE sessionId = $\(values.count + 3) AND NOT applied)
+                OR EXISTS (SELECT 1 FROM cdr WHERE sessionId = $\(values.count + 3) AND NOT applied)
+            """
+        if let sessionId { arguments.append(sessionId) }
+        guard let row = try row(
+            """
+            WITH answered AS (UPDATE attempt SET \(assignments) WHERE jobRowId = $1 AND n = $2)
+            SELECT job.*, \(waiting) AS "callbackswaiting" FROM job WHERE id = $1 FOR UPDATE OF job
+            """, arguments)
+        else { return nil }
+        return (try PostgresRecordDecoder.decode(JobRecord.self, from: row), try row.value("callbackswaiting", as: Bool.self))
+    }
+}
+
+/// The jobs of a batch of answers as ``PostgresDispatchTransaction/willRecordAnswers(_:)``
+/// read them (locked for the transaction), each taken once by its answer.
+final class AnsweredJobs: @unchecked Sendable {
+    private var jobs: [Int64: (job: JobRecord, callbacksWaiting: Bool)] = [:]
+
+    func keep(_ job: JobRecord, callbacksWaiting: Bool) {
+        if let rowID = job.rowId { jobs[rowID] = (job, callbacksWaiting) }
+    }
+
+    func take(_ rowID: Int64) -> (job: JobRecord, callbacksWaiting: Bool)? { jobs.removeValue(forKey: rowID) }
+}
+
+/// A callee's calls inside the per-callee window, as a pass counts them.
+struct CalleeCalls {
+    var count: Int
+    var oldest: Date?
+}
+
+/// The per-callee call counts of one scheduling pass.
+///
+/// Exists to read them for a whole page in one statement: the pass asks
+/// for each job's callee in turn, and a round trip per job was a third of a
+/// pass on PostgreSQL. Counts read for one `since` hold for the pass (the
+/// window start is the same for every job of it); a call the pass places is
+/// added here as its attempt row is written. Anything else that writes
+/// attempts (an answer) forgets them.
+final class CalleeCallCounts: @unchecked Sendable {
+    private var since: Date?
+    private var known: [String: CalleeCalls] = [:]
+    private var expected: [String] = []
+
+    /// The callees of the page just read: the next read covers them too.
+    func expect(_ callees: [String]) { expected += callees }
+
+    func calls(to callee: String, since: Date) -> (count: Int, oldest: Date?)? {
+        guard self.since == since, let calls = known[callee] else { return nil }
+        return (calls.count, calls.oldest)
+    }
+
+    /// The callees to read with `callee`: every expected one not known for `since`.
+    func unread(since: Date, adding callee: String) -> [String] {
+        if self.since != since { known = [:] }
+        return Array(Set(expected + [callee]).filter { known[$0] == nil }).sorted()
+    }
+
+    func store(_ callees: [String], found: [String: CalleeCalls], since: Date) {
+        self.since = since
+        for callee in callees { known[callee] = found[callee] ?? CalleeCalls(count: 0, oldest: nil) }
+        expected.removeAll()
+    }
+
+    func placed(to callee: String, at date: Date) {
+        guard var calls = known[callee] else { return }
+        calls.count += 1
+        calls.oldest = min(calls.oldest ?? date, date)
+        known[callee] = calls
+    }
+
+    func forget() {
+        since = nil
+        known = [:]
     }
 }

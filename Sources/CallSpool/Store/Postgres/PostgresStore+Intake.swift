@@ -134,6 +134,13 @@ extension PostgresSession {
 }
 
 /// A text array bound as one parameter (`= ANY($1::text[])`, `unnest`).
+struct PostgresInt64Array: PostgresBindable {
+    var values: [Int64]
+    init(_ values: [Int64]) { self.values = values }
+    func bind(to bindings: inout PostgresBindings) { bindings.append(values) }
+    static func bindNull(to bindings: inout PostgresBindings) { bindings.append([Int64]?.none) }
+}
+
 struct PostgresTextArray: PostgresBindable {
     var values: [String]
     init(_ values: [String]) { self.values = values }

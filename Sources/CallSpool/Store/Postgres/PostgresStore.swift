@@ -85,6 +85,9 @@ public final class PostgresStore: Sendable {
 
     public let settings: Settings
     let writer: PostgresLink
+    /// The receiver's writes (pushes, the pending-event sweep): beside the
+    /// dispatcher's, not queued behind them.
+    let callbackWriter: PostgresLink
     let reader: PostgresLink
     let notifications: PostgresNotifications
     let logger: Logger
@@ -98,6 +101,7 @@ public final class PostgresStore: Sendable {
         self.leadership = leadership
         self.logger = logger
         writer = PostgresLink(settings: settings, logger: logger, role: "writer")
+        callbackWriter = PostgresLink(settings: settings, logger: logger, role: "callbacks")
         reader = PostgresLink(settings: settings, logger: logger, role: "reader")
         notifications = PostgresNotifications(settings: settings, logger: logger)
     }
@@ -169,6 +173,7 @@ public final class PostgresStore: Sendable {
     /// Closes the connections (the daemon is stopping).
     public func close() {
         writer.close()
+        callbackWriter.close()
         reader.close()
         notifications.close()
     }
@@ -225,35 +230,73 @@ final class PostgresLink: @unchecked Sendable {
         self.role = role
     }
 
+    /// Runs `body` in one transaction and commits it.
+    ///
+    /// The first run is optimistic (``SavepointIsolation``); one whose bare
+    /// savepoint failed is rolled back and run again with savepoints. A run
+    /// the server ended as a deadlock victim or a serialization failure
+    /// (SQLSTATE 40P01, 40001: two instances, or the receiver and the
+    /// dispatcher, locking the same jobs in another order) changed nothing
+    /// and is run again, up to ``conflictRetries`` times. `body` must
+    /// therefore compute its answer from the session alone.
     func transaction<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         try lock.withLock {
-            let session = try openSession()
-            do {
-                try session.execute("BEGIN")
-                let value = try body(session)
-                try session.flush()
-                try session.execute("COMMIT")
-                return value
-            } catch {
-                try? session.flush()
-                if session.connection.isClosed {
-                    connection = nil
-                } else if (try? session.execute("ROLLBACK")) == nil {
-                    session.connection.closeSoon()
-                    connection = nil
+            var optimistic = true
+            var conflicts = 0
+            while true {
+                do {
+                    return try run(body, optimistic: optimistic)
+                } catch TransactionRerun.withSavepoints {
+                    optimistic = false
+                } catch let error as PostgresStatementError where error.isTransactionConflict && conflicts < Self.conflictRetries {
+                    conflicts += 1
+                    logger.debug("transaction ended by a lock conflict; running it again", metadata: ["sqlstate": "\(error.sqlState)"])
                 }
-                throw error
             }
         }
     }
 
-    private func openSession() throws -> PostgresSession {
+    /// Runs of one transaction the server may end as a deadlock victim before the error is the caller's.
+    static let conflictRetries = 3
+
+    private enum TransactionRerun: Error { case withSavepoints }
+
+    private func run<T>(_ body: (PostgresSession) throws -> T, optimistic: Bool) throws -> T {
+        let session = try openSession(isolation: SavepointIsolation(optimistic: optimistic))
+        do {
+            try session.send("BEGIN")
+            let value = try body(session)
+            try session.flush()
+            // A conflict inside a savepoint ended the whole transaction; a bare
+            // savepoint failed: its writes cannot be undone alone (and COMMIT on
+            // an aborted transaction would silently roll back).
+            if let conflict = session.isolation.conflict { throw conflict }
+            guard !session.isolation.failedBare else { throw TransactionRerun.withSavepoints }
+            try session.execute("COMMIT")
+            return value
+        } catch {
+            try? session.flush()
+            if session.connection.isClosed {
+                connection = nil
+            } else if (try? session.execute("ROLLBACK")) == nil {
+                session.connection.closeSoon()
+                connection = nil
+            } else if let conflict = session.isolation.conflict {
+                throw conflict
+            } else if session.isolation.failedBare, !(error is PostgresStoreError), !(error is TransactionRerun) {
+                throw TransactionRerun.withSavepoints
+            }
+            throw error
+        }
+    }
+
+    private func openSession(isolation: SavepointIsolation) throws -> PostgresSession {
         if let connection, !connection.isClosed {
-            return PostgresSession(connection: connection, logger: logger, timeout: settings.timeout)
+            return PostgresSession(connection: connection, logger: logger, timeout: settings.timeout, isolation: isolation)
         }
         let connection = try Self.connect(settings, logger: logger)
         self.connection = connection
-        return PostgresSession(connection: connection, logger: logger, timeout: settings.timeout)
+        return PostgresSession(connection: connection, logger: logger, timeout: settings.timeout, isolation: isolation)
     }
 
     static func connect(_ settings: PostgresStore.Settings, logger: Logger) throws -> PostgresConnection {
