@@ -254,8 +254,13 @@ extension PostgresStore {
 
     /// Empties this instance's own rows only (it has no `[results] dir`):
     /// another instance's, live or gone, are that one's or a drainer's with
-    /// a directory.
+    /// a directory. Looks first on the reading connection, so the drainer's
+    /// poll takes the writing one only when there is something to delete.
     public func discardPendingResults() throws {
+        let any = try read { session in
+            try session.scalar(Bool.self, "SELECT EXISTS (SELECT 1 FROM resultOutbox WHERE instance = $1)", [settings.instance]) ?? false
+        }
+        guard any else { return }
         try write { session in try session.execute("DELETE FROM resultOutbox WHERE instance = $1", [settings.instance]) }
     }
 
