@@ -1,4 +1,5 @@
 @testable import CallSpool
+import CallSpoolCLI
 import Foundation
 import Logging
 import Synchronization
@@ -97,6 +98,22 @@ struct PostgresOutageTests {
         #expect(try store.pauses().isEmpty, "the probe leaves nothing behind")
         beating.cancel()
         try await beating.value  // a storage failure never ended the heartbeat (it would have thrown)
+    }
+
+    /// `status` from another host: the dispatcher's heartbeat stopped, and
+    /// on a shared store that points at the database, not at a local disk.
+    @Test func statusNamesTheDatabaseWhenTheDispatchersHeartbeatStopped() throws {
+        let cluster = try #require(PostgresCluster.shared)
+        let store = try PostgresStore.open(PostgresStore.Settings(url: try cluster.makeDatabase(), instance: "a"))
+        defer { store.close() }
+        let now = Date()
+        try store.beat(HeartbeatRecord(pid: 1, startedAt: now, heartbeatAt: now, version: "t"))
+        let plenty = StatusView.StorageCheck(watched: [], minFree: 0) { _ in 1 << 30 }
+        #expect(try StatusView.load(from: store, portLimit: 10, now: now, storage: plenty).pauses.isEmpty)
+        let stuck = try StatusView.load(from: store, portLimit: 10, now: now.addingTimeInterval(120), storage: plenty)
+        let reason = try #require(stuck.pauses.first { $0.scope == "storage" }?.reason)
+        #expect(reason.contains("heartbeat is 120 s old"), "\(reason)")
+        #expect(reason.contains("cannot reach or write the database"), "\(reason)")
     }
 
     @Test func aRefusedPortIsAStorageFailureNamingTheStore() throws {
