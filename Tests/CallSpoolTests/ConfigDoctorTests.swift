@@ -14,7 +14,7 @@ import Testing
         var spool: String { temp.path + "/spool" }
 
         init(baseURL: String, extra: String = "", secretMode: Int = 0o600, listen: String = "0.0.0.0:8080",
-             statusURL: String = "https://cb.example.com/callspool/status", numbers: String = #"["+8675528000088"]"#) throws {
+             statusURL: String = "https://cb.example.com/callspool/status", numbers: String = #"["+8675528000088"]"#, store: String = "") throws {
             temp = try TemporaryDirectory()
             let secret = try temp.write("app_secret", "s3cret\n")
             chmod(secret, mode_t(secretMode))
@@ -29,6 +29,7 @@ import Testing
                 dir = "\(temp.path)/spool"
                 [store]
                 path = "\(temp.path)/state/callspool.sqlite"
+                \(store)
                 [callbacks]
                 listen = "\(listen)"
                 status_url = "\(statusURL)"
@@ -208,6 +209,62 @@ import Testing
         try? FileManager.default.removeItem(atPath: path + "-shm")
         let broken = await Self.doctor().check(configPath: setup.config)
         #expect(broken.items("store").first?.status == .problem, "\(broken.text)")
+    }
+
+    @Test(.enabled(if: PostgresCluster.isAvailable, Comment(rawValue: PostgresCluster.unavailableReason ?? "")))
+    func aPostgreSQLStoreIsConnectedToAndItsSchemaComparedWithoutMigrating() async throws {
+        let cluster = try #require(PostgresCluster.shared)
+        let url = try cluster.makeDatabase()
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)", store: "url = \"\(url)\"")
+        func storeLine() async -> CheckItem? { await Self.doctor().check(configPath: setup.config).items("store").first }
+        let empty = try #require(await storeLine())
+        #expect(empty.status == .ok, "\(empty.message)")
+        #expect(empty.message.contains("PostgreSQL "), "the server's version: \(empty.message)")
+        #expect(empty.message.contains("127.0.0.1:\(cluster.port)"), "\(empty.message)")
+        #expect(empty.message.contains("callspool run creates it"), "\(empty.message)")
+        let store = try PostgresStore.open(PostgresStore.Settings(url: url, instance: "test"))
+        defer { store.close() }
+        #expect(try store.pendingMigrations().isEmpty)
+        let current = try #require(await storeLine())
+        #expect(current.status == .ok, "\(current.message)")
+        #expect(current.message.contains("schema current"), "\(current.message)")
+        // One step not applied yet: run migrates it; the check does not.
+        let last = try #require(PostgresSchema.steps.last?.name)
+        try store.write { session in try session.execute("DELETE FROM callspoolMigration WHERE name = $1", [last]) }
+        let older = try #require(await storeLine())
+        #expect(older.status == .warning, "\(older.message)")
+        #expect(older.message.contains(last), "\(older.message)")
+        #expect(try store.pendingMigrations() == [last], "the check migrated nothing")
+        // A step from a newer callspool.
+        try store.write { session in try session.execute("INSERT INTO callspoolMigration (name, appliedAt) VALUES ('pg99: from the future', 0)") }
+        let newer = try #require(await storeLine())
+        #expect(newer.status == .problem, "\(newer.message)")
+        #expect(newer.message.contains("pg99: from the future"), "\(newer.message)")
+    }
+
+    @Test(.timeLimit(.minutes(1))) func anUnreachablePostgreSQLStoreIsAProblemNamingItsURLWithoutThePassword() async throws {
+        // A bound socket that does not listen: connections to it are refused.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        #expect(bound == 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let setup = try Setup(
+            baseURL: "http://127.0.0.1:\(server.port)", store: "url = \"postgresql://callspool:hunter2@127.0.0.1:\(port)/callspool\"")
+        let report = await Self.doctor().check(configPath: setup.config)
+        let line = try #require(report.items("store").first)
+        #expect(line.status == .problem, "\(report.text)")
+        #expect(line.message.contains("cannot connect"), "\(line.message)")
+        #expect(line.message.contains("postgresql://callspool@127.0.0.1:\(port)/callspool"), "\(line.message)")
+        #expect(!report.text.contains("hunter2"), "the password is never shown")
+        #expect(report.exitStatus == 1)
     }
 
     @Test func callbackURLsAgainstTheListenAddress() async throws {

@@ -36,6 +36,7 @@ extension EndToEnd {
             config.limits = ["max_concurrent_calls": "6", "verify_reserved_ports": "1"]
             config.store = ["url": "\"\(url)\"", "lease": "\"2s\""]
             config.instance = name
+            config.resultsDir = directory + "/results"
             if let displayNumbers { config.displayNumbers = displayNumbers }
             // Pushes go to one receiver, as through a load balancer.
             config.callbackURLPort = receiverPort
@@ -122,6 +123,13 @@ extension EndToEnd {
                     #expect(job.state == .completed && job.digits == (job.type == .notify ? ["1"] : []), "\(id): \(job.state) \(job.digits)")
                 }
             }
+            // Results files land on the instance that took the job in: b's
+            // directory gets the codes taken in by b and none of the campaign
+            // a took in (a has been dead for less than the 10 minutes after
+            // which another instance writes its files).
+            let codeFiles = Set(codes.indices.map { ResultFileName.forJob(id: "v\($0)") })
+            let inB = { Set(((try? FileManager.default.contentsOfDirectory(atPath: b.directory + "/results")) ?? []).filter { !$0.hasPrefix(".") }) }
+            #expect(try await eventually(timeout: .seconds(10)) { inB() == codeFiles }, "\(inB())")
             // `status` from b names b as the dispatcher.
             let status = try CLIMannersTests.callspool(["status", "--json", "--config", b.config])
             let view = try JSONDecoder().decode(StatusView.self, from: Data(status.stdout.utf8))
@@ -194,6 +202,11 @@ extension EndToEnd {
             let snapshot = await platform.simulator.snapshot()
             #expect(snapshot.callsPerCallee.values.allSatisfy { $0 == 1 }, "somebody was called twice: \(snapshot.callsPerCallee)")
             #expect(a.daemon.process.isRunning, "the cut-off instance exited:\n\(a.daemon.logTail)")
+            // Its statements get no answer: a storage halt, as a full disk would be.
+            let log = a.directory + "/daemon.log"
+            #expect(
+                try await eventually(timeout: .seconds(30)) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("PostgreSQL store unavailable") },
+                "the cut-off instance is not in a storage halt:\n\(a.daemon.logTail)")
             print("partition: takeover \(takeover) after the cut (lease 2 s); states \(states)")
             a.daemon.stop(SIGKILL)
             b.daemon.stop(SIGTERM)

@@ -258,12 +258,13 @@ public struct CallbackReceiver: Sendable {
             return Self.unauthorized()
         } catch {
             if let storage, storage.recordFailure(error, at: now) {
-                // A full disk: 503 (the platform re-pushes CDRs); status
-                // events, never re-pushed, are kept until space returns.
+                // A full disk or a database outage: 503 (the platform
+                // re-pushes CDRs); status events, never re-pushed, are kept
+                // until the store takes writes again.
                 if case .status = event, let unstored {
                     await unstored.keep(.init(event: event, body: rawBody, nonce: nonce, receivedAt: now))
                 }
-                return Self.reply(.serviceUnavailable, code: "503", description: "Storage full, retry later")
+                return Self.reply(.serviceUnavailable, code: "503", description: "Storage unavailable, retry later")
             }
             logger.error("callback \(event.eventType.rawValue) could not be stored: \(error)")
             return Self.reply(.internalServerError, code: "500", description: "Not stored, retry later")

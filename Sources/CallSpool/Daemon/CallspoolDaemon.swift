@@ -137,6 +137,8 @@ public enum CallspoolDaemon {
         var election: DispatcherElection?
         if let term, let leases = database as? any DispatcherLeaseStore {
             election = DispatcherElection(store: leases, term: term, dispatch: dispatch, ttl: configuration.store.lease, logger: logger)
+            election?.storage = storage
+            election?.clock = clock
         }
         // Files taken and calls ended on any instance wake this one's dispatcher.
         let wakeups = (database as? PostgresStore)?.observeWakeups { wakeup.signal() }

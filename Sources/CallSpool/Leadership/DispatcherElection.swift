@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import VoiceCallAPI
 
 /// The lease operations of a store shared by several instances
 /// (``PostgresStore``): take, renew and give up the dispatcher lease.
@@ -30,6 +31,12 @@ public struct DispatcherElection: Service {
     public let dispatch: DispatchService
     public let ttl: Duration
     let logger: Logger
+    /// A lease operation that fails because the store is down (a database
+    /// outage) is recorded here, as a storage halt, once, instead of a
+    /// warning at every retry.
+    public var storage: StorageHealth?
+    /// Dates the storage halt's start (``StorageHealth/recordFailure(_:at:)``).
+    public var clock: any WallClock = SystemWallClock()
 
     public init(store: any DispatcherLeaseStore, term: DispatcherTerm, dispatch: DispatchService, ttl: Duration, logger: Logger) {
         self.store = store
@@ -46,7 +53,9 @@ public struct DispatcherElection: Service {
             do {
                 epoch = try await StoreThreads.run { [store, ttl, term] in try store.acquireLease(ttl: ttl, term: term) }
             } catch {
-                logger.warning("cannot reach the store to take the dispatcher lease; retrying", metadata: ["error": "\(error)"])
+                if storage?.recordFailure(error, at: clock.now) != true {
+                    logger.warning("cannot reach the store to take the dispatcher lease; retrying", metadata: ["error": "\(error)"])
+                }
                 epoch = nil
             }
             guard let epoch else {
@@ -76,14 +85,16 @@ public struct DispatcherElection: Service {
                     logger.error("dispatch stopped", metadata: ["error": "\(error)"])
                 }
             }
-            group.addTask { [store, term, ttl, logger] in
+            group.addTask { [store, term, ttl, logger, storage, clock] in
                 while !Task.isCancelled, !Task.isShuttingDownGracefully {
                     try? await Task.sleep(for: ttl / 3)
                     guard !Task.isShuttingDownGracefully else { return }
                     do {
                         guard try await StoreThreads.run({ try store.renewLease(ttl: ttl, term: term) }) else { return }
                     } catch {
-                        logger.warning("cannot renew the dispatcher lease", metadata: ["error": "\(error)"])
+                        if storage?.recordFailure(error, at: clock.now) != true {
+                            logger.warning("cannot renew the dispatcher lease", metadata: ["error": "\(error)"])
+                        }
                     }
                     // Past the margin on this instance's own clock: stop now.
                     guard term.isHeld else { return }

@@ -18,7 +18,13 @@ import Logging
 /// place, and only if it was not queued again meanwhile, so a crash (or a
 /// failed write) only delays a file, never loses it. A job that left its
 /// terminal state again before the drain (retry, redial) is skipped. With no
-/// directory configured the queue is simply emptied. Runs on its own queue
+/// directory configured the queue is simply emptied.
+///
+/// On a store shared by several instances (PostgreSQL) each drains the
+/// files of the jobs it took in, into its own directory, and without a
+/// directory empties only those; the files of an instance gone for good are
+/// taken over by a drainer with a directory (``CallStore/pendingResults(limit:)``).
+/// Runs on its own queue
 /// (a ``QueueExecutor``): the blocking writes never hold a thread of
 /// the cooperative pool.
 public actor ResultsOutbox {
@@ -60,8 +66,8 @@ public actor ResultsOutbox {
     @discardableResult
     public func drain() -> Int {
         guard let directory else {
-            // On a store shared by several instances, another one may write them.
-            guard !database.isShared else { return 0 }
+            // On a shared store, only this instance's own rows: another's
+            // are its to write (or, once it is gone, a drainer's with a directory).
             do { try database.discardPendingResults() } catch { logger.error("results outbox: cannot clear queue: \(error)") }
             return 0
         }

@@ -1,13 +1,16 @@
 import Foundation
 
 /// Recognises the failures that mean "the store cannot be written now" — a
-/// full disk, a read-only filesystem, an I/O error — as opposed to a bug or a
-/// broken invariant. They put the daemon in a storage halt instead of ending
-/// a service: a full disk is an ordinary day for a spool daemon.
+/// full disk, a read-only filesystem, an I/O error; with PostgreSQL, the
+/// server unreachable or refusing for want of resources — as opposed to a
+/// bug or a broken invariant. They put the daemon in a storage halt instead
+/// of ending a service: a full disk (or a database failover) is an ordinary
+/// day for a spool daemon.
 public enum StorageFailure {
     /// Why `error` is a storage failure, or nil when it is not one.
     public static func reason(for error: any Error) -> String? {
         if let reason = AppDatabase.storageFailureReason(error) { return reason }
+        if let reason = PostgresOutage.reason(for: error) { return reason }
         let code: Int32?
         if let posix = error as? POSIXError {
             code = posix.code.rawValue

@@ -5,9 +5,11 @@ import Synchronization
 /// Whether the store (and spool) can take writes, shared by every service.
 ///
 /// Two conditions pause intake and dispatch without ending anything:
-/// - a **write failure** (disk full, read-only, I/O error) seen by any
-///   service: a storage halt, cleared by ``StorageMonitor`` once a probe write
-///   succeeds and free space is back above `store.min_free`;
+/// - a **write failure** (disk full, read-only, I/O error; with PostgreSQL,
+///   the server unreachable, shutting down or out of resources: see
+///   ``StorageFailure``) seen by any service: a storage halt, cleared by
+///   ``StorageMonitor`` once a probe write succeeds and free space is back
+///   above `store.min_free`;
 /// - **low space**: free bytes below `store.min_free` on the store's or the
 ///   spool's filesystem, measured by ``StorageMonitor``; the store is still
 ///   writable, so callbacks go on being stored in what is left.
@@ -56,7 +58,7 @@ public final class StorageHealth: Sendable {
             return true
         }
         if changed {
-            logger.critical("the store cannot be written: intake and dispatch paused, callbacks still answered; resumes by itself when space returns", metadata: ["reason": "\(reason)"])
+            logger.critical("the store cannot be written: intake and dispatch paused, callbacks still answered; resumes by itself when writes succeed again", metadata: ["reason": "\(reason)"])
         }
         return true
     }

@@ -54,9 +54,13 @@ public protocol CallStore: Sendable {
 
     // MARK: Results outbox
 
+    /// Queued results files this instance writes, oldest first: every one
+    /// on a store of one instance; on a shared store, those of the jobs this
+    /// instance took in, and those of an instance that is gone (claimed first).
     func pendingResults(limit: Int) throws -> [PendingResult]
     /// Removes written files from the queue, each only if not queued again since it was read.
     func clearResults(_ done: [ClearedResult]) throws
+    /// Empties the queue (no `[results] dir`): on a shared store, only this instance's own rows.
     func discardPendingResults() throws
     func pendingResultCount() throws -> Int
     /// Calls `onCommit` after every commit that queued a results file, for as

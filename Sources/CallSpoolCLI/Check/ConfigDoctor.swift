@@ -4,12 +4,14 @@ import TOMLKit
 
 /// `callspool check`: loads the configuration exactly as `callspool run`
 /// does and reports, one ``CheckItem`` each, what would stop or hurt the
-/// daemon: the secret, the spool, the store, the results directory, the
+/// daemon: the secret, the spool, the store (the SQLite file, or a
+/// connection to the PostgreSQL server), the results directory, the
 /// callback URLs against the listen address, the display numbers and the
 /// clock against the platform's. It exists so a broken configuration fails
 /// at `ExecStartPre=` with its reason in the journal, and so an operator can
 /// ask before starting. It never places a call: the only request it sends is
-/// an unauthenticated `GET` of `platform.base_url` for its `Date` header.
+/// an unauthenticated `GET` of `platform.base_url` for its `Date` header
+/// (and, with `[store] url`, reads of the PostgreSQL server, no writes).
 public struct ConfigDoctor: Sendable {
     public var environment: [String: String]
     public var user: ServiceUser
@@ -52,7 +54,11 @@ public struct ConfigDoctor: Sendable {
             configuration = partial
         }
         items += spoolItems(configuration.spool)
-        items.append(storeItem(configuration.store.path))
+        if let url = configuration.store.url {
+            items.append(await postgresStoreItem(configuration, url: url))
+        } else {
+            items.append(storeItem(configuration.store.path))
+        }
         if let results = configuration.results.dir { items.append(resultsItem(results)) }
         items += callbackItems(configuration.callbacks)
         let named = configuration.applications.count > 1

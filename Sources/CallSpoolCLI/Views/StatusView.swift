@@ -159,7 +159,10 @@ public struct StatusView: Codable, Sendable, Equatable {
             }
             if processRuns, !fresh, let beat {
                 let age = Int(now.timeIntervalSince(beat.heartbeatAt).rounded())
-                reasons.append("the daemon runs but its heartbeat is \(age) s old: it cannot write the store (full or read-only disk?); see its log")
+                reasons.append(
+                    shared == nil
+                        ? "the daemon runs but its heartbeat is \(age) s old: it cannot write the store (full or read-only disk?); see its log"
+                        : "the dispatcher's heartbeat is \(age) s old: it cannot reach or write the database (outage, full disk?) or it stopped; see its log")
             }
             if !reasons.isEmpty {
                 pauses.append(Pause(scope: PauseScope.storage.description, reason: reasons.joined(separator: "; "), code: nil, until: nil))

@@ -8,7 +8,8 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check", abstract: "Check the configuration as `run` would load it; never places a call.",
         discussion: """
             One line per check: the app secret (found, not readable by others), the spool directories \
-            (exist, writable by the service user, one file system), the store (opens, schema current), \
+            (exist, writable by the service user, one file system), the store (opens, schema current; with [store] url: \
+            connects with the password found as run finds it, shows the server's version, never migrates), \
             results.dir, the callback URLs (the platform's rules) against the listen address, the display \
             numbers, and this machine's clock against the platform's Date header (the platform refuses \
             requests more than 15 minutes off). Run as root it judges access for the callspool user. \

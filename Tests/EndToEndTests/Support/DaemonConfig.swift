@@ -24,6 +24,8 @@ struct DaemonConfig: Sendable {
     /// The port of `status_url`/`fee_url` when pushes go to another
     /// instance's receiver (as through a load balancer); nil: its own.
     var callbackURLPort: Int?
+    /// `[results] dir` (nil: no results files).
+    var resultsDir: String?
 
     struct App: Sendable {
         var name: String
@@ -82,6 +84,7 @@ struct DaemonConfig: Sendable {
         window = { start = "00:00", end = "24:00", tz = "Asia/Shanghai" }
         [metrics]
         listen = "127.0.0.1:0"
+        \(resultsDir.map { "[results]\ndir = \"\($0)\"" } ?? "")
         \(instance.map { "[instance]\nname = \"\($0)\"" } ?? "")
         """
     }

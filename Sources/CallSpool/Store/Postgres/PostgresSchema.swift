@@ -24,6 +24,7 @@ enum PostgresSchema {
     static let steps: [(name: String, statements: [String])] = [
         ("pg1: the store as of SQLite v6", version1),
         ("pg2: instances and the dispatcher lease", version2),
+        ("pg3: results files on the intake instance", version3),
     ]
 
     private static let terminalStates = "('completed', 'failed', 'expired', 'canceled')"
@@ -256,5 +257,27 @@ enum PostgresSchema {
         )
         """,
         "ALTER TABLE attempt ADD COLUMN epoch BIGINT",
+    ]
+
+    /// Each job records the instance that took it in (`intakeInstance`,
+    /// NULL for rows older than this step or copied from SQLite) and the
+    /// trigger copies it onto the job's outbox row (`instance`), so each
+    /// instance's drainer writes the results files of its own jobs into its
+    /// own `[results] dir` (see ``PostgresStore/pendingResults(limit:)``
+    /// for the rows of an instance that is gone).
+    private static let version3: [String] = [
+        "ALTER TABLE job ADD COLUMN intakeInstance TEXT",
+        "ALTER TABLE resultOutbox ADD COLUMN instance TEXT",
+        "CREATE INDEX resultOutbox_instance ON resultOutbox(instance, queuedAt, jobRowId)",
+        """
+        CREATE OR REPLACE FUNCTION callspool_queue_result() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO resultOutbox (jobRowId, queuedAt, version, instance) VALUES (NEW.id, NEW.updatedAt, 1, NEW.intakeInstance)
+                ON CONFLICT (jobRowId) DO UPDATE SET queuedAt = excluded.queuedAt, version = resultOutbox.version + 1, instance = excluded.instance;
+            PERFORM pg_notify('\(resultsChannel)', '');
+            RETURN NULL;
+        END
+        $$
+        """,
     ]
 }

@@ -11,7 +11,8 @@ extension PostgresStore {
         completing report: FileReport?
     ) throws -> IntakeBatchResult {
         try write { session in
-            let result = try session.insert(specs, intakeKey: intakeKey, sourceFile: sourceFile, policy: policy, now: now, resumedUpTo: resumedUpTo)
+            let result = try session.insert(
+                specs, intakeKey: intakeKey, sourceFile: sourceFile, policy: policy, now: now, resumedUpTo: resumedUpTo, instance: settings.instance)
             if var report {
                 report.accepted += result.accepted
                 report.duplicates += result.duplicates
@@ -31,7 +32,8 @@ extension PostgresStore {
                     let commit = try session.savepoint { () throws -> IntakeFileJobs.Commit in
                         if let report = try session.report(key: file.intakeKey) { return .alreadyCommitted(report) }
                         let inserted = try session.insert(
-                            file.specs, intakeKey: file.intakeKey, sourceFile: file.name, policy: policy, now: now, resumedUpTo: resumedUpTo)
+                            file.specs, intakeKey: file.intakeKey, sourceFile: file.name, policy: policy, now: now, resumedUpTo: resumedUpTo,
+                            instance: settings.instance)
                         var report = file.report
                         report.accepted += inserted.accepted
                         report.duplicates += inserted.duplicates
@@ -70,8 +72,11 @@ extension PostgresSession {
 
     /// Queues `specs` (duplicates counted, not queued), as the SQLite store
     /// does, in statements of up to ``insertBatch`` rows: one round trip
-    /// per batch, not per job.
-    func insert(_ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date, resumedUpTo: Int64) throws -> IntakeBatchResult {
+    /// per batch, not per job. Each job records `instance` (this instance,
+    /// which took it in): its results file is written there.
+    func insert(
+        _ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date, resumedUpTo: Int64, instance: String
+    ) throws -> IntakeBatchResult {
         var result = IntakeBatchResult()
         let campaigns = Array(Set(specs.compactMap(\.campaign))).sorted()
         if !campaigns.isEmpty {
@@ -87,7 +92,7 @@ extension PostgresSession {
             var tuples: [String] = []
             for spec in batch {
                 var marks: [String] = []
-                for value in try columns.values(of: spec, sourceFile: sourceFile, intakeKey: intakeKey, policy: policy, now: now) {
+                for value in try columns.values(of: spec, sourceFile: sourceFile, intakeKey: intakeKey, policy: policy, now: now, instance: instance) {
                     arguments.append(value)
                     marks.append("$\(arguments.bindings.count)")
                 }
@@ -98,7 +103,7 @@ extension PostgresSession {
                 try rows(
                     """
                     INSERT INTO job (jobId, type, classRank, campaign, priority, state, calleeNbr, displayNbr, payload, meta,
-                        "window", redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app)
+                        "window", redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app, intakeInstance)
                     VALUES \(tuples.joined(separator: ", "))
                     ON CONFLICT (jobId) DO NOTHING RETURNING jobId
                     """, arguments
@@ -129,7 +134,7 @@ extension PostgresSession {
         return result
     }
 
-    /// Jobs per INSERT statement (20 parameters each: well under PostgreSQL's 65,535).
+    /// Jobs per INSERT statement (21 parameters each: well under PostgreSQL's 65,535).
     static let insertBatch = 500
 }
 
@@ -149,11 +154,13 @@ struct PostgresTextArray: PostgresBindable {
 }
 
 /// The column values of a new job row, in the order of the INSERT (jobId
-/// … app, without state).
+/// … app, intakeInstance, without state).
 struct NewJobColumns {
     private var texts = JobSpecTexts()
 
-    mutating func values(of spec: JobSpec, sourceFile: String, intakeKey: String, policy: IntakePolicy, now: Date) throws -> [any PostgresBindable] {
+    mutating func values(
+        of spec: JobSpec, sourceFile: String, intakeKey: String, policy: IntakePolicy, now: Date, instance: String
+    ) throws -> [any PostgresBindable] {
         let window = try texts.window(of: spec)
         let redial = try texts.redial(of: spec)
         let start = max(now, spec.notBefore ?? now)
@@ -161,7 +168,7 @@ struct NewJobColumns {
         return [
             spec.id, spec.type.rawValue, spec.type == .verify ? 0 : 1, spec.campaign, spec.priority,
             spec.calleeNbr, spec.displayNbr, spec.payload.storedText, spec.meta, window, redial,
-            spec.notBefore, policy.expiry(of: spec, now: now), start, sourceFile, intakeKey, now, now, app,
+            spec.notBefore, policy.expiry(of: spec, now: now), start, sourceFile, intakeKey, now, now, app, instance,
         ]
     }
 }

@@ -183,16 +183,66 @@ extension PostgresStore {
 
     // MARK: Results outbox
 
+    /// How long an instance may go without a heartbeat before the results
+    /// files of the jobs it took in are another instance's to write: a host
+    /// gone for good must not keep them forever. Ten minutes: far above a
+    /// restart or a database failover, and the instances' clocks (which
+    /// write the heartbeat) need only be within minutes of the database's.
+    static let resultsOwnerSilence: Duration = .seconds(600)
+
+    /// The rows this instance's drainer writes: those of jobs it took in;
+    /// and those of jobs whose intake instance is unknown (queued before
+    /// schema step pg3, or copied from SQLite) or has not beaten for
+    /// ``resultsOwnerSilence`` (on the database's clock), which it first
+    /// claims (`instance` set to its own name, under the row's lock) so
+    /// that two drainers taking over never both write a file. A row queued
+    /// again for a job of an instance that came back is that instance's again.
     public func pendingResults(limit: Int) throws -> [PendingResult] {
-        try read { session in
-            try session.rows("SELECT jobRowId, queuedAt, version FROM resultOutbox ORDER BY queuedAt, jobRowId LIMIT $1", [limit]).compactMap { row in
+        let silence = Self.resultsOwnerSilence.timeInterval
+        // Own rows are read at once; orphaned ones are only named here.
+        let (own, orphans) = try read { session -> ([PendingResult], [Int64]) in
+            var own: [PendingResult] = []
+            var orphans: [Int64] = []
+            for row in try session.rows(
+                """
+                SELECT jobRowId, queuedAt, version, instance IS NOT DISTINCT FROM $1 AS mine FROM resultOutbox o
+                WHERE o.instance = $1 OR \(Self.orphanedResult(silence: "$2"))
+                ORDER BY queuedAt, jobRowId LIMIT $3
+                """, [settings.instance, silence, limit])
+            {
                 let rowID = try row.value("jobrowid", as: Int64.self)
-                guard let job = try session.record(JobRecord.self, "SELECT * FROM job WHERE id = $1", [rowID]) else { return nil }
-                return PendingResult(
-                    job: job, attempts: try session.attempts(of: rowID), queuedAt: try row.value("queuedat", as: Double.self),
-                    version: try row.value("version", as: Int64.self))
+                guard try row.value("mine", as: Bool.self) else {
+                    orphans.append(rowID)
+                    continue
+                }
+                if let pending = try session.pendingResult(rowID, queuedAt: try row.value("queuedat"), version: try row.value("version")) { own.append(pending) }
             }
+            return (own, orphans)
         }
+        guard !orphans.isEmpty else { return own }
+        let claimed = try write { session in
+            try session.rows(
+                """
+                UPDATE resultOutbox o SET instance = $1 WHERE jobRowId = ANY($2::bigint[]) AND \(Self.orphanedResult(silence: "$3"))
+                RETURNING jobRowId, queuedAt, version
+                """, [settings.instance, PostgresInt64Array(orphans), silence]
+            ).map { (rowID: try $0.value("jobrowid", as: Int64.self), queuedAt: try $0.value("queuedat", as: Double.self), version: try $0.value("version", as: Int64.self)) }
+        }
+        guard !claimed.isEmpty else { return own }
+        let taken = try read { session in
+            try claimed.compactMap { try session.pendingResult($0.rowID, queuedAt: $0.queuedAt, version: $0.version) }
+        }
+        return own + taken
+    }
+
+    /// An outbox row (`o`) whose intake instance is unknown or silent for
+    /// `silence` (a parameter, in seconds): no `instance` row, or its
+    /// heartbeat older.
+    private static func orphanedResult(silence: String) -> String {
+        """
+        (o.instance IS NULL OR NOT EXISTS (
+            SELECT 1 FROM instance i WHERE i.name = o.instance AND i.heartbeatAt > \(databaseNow) - \(silence)))
+        """
     }
 
     public func clearResults(_ done: [ClearedResult]) throws {
@@ -202,8 +252,16 @@ extension PostgresStore {
         }
     }
 
+    /// Empties this instance's own rows only (it has no `[results] dir`):
+    /// another instance's, live or gone, are that one's or a drainer's with
+    /// a directory. Looks first on the reading connection, so the drainer's
+    /// poll takes the writing one only when there is something to delete.
     public func discardPendingResults() throws {
-        try write { session in try session.execute("DELETE FROM resultOutbox") }
+        let any = try read { session in
+            try session.scalar(Bool.self, "SELECT EXISTS (SELECT 1 FROM resultOutbox WHERE instance = $1)", [settings.instance]) ?? false
+        }
+        guard any else { return }
+        try write { session in try session.execute("DELETE FROM resultOutbox WHERE instance = $1", [settings.instance]) }
     }
 
     public func pendingResultCount() throws -> Int {
@@ -222,4 +280,18 @@ extension PostgresSession {
     func attempts(of rowID: Int64) throws -> [AttemptRecord] {
         try records(AttemptRecord.self, "SELECT * FROM attempt WHERE jobRowId = $1 ORDER BY n", [rowID])
     }
+
+    /// The job and attempts of one outbox row (nil: the job is gone).
+    func pendingResult(_ rowID: Int64, queuedAt: Double, version: Int64) throws -> PendingResult? {
+        guard let job = try record(JobRecord.self, "SELECT * FROM job WHERE id = $1", [rowID]) else { return nil }
+        return PendingResult(job: job, attempts: try attempts(of: rowID), queuedAt: queuedAt, version: version)
+    }
+}
+
+/// A bigint array bound as one parameter (`= ANY($1::bigint[])`).
+struct PostgresInt64Array: PostgresBindable {
+    var values: [Int64]
+    init(_ values: [Int64]) { self.values = values }
+    func bind(to bindings: inout PostgresBindings) { bindings.append(values) }
+    static func bindNull(to bindings: inout PostgresBindings) { bindings.append([Int64]?.none) }
 }
