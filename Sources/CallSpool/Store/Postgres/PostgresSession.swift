@@ -307,6 +307,22 @@ extension Optional: PostgresBindable where Wrapped: PostgresBindable {
     static func bindNull(to bindings: inout PostgresBindings) { Wrapped.bindNull(to: &bindings) }
 }
 
+/// A text array bound as one parameter (`= ANY($1::text[])`, `unnest`).
+struct PostgresTextArray: PostgresBindable {
+    var values: [String]
+    init(_ values: [String]) { self.values = values }
+    func bind(to bindings: inout PostgresBindings) { bindings.append(values) }
+    static func bindNull(to bindings: inout PostgresBindings) { bindings.append([String]?.none) }
+}
+
+/// A bigint array bound as one parameter (`= ANY($1::bigint[])`, `unnest`).
+struct PostgresInt64Array: PostgresBindable {
+    var values: [Int64]
+    init(_ values: [Int64]) { self.values = values }
+    func bind(to bindings: inout PostgresBindings) { bindings.append(values) }
+    static func bindNull(to bindings: inout PostgresBindings) { bindings.append([Int64]?.none) }
+}
+
 /// A value read from a row: what ``PostgresRecordDecoder`` and the store's
 /// own reads need, with the column named on failure.
 extension PostgresRandomAccessRow {

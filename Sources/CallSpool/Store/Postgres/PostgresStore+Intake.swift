@@ -138,21 +138,6 @@ extension PostgresSession {
     static let insertBatch = 500
 }
 
-/// A text array bound as one parameter (`= ANY($1::text[])`, `unnest`).
-struct PostgresInt64Array: PostgresBindable {
-    var values: [Int64]
-    init(_ values: [Int64]) { self.values = values }
-    func bind(to bindings: inout PostgresBindings) { bindings.append(values) }
-    static func bindNull(to bindings: inout PostgresBindings) { bindings.append([Int64]?.none) }
-}
-
-struct PostgresTextArray: PostgresBindable {
-    var values: [String]
-    init(_ values: [String]) { self.values = values }
-    func bind(to bindings: inout PostgresBindings) { bindings.append(values) }
-    static func bindNull(to bindings: inout PostgresBindings) { bindings.append([String]?.none) }
-}
-
 /// The column values of a new job row, in the order of the INSERT (jobId
 /// … app, intakeInstance, without state).
 struct NewJobColumns {

@@ -287,11 +287,3 @@ extension PostgresSession {
         return PendingResult(job: job, attempts: try attempts(of: rowID), queuedAt: queuedAt, version: version)
     }
 }
-
-/// A bigint array bound as one parameter (`= ANY($1::bigint[])`).
-struct PostgresInt64Array: PostgresBindable {
-    var values: [Int64]
-    init(_ values: [Int64]) { self.values = values }
-    func bind(to bindings: inout PostgresBindings) { bindings.append(values) }
-    static func bindNull(to bindings: inout PostgresBindings) { bindings.append([Int64]?.none) }
-}
