@@ -1,5 +1,6 @@
 @testable import CallSpool
 @testable import CallSpoolCLI
+import CallspoolTestSupport
 import Foundation
 import Testing
 
@@ -244,17 +245,9 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func anUnreachablePostgreSQLStoreIsAProblemNamingItsURLWithoutThePassword() async throws {
-        // A bound socket that does not listen: connections to it are refused.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        #expect(bound == 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let refused = try RefusedPort()
+        defer { withExtendedLifetime(refused) {} }
+        let port = refused.port
         let server = try DateServer(.date(DateServer.httpDate(Date())))
         let setup = try Setup(
             baseURL: "http://127.0.0.1:\(server.port)", store: "url = \"postgresql://callspool:hunter2@127.0.0.1:\(port)/callspool\"")

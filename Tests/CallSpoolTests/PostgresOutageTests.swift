@@ -1,5 +1,6 @@
 @testable import CallSpool
 import CallSpoolCLI
+import CallspoolTestSupport
 import Foundation
 import Logging
 import Synchronization
@@ -117,18 +118,9 @@ struct PostgresOutageTests {
     }
 
     @Test func aRefusedPortIsAStorageFailureNamingTheStore() throws {
-        // A bound socket that does not listen: connections to it are refused.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(fd >= 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        #expect(bound == 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let refused = try RefusedPort()
+        defer { withExtendedLifetime(refused) {} }
+        let port = refused.port
         let settings = try PostgresStore.Settings(url: "postgresql://callspool:secret@127.0.0.1:\(port)/callspool", timeout: .seconds(2), instance: "a")
         let error = try #require(throws: PostgresStoreError.self) { _ = try PostgresStore.open(settings) }
         let reason = try #require(StorageFailure.reason(for: error))

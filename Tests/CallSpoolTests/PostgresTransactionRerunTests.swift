@@ -27,6 +27,23 @@ struct PostgresTransactionRerunTests {
         }
     }
 
+    /// Inserts each item in a savepoint of its own, counting a failure as
+    /// the item's, as the store's batch operations do; `hook` runs inside.
+    static func insert(_ items: [String], run: Int, in session: PostgresSession, _ hook: (String) throws -> Void) -> [String] {
+        var failed: [String] = []
+        for item in items {
+            do {
+                try session.savepoint {
+                    try session.execute("INSERT INTO mark (run, item) VALUES ($1, $2)", [run, item])
+                    try hook(item)
+                }
+            } catch {
+                failed.append(item)
+            }
+        }
+        return failed
+    }
+
     @Test(arguments: ["40P01", "40001"])
     func aConflictRunsTheWholeTransactionAgainAndOnlyTheLastRunIsKept(code: String) throws {
         let store = try Self.store()
@@ -48,18 +65,9 @@ struct PostgresTransactionRerunTests {
         let runs = Atomic<Int>(0)
         let failedItems = try store.write { session -> [String] in
             let run = runs.add(1, ordering: .relaxed).newValue
-            var failed: [String] = []
-            for item in ["a", "b", "c"] {
-                do {
-                    try session.savepoint {
-                        try session.execute("INSERT INTO mark (run, item) VALUES ($1, $2)", [run, item])
-                        if item == "b", run == 1 { try session.execute(Self.raise("40P01")) }
-                    }
-                } catch {
-                    failed.append(item)  // as the callers do: the item's own failure
-                }
+            return Self.insert(["a", "b", "c"], run: run, in: session) { item in
+                if item == "b", run == 1 { try session.execute(Self.raise("40P01")) }
             }
-            return failed
         }
         #expect(failedItems.isEmpty, "a deadlock was counted as one item's failure")
         #expect(try Self.marks(store) == ["2:a", "2:b", "2:c"])
@@ -72,18 +80,9 @@ struct PostgresTransactionRerunTests {
         struct Refused: Error {}
         let failedItems = try store.write { session -> [String] in
             let run = runs.add(1, ordering: .relaxed).newValue
-            var failed: [String] = []
-            for item in ["a", "b", "c"] {
-                do {
-                    try session.savepoint {
-                        try session.execute("INSERT INTO mark (run, item) VALUES ($1, $2)", [run, item])
-                        if item == "b" { throw Refused() }
-                    }
-                } catch {
-                    failed.append(item)
-                }
+            return Self.insert(["a", "b", "c"], run: run, in: session) { item in
+                if item == "b" { throw Refused() }
             }
-            return failed
         }
         #expect(runs.load(ordering: .relaxed) == 2, "the bare run was committed")
         #expect(failedItems == ["b"])

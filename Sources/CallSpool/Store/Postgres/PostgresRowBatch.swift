@@ -106,7 +106,7 @@ final class PostgresRowBatch: @unchecked Sendable {
             text += "{"
             for (position, column) in row.enumerated() {
                 if position > 0 { text += "," }
-                appendString(column.name.lowercased(), to: &text)
+                JSONText.quote(column.name.lowercased(), into: &text)
                 text += ":"
                 try appendValue(column.value, column: column.name, to: &text)
             }
@@ -117,7 +117,7 @@ final class PostgresRowBatch: @unchecked Sendable {
 
     private static func appendValue(_ value: any PostgresBindable, column: String, to text: inout String) throws {
         switch value {
-        case let string as String: appendString(string, to: &text)
+        case let string as String: JSONText.quote(string, into: &text)
         case let date as Date: try appendNumber(date.timeIntervalSince1970, column: column, to: &text)
         case let number as Double: try appendNumber(number, column: column, to: &text)
         case let number as Int: text += String(number)
@@ -134,23 +134,6 @@ final class PostgresRowBatch: @unchecked Sendable {
         guard number.isFinite else { throw PostgresRecordError(column: column, problem: "\(number) cannot be stored") }
         // The shortest text that reads back as the same double.
         text += "\(number)"
-    }
-
-    private static func appendString(_ string: String, to text: inout String) {
-        text += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                text += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
     }
 }
 
