@@ -109,19 +109,12 @@ public protocol CallStore: Sendable {
     func recentErrors(limit: Int) throws -> [RecentError]
     func oldestDueQueued(now: Date) throws -> [JobType: Date]
     func runFigures() throws -> RunFigures
-
-    /// Whether other instances may use the store at the same time: what
-    /// one instance does not want (results files, say) may be another's to do.
-    var isShared: Bool { get }
 }
 
 extension AppDatabase: CallStore {}
 
 /// The defaults callers rely on, for any store.
 extension CallStore {
-    /// Only PostgreSQL is shared (see ``CallStore/isShared``).
-    public var isShared: Bool { false }
-
     public func insertJobs(_ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date) throws -> IntakeBatchResult {
         try insertJobs(specs, intakeKey: intakeKey, sourceFile: sourceFile, policy: policy, now: now, resumedUpTo: 0, completing: nil)
     }

@@ -2,7 +2,4 @@ import Foundation
 
 /// The PostgreSQL store is a ``CallStore``: its operations are in the
 /// `PostgresStore+*.swift` files, one per concern, like the SQLite store's.
-extension PostgresStore: CallStore {
-    /// Several instances share the database.
-    public var isShared: Bool { true }
-}
+extension PostgresStore: CallStore {}
