@@ -206,13 +206,17 @@ extension PostgresSession {
     /// arrival order, as the SQLite store's `applyPendingEvents` does.
     func applyPendingEvents(sessionId: String, jobRowId: Int64, now: Date) throws -> [CallEndSignal] {
         var signals: [CallEndSignal] = []
-        let events = try records(
-            CallEventRecord.self,
+        // Each row also says whether a fee CDR waits for the call, so the
+        // usual push (an event, no CDR yet) costs one read, not two.
+        let rows = try self.rows(
             """
-            SELECT * FROM callEvent WHERE sessionId = $1 AND NOT applied
+            SELECT *, EXISTS (SELECT 1 FROM cdr WHERE cdr.sessionId = $1 AND NOT cdr.applied) AS "cdrwaiting"
+            FROM callEvent WHERE sessionId = $1 AND NOT applied
             AND (app IS NULL OR app = (SELECT app FROM job WHERE id = $2) OR (SELECT app FROM job WHERE id = $2) IS NULL)
-            ORDER BY id FOR UPDATE
+            ORDER BY id FOR UPDATE OF callEvent
             """, [sessionId, jobRowId])
+        let events = try rows.map { try PostgresRecordDecoder.decode(CallEventRecord.self, from: $0) }
+        let feeRecordMayWait = try rows.first?.value("cdrwaiting", as: Bool.self) ?? true
         for event in events {
             if let id = event.id {
                 try send("UPDATE callEvent SET jobRowId = $1, applied = true WHERE id = $2", [jobRowId, id])
@@ -234,7 +238,7 @@ extension PostgresSession {
                 break
             }
         }
-        if let signal = try applyPendingFeeRecord(sessionId: sessionId, jobRowId: jobRowId, now: now) {
+        if feeRecordMayWait, let signal = try applyPendingFeeRecord(sessionId: sessionId, jobRowId: jobRowId, now: now) {
             signals.append(signal)
         }
         return signals
