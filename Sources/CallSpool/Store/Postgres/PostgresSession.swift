@@ -98,6 +98,12 @@ struct PostgresSession {
         try execute(sql, arguments).map { $0.makeRandomAccess() }
     }
 
+    /// The first column of every row, decoded in place (no per-row lookup
+    /// table): for long lists of ids, read every pass.
+    func column<Value: PostgresDecodable>(_ type: Value.Type, _ sql: String, _ arguments: PostgresArguments = []) throws -> [Value] {
+        try execute(sql, arguments).map { try $0.decode(Value.self) }
+    }
+
     func row(_ sql: String, _ arguments: PostgresArguments = []) throws -> PostgresRandomAccessRow? {
         try rows(sql, arguments).first
     }

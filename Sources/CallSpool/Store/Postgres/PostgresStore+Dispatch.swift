@@ -107,13 +107,13 @@ extension PostgresStore {
 extension PostgresSession {
     func portHoldingJobRowIds(app: String) throws -> Set<Int64> {
         Set(
-            try rows(
+            try column(
+                Int64.self,
                 """
                 SELECT id FROM job WHERE state = 'in_call' AND app = $1
                 AND NOT EXISTS (SELECT 1 FROM callEvent WHERE callEvent.sessionId = job.sessionId
                     AND callEvent.eventType = 'disconnect' AND callEvent.applied)
-                """, [app]
-            ).map { try $0.value("id", as: Int64.self) })
+                """, [app]))
     }
 
     func activePauses(now: Date) throws -> [PauseScope: PauseRecord] {
