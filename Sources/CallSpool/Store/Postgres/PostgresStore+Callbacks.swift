@@ -3,18 +3,37 @@ import PostgresNIO
 import VoiceCallAPI
 
 extension PostgresStore {
-    /// Stores pushes in one transaction (group commit), each in a savepoint
-    /// of its own, off the async runtime's threads. A push's nonce is claimed
-    /// in its savepoint: a replay stores nothing.
+    /// Stores pushes (group commit), each in a savepoint of its own, off
+    /// the async runtime's threads. A push's nonce is claimed in its
+    /// savepoint: a replay stores nothing.
     ///
-    /// On the callbacks' own connection, so pushes are stored while the
-    /// dispatcher writes on its connection. The jobs the pushes may change
-    /// are locked first, in row-id order, as an answer batch locks its
-    /// jobs: the two wait for each other rather than deadlock.
+    /// On the callbacks' own connections, so pushes are stored while the
+    /// dispatcher writes on its connection. A batch is shared among them by
+    /// call (``CallbackShares``): every push of a call goes, in order, to the
+    /// same connection, and the shares commit side by side, each in one
+    /// transaction. The jobs a share's pushes may change are locked first,
+    /// in row-id order, as an answer batch locks its jobs: the two wait for
+    /// each other rather than deadlock.
     public func recordCallbacks(_ pushes: [AppDatabase.CallbackPush]) async -> [Result<CallbackCommit, any Error>] {
+        let shares = CallbackShares.split(pushes, among: callbackWriters.count)
+        var results = [Result<CallbackCommit, any Error>?](repeating: nil, count: pushes.count)
+        await withTaskGroup(of: [(Int, Result<CallbackCommit, any Error>)].self) { group in
+            for (link, share) in zip(callbackWriters, shares) where !share.isEmpty {
+                group.addTask { await self.record(share, on: link) }
+            }
+            for await stored in group {
+                for (index, result) in stored { results[index] = result }
+            }
+        }
+        return results.map { $0 ?? .failure(PostgresStoreError.connectionLost("a push was not handed to any connection")) }
+    }
+
+    /// One share of a batch of pushes, in one transaction on `link`.
+    private func record(_ share: [(index: Int, push: AppDatabase.CallbackPush)], on link: PostgresLink) async -> [(Int, Result<CallbackCommit, any Error>)] {
+        let pushes = share.map(\.push)
         do {
-            return try await offPool { _ in
-                try self.callbackWriter.transaction { session in
+            let results = try await offPool { _ in
+                try link.transaction { session in
                     try session.lockJobs(concernedBy: pushes)
                     if let now = pushes.compactMap({ $0.nonce?.now }).min() {
                         try session.send("DELETE FROM callbackNonce WHERE expiresAt < $1", [now])
@@ -35,13 +54,14 @@ extension PostgresStore {
                     return results
                 }
             }
+            return Array(zip(share.map(\.index), results))
         } catch {
-            return pushes.map { _ in .failure(error) }
+            return share.map { ($0.index, .failure(error)) }
         }
     }
 
     public func reconcilePendingEvents(now: Date, horizon: TimeInterval) throws -> CallbackCommit {
-        try callbackWriter.transaction { session in
+        try callbackWriters[0].transaction { session in
             var commit = CallbackCommit()
             let rows = try session.rows(
                 """
@@ -81,6 +101,29 @@ extension PostgresStore {
 
     public func callbackNonceCount() throws -> Int {
         try read { session in Int(try session.scalar(Int64.self, "SELECT COUNT(*) FROM callbackNonce") ?? 0) }
+    }
+}
+
+/// How a batch of pushes is shared among the callback connections.
+enum CallbackShares {
+    /// Splits `pushes` into `count` shares (indexes kept), calls dealt out
+    /// in turn: all pushes of one call (by sessionId; a fee push by its
+    /// first record's) land in one share, in their order, so a call's
+    /// events are applied in order by one transaction.
+    static func split(_ pushes: [AppDatabase.CallbackPush], among count: Int) -> [[(index: Int, push: AppDatabase.CallbackPush)]] {
+        var shares = [[(index: Int, push: AppDatabase.CallbackPush)]](repeating: [], count: max(1, count))
+        var shareOfCall: [String: Int] = [:]
+        for (index, push) in pushes.enumerated() {
+            let call: String
+            switch push.event {
+            case .status(_, let info): call = info.sessionId
+            case .fee(let records): call = records.first?.sessionId ?? ""
+            }
+            let share = shareOfCall[call] ?? (shareOfCall.count % shares.count)
+            shareOfCall[call] = share
+            shares[share].append((index, push))
+        }
+        return shares
     }
 }
 

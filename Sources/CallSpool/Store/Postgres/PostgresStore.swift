@@ -86,8 +86,12 @@ public final class PostgresStore: Sendable {
     public let settings: Settings
     let writer: PostgresLink
     /// The receiver's writes (pushes, the pending-event sweep): beside the
-    /// dispatcher's, not queued behind them.
-    let callbackWriter: PostgresLink
+    /// dispatcher's, not queued behind them; several, so the shares of a
+    /// batch of pushes commit side by side (each push costs a few round
+    /// trips, and one connection runs one statement at a time).
+    let callbackWriters: [PostgresLink]
+    /// How many connections store the receiver's pushes.
+    static let callbackConnections = 3
     let reader: PostgresLink
     let notifications: PostgresNotifications
     let logger: Logger
@@ -101,7 +105,7 @@ public final class PostgresStore: Sendable {
         self.leadership = leadership
         self.logger = logger
         writer = PostgresLink(settings: settings, logger: logger, role: "writer")
-        callbackWriter = PostgresLink(settings: settings, logger: logger, role: "callbacks")
+        callbackWriters = (0..<Self.callbackConnections).map { _ in PostgresLink(settings: settings, logger: logger, role: "callbacks") }
         reader = PostgresLink(settings: settings, logger: logger, role: "reader")
         notifications = PostgresNotifications(settings: settings, logger: logger)
     }
@@ -173,7 +177,7 @@ public final class PostgresStore: Sendable {
     /// Closes the connections (the daemon is stopping).
     public func close() {
         writer.close()
-        callbackWriter.close()
+        for link in callbackWriters { link.close() }
         reader.close()
         notifications.close()
     }
