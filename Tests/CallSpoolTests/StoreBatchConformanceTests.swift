@@ -96,4 +96,46 @@ extension StoreConformanceTests {
             #expect(expired.errorDesc == "expired: " + reason)
         }
     }
+
+    @Test(arguments: StoreBackend.all)
+    func oneBatchOfPushesForSeveralCallsAppliesEachCallsEventsInOrder(backend: StoreBackend) async throws {
+        try await Self.withStore(backend) { store in
+            let ids = (1...5).map { "p\($0)" }
+            _ = try Self.queue(ids.enumerated().map { Self.notify($1, callee: "+861380000002\($0)") }, in: store)
+            let tickets = try Self.dispatch("reminders", in: store)
+            #expect(tickets.count == ids.count)
+            try store.dispatchTransaction { tx in
+                for ticket in tickets {
+                    _ = try tx.recordAcceptance(ticket, acceptance: CallAcceptance(sessionId: "S-\(ticket.jobId)", idlePort: nil), now: Self.now)
+                }
+            }
+            // Interleaved as they would arrive: each call's digits, then its hang-up.
+            var pushes: [AppDatabase.CallbackPush] = []
+            for step in 0..<2 {
+                for ticket in tickets {
+                    let session = "S-\(ticket.jobId)"
+                    let event: CallbackEvent =
+                        step == 0
+                        ? .status(.collectInfo, CallStatusInfo(sessionId: session, timestamp: "2026-11-30 10:00:0\(step)", digitInfo: "\(ticket.jobRowId % 10)"))
+                        : .status(.disconnect, CallStatusInfo(sessionId: session, stateCode: 0, stateDesc: "ok"))
+                    pushes.append(.init(event: event, body: "{\"\(session)\":\(step)}", now: Self.now, app: "reminders"))
+                }
+            }
+            let results = await store.recordCallbacks(pushes)
+            #expect(results.count == pushes.count)
+            for (push, result) in zip(pushes, results) {
+                let commit = try result.get()
+                if case .status(.disconnect, let info) = push.event {
+                    #expect(commit.signals.map(\.sessionId) == [info.sessionId], "a result was handed back to another push")
+                } else {
+                    #expect(commit.signals.isEmpty)
+                }
+            }
+            for ticket in tickets {
+                let job = try #require(try store.jobDetail(id: ticket.jobId)?.job)
+                #expect(job.state == .completed, "\(ticket.jobId)")
+                #expect(job.digits == ["\(ticket.jobRowId % 10)"], "\(ticket.jobId): its digits were applied out of order or lost")
+            }
+        }
+    }
 }
