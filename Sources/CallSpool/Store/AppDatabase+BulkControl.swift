@@ -4,8 +4,6 @@ import GRDB
 extension AppDatabase {
     /// Rows changed per transaction by cancel and retry.
     static let controlPageSize = 500
-    /// Verify jobs a retry summary names one by one (the rest are counted).
-    static let listedSkips = 20
 
     func cancel(ids: [String], campaign: String?, now: Date) throws -> String {
         // Counted first: the jobs this cancel finishes are not "already finished".
@@ -33,28 +31,15 @@ extension AppDatabase {
 
     func retry(ids: [String], state: JobState?, campaign: String?, now: Date, retryTTL: (JobType) -> Duration) throws -> String {
         let states: [JobState] = state.map { [$0] } ?? [.failed, .unknown, .expired]
-        var retried = 0, skipped: [String] = [], skippedNotListed = 0
+        var tally = RetryTally()
         for state in states {
             try forEachPage(ids: ids, campaign: campaign, state: state) { jobs, db in
                 for var job in jobs {
-                    switch job.prepareRetry(now: now, retryTTL: retryTTL) {
-                    case .skipErasedCode:
-                        if skipped.count < Self.listedSkips { skipped.append(job.jobId) } else { skippedNotListed += 1 }
-                    case .notRetryable:
-                        continue
-                    case .requeue:
-                        try Self.transition(&job, to: .queued, now: now, in: db)
-                        retried += 1
-                    }
+                    try tally.take(&job, now: now, retryTTL: retryTTL) { try Self.transition(&$0, to: .queued, now: now, in: db) }
                 }
             }
         }
-        var summary = "requeued \(retried) jobs"
-        if !skipped.isEmpty {
-            summary += "; skipped \(skipped.map { "\($0) (verify code erased; submit a new job)" }.joined(separator: ", "))"
-            if skippedNotListed > 0 { summary += " and \(skippedNotListed) more verify jobs whose code is erased" }
-        }
-        return summary
+        return tally.summary
     }
 
     /// Calls `body` with successive pages of the jobs in `state` matching

@@ -103,28 +103,12 @@ extension AppDatabase {
     }
 
     /// Moves a queued job to `dispatching` and writes its attempt row before
-    /// the request is sent. Nil when the job is no longer queued, or when its
-    /// stored payload cannot be decoded (``StoredJobPayload/decode()``):
-    /// then the job is `failed` (error code `payload`, ``StoredPayloadError``)
-    /// in the caller's transaction, so it is neither sent nor skipped on every pass.
+    /// the request is sent (``JobRecord/beginAttempt(displayNbr:fromPool:now:write:)``).
     static func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date, in db: Database) throws -> DispatchTicket? {
-        guard let jobRowId = job.rowId, job.state == .queued else { return nil }
-        let payload: JobPayload
-        switch job.payload.decode() {
-        case .success(let decoded):
-            payload = decoded
-        case .failure(let problem):
-            try job.failUnreadablePayload(problem, now: now) { try $0.update(db) }
-            return nil
-        }
-        job.attempts += 1
-        let userData = "cs1.\(jobRowId).\(job.attempts)"
-        try transition(&job, to: .dispatching, now: now, in: db)
+        guard let ticket = try job.beginAttempt(displayNbr: displayNbr, fromPool: fromPool, now: now, write: { try $0.update(db) }) else { return nil }
         try db.cachedStatement(sql: "INSERT INTO attempt (jobRowId, n, at, calleeNbr, displayNbr, userData) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [jobRowId, job.attempts, now.timeIntervalSince1970, job.calleeNbr, displayNbr, userData])
-        return DispatchTicket(
-            jobRowId: jobRowId, jobId: job.jobId, type: job.type, attempt: job.attempts, userData: userData, calleeNbr: job.calleeNbr,
-            displayNbr: displayNbr, payload: payload, expiresAt: job.expiresAt, campaign: job.campaign, displayFromPool: fromPool)
+            .execute(arguments: [ticket.jobRowId, ticket.attempt, now.timeIntervalSince1970, ticket.calleeNbr, displayNbr, ticket.userData])
+        return ticket
     }
 
     /// The platform accepted: the job is `in_call` with its sessionId, and

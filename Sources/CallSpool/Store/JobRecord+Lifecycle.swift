@@ -68,6 +68,31 @@ extension JobRecord {
         }
     }
 
+    /// Starts the job's next attempt, the same for every store: its payload
+    /// decoded, the attempt counted, the job moved to `dispatching` and
+    /// stored with `write`. Returns the request's ticket (the caller writes
+    /// the attempt row from it); nil when the job is no longer queued, or
+    /// when its stored payload cannot be decoded (``StoredJobPayload/decode()``):
+    /// then the job is `failed` (error code `payload`, ``StoredPayloadError``),
+    /// so it is neither sent nor skipped on every pass.
+    mutating func beginAttempt(displayNbr: String, fromPool: Bool, now: Date, write: (JobRecord) throws -> Void) throws -> DispatchTicket? {
+        guard let jobRowId = rowId, state == .queued else { return nil }
+        let payload: JobPayload
+        switch self.payload.decode() {
+        case .success(let decoded):
+            payload = decoded
+        case .failure(let problem):
+            try failUnreadablePayload(problem, now: now, write: write)
+            return nil
+        }
+        attempts += 1
+        try enter(.dispatching, now: now)
+        try write(self)
+        return DispatchTicket(
+            jobRowId: jobRowId, jobId: jobId, type: type, attempt: attempts, userData: "cs1.\(jobRowId).\(attempts)", calleeNbr: calleeNbr,
+            displayNbr: displayNbr, payload: payload, expiresAt: expiresAt, campaign: campaign, displayFromPool: fromPool)
+    }
+
     /// The stored payload cannot be decoded: the job goes through
     /// `dispatching` (the one way to `failed`; nothing is sent, no attempt
     /// recorded) to `failed` with error code `payload`, rather than being

@@ -117,28 +117,15 @@ extension PostgresStore {
 
     private func retry(ids: [String], state: JobState?, campaign: String?, now: Date, retryTTL: (JobType) -> Duration) throws -> String {
         let states: [JobState] = state.map { [$0] } ?? [.failed, .unknown, .expired]
-        var retried = 0, skipped: [String] = [], skippedNotListed = 0
+        var tally = RetryTally()
         for state in states {
             try forEachPage(ids: ids, campaign: campaign, state: state) { jobs, session in
                 for var job in jobs {
-                    switch job.prepareRetry(now: now, retryTTL: retryTTL) {
-                    case .skipErasedCode:
-                        if skipped.count < AppDatabase.listedSkips { skipped.append(job.jobId) } else { skippedNotListed += 1 }
-                    case .notRetryable:
-                        continue
-                    case .requeue:
-                        try session.transition(&job, to: .queued, now: now)
-                        retried += 1
-                    }
+                    try tally.take(&job, now: now, retryTTL: retryTTL) { try session.transition(&$0, to: .queued, now: now) }
                 }
             }
         }
-        var summary = "requeued \(retried) jobs"
-        if !skipped.isEmpty {
-            summary += "; skipped \(skipped.map { "\($0) (verify code erased; submit a new job)" }.joined(separator: ", "))"
-            if skippedNotListed > 0 { summary += " and \(skippedNotListed) more verify jobs whose code is erased" }
-        }
-        return summary
+        return tally.summary
     }
 
     /// Pages of matching jobs in row order, each its own transaction (keyset paging).

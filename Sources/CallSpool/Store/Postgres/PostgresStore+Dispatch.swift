@@ -159,7 +159,7 @@ struct PostgresDispatchTransaction: DispatchTransaction {
     /// order every batch takes job locks in, so two batches wait for each
     /// other instead of deadlocking), with whether callbacks wait for it.
     func willRecordAnswers(_ answers: [(ticket: DispatchTicket, sessionId: String?)]) throws {
-        guard answers.count > 1 else { return }
+        guard !answers.isEmpty else { return }
         let rows = try session.rows(
             """
             SELECT job.*, s.sid <> '' AND (EXISTS (SELECT 1 FROM callEvent e WHERE e.sessionId = s.sid AND NOT e.applied)
@@ -226,26 +226,13 @@ struct PostgresDispatchTransaction: DispatchTransaction {
     }
 
     func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date) throws -> DispatchTicket? {
-        guard let jobRowId = job.rowId, job.state == .queued else { return nil }
-        let payload: JobPayload
-        switch job.payload.decode() {
-        case .success(let decoded):
-            payload = decoded
-        case .failure(let problem):
-            try job.failUnreadablePayload(problem, now: now) { try session.update($0) }
-            return nil
-        }
-        job.attempts += 1
-        let userData = "cs1.\(jobRowId).\(job.attempts)"
-        try session.transition(&job, to: .dispatching, now: now)
+        guard let ticket = try job.beginAttempt(displayNbr: displayNbr, fromPool: fromPool, now: now, write: { try session.update($0) }) else { return nil }
         session.batch.insertAttempt([
-            ("jobRowId", jobRowId), ("n", job.attempts), ("at", now), ("calleeNbr", job.calleeNbr), ("displayNbr", displayNbr),
-            ("userData", userData), ("epoch", epoch),
+            ("jobRowId", ticket.jobRowId), ("n", ticket.attempt), ("at", now), ("calleeNbr", ticket.calleeNbr), ("displayNbr", displayNbr),
+            ("userData", ticket.userData), ("epoch", epoch),
         ])
-        counts.placed(to: job.calleeNbr, at: now)
-        return DispatchTicket(
-            jobRowId: jobRowId, jobId: job.jobId, type: job.type, attempt: job.attempts, userData: userData, calleeNbr: job.calleeNbr,
-            displayNbr: displayNbr, payload: payload, expiresAt: job.expiresAt, campaign: job.campaign, displayFromPool: fromPool)
+        counts.placed(to: ticket.calleeNbr, at: now)
+        return ticket
     }
 
     func setPause(_ scope: PauseScope, reason: String, code: String?, until: Date?, now: Date) throws {
@@ -258,18 +245,12 @@ struct PostgresDispatchTransaction: DispatchTransaction {
 
     func recordAcceptance(_ ticket: DispatchTicket, acceptance: CallAcceptance, now: Date) throws -> [CallEndSignal] {
         counts.forget()
-        let found: (job: JobRecord, callbacksWaiting: Bool)?
-        if let kept = answered.take(ticket.jobRowId) {
-            session.batch.answerAttempt(
-                jobRowId: ticket.jobRowId, n: ticket.attempt, httpStatus: acceptance.httpStatus, resultcode: "0", resultDesc: acceptance.resultdesc,
-                resultClass: "ok", sessionId: acceptance.sessionId)
-            found = kept
-        } else {
-            found = try session.answeredJob(
-                ticket, settingAttempt: "httpStatus = $3, resultcode = '0', resultDesc = $4, resultClass = 'ok', sessionId = $5",
-                [acceptance.httpStatus, acceptance.resultdesc, acceptance.sessionId], session: acceptance.sessionId)
-        }
-        guard let answered = found, answered.job.state == .dispatching else { return [] }
+        guard let answered = try answeredJob(ticket, sessionId: acceptance.sessionId) else { return [] }
+        // The attempt keeps its answer whatever became of the job (as in the SQLite store).
+        session.batch.answerAttempt(
+            jobRowId: ticket.jobRowId, n: ticket.attempt, httpStatus: acceptance.httpStatus, resultcode: "0", resultDesc: acceptance.resultdesc,
+            resultClass: "ok", sessionId: acceptance.sessionId)
+        guard answered.job.state == .dispatching else { return [] }
         var job = answered.job
         job.sessionId = acceptance.sessionId
         job.calls += 1
@@ -285,53 +266,26 @@ struct PostgresDispatchTransaction: DispatchTransaction {
         disposition: AppDatabase.Disposition, now: Date
     ) throws {
         counts.forget()
-        let found: (job: JobRecord, callbacksWaiting: Bool)?
-        if let kept = answered.take(ticket.jobRowId) {
-            session.batch.answerAttempt(
-                jobRowId: ticket.jobRowId, n: ticket.attempt, httpStatus: httpStatus, resultcode: resultcode, resultDesc: resultDesc,
-                resultClass: resultClass, sessionId: nil)
-            found = kept
-        } else {
-            found = try session.answeredJob(
-                ticket, settingAttempt: "httpStatus = $3, resultcode = $4, resultDesc = $5, resultClass = $6",
-                [httpStatus, resultcode, resultDesc, resultClass], session: nil)
-        }
-        guard let answered = found, answered.job.state == .dispatching else { return }
+        guard let answered = try answeredJob(ticket, sessionId: nil) else { return }
+        session.batch.answerAttempt(
+            jobRowId: ticket.jobRowId, n: ticket.attempt, httpStatus: httpStatus, resultcode: resultcode, resultDesc: resultDesc,
+            resultClass: resultClass, sessionId: nil)
+        guard answered.job.state == .dispatching else { return }
         var job = answered.job
         let next = job.recordFailure(resultcode: resultcode, resultDesc: resultDesc, resultClass: resultClass, disposition: disposition)
         try session.transition(&job, to: next, now: now)
     }
 
+    /// The answered ticket's job, locked: as ``willRecordAnswers(_:)`` read
+    /// it for the batch, or read now for an answer not announced.
+    private func answeredJob(_ ticket: DispatchTicket, sessionId: String?) throws -> (job: JobRecord, callbacksWaiting: Bool)? {
+        if let kept = answered.take(ticket.jobRowId) { return kept }
+        try willRecordAnswers([(ticket, sessionId)])
+        return answered.take(ticket.jobRowId)
+    }
+
     func isolated(_ body: () throws -> Void) throws {
         try session.savepoint(body)
-    }
-}
-
-extension PostgresSession {
-    /// Stores a request's answer on its attempt row (`assignments` over
-    /// `$3…`) and reads its job, locked, with whether callbacks wait for
-    /// `session`: one statement for what took four (the attempt, the job,
-    /// the waiting status events, the waiting CDR).
-    func answeredJob(
-        _ ticket: DispatchTicket, settingAttempt assignments: String, _ values: [any PostgresBindable], session sessionId: String?
-    ) throws -> (job: JobRecord, callbacksWaiting: Bool)? {
-        var arguments = PostgresArguments([ticket.jobRowId, ticket.attempt])
-        for value in values { arguments.append(value) }
-        let waiting =
-            sessionId == nil
-            ? "false"
-            : """
-            EXISTS (SELECT 1 FROM callEvent WHERE sessionId = $\(values.count + 3) AND NOT applied)
-                OR EXISTS (SELECT 1 FROM cdr WHERE sessionId = $\(values.count + 3) AND NOT applied)
-            """
-        if let sessionId { arguments.append(sessionId) }
-        guard let row = try row(
-            """
-            WITH answered AS (UPDATE attempt SET \(assignments) WHERE jobRowId = $1 AND n = $2)
-            SELECT job.*, \(waiting) AS "callbackswaiting" FROM job WHERE id = $1 FOR UPDATE OF job
-            """, arguments)
-        else { return nil }
-        return (try PostgresRecordDecoder.decode(JobRecord.self, from: row), try row.value("callbackswaiting", as: Bool.self))
     }
 }
 

@@ -15,13 +15,5 @@ public struct IntakeFileRecord: Codable, Sendable, Hashable, FetchableRecord, Pe
     public var report: FileReport
     public var completedAt: Date
 
-    public static func databaseJSONEncoder(for column: String) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        // GRDB's defaults (which its JSON decoder mirrors), slashes unescaped.
-        encoder.dataEncodingStrategy = .base64
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    public static func databaseJSONEncoder(for column: String) -> JSONEncoder { RecordJSONColumns.encoder() }
 }

@@ -75,3 +75,18 @@ final class SharedJSONColumn<Value: Decodable & Sendable>: Sendable {
         return value
     }
 }
+
+/// The JSON coder of the records' remaining `Codable` columns (those not
+/// converted above): GRDB's defaults, which its JSON decoder mirrors, with
+/// sorted keys and slashes unescaped, so the stored text is stable (the
+/// results-outbox trigger compares `digits` as text).
+enum RecordJSONColumns {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dataEncodingStrategy = .base64
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

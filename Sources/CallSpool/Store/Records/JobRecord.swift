@@ -144,15 +144,7 @@ public struct JobRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePe
 
     /// JSON columns are written compact, with sorted keys (stable text for
     /// comparisons such as the results-outbox trigger on `digits`).
-    public static func databaseJSONEncoder(for column: String) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        // GRDB's defaults (which its JSON decoder mirrors), slashes unescaped.
-        encoder.dataEncodingStrategy = .base64
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    public static func databaseJSONEncoder(for column: String) -> JSONEncoder { RecordJSONColumns.encoder() }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         rowId = inserted.rowID
