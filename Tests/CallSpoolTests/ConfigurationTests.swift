@@ -44,6 +44,8 @@ import Testing
         ("[spool]\ndir = \"relative/path\"", "spool.dir"),
         ("[defaults]\ndisplay_numbers = [\"075528000088\"]", "defaults.display_numbers[0]"),
         ("[defaults]\nwindow = { start = \"8am\", end = \"21:00\" }", "defaults.window.start"),
+        ("[defaults]\nwindow = \"never\"", "defaults.window"),
+        ("[defaults]\nwindow = 24", "defaults.window"),
         ("[callback]\nlisten = \"x\"", "callback"),
         ("[platform]\ncreated_clock = \"local\"", "platform.created_clock"),
     ])
@@ -55,6 +57,16 @@ import Testing
         } throws: { error in
             (error as? ConfigurationError)?.key == key
         }
+    }
+
+    /// Alerting and on-call calls need any hour: `window = "always"`.
+    @Test func aDefaultWindowOfAlwaysIsAnyHour() throws {
+        let config = try load(Self.merge(Self.minimal, "[defaults]\nwindow = \"always\""))
+        #expect(config.defaults.window == .always)
+        #expect(config.defaults.window.isAlways)
+        let threeAM = try #require(Timestamp.parse("2026-12-04T03:00:00+08:00"))
+        #expect(config.defaults.window.contains(threeAM))
+        #expect(config.defaults.window.contains(threeAM.addingTimeInterval(-3 * 3600 - 1)))
     }
 
     @Test func callbackURLThePlatformWouldRefuseStopsStartUp() {

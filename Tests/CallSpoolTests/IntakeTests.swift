@@ -17,6 +17,33 @@ import Testing
         #expect(try spool.database.jobDetail(id: "login-1")?.job.state == .queued)
     }
 
+    /// A notify job whose whole life falls outside its calling window is
+    /// refused in its file's report, for that job, instead of being queued
+    /// and expiring a second later; the rest of the file is queued. The
+    /// fixture's clock reads 16:00 in Shanghai.
+    @Test(arguments: [1, 3])
+    func aJobThatCouldNeverBeCalledInItsWindowIsRefusedInTheReport(batchSize: Int) throws {
+        let window = CallingWindow(startMinute: 9 * 60, endMinute: 10 * 60, timeZone: "Asia/Shanghai")
+        let spool = try SpoolFixture(batchSize: batchSize, policy: IntakePolicy(defaultWindow: window))
+        let play = #""playInfoList":[{"notifyVoice":"a.wav"}]"#
+        try spool.drop("w.jsonl", [
+            #"{"type":"notify","id":"too-short","calleeNbr":"+8613800000001",\#(play),"ttl":"1h"}"#,
+            #"{"type":"notify","id":"next-morning","calleeNbr":"+8613800000002",\#(play),"ttl":"24h"}"#,
+            #"{"type":"notify","id":"alert","calleeNbr":"+8613800000003",\#(play),"ttl":"1h","window":"always"}"#,
+            #"{"type":"verify","id":"code","calleeNbr":"+8613800000004","verifyCode":"1234","preTone":"p.wav"}"#,
+        ].joined(separator: "\n"))
+        guard case .processed(let report) = try spool.intake.process(name: "w.jsonl", settled: true) else {
+            Issue.record("not processed")
+            return
+        }
+        #expect(report.accepted == 3)
+        let refused = try #require(report.rejected.first)
+        #expect(report.rejected.count == 1 && refused.id == "too-short")
+        #expect(refused.error.contains("window: outside its calling window 09:00–10:00 Asia/Shanghai"), "\(refused.error)")
+        #expect(try spool.database.jobDetail(id: "too-short") == nil)
+        for id in ["next-morning", "alert", "code"] { #expect(try spool.database.jobDetail(id: id)?.job.state == .queued) }
+    }
+
     @Test func crashBetweenCommitAndMoveCreatesNoDuplicate() throws {
         let spool = try SpoolFixture()
         let path = try spool.drop("c.json", JobText.campaign(name: "flu", count: 10))

@@ -142,6 +142,8 @@ import VoiceCallAPI
         (#"{"type":"notify","calleeNbr":"+8613800000001","playInfoList":[{"notifyVoice":"a.wav"}],"window":{"start":"9:00","end":"20:00","tz":"Asia/Shanghai"}}"#, "window.start"),
         (#"{"type":"notify","calleeNbr":"+8613800000001","playInfoList":[{"notifyVoice":"a.wav"}],"window":{"start":"09:00","end":"20:00","tz":"Mars/Base"}}"#, "window.tz"),
         (#"{"type":"notify","calleeNbr":"+8613800000001","playInfoList":[{"notifyVoice":"a.wav"}],"feeUrl":"x"}"#, "feeUrl"),
+        (#"{"type":"notify","calleeNbr":"+8613800000001","playInfoList":[{"notifyVoice":"a.wav"}],"window":"sometimes"}"#, "window"),
+        (#"{"type":"notify","calleeNbr":"+8613800000001","playInfoList":[{"notifyVoice":"a.wav"}],"window":7}"#, "window"),
     ])
     func ruleViolationsNameTheField(json: String, field: String) throws {
         let entries = try specs("rule.json", json)
@@ -150,6 +152,15 @@ import VoiceCallAPI
             return
         }
         #expect(issues.issues.contains { $0.field == field }, "\(issues)")
+    }
+
+    /// `"window": "always"` in a job or a campaign's defaults: any hour.
+    @Test func aWindowOfAlwaysIsAnyHour() throws {
+        let single = try specs("a.json", #"{"type":"notify","calleeNbr":"+8613800000001","playInfoList":[{"notifyVoice":"a.wav"}],"window":"always"}"#)
+        #expect(try single[0].result.get().window == .always)
+        let campaign = try specs("c.json", #"{"campaign":"oncall","type":"notify","defaults":{"playInfoList":[{"notifyVoice":"a.wav"}],"window":"always"},"jobs":[{"calleeNbr":"+8613800000001"},{"calleeNbr":"+8613800000002","window":{"start":"09:00","end":"10:00","tz":"Asia/Shanghai"}}]}"#)
+        #expect(try campaign[0].result.get().window == .always)
+        #expect(try campaign[1].result.get().window == CallingWindow(startMinute: 540, endMinute: 600, timeZone: "Asia/Shanghai"))
     }
 
     @Test func windowAndRedialAreParsed() throws {

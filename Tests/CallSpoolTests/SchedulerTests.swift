@@ -208,6 +208,42 @@ import VoiceCallAPI
         #expect(waiting.nextAttemptAt > clock.now.addingTimeInterval(86_000))
     }
 
+    /// Three reminders today must not cost the person their login code, nor
+    /// a fourth code: `per_callee_max` counts and gates notify jobs only.
+    @Test func aLoginCodeIsNeverHeldBackByThePerCalleeLimit() async throws {
+        let callee = "+8613911112222"  // the callee of `verify(_:)`
+        try queue((0..<3).map { notify("r\($0)", callee: callee) })
+        let scheduler = try await scheduler(settings(ports: 10, reserved: 0))
+        #expect(try await scheduler.tick().tickets.count == 3)
+        try queue([verify("otp1"), verify("otp2"), verify("otp3"), verify("otp4")])
+        #expect(try await scheduler.tick().tickets.map(\.jobId).sorted() == ["otp1", "otp2", "otp3", "otp4"])
+        for id in ["otp1", "otp2", "otp3", "otp4"] { #expect(try state(id)?.state == .dispatching) }
+        // The codes do not count towards the reminders' limit either way: a
+        // fourth reminder waits for the window, as before.
+        var fourth = notify("r3", callee: callee)
+        fourth.ttl = .seconds(3 * 86_400)
+        try queue([fourth])
+        #expect(try await scheduler.tick().tickets.isEmpty)
+        #expect(try #require(try state("r3")).nextAttemptAt > clock.now.addingTimeInterval(86_000))
+    }
+
+    /// `window: "always"` calls at any hour, whatever the default window says.
+    @Test func aJobWhoseWindowIsAlwaysGoesWhileTheDefaultWindowIsClosed() async throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let hour = calendar.component(.hour, from: clock.now)
+        var settings = settings()
+        settings.defaults.window = CallingWindow(startMinute: (hour + 2) % 24 * 60, endMinute: (hour + 3) % 24 * 60, timeZone: "UTC")
+        var alert = notify("alert")
+        alert.window = .always
+        var reminder = notify("reminder")
+        reminder.ttl = .seconds(3 * 86_400)
+        try queue([alert, reminder])
+        let scheduler = try await scheduler(settings)
+        #expect(try await scheduler.tick().tickets.map(\.jobId) == ["alert"])
+        #expect(try state("reminder")?.state == .queued)
+    }
+
     @Test func closedWindowPostponesToTheOpening() async throws {
         var spec = notify("w")
         spec.window = CallingWindow(startMinute: 23 * 60, endMinute: 23 * 60 + 30, timeZone: "Asia/Shanghai")

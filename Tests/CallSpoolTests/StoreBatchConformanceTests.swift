@@ -138,4 +138,29 @@ extension StoreConformanceTests {
             }
         }
     }
+
+    /// A signed hang-up whose texts hold NUL is stored with U+FFFD in its
+    /// place and applied: PostgreSQL refuses NUL, and a status push refused
+    /// with 500 is never sent again (its outcome would be lost).
+    @Test(arguments: StoreBackend.all)
+    func aPushWhoseTextsHoldNULIsStoredAndApplied(backend: StoreBackend) async throws {
+        try await Self.withStore(backend) { store in
+            _ = try Self.queue([Self.notify("nul", callee: "+8613800000031")], in: store)
+            let ticket = try #require(try Self.dispatch("reminders", in: store).first)
+            try store.dispatchTransaction { tx in
+                _ = try tx.recordAcceptance(ticket, acceptance: CallAcceptance(sessionId: "S-nul", idlePort: nil), now: Self.now)
+            }
+            let digits = CallStatusInfo(sessionId: "S-nul", digitInfo: "1\u{0}")
+            let hangUp = CallStatusInfo(sessionId: "S-nul", stateCode: 0, stateDesc: "normal\u{0}clearing")
+            let results = await store.recordCallbacks([
+                .init(event: .status(.collectInfo, digits), body: #"{"digitInfo":"1\u0000"}"#, now: Self.now, app: "reminders"),
+                .init(event: .status(.disconnect, hangUp), body: #"{"stateDesc":"normal\u0000clearing"}"#, now: Self.now, app: "reminders"),
+            ])
+            for result in results { _ = try result.get() }
+            let detail = try #require(try store.jobDetail(id: "nul"))
+            #expect(detail.job.state == .completed)
+            #expect(detail.job.stateDesc == "normal\u{FFFD}clearing")
+            #expect(detail.job.digits == ["1\u{FFFD}"])
+        }
+    }
 }

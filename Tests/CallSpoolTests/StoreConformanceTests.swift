@@ -175,8 +175,33 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             #expect(try store.jobDetail(id: "c")?.job.state == .unknown)
             // A refused request called nobody; one whose fate is unknown may have.
             let since = Self.now.addingTimeInterval(-1)
-            #expect(try store.dispatchTransaction { tx in try tx.callsToCallee("+8613800000001", since: since).count } == 0)
-            #expect(try store.dispatchTransaction { tx in try tx.callsToCallee("+8613800000003", since: since).count } == 1)
+            #expect(try store.dispatchTransaction { tx in try tx.notifyCallsToCallee("+8613800000001", since: since).count } == 0)
+            #expect(try store.dispatchTransaction { tx in try tx.notifyCallsToCallee("+8613800000003", since: since).count } == 1)
+        }
+    }
+
+    /// `limits.per_callee_max` counts notify calls only: a login code to the
+    /// same person is neither counted nor (by the planner) held back.
+    @Test(arguments: StoreBackend.all)
+    func onlyNotifyCallsCountTowardsThePerCalleeLimit(backend: StoreBackend) async throws {
+        try await Self.withStore(backend) { store in
+            let callee = "+8613800000007"
+            _ = try Self.queue([Self.notify("n1", callee: callee), Self.verify("v1", callee: callee), Self.verify("v2", callee: callee)], in: store)
+            let since = Self.now.addingTimeInterval(-1)
+            let counts = try store.dispatchTransaction { tx -> [Int] in
+                var counts = [try tx.notifyCallsToCallee(callee, since: since).count]
+                for var job in try tx.runnableJobs(app: "otp", now: Self.now, limit: 10, verifyOnly: false) {
+                    _ = try tx.beginAttempt(&job, displayNbr: "+8675528000001", fromPool: true, now: Self.now)
+                }
+                counts.append(try tx.notifyCallsToCallee(callee, since: since).count)
+                for var job in try tx.runnableJobs(app: "reminders", now: Self.now, limit: 10, verifyOnly: false) {
+                    _ = try tx.beginAttempt(&job, displayNbr: "+8675528000001", fromPool: true, now: Self.now)
+                }
+                counts.append(try tx.notifyCallsToCallee(callee, since: since).count)
+                return counts
+            }
+            #expect(counts == [0, 0, 1])
+            #expect(try store.dispatchTransaction { tx in try tx.notifyCallsToCallee(callee, since: since).count } == 1)
         }
     }
 
@@ -278,6 +303,37 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             #expect(try store.expireQueuedJobs(now: Self.now.addingTimeInterval(61)).count == 1)
             #expect(try store.jobDetail(id: "short")?.job.state == .expired)
             #expect(try store.jobDetail(id: "long")?.job.state == .queued)
+        }
+    }
+
+    /// A job that ends `expired` without a call says why on the job itself:
+    /// in `job`/`job --json` (error), its results file, and the report's errors.
+    @Test(arguments: StoreBackend.all)
+    func aJobThatExpiresWithoutACallSaysWhyOnTheJob(backend: StoreBackend) async throws {
+        try await Self.withStore(backend) { store in
+            var short = Self.notify("short", campaign: "c9")
+            short.ttl = .seconds(60)
+            _ = try Self.queue([short, Self.notify("late", callee: "+8613800000002", campaign: "c9")], in: store)
+            _ = try store.expireQueuedJobs(now: Self.now.addingTimeInterval(61))
+            try store.dispatchTransaction { tx in
+                for var job in try tx.runnableJobs(app: "reminders", now: Self.now, limit: 10, verifyOnly: false) where job.jobId == "late" {
+                    try tx.postpone(&job, until: job.expiresAt.addingTimeInterval(1), reason: "outside its calling window 08:00–21:00 Asia/Shanghai", now: Self.now)
+                }
+            }
+            let short1 = try #require(try store.jobDetail(id: "short")?.job)
+            #expect(short1.state == .expired)
+            #expect(short1.errorCode == "expired" && short1.errorDesc == "expired before it could be sent")
+            let late = try #require(try store.jobDetail(id: "late")?.job)
+            #expect(late.state == .expired)
+            #expect(late.errorCode == "expired")
+            #expect(late.errorDesc == "expired: outside its calling window 08:00–21:00 Asia/Shanghai")
+            let result = JobResult(job: late, attempts: [])
+            #expect(result.error == JobResult.ErrorInfo(code: "expired", description: "expired: outside its calling window 08:00–21:00 Asia/Shanghai"))
+            let pending = try store.pendingResults().map(\.job)
+            #expect(Set(pending.compactMap { $0.shownError?.code }) == ["expired"] && pending.count == 2)
+            let reported = try store.reportErrors(campaign: "c9", limit: 10)
+            #expect(Set(reported.map(\.jobId)) == ["short", "late"])
+            #expect(reported.allSatisfy { $0.code == "expired" })
         }
     }
 

@@ -311,7 +311,12 @@ public struct ConfigurationLoader: Sendable {
         let verifyTTL = try section.duration("verify_ttl", default: "5m", min: .seconds(1), max: .seconds(30 * 86_400))
         let notifyTTL = try section.duration("notify_ttl", default: "24h", min: .seconds(1), max: .seconds(30 * 86_400))
         var window = CallingWindow(startMinute: 8 * 60, endMinute: 21 * 60, timeZone: "Asia/Shanghai")
-        if let table = try section.subtable("window") {
+        if let word = section.stringIfString("window") {
+            guard word == "always" else {
+                throw section.error("window", "must be \"always\" or a table such as { start = \"08:00\", end = \"21:00\", tz = \"Asia/Shanghai\" }")
+            }
+            window = .always
+        } else if let table = try section.subtable("window") {
             var draft = [String: String]()
             for key in table.keys {
                 guard ["start", "end", "tz"].contains(key) else { throw section.error("window.\(key)", "unknown key (use start, end, tz)") }

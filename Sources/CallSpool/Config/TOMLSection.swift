@@ -141,6 +141,10 @@ struct TOMLSection {
         return result
     }
 
+    /// The value of `key` when it is a string, else nil (absent or another
+    /// type, left for a typed read): for keys that take a word or a table.
+    mutating func stringIfString(_ key: String) -> String? { raw(key)?.string }
+
     mutating func subtable(_ key: String) throws(ConfigurationError) -> TOMLTable? {
         guard let value = raw(key) else { return nil }
         guard let table = value.table else { throw error(key, "must be a table such as { start = \"08:00\", end = \"21:00\", tz = \"Asia/Shanghai\" }") }

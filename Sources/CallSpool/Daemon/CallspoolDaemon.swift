@@ -64,7 +64,8 @@ public enum CallspoolDaemon {
         let layout = SpoolLayout(root: configuration.spool.dir)
         let intake = SpoolIntake(
             database: database, layout: layout,
-            policy: IntakePolicy(verifyTTL: configuration.defaults.verifyTTL, notifyTTL: configuration.defaults.notifyTTL, applications: configuration.routes),
+            policy: IntakePolicy(verifyTTL: configuration.defaults.verifyTTL, notifyTTL: configuration.defaults.notifyTTL, applications: configuration.routes,
+                defaultWindow: configuration.defaults.window),
             maxFileBytes: configuration.spool.maxFileBytes, clock: clock, logger: logger)
         let wakeup = Wakeup()
         let storage = StorageHealth(logger: logger)

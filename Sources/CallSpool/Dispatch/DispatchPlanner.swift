@@ -142,13 +142,16 @@ struct DispatchPlanner {
     mutating func gate(_ job: JobRecord, pauses: [PauseScope: PauseRecord], now: Date, in tx: any DispatchTransaction) throws -> Postponement? {
         let window = job.window ?? (job.type == .notify ? settings.defaults.window : nil)
         if let window, !window.contains(now) {
-            return Postponement(date: window.nextOpening(after: now), reason: "outside its calling window \(window.startText)–\(window.endText) \(window.timeZone)")
+            return Postponement(date: window.nextOpening(after: now), reason: "outside its calling window \(window.summary)")
         }
         if let pause = pauses[.callee(job.calleeNbr)] {
             return Postponement(date: pause.until ?? now.addingTimeInterval(settings.backoff.callee.timeInterval), reason: "callee paused: \(pause.reason)")
         }
+        // Only notify jobs are counted and gated: a login code is wanted now,
+        // whatever reminders the person got today.
+        guard job.type == .notify else { return nil }
         let windowStart = now.addingTimeInterval(-settings.limits.perCalleeWindow.timeInterval)
-        let calls = try tx.callsToCallee(job.calleeNbr, since: windowStart)
+        let calls = try tx.notifyCallsToCallee(job.calleeNbr, since: windowStart)
         if calls.count >= settings.limits.perCalleeMax {
             let free = (calls.oldest ?? now).addingTimeInterval(settings.limits.perCalleeWindow.timeInterval + 1)
             return Postponement(date: free, reason: "callee already called \(calls.count) times in \(DurationText.format(settings.limits.perCalleeWindow)) (limits.per_callee_max)")

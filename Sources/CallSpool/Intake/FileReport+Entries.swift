@@ -1,15 +1,20 @@
+import Foundation
 import VoiceCallAPI
 
 extension FileReport {
     /// Counts one entry read from a job file: its warnings, and either the
     /// job to queue (with its application resolved) or the rejection naming
     /// its position, id and fields. Nil when the job stays out.
-    mutating func take(_ entry: JobFile.Entry, policy: IntakePolicy) -> JobSpec? {
+    mutating func take(_ entry: JobFile.Entry, policy: IntakePolicy, now: Date) -> JobSpec? {
         warn(about: entry)
         switch entry.result {
         case .success(var spec):
             switch policy.application(for: spec) {
             case .success(let app):
+                if let never = policy.neverCallable(spec, now: now) {
+                    reject(.init(position: entry.position, id: spec.id, issues: [ValidationIssue(field: "window", rule: never).description]))
+                    return nil
+                }
                 spec.app = app
                 return spec
             case .failure(let reason):

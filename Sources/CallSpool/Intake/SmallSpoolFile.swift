@@ -17,7 +17,7 @@ struct SmallSpoolFile {
     /// Reads every job of `file`. A file that breaks while being read keeps
     /// the jobs read before the break, and its report says so (as a streamed
     /// file's does).
-    static func read(_ file: JobFile, opened: OpenedFile, identity: FileIdentity, policy: IntakePolicy) throws -> SmallSpoolFile {
+    static func read(_ file: JobFile, opened: OpenedFile, identity: FileIdentity, policy: IntakePolicy, now: Date) throws -> SmallSpoolFile {
         var report = FileReport(file: identity.name, campaign: file.campaign)
         report.warn(about: file)
         var specs: [JobSpec] = []
@@ -25,7 +25,7 @@ struct SmallSpoolFile {
         defer { reader.close() }
         do throws(JobFileError) {
             while let entry = try reader.next() {
-                if let spec = report.take(entry, policy: policy) { specs.append(spec) }
+                if let spec = report.take(entry, policy: policy, now: now) { specs.append(spec) }
             }
         } catch {
             report.error = error.reason + " (jobs before this point were queued)"

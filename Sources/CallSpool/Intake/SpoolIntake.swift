@@ -127,7 +127,7 @@ public struct SpoolIntake: Sendable {
             return .done(try reject(name: name, reason: error.reason, opened: opened))
         }
         guard small else { return .large(opened, file, identity) }
-        return .small(try SmallSpoolFile.read(file, opened: opened, identity: identity, policy: policy))
+        return .small(try SmallSpoolFile.read(file, opened: opened, identity: identity, policy: policy, now: clock.now))
     }
 
     /// Finishes a file whose jobs and report were committed before a crash.
@@ -160,7 +160,7 @@ public struct SpoolIntake: Sendable {
         var completed = false
         do {
             while let entry = try reader.next() {
-                if let spec = report.take(entry, policy: policy) { batch.append(spec) }
+                if let spec = report.take(entry, policy: policy, now: clock.now) { batch.append(spec) }
                 if batch.count >= batchSize { try flush() }
             }
             try flush(completing: true)

@@ -49,6 +49,8 @@ struct JobDraft: JSONObjectReadable {
 
     init(json: JSONValue) throws {
         var object = try StrictObject(json)
+        var controls = 0
+        TextRules.controlIssues(in: json, path: "", into: &object.issues, listed: &controls)
         type = object.string("type", "a string, \"verify\" or \"notify\"")
         id = object.string("id", "a string")
         campaign = object.string("campaign", "a string")
@@ -67,7 +69,15 @@ struct JobDraft: JSONObjectReadable {
         expiresAt = object.string("expiresAt", "an RFC 3339 time string with offset")
         priority = object.int("priority", "an integer")
         redial = object.nested("redial", "an object {maxAttempts, interval, on}")
-        window = object.nested("window", "an object {start, end, tz}")
+        if case .string(let text)? = object.fields["window"] {
+            if text == "always" {
+                window = .always
+            } else {
+                object.issues.append(.init(field: "window", rule: "must be \"always\" or an object {start, end, tz}"))
+            }
+        } else {
+            window = object.nested("window", "\"always\" or an object {start, end, tz}")
+        }
         meta = object.object("meta", "a JSON object")
         for key in object.keys {
             if let why = Self.managedFields[key] {
@@ -169,6 +179,16 @@ struct WindowDraft: JSONObjectReadable {
     var window: CallingWindow?
     var checked: [ValidationIssue] = []
     static let fields: Set<String> = ["start", "end", "tz"]
+
+    /// `"window": "always"`: any hour.
+    static let always = WindowDraft(always: ())
+
+    private init(always: Void) {
+        start = "00:00"
+        end = "24:00"
+        tz = CallingWindow.always.timeZone
+        window = .always
+    }
 
     init(json: JSONValue) throws {
         var object = try StrictObject(json)

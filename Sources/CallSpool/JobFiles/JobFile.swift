@@ -181,8 +181,10 @@ public struct JobFile: Sendable {
         }
         let decoder = JSONDecoder()
         guard let rawName = values["campaign"] else { throw fail("campaign: a file with a jobs array needs a campaign name") }
-        guard let campaignName = try? decoder.decode(String.self, from: Data(rawName)), JobValidator.campaignLength.contains(campaignName.count) else {
-            throw fail("campaign: must be a string of 1–100 characters")
+        guard let campaignName = try? decoder.decode(String.self, from: Data(rawName)), JobValidator.campaignLength.contains(campaignName.utf8.count),
+            !TextRules.hasControl(campaignName)
+        else {
+            throw fail("campaign: must be a string of 1–100 bytes in UTF-8 without control characters")
         }
         guard jobsOffset != nil else {
             throw fail(values["jobs"] == nil ? "jobs: a campaign file needs a jobs array" : "jobs: must be an array of job objects")

@@ -4,8 +4,16 @@ import VoiceCallAPI
 /// Turns a merged ``JobDraft`` into a ``JobSpec``, checking every rule of
 /// docs/job-files.md and the platform's field rules; or returns every issue found.
 enum JobValidator {
+    /// In UTF-8 bytes, as the stores count and index them.
     static let idLength = 1...200
+    /// In UTF-8 bytes.
     static let campaignLength = 1...100
+    /// A `meta` key, in UTF-8 bytes.
+    static let metaKeyLength = 1...128
+    /// A `meta` value's JSON text, in UTF-8 bytes.
+    static let maxMetaValueBytes = 4096
+    /// The whole `meta` object's JSON text, in UTF-8 bytes.
+    static let maxMetaBytes = 16_384
     static let maxTTL: Duration = .seconds(30 * 86_400)
 
     /// Checks of fields that can be judged on their own: used for campaign
@@ -125,6 +133,28 @@ enum JobValidator {
         return (CallingWindow(startMinute: start, endMinute: end, timeZone: tz), [])
     }
 
+    /// `meta` limits, in UTF-8 bytes: each key, each value's JSON text, the whole.
+    static func metaIssues(_ meta: [String: JSONValue]) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        var total = 2
+        for key in meta.keys.sorted() {
+            guard let value = meta[key] else { continue }
+            let shown = TextRules.sanitized(String(key.prefix(40)))
+            if !metaKeyLength.contains(key.utf8.count) {
+                issues.append(.init(field: "meta", rule: "keys must be 1–128 bytes in UTF-8, got \(key.utf8.count) for '\(shown)'"))
+            }
+            let bytes = value.jsonText.utf8.count
+            if bytes > maxMetaValueBytes {
+                issues.append(.init(field: "meta.\(shown)", rule: "must be at most \(maxMetaValueBytes) bytes of JSON, got \(bytes)"))
+            }
+            total += key.utf8.count + bytes + 4
+        }
+        if total > maxMetaBytes, issues.isEmpty {
+            issues.append(.init(field: "meta", rule: "must be at most \(maxMetaBytes) bytes of JSON in all, got about \(total)"))
+        }
+        return issues
+    }
+
     /// Validates a merged draft. `fallbackID` is used when the job has no `id`.
     static func validate(_ draft: JobDraft, fallbackID: () -> String) -> Result<JobSpec, JobIssues> {
         var issues = draft.issues
@@ -132,15 +162,13 @@ enum JobValidator {
         let type = draft.type.flatMap(JobType.init(rawValue:))
         if draft.type == nil { issues.append(.init(field: "type", rule: "is required: \"verify\" or \"notify\"")) }
         if draft.calleeNbr == nil { issues.append(.init(field: "calleeNbr", rule: "is required")) }
-        if let id = draft.id {
-            if !idLength.contains(id.count) { issues.append(.init(field: "id", rule: "must be 1–200 characters, got \(id.count)")) }
-            if id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                issues.append(.init(field: "id", rule: "must not contain control characters"))
-            }
+        if let id = draft.id, !idLength.contains(id.utf8.count) {
+            issues.append(.init(field: "id", rule: "must be 1–200 bytes in UTF-8, got \(id.utf8.count)"))
         }
-        if let campaign = draft.campaign, !campaignLength.contains(campaign.count) {
-            issues.append(.init(field: "campaign", rule: "must be 1–100 characters"))
+        if let campaign = draft.campaign, !campaignLength.contains(campaign.utf8.count) {
+            issues.append(.init(field: "campaign", rule: "must be 1–100 bytes in UTF-8, got \(campaign.utf8.count)"))
         }
+        if let meta = draft.meta { issues += metaIssues(meta) }
         var payload: JobPayload?
         switch type {
         case .verify:

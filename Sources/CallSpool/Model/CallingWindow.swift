@@ -2,7 +2,8 @@ import Foundation
 
 /// Daily hours in which a job may be called, in a named time zone
 /// (`{"start": "09:00", "end": "20:00", "tz": "Asia/Shanghai"}`). A window whose
-/// end is before its start spans midnight.
+/// end is before its start spans midnight. ``always`` (`"always"` in job
+/// files and `[defaults]`) is any hour: alerts and on-call calls need one.
 public struct CallingWindow: Codable, Sendable, Hashable {
     /// Minutes after local midnight.
     public var startMinute: Int
@@ -14,6 +15,16 @@ public struct CallingWindow: Codable, Sendable, Hashable {
         self.endMinute = endMinute
         self.timeZone = timeZone
     }
+
+    /// Any hour of any day. Stored as the whole day (00:00–24:00 UTC), which
+    /// every reader of a stored window already understands.
+    public static let always = CallingWindow(startMinute: 0, endMinute: 24 * 60, timeZone: "UTC")
+
+    /// Whether the window covers the whole day (`"always"`, or 00:00–24:00 in any zone).
+    public var isAlways: Bool { startMinute == 0 && endMinute == 24 * 60 }
+
+    /// The window as a person reads it: `always`, or `09:00–20:00 Asia/Shanghai`.
+    public var summary: String { isAlways ? "always" : "\(startText)–\(endText) \(timeZone)" }
 
     public static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)

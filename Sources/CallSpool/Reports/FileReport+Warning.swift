@@ -30,15 +30,15 @@ extension FileReport {
             case .line(let value): line = value
             }
             self.position = position
-            self.id = id
-            self.field = issue.field
-            self.warning = issue.description
+            self.id = id.map(FileReport.quoted)
+            self.field = TextRules.sanitized(issue.field)
+            self.warning = TextRules.sanitized(issue.description)
         }
 
         /// A warning about the file as a whole (a campaign's `defaults`).
         public init(fileLevel issue: ValidationIssue) {
-            self.field = issue.field
-            self.warning = issue.description
+            self.field = TextRules.sanitized(issue.field)
+            self.warning = TextRules.sanitized(issue.description)
         }
 
         /// Where the warning points, as shown to people: `jobs[3]`, `line 2`, or `defaults`.

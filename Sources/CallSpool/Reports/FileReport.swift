@@ -25,9 +25,11 @@ public struct FileReport: Codable, Sendable, Hashable {
             case .line(let value): line = value
             }
             self.position = position
-            self.id = id
-            self.details = issues
-            self.error = issues.joined(separator: "; ")
+            // A report quotes the file: never what the validator refuses
+            // (NUL would keep PostgreSQL from storing the report).
+            self.id = id.map(FileReport.quoted)
+            self.details = issues.map(TextRules.sanitized)
+            self.error = details.joined(separator: "; ")
         }
     }
 
@@ -47,6 +49,14 @@ public struct FileReport: Codable, Sendable, Hashable {
     public var warnings: [Warning] = []
     /// Warnings beyond the ones listed.
     public var warningsNotListed: Int?
+
+    /// A text quoted from a job file, as a report may hold it: control
+    /// characters replaced, at most 256 scalars.
+    static func quoted(_ text: String) -> String {
+        let clean = TextRules.sanitized(text)
+        guard clean.unicodeScalars.count > 256 else { return clean }
+        return String(String.UnicodeScalarView(clean.unicodeScalars.prefix(256))) + "…"
+    }
 
     public init(file: String, accepted: Int = 0, duplicates: Int = 0, rejected: [Rejection] = [], campaign: String? = nil, error: String? = nil) {
         self.file = file

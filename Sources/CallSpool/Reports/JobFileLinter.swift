@@ -10,12 +10,13 @@ public enum JobFileLinter {
             report.campaign = file.campaign
             report.warn(about: file)
             var reader = try file.reader()
-            var seen = Set<String>()
+            // Byte for byte, as the store compares ids (ExactText).
+            var seen = Set<ExactText>()
             while let entry = try reader.next() {
                 report.warn(about: entry)
                 switch entry.result {
                 case .success(let job):
-                    if seen.insert(job.id).inserted { report.accepted += 1 } else { report.duplicates += 1 }
+                    if seen.insert(ExactText(job.id)).inserted { report.accepted += 1 } else { report.duplicates += 1 }
                 case .failure(let issues):
                     report.reject(.init(position: entry.position, id: issues.id, issues: issues.issues.map(\.description)))
                 }

@@ -51,7 +51,7 @@ public struct JobResult: Codable, Sendable, Equatable {
         calleeNbr = job.calleeNbr
         displayNbr = job.displayNbr
         meta = job.meta
-        error = job.errorCode.map { ErrorInfo(code: $0, description: job.errorDesc ?? "") }
+        error = job.shownError.map { ErrorInfo(code: $0.code, description: $0.description) }
         createdAt = Timestamp.format(job.createdAt)
         updatedAt = Timestamp.format(job.updatedAt)
         finishedAt = job.finishedAt.map(Timestamp.format)

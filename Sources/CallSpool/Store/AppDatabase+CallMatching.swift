@@ -31,9 +31,10 @@ extension AppDatabase {
             try checkApplication(app, placedBy: known["app"])
             return known["id"]
         }
-        guard let tag = UserDataTag(userData),
-            var job = try fetchJob(tag.jobRowId, in: db), job.state == .unknown,
-            try Self.checkedApplication(app, of: job),
+        // The application is checked before the state: a push about another
+        // application's job is refused whatever that job is doing now.
+        guard let tag = UserDataTag(userData), var job = try fetchJob(tag.jobRowId, in: db),
+            try Self.checkedApplication(app, of: job), job.state == .unknown,
             var attempt = try AttemptRecord
                 .filter(AttemptRecord.Columns.jobRowId == tag.jobRowId)
                 .order(AttemptRecord.Columns.n.desc)

@@ -107,9 +107,16 @@ extension AppDatabase {
         /// may only change that application's calls.
         public var app: String?
 
+        /// Texts are stored with NUL replaced by U+FFFD (PostgreSQL refuses
+        /// NUL; a refused status push would be lost).
         public init(event: CallbackEvent, body: String, now: Date, nonce: CallbackNonce? = nil, app: String? = nil) {
-            self.event = event
-            self.body = body
+            if CallbackEvent.mayHoldNUL(body) {
+                self.event = event.replacingNUL()
+                self.body = body.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}").replacingOccurrences(of: "\\u0000", with: "\\ufffd")
+            } else {
+                self.event = event
+                self.body = body
+            }
             self.now = now
             self.nonce = nonce
             self.app = app
@@ -162,16 +169,19 @@ extension AppDatabase {
         try writer.write { db in
             var commit = CallbackCommit()
             let rows = try Row.fetchAll(db, sql: """
-                SELECT sessionId, MAX(userData) AS userData FROM (
-                    SELECT sessionId, userData FROM callEvent WHERE applied = 0 AND receivedAt > ?1
+                SELECT sessionId, app, MAX(userData) AS userData FROM (
+                    SELECT sessionId, app, userData FROM callEvent WHERE applied = 0 AND receivedAt > ?1
                     UNION ALL
-                    SELECT sessionId, json_extract(body, '$.userData') FROM cdr WHERE applied = 0 AND receivedAt > ?1
-                ) GROUP BY sessionId
+                    SELECT sessionId, app, json_extract(body, '$.userData') FROM cdr WHERE applied = 0 AND receivedAt > ?1
+                ) GROUP BY sessionId, app ORDER BY sessionId, app
                 """, arguments: [now.timeIntervalSince1970 - horizon])
             for row in rows {
                 let sessionId: String = row["sessionId"]
                 let userData: String? = row["userData"]
-                guard let owner = try Self.claimCall(session: sessionId, userData: userData, now: now, in: db) else {
+                // A pending event claims only a job of the application that signed it.
+                guard let owner = try PendingEventClaim.owner(app: row["app"], {
+                    try Self.claimCall(session: sessionId, userData: userData, app: $0, now: now, in: db)
+                }) else {
                     commit.pending += 1
                     continue
                 }

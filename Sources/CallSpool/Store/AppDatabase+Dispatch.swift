@@ -57,7 +57,7 @@ extension AppDatabase {
         try writer.write { db in
             let jobs = try JobRecord.filter(sql: "state = 'queued' AND expiresAt <= ?", arguments: [now.timeIntervalSince1970]).limit(limit).fetchAll(db)
             for var job in jobs {
-                job.errorDesc = job.attempts == 0 ? "expired before it could be sent" : "expired while waiting to be retried"
+                job.noteExpiry(job.attempts == 0 ? "expired before it could be sent" : "expired while waiting to be retried")
                 try Self.transition(&job, to: .expired, now: now, in: db)
             }
             return jobs.compactMap(\.rowId)
@@ -80,7 +80,7 @@ extension AppDatabase {
     /// without a state change; past its expiry it becomes `expired`.
     static func postpone(_ job: inout JobRecord, until: Date, reason: String, now: Date, in db: Database) throws {
         if until >= job.expiresAt {
-            job.errorDesc = "expired: \(reason)"
+            job.noteExpiry("expired: \(reason)")
             try transition(&job, to: .expired, now: now, in: db)
         } else {
             guard let rowID = job.rowId else { return }
@@ -91,11 +91,12 @@ extension AppDatabase {
         }
     }
 
-    /// Calls placed to a callee since `since` (requests accepted or whose fate is unknown).
-    static func callsToCallee(_ callee: String, since: Date, in db: Database) throws -> (count: Int, oldest: Date?) {
+    /// Notify calls placed to a callee since `since` (requests accepted or whose fate is unknown).
+    static func notifyCallsToCallee(_ callee: String, since: Date, in db: Database) throws -> (count: Int, oldest: Date?) {
         let statement = try db.cachedStatement(sql: """
-            SELECT COUNT(*) AS n, MIN(at) AS oldest FROM attempt
-            WHERE calleeNbr = ? AND at > ? AND (sessionId IS NOT NULL OR httpStatus IS NULL)
+            SELECT COUNT(*) AS n, MIN(attempt.at) AS oldest FROM attempt JOIN job ON job.id = attempt.jobRowId
+            WHERE attempt.calleeNbr = ? AND attempt.at > ? AND (attempt.sessionId IS NOT NULL OR attempt.httpStatus IS NULL)
+              AND job.type = 'notify'
             """)
         let row = try Row.fetchOne(statement, arguments: [callee, since.timeIntervalSince1970])
         let oldest: Double? = row?["oldest"]

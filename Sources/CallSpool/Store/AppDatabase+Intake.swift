@@ -99,11 +99,11 @@ extension AppDatabase {
                 """)
             let existing = try db.cachedStatement(sql: "SELECT id, intakeKey FROM job WHERE jobId = ?")
             let campaign = try db.cachedStatement(sql: "INSERT OR IGNORE INTO campaign (name, createdAt) VALUES (?, ?)")
-            var campaigns = Set<String>()
+            var campaigns = Set<ExactText>()
             var texts = JobSpecTexts()
             let stamp = now.timeIntervalSince1970
             for spec in specs {
-                if let name = spec.campaign, campaigns.insert(name).inserted {
+                if let name = spec.campaign, campaigns.insert(ExactText(name)).inserted {
                     try campaign.execute(arguments: [name, stamp])
                 }
                 let payload = spec.payload.storedText

@@ -10,7 +10,7 @@ extension AppDatabase {
             let jobs = try JobRecord.filter(sql: "state = 'unknown' AND expiresAt <= ?", arguments: [now.timeIntervalSince1970]).limit(limit).fetchAll(db)
             var ids: [Int64] = []
             for var job in jobs {
-                job.errorDesc = "expired while its outcome was unknown (no answer or callback matched it)"
+                job.noteExpiry("expired while its outcome was unknown (no answer or callback matched it)")
                 try Self.transition(&job, to: .expired, now: now, in: db)
                 if let id = job.rowId { ids.append(id) }
             }

@@ -17,8 +17,10 @@ public protocol DispatchTransaction {
     func runnableJobs(app: String, now: Date, limit: Int, verifyOnly: Bool) throws -> [JobRecord]
     /// Pushes a queued job's next try to `until` (past its expiry: `expired`).
     func postpone(_ job: inout JobRecord, until: Date, reason: String, now: Date) throws
-    /// Calls placed to `callee` since `since`, and the oldest of them.
-    func callsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?)
+    /// Notify calls placed to `callee` since `since`, and the oldest of them:
+    /// what `limits.per_callee_max` counts. Verify calls are not counted (a
+    /// login code is never held back by reminders, nor by earlier codes).
+    func notifyCallsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?)
     /// Moves `job` to `dispatching` with its attempt row; nil when it cannot go.
     func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date) throws -> DispatchTicket?
     func setPause(_ scope: PauseScope, reason: String, code: String?, until: Date?, now: Date) throws

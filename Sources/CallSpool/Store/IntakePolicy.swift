@@ -6,11 +6,37 @@ public struct IntakePolicy: Sendable, Equatable {
     public var verifyTTL: Duration
     public var notifyTTL: Duration
     public var applications: [ApplicationRoute]
+    /// `[defaults] window`: the calling window of notify jobs without one
+    /// (nil: none, any hour).
+    public var defaultWindow: CallingWindow?
 
-    public init(verifyTTL: Duration = .seconds(300), notifyTTL: Duration = .seconds(86_400), applications: [ApplicationRoute] = [.legacy]) {
+    public init(
+        verifyTTL: Duration = .seconds(300), notifyTTL: Duration = .seconds(86_400), applications: [ApplicationRoute] = [.legacy],
+        defaultWindow: CallingWindow? = nil
+    ) {
         self.verifyTTL = verifyTTL
         self.notifyTTL = notifyTTL
         self.applications = applications
+        self.defaultWindow = defaultWindow
+    }
+
+    /// The window `spec` is called in: its own, else the default for notify
+    /// jobs (verify jobs ignore windows unless given one).
+    public func window(of spec: JobSpec) -> CallingWindow? {
+        spec.window ?? (spec.type == .notify ? defaultWindow : nil)
+    }
+
+    /// Why `spec` could never be called, when its whole life (from
+    /// `notBefore`, or now, to its expiry) falls outside its calling window:
+    /// such a job is refused at intake, in its file's report, instead of
+    /// being queued to expire a second later.
+    public func neverCallable(_ spec: JobSpec, now: Date) -> String? {
+        guard let window = window(of: spec), !window.isAlways else { return nil }
+        let start = max(now, spec.notBefore ?? now)
+        let expiry = expiry(of: spec, now: now)
+        let opening = window.nextOpening(after: start)
+        guard opening >= expiry else { return nil }
+        return "outside its calling window \(window.summary): it expires at \(Timestamp.format(expiry)), before the window opens at \(Timestamp.format(opening)), so it could never be called"
     }
 
     /// The application `spec` goes out with, or why none can be chosen.

@@ -42,6 +42,26 @@ extension JobRecord {
         }
     }
 
+    /// Why a job that placed no (further) call ended `expired`, kept on the
+    /// job (error code `expired`) so `job`, `job --json`, results files and
+    /// the report all say it. The caller then enters `expired`.
+    mutating func noteExpiry(_ description: String) {
+        errorCode = Self.expiredErrorCode
+        errorDesc = description
+    }
+
+    /// The error code of a job that expired without a platform code of its own.
+    public static let expiredErrorCode = "expired"
+
+    /// The job's error as shown (code, description): its own, or for an
+    /// expired job stored before expiries had a code, `expired` with the
+    /// reason that was kept.
+    public var shownError: (code: String, description: String)? {
+        if let errorCode { return (errorCode, errorDesc ?? "") }
+        if state == .expired, let errorDesc { return (Self.expiredErrorCode, errorDesc) }
+        return nil
+    }
+
     /// Records a request that placed no call and the state its disposition
     /// leads to (a requeue past the job's expiry is `expired`); the caller
     /// then enters that state.

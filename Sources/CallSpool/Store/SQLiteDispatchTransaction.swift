@@ -18,8 +18,8 @@ struct SQLiteDispatchTransaction: DispatchTransaction {
         try AppDatabase.postpone(&job, until: until, reason: reason, now: now, in: db)
     }
 
-    func callsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?) {
-        try AppDatabase.callsToCallee(callee, since: since, in: db)
+    func notifyCallsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?) {
+        try AppDatabase.notifyCallsToCallee(callee, since: since, in: db)
     }
 
     func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date) throws -> DispatchTicket? {

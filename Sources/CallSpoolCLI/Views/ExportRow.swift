@@ -39,8 +39,8 @@ public struct ExportRow: Sendable, Equatable, Encodable {
         stateDesc = job.stateDesc
         digits = job.digits
         attempts = job.attempts
-        errorCode = job.errorCode
-        errorDescription = job.errorDesc
+        errorCode = job.shownError?.code
+        errorDescription = job.shownError?.description ?? job.errorDesc
         createdAt = Timestamp.format(job.createdAt)
         updatedAt = Timestamp.format(job.updatedAt)
         finishedAt = job.finishedAt.map(Timestamp.format)

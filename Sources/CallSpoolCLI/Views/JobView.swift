@@ -88,7 +88,7 @@ public struct JobView: Codable, Sendable {
                   digitInfo: $0.digitInfo, stateCode: $0.stateCode, stateDesc: $0.stateDesc)
         }
         cdr = detail.cdrs.last.flatMap { try? JSONDecoder().decode(FeeRecord.self, from: Data($0.body.utf8)) }
-        error = job.errorCode.map { ErrorInfo(code: $0, description: job.errorDesc ?? "") }
+        error = job.shownError.map { ErrorInfo(code: $0.code, description: $0.description) }
         priority = job.priority
         createdAt = Timestamp.format(job.createdAt)
         expiresAt = Timestamp.format(job.expiresAt)

@@ -14,12 +14,14 @@ struct SpoolFixture {
         set { intake.fileSystem = newValue }
     }
 
-    init(maxFileBytes: Int64 = 256 << 20, batchSize: Int = 5000) throws {
+    init(maxFileBytes: Int64 = 256 << 20, batchSize: Int = 5000, policy: IntakePolicy = IntakePolicy()) throws {
         dir = try TemporaryDirectory()
         layout = SpoolLayout(root: dir.path + "/spool")
         try layout.ensureExists()
         database = try AppDatabase.inMemory()
-        intake = SpoolIntake(database: database, layout: layout, maxFileBytes: maxFileBytes, batchSize: batchSize, clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_000)))
+        intake = SpoolIntake(
+            database: database, layout: layout, policy: policy, maxFileBytes: maxFileBytes, batchSize: batchSize,
+            clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_000)))
     }
 
     /// Writes `name` into tmp/ and renames it into incoming/, as writers must.

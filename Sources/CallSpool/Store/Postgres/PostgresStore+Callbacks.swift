@@ -65,16 +65,19 @@ extension PostgresStore {
             var commit = CallbackCommit()
             let rows = try session.rows(
                 """
-                SELECT sessionId, MAX(userData) AS userData FROM (
-                    SELECT sessionId, userData FROM callEvent WHERE NOT applied AND receivedAt > $1
+                SELECT sessionId, app, MAX(userData) AS userData FROM (
+                    SELECT sessionId, app, userData FROM callEvent WHERE NOT applied AND receivedAt > $1
                     UNION ALL
-                    SELECT sessionId, body::json->>'userData' FROM cdr WHERE NOT applied AND receivedAt > $1
-                ) pending GROUP BY sessionId
+                    SELECT sessionId, app, body::json->>'userData' FROM cdr WHERE NOT applied AND receivedAt > $1
+                ) pending GROUP BY sessionId, app ORDER BY sessionId, app
                 """, [now.timeIntervalSince1970 - horizon])
             for row in rows {
                 let sessionId = try row.value("sessionid", as: String.self)
                 let userData = try row.optional("userdata", as: String.self)
-                guard let owner = try session.claimCall(session: sessionId, userData: userData, app: nil, now: now) else {
+                // A pending event claims only a job of the application that signed it.
+                guard let owner = try PendingEventClaim.owner(app: try row.optional("app", as: String.self), {
+                    try session.claimCall(session: sessionId, userData: userData, app: $0, now: now)
+                }) else {
                     commit.pending += 1
                     continue
                 }
@@ -233,8 +236,11 @@ extension PostgresSession {
             try AppDatabase.checkApplication(app, placedBy: try known.optional("app", as: String.self))
             return try known.value("id", as: Int64.self)
         }
-        guard let tag = UserDataTag(userData), var job = try lockedJob(tag.jobRowId), job.state == .unknown else { return nil }
+        // The application is checked before the state: a push about another
+        // application's job is refused whatever that job is doing now.
+        guard let tag = UserDataTag(userData), var job = try lockedJob(tag.jobRowId) else { return nil }
         try AppDatabase.checkApplication(app, placedBy: job.app)
+        guard job.state == .unknown else { return nil }
         guard let attempt = try self.row("SELECT n, sessionId FROM attempt WHERE jobRowId = $1 ORDER BY n DESC LIMIT 1", [tag.jobRowId]),
             try attempt.value("n", as: Int.self) == tag.attempt, try attempt.optional("sessionid", as: String.self) == nil
         else { return nil }

@@ -46,7 +46,7 @@ extension PostgresStore {
         try write { session in
             let jobs = try session.lockedJobs(where: "state = 'queued' AND expiresAt <= $1", [now], limit: limit)
             for var job in jobs {
-                job.errorDesc = job.attempts == 0 ? "expired before it could be sent" : "expired while waiting to be retried"
+                job.noteExpiry(job.attempts == 0 ? "expired before it could be sent" : "expired while waiting to be retried")
                 try session.transition(&job, to: .expired, now: now)
             }
             return jobs.compactMap(\.rowId)
@@ -69,7 +69,7 @@ extension PostgresStore {
         try write { session in
             let jobs = try session.lockedJobs(where: "state = 'unknown' AND expiresAt <= $1", [now], limit: limit)
             for var job in jobs {
-                job.errorDesc = "expired while its outcome was unknown (no answer or callback matched it)"
+                job.noteExpiry("expired while its outcome was unknown (no answer or callback matched it)")
                 try session.transition(&job, to: .expired, now: now)
             }
             return jobs.compactMap(\.rowId)
@@ -196,7 +196,7 @@ struct PostgresDispatchTransaction: DispatchTransaction {
 
     func postpone(_ job: inout JobRecord, until: Date, reason: String, now: Date) throws {
         if until >= job.expiresAt {
-            job.errorDesc = "expired: \(reason)"
+            job.noteExpiry("expired: \(reason)")
             try session.transition(&job, to: .expired, now: now)
         } else {
             job.nextAttemptAt = until
@@ -207,15 +207,16 @@ struct PostgresDispatchTransaction: DispatchTransaction {
 
     /// Read for every callee of the page at once (one statement per page,
     /// not one per job), then kept up to date by ``beginAttempt``.
-    func callsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?) {
+    func notifyCallsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?) {
         if let known = counts.calls(to: callee, since: since) { return known }
         let callees = counts.unread(since: since, adding: callee)
         var found: [String: CalleeCalls] = [:]
         for row in try session.rows(
             """
-            SELECT calleeNbr, COUNT(*) AS n, MIN(at) AS oldest FROM attempt
-            WHERE calleeNbr = ANY($1::text[]) AND at > $2 AND (sessionId IS NOT NULL OR httpStatus IS NULL)
-            GROUP BY calleeNbr
+            SELECT attempt.calleeNbr, COUNT(*) AS n, MIN(attempt.at) AS oldest FROM attempt JOIN job ON job.id = attempt.jobRowId
+            WHERE attempt.calleeNbr = ANY($1::text[]) AND attempt.at > $2
+              AND (attempt.sessionId IS NOT NULL OR attempt.httpStatus IS NULL) AND job.type = 'notify'
+            GROUP BY attempt.calleeNbr
             """, [PostgresTextArray(callees), since])
         {
             found[try row.value("calleenbr", as: String.self)] = CalleeCalls(
@@ -231,7 +232,7 @@ struct PostgresDispatchTransaction: DispatchTransaction {
             ("jobRowId", ticket.jobRowId), ("n", ticket.attempt), ("at", now), ("calleeNbr", ticket.calleeNbr), ("displayNbr", displayNbr),
             ("userData", ticket.userData), ("epoch", epoch),
         ])
-        counts.placed(to: ticket.calleeNbr, at: now)
+        if ticket.type == .notify { counts.placed(to: ticket.calleeNbr, at: now) }
         return ticket
     }
 

@@ -78,7 +78,7 @@ extension PostgresSession {
         _ specs: [JobSpec], intakeKey: String, sourceFile: String, policy: IntakePolicy, now: Date, resumedUpTo: Int64, instance: String
     ) throws -> IntakeBatchResult {
         var result = IntakeBatchResult()
-        let campaigns = Array(Set(specs.compactMap(\.campaign))).sorted()
+        let campaigns = Set(specs.compactMap { $0.campaign.map(ExactText.init) }).sorted().map(\.text)
         if !campaigns.isEmpty {
             try execute(
                 "INSERT INTO campaign (name, createdAt) SELECT unnest($1::text[]), $2 ON CONFLICT (name) DO NOTHING", [PostgresTextArray(campaigns), now])
@@ -107,22 +107,24 @@ extension PostgresSession {
                     VALUES \(tuples.joined(separator: ", "))
                     ON CONFLICT (jobId) DO NOTHING RETURNING jobId
                     """, arguments
-                ).map { try $0.value("jobid", as: String.self) })
+                ).map { ExactText(try $0.value("jobid", as: String.self)) })
             // Not inserted: a duplicate, or this very file's job from an
             // interrupted earlier run (accepted then).
-            var firstSeen = Set<String>()
-            let others = batch.filter { !inserted.contains($0.id) }.map(\.id)
-            var existing: [String: (rowID: Int64, intakeKey: String?)] = [:]
+            // Keyed byte for byte, as PostgreSQL compares (ExactText).
+            var firstSeen = Set<ExactText>()
+            let others = batch.filter { !inserted.contains(ExactText($0.id)) }.map(\.id)
+            var existing: [ExactText: (rowID: Int64, intakeKey: String?)] = [:]
             if !others.isEmpty {
                 for row in try rows("SELECT jobId, id, intakeKey FROM job WHERE jobId = ANY($1::text[])", [PostgresTextArray(others)]) {
-                    existing[try row.value("jobid", as: String.self)] = (try row.value("id", as: Int64.self), try row.optional("intakekey", as: String.self))
+                    existing[ExactText(try row.value("jobid", as: String.self))] = (try row.value("id", as: Int64.self), try row.optional("intakekey", as: String.self))
                 }
             }
             for spec in batch {
-                if inserted.contains(spec.id), firstSeen.insert(spec.id).inserted {
+                let key = ExactText(spec.id)
+                if inserted.contains(key), firstSeen.insert(key).inserted {
                     result.accepted += 1
-                } else if !inserted.contains(spec.id), let row = existing[spec.id], row.intakeKey == intakeKey, row.rowID <= resumedUpTo,
-                    firstSeen.insert(spec.id).inserted
+                } else if !inserted.contains(key), let row = existing[key], row.intakeKey == intakeKey, row.rowID <= resumedUpTo,
+                    firstSeen.insert(key).inserted
                 {
                     result.accepted += 1
                 } else {
