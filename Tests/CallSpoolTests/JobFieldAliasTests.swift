@@ -117,7 +117,7 @@ import VoiceCallAPI
         #expect(report.accepted == 3)
         #expect(report.warnings.map(\.field) == ["defaults.postOne", "postOne"])
         #expect(report.warnings.map(\.index) == [nil, 2])
-        #expect(report.warnings.map(\.id) == [nil, "otp/+8613800000003"])
+        #expect(report.warnings.map(\.id) == [nil, JobFile.campaignJobID(campaign: "otp", callee: "+8613800000003")])
     }
 
     @Test func campaignDefaultsWithBothNamesRejectTheFile() throws {

@@ -33,7 +33,9 @@ import VoiceCallAPI
         """)
         let jobs = try entries.map { try $0.result.get() }
         #expect(jobs.count == 2)
-        #expect(jobs[0].id == "flu/+8613800000003")
+        #expect(jobs[0].id == JobFile.campaignJobID(campaign: "flu", callee: "+8613800000003"))
+        #expect(jobs[0].formerID == "flu/+8613800000003")
+        #expect(jobs[1].formerID == nil)
         #expect(jobs[0].campaign == "flu")
         #expect(jobs[0].displayNbr == "+8675528000088")
         #expect(jobs[0].meta == #"{"a":1,"b":2}"#)
@@ -161,6 +163,20 @@ import VoiceCallAPI
         let campaign = try specs("c.json", #"{"campaign":"oncall","type":"notify","defaults":{"playInfoList":[{"notifyVoice":"a.wav"}],"window":"always"},"jobs":[{"calleeNbr":"+8613800000001"},{"calleeNbr":"+8613800000002","window":{"start":"09:00","end":"10:00","tz":"Asia/Shanghai"}}]}"#)
         #expect(try campaign[0].result.get().window == .always)
         #expect(try campaign[1].result.get().window == CallingWindow(startMinute: 540, endMinute: 600, timeZone: "Asia/Shanghai"))
+    }
+
+    /// A campaign job without `id` gets an id that does not carry the
+    /// callee's number (ids reach reports, logs and results file names),
+    /// stable across reads, distinct per callee.
+    @Test func generatedCampaignIDsHoldNoPhoneNumber() throws {
+        let text = #"{"campaign":"flu","type":"notify","defaults":{"playInfoList":[{"notifyVoice":"a.wav"}]},"jobs":[{"calleeNbr":"+8613800000003"},{"calleeNbr":"+8613800000004"}]}"#
+        let ids = try specs("c.json", text).map { try $0.result.get().id }
+        #expect(ids.count == 2 && Set(ids).count == 2)
+        for id in ids {
+            #expect(id.hasPrefix("flu/n-"))
+            #expect(!id.contains("13800000003") && !id.contains("13800000004") && !id.contains("+86"), "\(id)")
+        }
+        #expect(try specs("again.json", text).map { try $0.result.get().id } == ids)
     }
 
     @Test func windowAndRedialAreParsed() throws {

@@ -93,7 +93,13 @@ extension SpoolIntake {
         for (file, commit) in zip(group, commits) {
             switch commit {
             case .failure(let error):
-                outcomes.append(Outcome(name: file.name, result: .failure(error)))
+                guard let refusal = StoreRefusal.reason(for: error) else {
+                    outcomes.append(Outcome(name: file.name, result: .failure(error)))
+                    continue
+                }
+                // Refused for good: rejected with a report, never retried forever.
+                let rejected = Swift.Result { try reject(name: file.name, reason: refusal + Self.refusedBatchNote(queued: 0), opened: file.opened) }
+                outcomes.append(Outcome(name: file.name, result: rejected))
             case .success(.alreadyCommitted(let report)):
                 logger.info("finishing intake interrupted after commit", metadata: ["file": "\(file.name)"])
                 positions.append(outcomes.count)

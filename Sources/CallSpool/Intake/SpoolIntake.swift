@@ -169,13 +169,24 @@ public struct SpoolIntake: Sendable {
             // The file changed or broke under us after the structure check:
             // what was committed stays committed; say so in the report.
             report.error = error.reason + " (jobs before this point were queued)"
+        } catch where StoreRefusal.reason(for: error) != nil {
+            // Offering the batch again would be refused again: the file ends
+            // here, with what was committed before the refused batch.
+            report.error = (StoreRefusal.reason(for: error) ?? "the store refused it") + Self.refusedBatchNote(queued: report.accepted)
         }
         if !completed {
             try database.completeIntake(key: identity.intakeKey, name: name, report: report, now: clock.now)
         }
-        try finish(name: name, report: report, into: layout.processed, opened: opened)
+        try finish(name: name, report: report, into: report.accepted == 0 && report.error != nil ? layout.rejected : layout.processed, opened: opened)
         logQueued(report)
         return .processed(report)
+    }
+
+    /// What a report adds to a store's refusal: how much of the file was queued.
+    static func refusedBatchNote(queued: Int) -> String {
+        queued == 0
+            ? "; nothing of this file was queued: correct the job the store cannot hold and drop the file again"
+            : "; the \(queued) jobs before the refused batch were queued, the rest were not"
     }
 
     func logQueued(_ report: FileReport) {

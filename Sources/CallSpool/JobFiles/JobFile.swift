@@ -364,13 +364,25 @@ extension JobFile {
         }
         let merged = draft.merged(over: defaults)
         let fileName = name
-        let result = JobValidator.validate(merged) {
+        var result = JobValidator.validate(merged) {
             if let campaign = merged.campaign, case .campaign = kind, let callee = merged.calleeNbr {
-                return "\(campaign)/\(callee)"
+                return Self.campaignJobID(campaign: campaign, callee: callee)
             }
             return Self.generatedID(fileName: fileName, position: position, bytes: bytes)
         }
+        if merged.id == nil, let campaign = merged.campaign, case .campaign = kind, let callee = merged.calleeNbr, case .success(var spec) = result {
+            spec.formerID = "\(campaign)/\(callee)"
+            result = .success(spec)
+        }
         return Entry(position: position, result: result, warnings: draft.warnings)
+    }
+
+    /// The id of a campaign job without one: `<campaign>/n-<hash>`, stable
+    /// (a campaign dropped again queues nobody twice) and free of the
+    /// callee's number, which ids carry into reports, logs and file names.
+    static func campaignJobID(campaign: String, callee: String) -> String {
+        let digest = SHA256.hash(data: Data(callee.utf8))
+        return "\(campaign)/n-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     /// A stable id for a job without one: the same file re-read after a crash

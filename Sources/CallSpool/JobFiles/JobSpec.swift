@@ -25,6 +25,11 @@ public struct JobSpec: Sendable, Hashable {
     public var window: CallingWindow?
     /// The `meta` object as compact JSON, or nil.
     public var meta: String?
+    /// The id callspool before 2026-12 generated for this job
+    /// (`<campaign>/<calleeNbr>`, a campaign job without `id`), when the
+    /// id is generated: a job queued under it counts as a duplicate, so a
+    /// campaign file dropped again after an upgrade calls nobody twice.
+    public var formerID: String?
 
     public init(
         id: String, type: JobType, campaign: String? = nil, calleeNbr: String, displayNbr: String? = nil, app: String? = nil,

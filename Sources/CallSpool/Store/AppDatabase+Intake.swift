@@ -106,6 +106,11 @@ extension AppDatabase {
                 if let name = spec.campaign, campaigns.insert(ExactText(name)).inserted {
                     try campaign.execute(arguments: [name, stamp])
                 }
+                if let former = spec.formerID, try Row.fetchOne(existing, arguments: [former]) != nil {
+                    result.duplicates += 1
+                    if result.duplicateIDs.count < 100 { result.duplicateIDs.append(spec.id) }
+                    continue
+                }
                 let payload = spec.payload.storedText
                 let window = try texts.window(of: spec)
                 let redial = try texts.redial(of: spec)

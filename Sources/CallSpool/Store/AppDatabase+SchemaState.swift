@@ -27,6 +27,18 @@ extension AppDatabase {
 
     /// Why `error` means the store cannot be written now (full disk,
     /// read-only, I/O error), from SQLite's result code; nil otherwise.
+    /// Why SQLite refuses data for good (``StoreRefusal``), or nil: a value
+    /// too big, a constraint broken, a type or range mismatch.
+    static func permanentRefusalReason(_ error: any Error) -> String? {
+        guard let database = error as? DatabaseError else { return nil }
+        switch database.resultCode {
+        case .SQLITE_TOOBIG: return "the store refused it: a value too large for SQLite (SQLite \(database.resultCode.rawValue))"
+        case .SQLITE_CONSTRAINT: return "the store refused it: a value that breaks a constraint of the schema (SQLite \(database.extendedResultCode.rawValue))"
+        case .SQLITE_MISMATCH, .SQLITE_RANGE: return "the store refused it: a value of the wrong type (SQLite \(database.resultCode.rawValue))"
+        default: return nil
+        }
+    }
+
     static func storageFailureReason(_ error: any Error) -> String? {
         guard let database = error as? DatabaseError else { return nil }
         switch database.resultCode {

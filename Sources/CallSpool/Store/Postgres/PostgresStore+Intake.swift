@@ -86,8 +86,22 @@ extension PostgresSession {
         var columns = NewJobColumns()
         var start = specs.startIndex
         while start < specs.endIndex {
-            let batch = specs[start..<min(start + Self.insertBatch, specs.endIndex)]
-            start = batch.endIndex
+            var batch = Array(specs[start..<min(start + Self.insertBatch, specs.endIndex)])
+            start += batch.count
+            // A job queued under its former generated id is a duplicate.
+            let formerIDs = batch.compactMap(\.formerID)
+            if !formerIDs.isEmpty {
+                let taken = Set(try rows("SELECT jobId FROM job WHERE jobId = ANY($1::text[])", [PostgresTextArray(formerIDs)])
+                    .map { ExactText(try $0.value("jobid", as: String.self)) })
+                if !taken.isEmpty {
+                    for spec in batch where spec.formerID.map({ taken.contains(ExactText($0)) }) == true {
+                        result.duplicates += 1
+                        if result.duplicateIDs.count < 100 { result.duplicateIDs.append(spec.id) }
+                    }
+                    batch.removeAll { $0.formerID.map { taken.contains(ExactText($0)) } == true }
+                    if batch.isEmpty { continue }
+                }
+            }
             var arguments = PostgresArguments()
             var tuples: [String] = []
             for spec in batch {
