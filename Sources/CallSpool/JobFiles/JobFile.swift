@@ -370,7 +370,9 @@ extension JobFile {
             }
             return Self.generatedID(fileName: fileName, position: position, bytes: bytes)
         }
-        if merged.id == nil, let campaign = merged.campaign, case .campaign = kind, let callee = merged.calleeNbr, case .success(var spec) = result {
+        if merged.id == nil, let campaign = merged.campaign, case .campaign = kind, let callee = merged.calleeNbr, case .success(var spec) = result,
+            spec.id != "\(campaign)/\(callee)"
+        {
             spec.formerID = "\(campaign)/\(callee)"
             result = .success(spec)
         }
