@@ -42,8 +42,10 @@ import Testing
         let daemon = CallspoolDaemon.makeServiceGroup(parts: parts, logger: logger)
         let task = Task { try await daemon.run() }
 
-        let ready = await listener.messages(until: "READY=1")
-        #expect(ready.last?.contains("READY=1") == true, "\(ready)")
+        let ready = await listener.messages(until: "READY=1", timeout: .seconds(90))
+        // Without READY the SIGHUP handler may not be installed yet, and the
+        // signal's default action would end the whole test process.
+        try #require(ready.last?.contains("READY=1") == true, "\(ready)")
         #expect(ready.last?.contains("STATUS=queued 0, in call 0, ports 0/") == true, "\(ready)")
         #expect(parts.readiness.isReady)
 
