@@ -25,29 +25,72 @@ public func buildCallbackApplication(
     receiver: CallbackReceiver, listen: ListenAddress, idleTimeout: Duration? = nil,
     services: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
 ) -> Application<RouterResponder<CallbackRequestContext>> {
-    let settings = receiver.settings
-    let router = Router(context: CallbackRequestContext.self)
-    let routes = router.group().add(middleware: CallbackAuthMiddleware(receiver: receiver))
-    for path in settings.paths {
-        routes.post(RouterPath(path)) { request, context -> Response in
-            await receiver.respond(to: request, nonce: context.callbackNonce)
-        }
-    }
-    let idle = TimeAmount(idleTimeout ?? settings.readTimeout)
-    let deadline = TimeAmount(settings.readTimeout)
-    let metrics = receiver.metrics
-    let http1 = HTTP1Channel.Configuration(
-        additionalChannelHandlers: [RequestDeadlineHandler(timeout: deadline) { metrics.countCallbackDeadlineClose() }],
-        idleTimeout: idle)
+    let parts = CallbackServerParts(receiver: receiver, idleTimeout: idleTimeout, logger: logger)
     return Application(
-        router: router,
-        server: .http1(configuration: http1),
+        router: parts.router,
+        server: .http1(configuration: parts.http1),
         configuration: .init(
-            address: .hostname(listen.host, port: listen.port), serverName: "callspool-callbacks",
-            availableConnectionsDelegate: CallbackConnectionLimit(maxConnections: settings.maxConnections, logger: logger)),
+            address: .hostname(listen.host, port: listen.port), serverName: CallbackServerParts.serverName,
+            availableConnectionsDelegate: parts.connections),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? listen.port) },
         logger: logger)
+}
+
+/// Where the callback receiver accepts connections.
+public enum CallbackListener: Sendable, Equatable {
+    /// `[callbacks] listen`, bound by the receiver.
+    case address(ListenAddress)
+    /// A listening socket systemd passed (``ListenedSockets``, name `callbacks`).
+    case passedSocket(Int32)
+}
+
+/// The callback receiver's server on `listener`: the `Application` above on
+/// an address, or the same routes and limits on a socket systemd passed.
+public func buildCallbackServer(
+    receiver: CallbackReceiver, listener: CallbackListener, idleTimeout: Duration? = nil,
+    services: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
+) -> any Service {
+    switch listener {
+    case .address(let listen):
+        return buildCallbackApplication(
+            receiver: receiver, listen: listen, idleTimeout: idleTimeout, services: services, onServerRunning: onServerRunning, logger: logger)
+    case .passedSocket(let descriptor):
+        let parts = CallbackServerParts(receiver: receiver, idleTimeout: idleTimeout, logger: logger)
+        let server = ListenedSocketServer(
+            descriptor: descriptor, responder: parts.router.buildResponder(), http1: parts.http1, connections: parts.connections,
+            serverName: CallbackServerParts.serverName, onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        return ServiceGroup(configuration: .init(services: services.map { .init(service: $0) } + [.init(service: server)], logger: logger))
+    }
+}
+
+/// What every callback server is made of, whatever it listens on: the
+/// routes behind the authentication middleware, the HTTP/1 handlers with the
+/// request deadline, the connection limit.
+struct CallbackServerParts {
+    static let serverName = "callspool-callbacks"
+    let router: Router<CallbackRequestContext>
+    let http1: HTTP1Channel.Configuration
+    let connections: CallbackConnectionLimit
+
+    init(receiver: CallbackReceiver, idleTimeout: Duration?, logger: Logger) {
+        let settings = receiver.settings
+        router = Router(context: CallbackRequestContext.self)
+        let routes = router.group().add(middleware: CallbackAuthMiddleware(receiver: receiver))
+        for path in settings.paths {
+            routes.post(RouterPath(path)) { request, context -> Response in
+                await receiver.respond(to: request, nonce: context.callbackNonce)
+            }
+        }
+        let idle = TimeAmount(idleTimeout ?? settings.readTimeout)
+        let deadline = TimeAmount(settings.readTimeout)
+        let metrics = receiver.metrics
+        http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestDeadlineHandler(timeout: deadline) { metrics.countCallbackDeadlineClose() }],
+            idleTimeout: idle)
+        connections = CallbackConnectionLimit(maxConnections: settings.maxConnections, logger: logger)
+    }
 }
 
 extension TimeAmount {

@@ -11,7 +11,7 @@ extension CallspoolDaemon {
         configuration: Configuration, database: any CallStore,
         onCallEnded: @escaping @Sendable (CallEndSignal) -> Void, clock: any WallClock, logger: Logger,
         metrics: CallspoolMetrics = .disabled, storage: StorageHealth? = nil, unstored: UnstoredStatusEvents? = nil,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, listened: ListenedSockets = ListenedSockets()
     ) throws -> (server: any Service, receiver: CallbackReceiver) {
         let settings = CallbackReceiver.Settings(configuration.callbacks)
         if !settings.verifySignatures {
@@ -32,8 +32,13 @@ extension CallspoolDaemon {
             "readTimeout": "\(DurationText.format(settings.readTimeout))",
         ])
         logDescriptorLimit(maxConnections: settings.maxConnections, logger: logger)
-        let server = buildCallbackApplication(
-            receiver: receiver, listen: configuration.callbacks.listen, services: [sweeper], onServerRunning: onServerRunning, logger: logger)
+        // A socket systemd holds across restarts wins over binding `listen`.
+        let listener: CallbackListener = listened.descriptor(named: "callbacks").map { .passedSocket($0) } ?? .address(configuration.callbacks.listen)
+        if case .passedSocket(let descriptor) = listener {
+            logger.notice("callbacks: accepting on the socket systemd passed (fd \(descriptor)); [callbacks] listen is not bound")
+        }
+        let server = buildCallbackServer(
+            receiver: receiver, listener: listener, services: [sweeper], onServerRunning: onServerRunning, logger: logger)
         return (server, receiver)
     }
 

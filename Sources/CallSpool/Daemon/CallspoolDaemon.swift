@@ -59,6 +59,15 @@ public enum CallspoolDaemon {
     ) throws -> Parts {
         // On a shared store the dispatcher is elected: its lease fences
         // every dispatch write and guards every request.
+        let listened: ListenedSockets
+        do {
+            listened = try ListenedSockets.from(environment: environment)
+        } catch {
+            throw ConfigurationError(file: "systemd socket activation", key: "LISTEN_FDNAMES", message: error.description)
+        }
+        if listened.descriptor(named: "api") != nil {
+            logger.warning("systemd passed a socket named 'api', but this callspool has no HTTP API: it is left unused")
+        }
         let term: DispatcherTerm? = configuration.store.isShared ? DispatcherTerm(margin: configuration.store.lease / 2) : nil
         let database = try configuration.openStore(leadership: term, logger: logger)
         let layout = SpoolLayout(root: configuration.spool.dir)
@@ -81,7 +90,7 @@ public enum CallspoolDaemon {
         let unstored = UnstoredStatusEvents(metrics: metrics)
         let (callbacks, receiver) = try makeCallbackServer(
             configuration: configuration, database: database, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics,
-            storage: storage, unstored: unstored, onServerRunning: { _ in readiness.markReady(ReadinessSignal.callbacks) })
+            storage: storage, unstored: unstored, onServerRunning: { _ in readiness.markReady(ReadinessSignal.callbacks) }, listened: listened)
         let httpClient = HTTPClientService(
             connectTimeout: .seconds(5), readTimeout: configuration.applications.map(\.timeout).max() ?? configuration.platform.timeout)
         try assignApplications(configuration: configuration, database: database, logger: logger)
@@ -168,12 +177,14 @@ public enum CallspoolDaemon {
         ServiceGroup(
             configuration: .init(
                 services: [
+                    // First: after a restart the platform's pushes wait in
+                    // the listen backlog, and every moment counts.
+                    .init(service: parts.callbacks),
                     .init(service: parts.httpClient),
                     .init(service: parts.storageMonitor),
                     .init(service: parts.heartbeat),
                     .init(service: parts.intake),
                     .init(service: parts.results),
-                    .init(service: parts.callbacks),
                     .init(service: parts.metricsServer),
                     .init(service: parts.election.map { $0 as any Service } ?? parts.dispatch),
                     .init(service: parts.secrets),
