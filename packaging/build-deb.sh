@@ -49,6 +49,9 @@ sed -e 's#/usr/local/bin/callspool#/usr/bin/callspool#g' \
     -e 's#^Documentation=.*#Documentation=man:callspool(1) file:///usr/share/doc/callspool/README.md#' \
     systemd/callspool.service >"$root/lib/systemd/system/callspool.service"
 chmod 0644 "$root/lib/systemd/system/callspool.service"
+sed -e 's#^Documentation=.*#Documentation=man:callspool(1) file:///usr/share/doc/callspool/README.md#' \
+    systemd/callspool.socket >"$root/lib/systemd/system/callspool.socket"
+chmod 0644 "$root/lib/systemd/system/callspool.socket"
 install -m 0644 systemd/callspool.sysusers "$root/usr/lib/sysusers.d/callspool.conf"
 install -m 0644 systemd/callspool.tmpfiles "$root/usr/lib/tmpfiles.d/callspool.conf"
 install -m 0644 systemd/callspool.toml.example "$root/etc/callspool/callspool.toml"
