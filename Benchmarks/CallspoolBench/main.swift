@@ -196,6 +196,12 @@ case "takeover":
     let summary = try await benchTakeover(kills: kills, lease: lease)
     let leaseSeconds = Double(lease.hasSuffix("s") ? String(lease.dropLast()) : lease) ?? 10
     print(summary.line("takeover after SIGKILL of the dispatcher (lease \(lease), \(kills) kills)", p50Target: nil, p99Target: leaseSeconds + 2))
+case "startup":
+    let runs = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 10 : 10
+    let seconds = try StartupBenchmark.run(runs: runs)
+    let sorted = seconds.sorted()
+    print(String(format: "restart to first callback answered (socket held, %d runs): first (new store) %.0f ms; min %.0f, median %.0f, max %.0f ms (target: well under 1,000 ms)",
+        runs, seconds[0] * 1000, sorted[0] * 1000, sorted[sorted.count / 2] * 1000, sorted[sorted.count - 1] * 1000))
 case "memory":
     let jobs = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 1_000_000 : 1_000_000
     let seconds = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 30 : 30
@@ -205,6 +211,6 @@ case "memory-fill":
 case "memory-run":
     try await MemoryBenchmark.run(dir: CommandLine.arguments[2], seconds: Int(CommandLine.arguments[3]) ?? 30)
 default:
-    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory, takeover")
+    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory, takeover, startup")
     exit(2)
 }
