@@ -260,6 +260,19 @@ import Testing
         #expect(report.exitStatus == 1)
     }
 
+    /// A password holding `#` makes the URL unparsable: the error still
+    /// shows it redacted.
+    @Test func anUnparsableStoreURLIsAProblemWithoutThePassword() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let setup = try Setup(
+            baseURL: "http://127.0.0.1:\(server.port)", store: "url = \"postgresql://callspool:TopSecret#1@127.0.0.1:55432/callspool\"")
+        let report = await Self.doctor().check(configPath: setup.config)
+        #expect(!report.ok, "\(report.text)")
+        #expect(report.text.contains("postgresql://callspool:****@127.0.0.1:55432/callspool"), "\(report.text)")
+        #expect(!report.text.contains("TopSecret"), "the password is never shown: \(report.text)")
+        #expect(!String(decoding: try JSONEncoder().encode(report), as: UTF8.self).contains("TopSecret"))
+    }
+
     @Test func callbackURLsAgainstTheListenAddress() async throws {
         let server = try DateServer(.date(DateServer.httpDate(Date())))
         let loopback = try Setup(baseURL: "http://127.0.0.1:\(server.port)", statusURL: "http://localhost:8080/status")

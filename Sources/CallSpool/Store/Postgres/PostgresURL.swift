@@ -5,21 +5,27 @@ import Foundation
 /// password. In a file of its own because every message naming the URL must
 /// go through here, and the rest of the store never needs the text.
 extension PostgresStore.Settings {
-    /// Reads `postgresql://user[:password]@host[:port]/database`.
+    /// Reads `postgresql://user[:password]@host[:port]/database`. An error
+    /// carries the URL already redacted (``PostgresURL/redacted(_:)``): the
+    /// text may hold a password the parse could not even find.
     public init(url text: String, password: String? = nil, timeout: Duration = .seconds(10), instance: String) throws(PostgresStoreError) {
+        let shown = PostgresURL.redacted(text)
         guard let url = URLComponents(string: text), ["postgresql", "postgres"].contains(url.scheme ?? ""),
             let host = url.host, !host.isEmpty
-        else { throw .badURL(text, "expected postgresql://user@host:port/database") }
-        guard let user = url.user, !user.isEmpty else { throw .badURL(text, "no user name (postgresql://USER@host/database)") }
+        else {
+            let hint = text.contains("@") ? "; a password holding @ # / ? : % must be percent-encoded (%40 %23 %2F %3F %3A %25), or kept in password_file" : ""
+            throw .badURL(shown, "expected postgresql://user@host:port/database" + hint)
+        }
+        guard let user = url.user, !user.isEmpty else { throw .badURL(shown, "no user name (postgresql://USER@host/database)") }
         let database = String(url.path.drop(while: { $0 == "/" }))
-        guard !database.isEmpty else { throw .badURL(text, "no database name (postgresql://user@host/DATABASE)") }
+        guard !database.isEmpty else { throw .badURL(shown, "no database name (postgresql://user@host/DATABASE)") }
         self.init(
             host: host, port: url.port ?? 5432, username: user, password: password ?? url.password, database: database, timeout: timeout,
             instance: instance)
         for item in url.queryItems ?? [] {
-            guard item.name == "sslmode" else { throw .badURL(text, "unknown parameter \(item.name) (only sslmode is read)") }
+            guard item.name == "sslmode" else { throw .badURL(shown, "unknown parameter \(item.name) (only sslmode is read)") }
             guard let mode = TLSMode(rawValue: item.value ?? "") else {
-                throw .badURL(text, "sslmode must be \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")), got \(item.value ?? "")")
+                throw .badURL(shown, "sslmode must be \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")), got \(item.value ?? "")")
             }
             tls = mode
         }
@@ -31,10 +37,45 @@ extension PostgresStore.Settings {
 
 /// Hiding the password of a store URL in messages.
 public enum PostgresURL {
-    /// A URL with its password (if any) hidden.
+    /// `url` with its password hidden, whether or not it parses: everything
+    /// between `//` and the *last* `@` is user information (a password may
+    /// hold `@`, `#`, `/`, `?` or `:` unencoded, which is exactly when the
+    /// URL does not parse). The user name is kept when it can be told
+    /// apart (the text before the first `:`, holding none of `@ / ? #`);
+    /// otherwise the whole user information becomes `****`. Query values
+    /// other than `sslmode` are hidden too (`?password=` is libpq's).
+    /// Applying it twice changes nothing.
     public static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "****"
-        return components.string ?? url
+        let authority: String.Index
+        if let slashes = url.range(of: "//") {
+            authority = slashes.upperBound
+        } else if let colon = url.firstIndex(of: ":") {
+            authority = url.index(after: colon)
+        } else {
+            authority = url.startIndex
+        }
+        var head = String(url[..<authority])
+        var rest = url[authority...]
+        if let at = rest.lastIndex(of: "@") {
+            head += userInformation(rest[..<at]) + "@"
+            rest = rest[rest.index(after: at)...]
+        }
+        guard let question = rest.firstIndex(of: "?") else { return head + rest }
+        let query = rest[rest.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false).map { item in
+            let name = item.prefix { $0 != "=" }
+            return name.lowercased() == "sslmode" || !item.contains("=") ? String(item) : name + "=****"
+        }
+        return head + rest[...question] + query.joined(separator: "&")
+    }
+
+    /// `user:****`, `user` (no password), or `****` when the user name
+    /// cannot be told apart from the password.
+    static func userInformation(_ text: Substring) -> String {
+        let separators: Set<Character> = ["@", "/", "?", "#"]
+        guard let colon = text.firstIndex(of: ":") else {
+            return text.contains(where: separators.contains) ? "****" : String(text)
+        }
+        let user = text[..<colon]
+        return user.isEmpty || user.contains(where: separators.contains) ? "****" : user + ":****"
     }
 }
