@@ -28,3 +28,20 @@ import Testing
         }
     }
 }
+
+/// `store migrate`'s closing line suggests the `[store] url` to set: with
+/// the `sslmode` of `--to`, never a weaker connection than asked for.
+@Suite(.enabled(if: PostgresCluster.isAvailable, Comment(rawValue: PostgresCluster.unavailableReason ?? "")))
+struct StoreMigrateSuggestionTests {
+    @Test func theSuggestedURLKeepsTheQuery() throws {
+        let cluster = try #require(PostgresCluster.shared)
+        let scratch = try ScratchDirectory("cli-store-migrate")
+        defer { scratch.remove() }
+        let source = scratch.path + "/old.sqlite"
+        _ = try AppDatabase.open(path: source)
+        let target = try cluster.makeDatabase() + "?sslmode=disable"
+        let run = try CLIMannersTests.callspool(["store", "migrate", "--from", source, "--to", target])
+        #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
+        #expect(run.stdout.contains("[store] url = \"\(target)\""), "\(run.stdout)")
+    }
+}

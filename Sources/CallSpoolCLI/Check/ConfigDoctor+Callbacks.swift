@@ -60,8 +60,7 @@ extension ConfigDoctor {
     }
 
     static func isLoopback(_ host: String) -> Bool {
-        let lower = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return lower == "localhost" || lower.hasSuffix(".localhost") || lower.hasPrefix("127.") || lower == "::1"
+        LoopbackHost.contains(host)
     }
 
     static func isPrivate(_ host: String) -> Bool {

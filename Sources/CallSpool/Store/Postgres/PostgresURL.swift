@@ -33,6 +33,12 @@ extension PostgresStore.Settings {
 
     /// The URL without its password, for messages.
     public var displayURL: String { "postgresql://\(username)@\(host):\(port)/\(database)" }
+
+    /// The URL to write as `[store] url`: without its password (that goes
+    /// to `password_file` or the credential), with its `sslmode`, always
+    /// spelled out, so a suggested line never weakens the connection the
+    /// operator asked for (`verify-full` dropped would mean `prefer`).
+    public var configurationURL: String { displayURL + "?sslmode=" + tls.rawValue }
 }
 
 /// Hiding the password of a store URL in messages.
