@@ -162,6 +162,36 @@ import Testing
         #expect(!report.ok)
     }
 
+    /// SpoolLayout creates `tmp/` and `incoming/` setgid and sticky.
+    @Test func sharedSpoolDirectoriesAreCreatedSticky() throws {
+        let temp = try TemporaryDirectory()
+        let layout = SpoolLayout(root: temp.path + "/spool")
+        try layout.ensureExists()
+        for path in [layout.tmp, layout.incoming] {
+            var info = stat()
+            #expect(stat(path, &info) == 0)
+            #expect(info.st_mode & mode_t(S_ISVTX) != 0, "\(path) is not sticky")
+            #expect(info.st_mode & 0o7777 == 0o3770, "\(path): \(String(info.st_mode & 0o7777, radix: 8))")
+        }
+    }
+
+    /// A group-writable `tmp/` or `incoming/` without the sticky bit (or
+    /// setgid) is a warning naming the chmod; 3770 and an owner-only spool pass.
+    @Test func aSharedSpoolDirectoryWithoutTheStickyBitIsAWarning() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)")
+        chmod(setup.spool + "/tmp", 0o2770)
+        chmod(setup.spool + "/incoming", 0o0770)
+        let report = await Self.doctor().check(configPath: setup.config)
+        let lines = report.items("spool")
+        #expect(lines.contains { $0.status == .warning && $0.message.contains("/tmp has mode 2770") && $0.message.contains("not sticky") && $0.message.contains("chmod 3770") }, "\(report.text)")
+        #expect(lines.contains { $0.status == .warning && $0.message.contains("/incoming has mode 770") && $0.message.contains("not setgid") }, "\(report.text)")
+        #expect(report.ok, "a warning: the daemon still works")
+        #expect(ConfigDoctor.sharedDirectoryIssue(mode: 0o3770) == nil)
+        #expect(ConfigDoctor.sharedDirectoryIssue(mode: 0o0700) == nil, "only its owner writes it")
+        #expect(ConfigDoctor.sharedDirectoryIssue(mode: 0o3777)?.contains("every user") == true)
+    }
+
     @Test func aMissingSpoolIsOneWarningWhenItCanBeCreated() async throws {
         let server = try DateServer(.date(DateServer.httpDate(Date())))
         let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)")
