@@ -3,6 +3,7 @@
 import CallspoolTestSupport
 import Foundation
 import Testing
+import VoiceCallAPI
 
 /// `callspool check`: each line says what is wrong, in temporary
 /// directories, with a local HTTP server standing in for the platform's clock.
@@ -303,17 +304,61 @@ import Testing
         #expect(!String(decoding: try JSONEncoder().encode(report), as: UTF8.self).contains("TopSecret"))
     }
 
+    /// A platform off this host (TEST-NET-1, unreachable: the clock check
+    /// gives up after its bound, a warning).
+    static let remotePlatform = "http://192.0.2.1:9"
+
     @Test func callbackURLsAgainstTheListenAddress() async throws {
-        let server = try DateServer(.date(DateServer.httpDate(Date())))
-        let loopback = try Setup(baseURL: "http://127.0.0.1:\(server.port)", statusURL: "http://localhost:8080/status")
+        let loopback = try Setup(baseURL: Self.remotePlatform, statusURL: "http://localhost:8080/status")
         let report = await Self.doctor().check(configPath: loopback.config)
         #expect(report.items("callbacks").contains { $0.status == .problem && $0.message.contains("loopback") }, "\(report.text)")
-        let otherPort = try Setup(baseURL: "http://127.0.0.1:\(server.port)", listen: "127.0.0.1:9000", statusURL: "http://cb.example.com:8080/status")
+        let otherPort = try Setup(baseURL: Self.remotePlatform, listen: "127.0.0.1:9000", statusURL: "http://cb.example.com:8080/status")
         let warned = await Self.doctor().check(configPath: otherPort.config)
         let lines = warned.items("callbacks")
         #expect(lines.contains { $0.status == .warning && $0.message.contains("forward 8080 to 9000") }, "\(warned.text)")
         #expect(lines.contains { $0.status == .warning && $0.message.contains("loopback only") }, "\(warned.text)")
         #expect(warned.ok)
+    }
+
+    /// With the platform on this host (a simulator, a local proxy to the
+    /// platform) loopback callback URLs are reachable and right: no
+    /// problem, and `check` passes. The same URLs against a platform off
+    /// this host are a problem each.
+    @Test func loopbackCallbacksAreJudgedAgainstWhereThePlatformIs() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        for base in ["http://127.0.0.1:\(server.port)", "http://localhost:\(server.port)"] {
+            let local = try Setup(
+                baseURL: base, listen: "127.0.0.1:8080", statusURL: "http://127.0.0.1:8080/callspool/status",
+                extra: "", store: "")
+            var text = try String(contentsOfFile: local.config, encoding: .utf8)
+            text = text.replacingOccurrences(of: "https://cb.example.com/callspool/fee", with: "http://localhost:8080/callspool/fee")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: local.config))
+            let report = await Self.doctor().check(configPath: local.config)
+            #expect(report.items("callbacks").allSatisfy { $0.status != .problem }, "\(report.text)")
+            #expect(report.items("callbacks").first?.status == .ok, "\(report.text)")
+            #expect(report.ok && report.exitStatus == 0, "\(report.text)")
+        }
+        let remote = try Setup(baseURL: Self.remotePlatform, listen: "127.0.0.1:8080", statusURL: "http://127.0.0.1:8080/callspool/status")
+        var text = try String(contentsOfFile: remote.config, encoding: .utf8)
+        text = text.replacingOccurrences(of: "https://cb.example.com/callspool/fee", with: "http://localhost:8080/callspool/fee")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: remote.config))
+        let report = await Self.doctor().check(configPath: remote.config)
+        let problems = report.items("callbacks").filter { $0.status == .problem }
+        #expect(problems.count == 2, "\(report.text)")
+        #expect(problems.allSatisfy { $0.message.contains("not on this host") && $0.message.contains("192.0.2.1") }, "\(report.text)")
+        #expect(report.exitStatus == 1)
+    }
+
+    /// With several applications, one platform off this host is enough.
+    @Test func anyApplicationOffThisHostNeedsReachableCallbacks() throws {
+        func app(_ name: String, _ base: String) -> Configuration.Application {
+            Configuration.Application(
+                name: name, appKey: "k", appSecret: nil, types: Set(JobType.allCases), displayNumbers: [], maxConcurrentCalls: 1, baseURL: base,
+                auth: .aksk, createdClock: .utc, timeout: .seconds(1))
+        }
+        #expect(ConfigDoctor.remotePlatforms([app("a", "http://127.0.0.1:9000"), app("b", "http://[::1]:9000")]).isEmpty)
+        #expect(ConfigDoctor.remotePlatforms([app("a", "http://127.0.0.1:9000"), app("b", "https://rtccall.example.com:443")]).map(\.name) == ["b"])
+        #expect(ConfigDoctor.remotePlatforms([app("a", "http://127.example.com")]).map(\.name) == ["a"], "a name, not an address")
     }
 
     @Test func aBrokenConfigurationIsOneProblemLine() async throws {
