@@ -170,6 +170,7 @@ import VoiceCallAPI
             #expect(!html.contains(number), "unmasked \(number) in the report")
         }
         #expect(html.contains("flu/+86138****0003"), "the id is still recognisable")
+        #expect(html.contains(">8102<"), "result codes are shown as they are")
         _ = try Self.parse(html)
     }
 

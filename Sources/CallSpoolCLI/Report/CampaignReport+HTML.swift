@@ -20,7 +20,9 @@ extension CampaignReport {
 
     public var html: String {
         let e = HTMLText.escape
-        // Displayed values (names, ids, codes, descriptions, labels) with any phone number masked.
+        // Displayed values (names, ids, descriptions, labels) with any phone
+        // number masked; not the result codes, whose seven digits (1020154)
+        // are no phone number and must stay readable.
         let shown = { (text: String) in HTMLText.escape(Self.masked(text)) }
         let percent = summary.total == 0 ? 0 : Int((Double(finished) / Double(summary.total) * 100).rounded())
         let states = JobState.allCases.map { ($0.rawValue, summary.states[$0.rawValue] ?? 0) }
@@ -75,7 +77,7 @@ extension CampaignReport {
         } else {
             page += "<table id=\"errors\"><tr><th>when</th><th>job</th><th>callee</th><th>code</th><th>description</th></tr>\n"
             for error in errors {
-                page += "<tr><td>\(e(Timestamp.format(error.at)))</td><td>\(shown(error.jobId))</td><td>\(shown(error.calleeNbr))</td><td data-code=\"\(shown(error.code))\">\(shown(error.code))</td><td>\(shown(error.description))</td></tr>\n"
+                page += "<tr><td>\(e(Timestamp.format(error.at)))</td><td>\(shown(error.jobId))</td><td>\(shown(error.calleeNbr))</td><td data-code=\"\(e(error.code))\">\(e(error.code))</td><td>\(shown(error.description))</td></tr>\n"
             }
             page += "</table>\n"
         }
