@@ -327,9 +327,7 @@ import VoiceCallAPI
     @Test func loopbackCallbacksAreJudgedAgainstWhereThePlatformIs() async throws {
         let server = try DateServer(.date(DateServer.httpDate(Date())))
         for base in ["http://127.0.0.1:\(server.port)", "http://localhost:\(server.port)"] {
-            let local = try Setup(
-                baseURL: base, listen: "127.0.0.1:8080", statusURL: "http://127.0.0.1:8080/callspool/status",
-                extra: "", store: "")
+            let local = try Setup(baseURL: base, listen: "127.0.0.1:8080", statusURL: "http://127.0.0.1:8080/callspool/status")
             var text = try String(contentsOfFile: local.config, encoding: .utf8)
             text = text.replacingOccurrences(of: "https://cb.example.com/callspool/fee", with: "http://localhost:8080/callspool/fee")
             try Data(text.utf8).write(to: URL(fileURLWithPath: local.config))
