@@ -55,9 +55,10 @@ public enum PostgresURL {
         let authority: String.Index
         if let slashes = url.range(of: "//") {
             authority = slashes.upperBound
-        } else if let colon = url.firstIndex(of: ":") {
-            authority = url.index(after: colon)
+        } else if let scheme = ["postgresql:", "postgres:"].first(where: { url.lowercased().hasPrefix($0) }) {
+            authority = url.index(url.startIndex, offsetBy: scheme.count)
         } else {
+            // No scheme to tell apart: all before the last `@` is user information.
             authority = url.startIndex
         }
         var head = String(url[..<authority])
