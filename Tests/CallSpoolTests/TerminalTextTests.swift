@@ -79,10 +79,18 @@ import Testing
     /// document decodes back to the very same values.
     @Test func jsonEscapesEveryControl() throws {
         let items = try Self.store().jobs().map(JobListItem.init)
-        let json = TerminalText.json(String(decoding: try JSONEncoder().encode(items), as: UTF8.self))
-        #expect(json.unicodeScalars.allSatisfy { !TerminalText.isControl($0) }, "\(json)")
-        let back = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
-        #expect(back.first?["id"] as? String == "j" + Self.hostile)
-        #expect(back.first?["campaign"] as? String == Self.hostile)
+        let compact = TerminalText.json(String(decoding: try JSONEncoder().encode(items), as: UTF8.self))
+        #expect(compact.unicodeScalars.allSatisfy { !TerminalText.isControl($0) }, "\(compact)")
+        // As printJSON writes it: pretty-printed, its own newlines left alone.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let pretty = TerminalText.json(String(decoding: try encoder.encode(items), as: UTF8.self))
+        #expect(pretty.unicodeScalars.allSatisfy { !TerminalText.isControl($0) || $0 == "\n" }, "\(pretty)")
+        for json in [compact, pretty] {
+            let back = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+            #expect(back.first?["id"] as? String == "j" + Self.hostile)
+            #expect(back.first?["campaign"] as? String == Self.hostile)
+            _ = try JSONDecoder().decode([JobListItem].self, from: Data(json.utf8))
+        }
     }
 }

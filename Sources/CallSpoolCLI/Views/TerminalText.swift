@@ -34,14 +34,17 @@ public enum TerminalText {
 
 extension TerminalText {
     /// JSON text (`--json`) with DEL and the C1 controls written as `\u00XX`
-    /// too: JSON requires only C0 to be escaped (and the encoder does), but a
-    /// raw U+009B is a `CSI` to some terminals. Outside strings JSON holds
-    /// none of them, so the document means exactly the same.
+    /// too: JSON requires only C0 to be escaped inside strings (and the
+    /// encoder does), but a raw U+009B is a `CSI` to some terminals. Outside
+    /// strings JSON holds no DEL or C1 (its whitespace, newlines of pretty
+    /// printing included, is C0 and left alone), so the document means
+    /// exactly the same.
     public static func json(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        func isDELOrC1(_ scalar: Unicode.Scalar) -> Bool { (0x7F...0x9F).contains(scalar.value) }
+        guard text.unicodeScalars.contains(where: isDELOrC1) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            guard isControl(scalar) else {
+            guard isDELOrC1(scalar) else {
                 out.append(scalar)
                 continue
             }
