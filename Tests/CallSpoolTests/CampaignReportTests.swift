@@ -149,6 +149,31 @@ import VoiceCallAPI
         #expect(!html.contains(">o1<"))
     }
 
+    /// A job id, an error description or a campaign name holding a phone
+    /// number (a campaign job without `id` is named `CAMPAIGN/<callee>`)
+    /// shows it masked, like the callee column.
+    @Test func phoneNumbersInIdsAndDescriptionsAreMasked() throws {
+        let database = try AppDatabase.inMemory()
+        let spec = JobSpec(
+            id: "flu/+8613800000003", type: .notify, campaign: "flu 13900000004", calleeNbr: "+8613800000003", displayNbr: "+8675528000088",
+            payload: .notify(playInfoList: [.init(notifyVoice: "a.wav")]), ttl: nil, redial: nil, meta: nil)
+        _ = try database.insertJobs([spec], intakeKey: "k", sourceFile: "f.json", policy: IntakePolicy(), now: Self.start)
+        try database.writer.write { db in
+            try db.execute(
+                sql: "UPDATE job SET state = 'failed', outcome = 'busy', digits = ?, errorCode = '8102', errorDesc = ?, finishedAt = ?",
+                arguments: [#"["13700000005"]"#, "callee 8613800000003 busy", Self.start.timeIntervalSince1970 + 60])
+        }
+        let report = try CampaignReport.load(from: database, campaign: "flu 13900000004", portLimit: 4, now: Self.start.addingTimeInterval(3600))
+        #expect(report.errors.map(\.jobId) == ["flu/+8613800000003"], "the error row is there to be checked")
+        let html = report.html
+        for number in ["13800000003", "13900000004", "13700000005"] {
+            #expect(!html.contains(number), "unmasked \(number) in the report")
+        }
+        #expect(html.contains("flu/+86138****0003"), "the id is still recognisable")
+        #expect(html.contains(">8102<"), "result codes are shown as they are")
+        _ = try Self.parse(html)
+    }
+
     @Test func unknownCampaignIsAnError() throws {
         #expect(throws: CampaignReport.LoadError.unknownCampaign("nope")) {
             try CampaignReport.load(from: try Self.store(), campaign: "nope", portLimit: 4, now: Self.start)

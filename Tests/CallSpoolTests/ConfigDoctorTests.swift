@@ -3,6 +3,7 @@
 import CallspoolTestSupport
 import Foundation
 import Testing
+import VoiceCallAPI
 
 /// `callspool check`: each line says what is wrong, in temporary
 /// directories, with a local HTTP server standing in for the platform's clock.
@@ -162,6 +163,36 @@ import Testing
         #expect(!report.ok)
     }
 
+    /// SpoolLayout creates `tmp/` and `incoming/` setgid and sticky.
+    @Test func sharedSpoolDirectoriesAreCreatedSticky() throws {
+        let temp = try TemporaryDirectory()
+        let layout = SpoolLayout(root: temp.path + "/spool")
+        try layout.ensureExists()
+        for path in [layout.tmp, layout.incoming] {
+            var info = stat()
+            #expect(stat(path, &info) == 0)
+            #expect(info.st_mode & mode_t(S_ISVTX) != 0, "\(path) is not sticky")
+            #expect(info.st_mode & 0o7777 == 0o3770, "\(path): \(String(info.st_mode & 0o7777, radix: 8))")
+        }
+    }
+
+    /// A group-writable `tmp/` or `incoming/` without the sticky bit (or
+    /// setgid) is a warning naming the chmod; 3770 and an owner-only spool pass.
+    @Test func aSharedSpoolDirectoryWithoutTheStickyBitIsAWarning() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)")
+        chmod(setup.spool + "/tmp", 0o2770)
+        chmod(setup.spool + "/incoming", 0o0770)
+        let report = await Self.doctor().check(configPath: setup.config)
+        let lines = report.items("spool")
+        #expect(lines.contains { $0.status == .warning && $0.message.contains("/tmp has mode 2770") && $0.message.contains("not sticky") && $0.message.contains("chmod 3770") }, "\(report.text)")
+        #expect(lines.contains { $0.status == .warning && $0.message.contains("/incoming has mode 770") && $0.message.contains("not setgid") }, "\(report.text)")
+        #expect(report.ok, "a warning: the daemon still works")
+        #expect(ConfigDoctor.sharedDirectoryIssue(mode: 0o3770) == nil)
+        #expect(ConfigDoctor.sharedDirectoryIssue(mode: 0o0700) == nil, "only its owner writes it")
+        #expect(ConfigDoctor.sharedDirectoryIssue(mode: 0o3777)?.contains("every user") == true)
+    }
+
     @Test func aMissingSpoolIsOneWarningWhenItCanBeCreated() async throws {
         let server = try DateServer(.date(DateServer.httpDate(Date())))
         let setup = try Setup(baseURL: "http://127.0.0.1:\(server.port)")
@@ -260,17 +291,72 @@ import Testing
         #expect(report.exitStatus == 1)
     }
 
-    @Test func callbackURLsAgainstTheListenAddress() async throws {
+    /// A password holding `#` makes the URL unparsable: the error still
+    /// shows it redacted.
+    @Test func anUnparsableStoreURLIsAProblemWithoutThePassword() async throws {
         let server = try DateServer(.date(DateServer.httpDate(Date())))
-        let loopback = try Setup(baseURL: "http://127.0.0.1:\(server.port)", statusURL: "http://localhost:8080/status")
+        let setup = try Setup(
+            baseURL: "http://127.0.0.1:\(server.port)", store: "url = \"postgresql://callspool:TopSecret#1@127.0.0.1:55432/callspool\"")
+        let report = await Self.doctor().check(configPath: setup.config)
+        #expect(!report.ok, "\(report.text)")
+        #expect(report.text.contains("postgresql://callspool:****@127.0.0.1:55432/callspool"), "\(report.text)")
+        #expect(!report.text.contains("TopSecret"), "the password is never shown: \(report.text)")
+        #expect(!String(decoding: try JSONEncoder().encode(report), as: UTF8.self).contains("TopSecret"))
+    }
+
+    /// A platform off this host (TEST-NET-1, unreachable: the clock check
+    /// gives up after its bound, a warning).
+    static let remotePlatform = "http://192.0.2.1:9"
+
+    @Test func callbackURLsAgainstTheListenAddress() async throws {
+        let loopback = try Setup(baseURL: Self.remotePlatform, statusURL: "http://localhost:8080/status")
         let report = await Self.doctor().check(configPath: loopback.config)
         #expect(report.items("callbacks").contains { $0.status == .problem && $0.message.contains("loopback") }, "\(report.text)")
-        let otherPort = try Setup(baseURL: "http://127.0.0.1:\(server.port)", listen: "127.0.0.1:9000", statusURL: "http://cb.example.com:8080/status")
+        let otherPort = try Setup(baseURL: Self.remotePlatform, listen: "127.0.0.1:9000", statusURL: "http://cb.example.com:8080/status")
         let warned = await Self.doctor().check(configPath: otherPort.config)
         let lines = warned.items("callbacks")
         #expect(lines.contains { $0.status == .warning && $0.message.contains("forward 8080 to 9000") }, "\(warned.text)")
         #expect(lines.contains { $0.status == .warning && $0.message.contains("loopback only") }, "\(warned.text)")
         #expect(warned.ok)
+    }
+
+    /// With the platform on this host (a simulator, a local proxy to the
+    /// platform) loopback callback URLs are reachable and right: no
+    /// problem, and `check` passes. The same URLs against a platform off
+    /// this host are a problem each.
+    @Test func loopbackCallbacksAreJudgedAgainstWhereThePlatformIs() async throws {
+        let server = try DateServer(.date(DateServer.httpDate(Date())))
+        for base in ["http://127.0.0.1:\(server.port)", "http://localhost:\(server.port)"] {
+            let local = try Setup(baseURL: base, listen: "127.0.0.1:8080", statusURL: "http://127.0.0.1:8080/callspool/status")
+            var text = try String(contentsOfFile: local.config, encoding: .utf8)
+            text = text.replacingOccurrences(of: "https://cb.example.com/callspool/fee", with: "http://localhost:8080/callspool/fee")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: local.config))
+            let report = await Self.doctor().check(configPath: local.config)
+            #expect(report.items("callbacks").allSatisfy { $0.status != .problem }, "\(report.text)")
+            #expect(report.items("callbacks").first?.status == .ok, "\(report.text)")
+            #expect(report.ok && report.exitStatus == 0, "\(report.text)")
+        }
+        let remote = try Setup(baseURL: Self.remotePlatform, listen: "127.0.0.1:8080", statusURL: "http://127.0.0.1:8080/callspool/status")
+        var text = try String(contentsOfFile: remote.config, encoding: .utf8)
+        text = text.replacingOccurrences(of: "https://cb.example.com/callspool/fee", with: "http://localhost:8080/callspool/fee")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: remote.config))
+        let report = await Self.doctor().check(configPath: remote.config)
+        let problems = report.items("callbacks").filter { $0.status == .problem }
+        #expect(problems.count == 2, "\(report.text)")
+        #expect(problems.allSatisfy { $0.message.contains("not on this host") && $0.message.contains("192.0.2.1") }, "\(report.text)")
+        #expect(report.exitStatus == 1)
+    }
+
+    /// With several applications, one platform off this host is enough.
+    @Test func anyApplicationOffThisHostNeedsReachableCallbacks() throws {
+        func app(_ name: String, _ base: String) -> Configuration.Application {
+            Configuration.Application(
+                name: name, appKey: "k", appSecret: nil, types: Set(JobType.allCases), displayNumbers: [], maxConcurrentCalls: 1, baseURL: base,
+                auth: .aksk, createdClock: .utc, timeout: .seconds(1))
+        }
+        #expect(ConfigDoctor.remotePlatforms([app("a", "http://127.0.0.1:9000"), app("b", "http://[::1]:9000")]).isEmpty)
+        #expect(ConfigDoctor.remotePlatforms([app("a", "http://127.0.0.1:9000"), app("b", "https://rtccall.example.com:443")]).map(\.name) == ["b"])
+        #expect(ConfigDoctor.remotePlatforms([app("a", "http://127.example.com")]).map(\.name) == ["a"], "a name, not an address")
     }
 
     @Test func aBrokenConfigurationIsOneProblemLine() async throws {

@@ -98,10 +98,63 @@ import Testing
             guard stat(root.path + "/var/spool/callspool/" + sub, &info) == 0 else { return -1 }
             return Int(info.st_mode & 0o7777)
         }
-        #expect(mode("incoming") == 0o2770)
-        #expect(mode("tmp") == 0o2770)
+        #expect(mode("incoming") == 0o3770)
+        #expect(mode("tmp") == 0o3770)
         #expect(mode("processed") == 0o2750)
         #expect(mode("rejected") == 0o2750)
+    }
+
+    /// `tmp/` and `incoming/` are setgid and sticky (3770), as SpoolLayout
+    /// creates them: a submitter can never delete another's pending file.
+    @Test func tmpfilesMakesSharedSpoolDirectoriesSticky() throws {
+        let text = try String(contentsOfFile: Self.dir + "/callspool.tmpfiles", encoding: .utf8)
+        let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        func mode(_ path: String) -> String? { lines.first { $0.count > 2 && $0[1] == path }?[2] }
+        #expect(mode("/var/spool/callspool/tmp") == "3770")
+        #expect(mode("/var/spool/callspool/incoming") == "3770")
+        #expect(mode("/var/spool/callspool/tmp") == String(SpoolLayout.sharedMode, radix: 8))
+        #expect(mode("/var/spool/callspool/processed") == "2750")
+    }
+
+    /// The Debian postinst, run against stand-ins for the system tools (in
+    /// $DPKG_ROOT): on first install and on upgrade alike it gives the
+    /// conffile root:callspool 0640 without touching its content, and its
+    /// fallback without systemd-tmpfiles makes tmp/ and incoming/ 3770.
+    @Test(arguments: ["", "0.1.0"])
+    func postinstKeepsTheConffileModeOnUpgrade(previousVersion: String) throws {
+        let temp = try TemporaryDirectory()
+        let root = temp.path + "/root"
+        let bin = temp.path + "/bin"
+        let log = temp.path + "/calls.log"
+        try FileManager.default.createDirectory(atPath: root + "/etc/callspool", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        let conf = root + "/etc/callspool/callspool.toml"
+        let edited = "# the administrator's edits\n[platform]\nbase_url = \"https://example.com\"\n"
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: conf))
+        // Every tool the script may call only writes down how it was called
+        // (dpkg-statoverride: no override registered).
+        for tool in ["chown", "chgrp", "chmod", "install", "getent", "groupadd", "useradd", "systemctl", "dpkg-statoverride"] {
+            let path = try temp.write("bin/" + tool, "#!/bin/sh\necho \"${0##*/} $*\" >> \"\(log)\"\n\(tool == "dpkg-statoverride" ? "exit 1" : "exit 0")\n")
+            chmod(path, 0o755)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [TestPaths.root + "/packaging/debian/postinst", "configure", previousVersion]
+        process.environment = ["PATH": bin, "DPKG_ROOT": root]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(printed)")
+        let calls = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(calls.contains("chown root:callspool \(conf)\n"), "\(calls)")
+        #expect(calls.contains("chmod 0640 \(conf)\n"), "\(calls)")
+        #expect(try String(contentsOfFile: conf, encoding: .utf8) == edited, "the content is the administrator's")
+        for dir in ["tmp", "incoming"] {
+            #expect(calls.contains("install -d -o callspool -g callspool-submit -m 3770 /var/spool/callspool/\(dir)\n"), "\(calls)")
+        }
     }
 
     /// The commented two-application block of the example is a working

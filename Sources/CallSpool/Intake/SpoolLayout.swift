@@ -12,12 +12,19 @@ public struct SpoolLayout: Sendable {
         self.root = root
     }
 
-    /// Creates the directories that are missing. `tmp` and `incoming` are
-    /// group-writable and setgid (writers belong to the spool's group);
-    /// `processed` and `rejected` are readable by the group only.
+    /// The mode of `tmp` and `incoming`: group-writable (writers belong to
+    /// the spool's group), setgid (files keep that group) and sticky (a
+    /// submitter can delete or rename only their own files, never replace
+    /// another's pending job file), as `/tmp` is.
+    public static let sharedMode: mode_t = 0o3770
+
+    /// Creates the directories that are missing: `tmp` and `incoming` with
+    /// ``sharedMode``; `processed` and `rejected` setgid and readable by the
+    /// group only. Existing directories are left as they are (`callspool
+    /// check` reports a shared one without the sticky bit).
     public func ensureExists() throws {
         let manager = FileManager.default
-        for (path, mode) in [(root, 0o755), (tmp, 0o2770), (incoming, 0o2770), (processed, 0o2750), (rejected, 0o2750)] {
+        for (path, mode) in [(root, 0o755), (tmp, Int(Self.sharedMode)), (incoming, Int(Self.sharedMode)), (processed, 0o2750), (rejected, 0o2750)] {
             var isDirectory: ObjCBool = false
             if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
                 guard isDirectory.boolValue else { throw SpoolError.notADirectory(path) }

@@ -3,10 +3,27 @@ import Foundation
 import VoiceCallAPI
 
 /// The callback URLs (the platform's rules and reachability) against the
-/// receiver's listen address, and the display numbers.
+/// receiver's listen address and where the platform is, and the display
+/// numbers.
 extension ConfigDoctor {
-    func callbackItems(_ callbacks: Configuration.Callbacks) -> [CheckItem] {
+    /// The applications whose platform (`base_url`) is not on this host:
+    /// only they need callback URLs reachable from elsewhere. A `base_url` on
+    /// loopback is a simulator or a local proxy to the platform, which
+    /// reaches a loopback `status_url` fine.
+    static func remotePlatforms(_ applications: [Configuration.Application]) -> [Configuration.Application] {
+        applications.filter { application in
+            guard let host = URLComponents(string: application.baseURL)?.host, !host.isEmpty else { return true }
+            return !LoopbackHost.contains(host)
+        }
+    }
+
+    /// - Parameter applications: where callbacks come from: loopback
+    ///   callback URLs are a problem only when some application's platform
+    ///   is off this host.
+    func callbackItems(_ callbacks: Configuration.Callbacks, applications: [Configuration.Application]) -> [CheckItem] {
         var items: [CheckItem] = []
+        let remote = Self.remotePlatforms(applications)
+        let named = applications.count > 1 ? " (" + remote.map(\.name).joined(separator: ", ") + ")" : ""
         for (field, url) in [("status_url", callbacks.statusURL), ("fee_url", callbacks.feeURL)] {
             if let issue = CallbackURL.check(url.string, field: field) {
                 items.append(CheckItem("callbacks", .problem, "\(field): \(issue.rule)"))
@@ -17,8 +34,12 @@ extension ConfigDoctor {
                 continue
             }
             if Self.isLoopback(host) {
-                items.append(CheckItem("callbacks", .problem, "\(field) \(url) points at this machine's loopback; the platform cannot reach it, use the public name of your receiver or proxy"))
-                continue
+                if !remote.isEmpty {
+                    items.append(CheckItem(
+                        "callbacks", .problem,
+                        "\(field) \(url) points at this machine's loopback; the platform at \(remote[0].baseURL)\(named) is not on this host and cannot reach it, use the public name of your receiver or proxy"))
+                    continue
+                }
             }
             if Self.isPrivate(host) {
                 items.append(CheckItem("callbacks", .warning, "\(field) \(url) is a private address; the platform reaches it only through a VPN or NAT"))
@@ -33,7 +54,7 @@ extension ConfigDoctor {
                 items.append(CheckItem("callbacks", .warning, "\(field) \(url) is port \(port) but the receiver listens on \(callbacks.listen); something (a proxy or NAT) must forward \(port) to \(callbacks.listen.port)"))
             }
         }
-        if Self.isLoopback(callbacks.listen.host) {
+        if Self.isLoopback(callbacks.listen.host), !remote.isEmpty {
             items.append(CheckItem("callbacks", .warning, "the receiver listens on \(callbacks.listen) (loopback only): a reverse proxy on this host must forward the platform's callbacks to it"))
         }
         if !callbacks.verifySignatures {
@@ -60,8 +81,7 @@ extension ConfigDoctor {
     }
 
     static func isLoopback(_ host: String) -> Bool {
-        let lower = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return lower == "localhost" || lower.hasSuffix(".localhost") || lower.hasPrefix("127.") || lower == "::1"
+        LoopbackHost.contains(host)
     }
 
     static func isPrivate(_ host: String) -> Bool {

@@ -6,7 +6,8 @@ import Foundation
 extension ConfigDoctor {
     /// The spool root and its four directories exist (or can be created by
     /// the service user), are writable by it, and are on one file system so
-    /// that moves between them are atomic renames.
+    /// that moves between them are atomic renames; `tmp` and `incoming`, when
+    /// the group writes them, are setgid and sticky (``SpoolLayout/sharedMode``).
     func spoolItems(_ spool: Configuration.Spool) -> [CheckItem] {
         var items: [CheckItem] = []
         var devices: [String: dev_t] = [:]
@@ -31,6 +32,11 @@ extension ConfigDoctor {
                 continue
             }
             devices[path] = info.st_dev
+            if path == spool.tmp || path == spool.incoming, let issue = Self.sharedDirectoryIssue(mode: info.st_mode) {
+                items.append(CheckItem(
+                    "spool", .warning,
+                    "\(path) has mode \(String(info.st_mode & 0o7777, radix: 8)): \(issue); run: chmod \(String(SpoolLayout.sharedMode, radix: 8)) \(path) (systemd-tmpfiles --create callspool.conf does it too)"))
+            }
         }
         if Set(devices.values).count > 1 {
             let listing = devices.sorted { $0.key < $1.key }.map { "\($0.key) (device \($0.value))" }.joined(separator: ", ")
@@ -40,6 +46,20 @@ extension ConfigDoctor {
             items.append(CheckItem("spool", .ok, "\(spool.dir): tmp, incoming, processed, rejected writable by \(user.name), one file system"))
         }
         return items
+    }
+
+    /// What is wrong with the mode of `tmp/` or `incoming/`, or nil. Only a
+    /// directory others than its owner may write (the submitters' group)
+    /// needs the sticky bit (else any submitter can delete or replace
+    /// another's pending job file) and setgid (else files do not keep the
+    /// spool's group); one only its owner writes needs neither.
+    static func sharedDirectoryIssue(mode: mode_t) -> String? {
+        guard mode & 0o022 != 0 else { return nil }
+        var issues: [String] = []
+        if mode & mode_t(S_ISVTX) == 0 { issues.append("writable by the group but not sticky, so any submitter can delete or replace another's pending file") }
+        if mode & mode_t(S_ISGID) == 0 { issues.append("not setgid, so files written there do not keep the spool's group") }
+        if mode & 0o002 != 0 { issues.append("writable by every user") }
+        return issues.isEmpty ? nil : issues.joined(separator: "; ")
     }
 
     /// The store file opens read-only and its schema is the one this

@@ -10,7 +10,8 @@ extension ConfigDoctor {
     /// `[store] url`: connects as `callspool run` would (the password
     /// resolved the same way: credential `store_password`, `password_file`,
     /// `$CALLSPOOL_STORE_PASSWORD`), reports the server's version, whether
-    /// the connection is encrypted and how the schema compares with this
+    /// the connection is encrypted (a warning when it is not and the server
+    /// is not on this host's loopback) and how the schema compares with this
     /// version's (never migrating it). The URL is shown without its password.
     func postgresStoreItem(_ configuration: Configuration, url: String) async -> CheckItem {
         let settings: PostgresStore.Settings
@@ -33,7 +34,24 @@ extension ConfigDoctor {
             return CheckItem("store", .problem, "\(shown): \(error)")
         }
         let server = "\(shown): PostgreSQL \(probe.serverVersion), \(probe.encrypted ? "TLS" : "not encrypted")"
-        switch probe.schema {
+        let item = Self.schemaItem(server: server, schema: probe.schema)
+        guard let warning = Self.plaintextWarning(host: settings.host, encrypted: probe.encrypted, tls: settings.tls) else { return item }
+        return CheckItem("store", item.status == .problem ? .problem : .warning, "\(item.message); \(warning)")
+    }
+
+    /// Why an unencrypted store connection deserves a warning, or nil when
+    /// it does not: encrypted, or to this machine's loopback (nothing
+    /// crosses a network). `sslmode=prefer` (the default) falls back to
+    /// plain text when the server offers no TLS, without a word; the
+    /// password and every phone number then cross the network in clear.
+    static func plaintextWarning(host: String, encrypted: Bool, tls: PostgresStore.Settings.TLSMode) -> String? {
+        guard !encrypted, !LoopbackHost.contains(host) else { return nil }
+        let why = tls == .disable ? "sslmode=disable" : "the server offers no TLS and sslmode=\(tls.rawValue) accepts that"
+        return "the connection to \(host) is not encrypted (\(why)): the password and the jobs' phone numbers cross the network in clear; enable TLS on the server and set ?sslmode=verify-full (or require) in [store] url"
+    }
+
+    static func schemaItem(server: String, schema: PostgresStoreProbe.Schema) -> CheckItem {
+        switch schema {
         case .current:
             return CheckItem("store", .ok, "\(server), schema current")
         case .empty:

@@ -60,7 +60,7 @@ public struct ConfigDoctor: Sendable {
             items.append(storeItem(configuration.store.path))
         }
         if let results = configuration.results.dir { items.append(resultsItem(results)) }
-        items += callbackItems(configuration.callbacks)
+        items += callbackItems(configuration.callbacks, applications: configuration.applications)
         let named = configuration.applications.count > 1
         for application in configuration.applications {
             items.append(displayNumbersItem(application.displayNumbers, application: named ? application.name : nil))

@@ -2,21 +2,39 @@ import CallSpool
 import Foundation
 
 /// The report as one self-contained HTML file: inline CSS, inline SVG, no
-/// script, no external reference, phone numbers masked. Figures sit in
+/// script (and a Content-Security-Policy forbidding any), no external
+/// reference, phone numbers masked. Figures sit in
 /// elements with `data-metric` attributes so they can be checked by tools.
 extension CampaignReport {
+    /// What the page may load or run: nothing but its own inline styles (and
+    /// `data:` images). The report needs no script; should a value slip past
+    /// the escaping, the browser still refuses to run it.
+    public static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+    /// `text` with every phone number in it masked (``LogRedaction``, as the
+    /// logs do): a job id, a campaign name or a platform description may
+    /// carry one (a campaign job without an `id` is named after its callee).
+    static func masked(_ text: String) -> String {
+        LogRedaction.maskPhoneNumbers(in: text)
+    }
+
     public var html: String {
         let e = HTMLText.escape
+        // Displayed values (names, ids, descriptions, labels) with any phone
+        // number masked; not the result codes, whose seven digits (1020154)
+        // are no phone number and must stay readable.
+        let shown = { (text: String) in HTMLText.escape(Self.masked(text)) }
         let percent = summary.total == 0 ? 0 : Int((Double(finished) / Double(summary.total) * 100).rounded())
         let states = JobState.allCases.map { ($0.rawValue, summary.states[$0.rawValue] ?? 0) }
-        let outcomes = summary.outcomes.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }.map { (label: $0.key, value: $0.value) }
-        let digits = summary.digits.sorted { $0.key < $1.key }.map { (label: $0.key, value: $0.value) }
-        let classes = attemptClasses.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }.map { (label: $0.key, value: $0.value) }
+        let outcomes = summary.outcomes.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }.map { (label: Self.masked($0.key), value: $0.value) }
+        let digits = summary.digits.sorted { $0.key < $1.key }.map { (label: Self.masked($0.key), value: $0.value) }
+        let classes = attemptClasses.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }.map { (label: Self.masked($0.key), value: $0.value) }
         var page = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"/>
+            <meta http-equiv="Content-Security-Policy" content="\(Self.contentSecurityPolicy)"/>
             <meta name="viewport" content="width=device-width, initial-scale=1"/>
-            <title>callspool report: \(e(campaign))</title>
+            <title>callspool report: \(shown(campaign))</title>
             <style>
             body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#222;margin:24px auto;max-width:820px;padding:0 16px}
             h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
@@ -26,7 +44,7 @@ extension CampaignReport {
             table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:4px 8px;border-bottom:1px solid #eee}
             td.n{text-align:right;font-variant-numeric:tabular-nums}svg.chart text{font:12px system-ui,sans-serif;fill:#333}.empty{color:#888}
             </style></head><body>
-            <h1>Campaign <span data-metric="campaign">\(e(campaign))</span></h1>
+            <h1>Campaign <span data-metric="campaign">\(shown(campaign))</span></h1>
             <p class="meta">Generated \(e(Timestamp.format(generatedAt))) by callspool\(summary.paused ? " — campaign paused" : "")</p>
             <div class="figures">
             <div class="figure">jobs<b data-metric="total">\(summary.total)</b></div>
@@ -59,7 +77,7 @@ extension CampaignReport {
         } else {
             page += "<table id=\"errors\"><tr><th>when</th><th>job</th><th>callee</th><th>code</th><th>description</th></tr>\n"
             for error in errors {
-                page += "<tr><td>\(e(Timestamp.format(error.at)))</td><td>\(e(error.jobId))</td><td>\(e(error.calleeNbr))</td><td data-code=\"\(e(error.code))\">\(e(error.code))</td><td>\(e(error.description))</td></tr>\n"
+                page += "<tr><td>\(e(Timestamp.format(error.at)))</td><td>\(shown(error.jobId))</td><td>\(shown(error.calleeNbr))</td><td data-code=\"\(e(error.code))\">\(e(error.code))</td><td>\(shown(error.description))</td></tr>\n"
             }
             page += "</table>\n"
         }

@@ -3,8 +3,14 @@ import Foundation
 import VoiceCallAPI
 
 extension StatusView {
-    /// The human form of `callspool status`; `style` colours it (only on a terminal).
+    /// The human form of `callspool status`; `style` colours it (only on a
+    /// terminal). Stored text (reasons, ids, descriptions, names) is shown
+    /// with its control characters escaped (``TerminalText``).
     public func text(now: Date, style: TerminalStyle = .plain) -> String {
+        visibleOnTerminal().render(now: now, style: style)
+    }
+
+    func render(now: Date, style: TerminalStyle) -> String {
         var lines: [String] = []
         if daemon.running {
             lines.append("daemon    \(style.green("running")) (pid \(daemon.pid.map(String.init) ?? "?"), version \(daemon.version ?? "?"), since \(daemon.startedAt ?? "?"))")
@@ -69,7 +75,8 @@ extension JobListItem {
 }
 
 extension JobView {
-    /// `callspool job ID` for people: fields, attempts, event timeline, CDR.
+    /// `callspool job ID` for people: fields, attempts, event timeline, CDR
+    /// (control characters in values escaped, ``TerminalText``).
     public var text: String {
         var lines = [
             "id          \(id)",
@@ -86,7 +93,7 @@ extension JobView {
                 table.add(["\(attempt.n)", attempt.at, attempt.httpStatus.map(String.init) ?? "-", attempt.resultcode ?? "-", attempt.sessionId ?? "-"])
             }
             lines.append("")
-            lines.append(table.render())
+            lines += table.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }
         if !events.isEmpty {
             lines.append("")
@@ -101,7 +108,8 @@ extension JobView {
             lines.append("")
             lines.append("cdr         end \(cdr.callEndTime ?? "-")  answered \(cdr.callOutAnswerTime ?? "-")  keys \(cdr.dynIVRPath ?? "-")")
         }
-        return lines.joined(separator: "\n")
+        // One line each: a control character in a value is shown, never sent.
+        return lines.map(TerminalText.visible).joined(separator: "\n")
     }
 }
 

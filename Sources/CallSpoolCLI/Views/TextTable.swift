@@ -1,5 +1,5 @@
 import CallSpool
-/// Aligned plain-text tables for the CLI's human output.
+/// Aligned plain-text tables for the CLI's human output (`jobs`, `campaigns`, `job`'s attempts).
 public struct TextTable: Sendable {
     public var headers: [String]
     public var rows: [[String]] = []
@@ -13,7 +13,9 @@ public struct TextTable: Sendable {
         self.width = width
     }
 
-    public mutating func add(_ row: [String]) { rows.append(row) }
+    /// Cells are shown with their control characters escaped (``TerminalText``):
+    /// they hold stored text (ids, campaign names) that must not drive the terminal.
+    public mutating func add(_ row: [String]) { rows.append(row.map(TerminalText.visible)) }
 
     public func render() -> String {
         var widths = headers.map(\.count)

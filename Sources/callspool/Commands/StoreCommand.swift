@@ -36,7 +36,7 @@ struct StoreMigrateCommand: ParsableCommand {
             let counts = try StoreCopy.copy(from: source, to: target)
             print("copied \(from) → \(settings.displayURL)")
             for (table, rows) in counts { print("  \(table.padding(toLength: 14, withPad: " ", startingAt: 0)) \(rows) rows (verified)") }
-            print("next: set [store] url = \"\(settings.displayURL)\" in the configuration, then start the instances")
+            print("next: set [store] url = \"\(settings.configurationURL)\" in the configuration, then start the instances")
         } catch let error as StoreCopy.CopyError {
             printToStandardError("callspool: \(error)")
             throw ExitStatus.userError

@@ -37,5 +37,5 @@ struct StoreContext {
 func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    print(TerminalText.json(String(decoding: try encoder.encode(value), as: UTF8.self)))
 }

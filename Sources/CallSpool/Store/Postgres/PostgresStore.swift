@@ -58,29 +58,6 @@ public final class PostgresStore: Sendable {
             self.timeout = timeout
             self.instance = instance
         }
-
-        /// Reads `postgresql://user[:password]@host[:port]/database`.
-        public init(url text: String, password: String? = nil, timeout: Duration = .seconds(10), instance: String) throws(PostgresStoreError) {
-            guard let url = URLComponents(string: text), ["postgresql", "postgres"].contains(url.scheme ?? ""),
-                let host = url.host, !host.isEmpty
-            else { throw .badURL(text, "expected postgresql://user@host:port/database") }
-            guard let user = url.user, !user.isEmpty else { throw .badURL(text, "no user name (postgresql://USER@host/database)") }
-            let database = String(url.path.drop(while: { $0 == "/" }))
-            guard !database.isEmpty else { throw .badURL(text, "no database name (postgresql://user@host/DATABASE)") }
-            self.init(
-                host: host, port: url.port ?? 5432, username: user, password: password ?? url.password, database: database, timeout: timeout,
-                instance: instance)
-            for item in url.queryItems ?? [] {
-                guard item.name == "sslmode" else { throw .badURL(text, "unknown parameter \(item.name) (only sslmode is read)") }
-                guard let mode = TLSMode(rawValue: item.value ?? "") else {
-                    throw .badURL(text, "sslmode must be \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")), got \(item.value ?? "")")
-                }
-                tls = mode
-            }
-        }
-
-        /// The URL without its password, for messages.
-        public var displayURL: String { "postgresql://\(username)@\(host):\(port)/\(database)" }
     }
 
     public let settings: Settings
@@ -198,7 +175,7 @@ public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConverti
 
     public var description: String {
         switch self {
-        case .badURL(let url, let problem): "store url \(Self.redacted(url)): \(problem)"
+        case .badURL(let url, let problem): "store url \(PostgresURL.redacted(url)): \(problem)"
         case .timedOut(let timeout): "the PostgreSQL store did not answer within \(DurationText.format(timeout))"
         case .cannotConnect(let url, let problem): "cannot connect to the PostgreSQL store \(url): \(problem)"
         case .connectionLost(let problem): "the connection to the PostgreSQL store failed: \(problem)"
@@ -206,13 +183,6 @@ public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConverti
         case .newer(let url, let step): "the PostgreSQL store \(url) was migrated by a newer callspool (\(step)): upgrade this instance"
         case .notLeader(let instance, let epoch): "instance \(instance) no longer holds the dispatcher lease (epoch \(epoch))"
         }
-    }
-
-    /// A URL with its password (if any) hidden.
-    static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "****"
-        return components.string ?? url
     }
 }
 
