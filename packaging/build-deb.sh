@@ -135,10 +135,11 @@ Description: Huawei Cloud VoiceCall dispatcher fed by a spool directory
  job in an SQLite store, paces calls against the platform's limits, receives
  the platform's signed callbacks and exports Prometheus metrics.
  .
- The package installs the systemd unit but neither enables nor starts it:
- edit /etc/callspool/callspool.toml, put the app secret in
+ The package installs and enables the systemd units (callspool.socket holds
+ the callback port across restarts) but does not start them: edit
+ /etc/callspool/callspool.toml, put the app secret in
  /etc/callspool/app_secret (mode 0600), run "callspool check", then
- "systemctl enable --now callspool".
+ "systemctl start callspool.socket callspool.service".
 CONTROL
 
 dpkg-deb --root-owner-group -Zxz --build "$root" "$out/$name.deb" >/dev/null

@@ -44,10 +44,11 @@ echo "== callspool --version"
 in_root callspool --version
 echo "== callspool validate (shipped examples)"
 in_root sh -c 'callspool validate /usr/share/doc/callspool/examples/jobs/*.json /usr/share/doc/callspool/examples/jobs/*.jsonl'
-echo "== service user, directories, unit (not enabled)"
+echo "== service user, directories, units (enabled, not started)"
 in_root getent passwd callspool
 in_root stat -c '%A %U:%G %n' /var/spool/callspool /var/spool/callspool/incoming /var/lib/callspool /etc/callspool/callspool.toml
-in_root sh -c 'ls /etc/systemd/system/multi-user.target.wants/callspool.service 2>/dev/null && echo "ENABLED (wrong)" || echo "callspool.service installed, not enabled"'
+in_root sh -c 'ls /etc/systemd/system/multi-user.target.wants/callspool.service /etc/systemd/system/sockets.target.wants/callspool.socket' \
+  || { echo "test-install: callspool.service and callspool.socket should be enabled" >&2; exit 1; }
 echo "== callspool check (the example configuration has no secret yet: exit 1 expected)"
 set +e
 in_root callspool check --config /etc/callspool/callspool.toml

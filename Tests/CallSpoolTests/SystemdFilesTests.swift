@@ -155,6 +155,15 @@ import Testing
         for dir in ["tmp", "incoming"] {
             #expect(calls.contains("install -d -o callspool -g callspool-submit -m 3770 /var/spool/callspool/\(dir)\n"), "\(calls)")
         }
+        // The socket and the service are enabled on first install (not
+        // started); on upgrade the administrator's choice stands, and an
+        // enabled service gets its socket.
+        if previousVersion.isEmpty {
+            #expect(calls.contains("systemctl --root=\(root) enable callspool.socket callspool.service\n"), "\(calls)")
+        } else {
+            #expect(!calls.contains("enable callspool.socket callspool.service"), "\(calls)")
+            #expect(calls.contains("systemctl --root=\(root) enable callspool.socket\n"), "\(calls)")
+        }
     }
 
     /// The commented two-application block of the example is a working

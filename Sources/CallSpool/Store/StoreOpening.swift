@@ -30,6 +30,6 @@ extension Configuration {
     /// The store's name for messages: its path, or its URL without password.
     public var storeDisplayName: String {
         guard let url = store.url else { return store.path }
-        return (try? PostgresStore.Settings(url: url, instance: instanceName).displayURL) ?? url
+        return (try? PostgresStore.Settings(url: url, instance: instanceName).displayURL) ?? PostgresURL.redacted(url)
     }
 }
