@@ -84,7 +84,7 @@ extension EndToEnd {
                     #expect(job.app == "otp" && job.displayNbr == nil)
                     #expect(try daemon.job("otp\(index)").attempts.map(\.displayNbr) == [Self.verifyNumber])
                 }
-                #expect(try daemon.job("remind/\(JobLine.callee(0))").job.app == "reminders")
+                #expect(try daemon.job(JobFile.campaignJobID(campaign: "remind", callee: JobLine.callee(0))).job.app == "reminders")
                 #expect(snapshot.callsPerCallee.values.allSatisfy { $0 == 1 }, "somebody was called twice")
 
                 let status = try StatusView.load(
@@ -113,14 +113,14 @@ extension EndToEnd {
 
                 // A push signed with the verify application's secret (as configured in
                 // callspool) about a reminder's call is refused and changes nothing.
-                let reminder = try daemon.job("remind/\(JobLine.callee(0))").job
+                let reminder = try daemon.job(JobFile.campaignJobID(campaign: "remind", callee: JobLine.callee(0))).job
                 let session = try #require(reminder.sessionId)
                 let answer = try await Self.postCollectInfo(
                     port: daemon.configuration.callbacks.listen.port, path: daemon.configuration.callbacks.statusURL.path,
                     url: daemon.configuration.callbacks.statusURL.string, appKey: Self.verifyKey, secret: "TypoSecret",
                     sessionId: session, digits: "9")
                 #expect(answer == 401)
-                #expect(try daemon.job("remind/\(JobLine.callee(0))").job.digits == reminder.digits)
+                #expect(try daemon.job(JobFile.campaignJobID(campaign: "remind", callee: JobLine.callee(0))).job.digits == reminder.digits)
 
                 let status = try StatusView.load(
                     from: daemon.database, portLimit: 8, now: daemon.clock.now, applications: daemon.configuration.applications)

@@ -382,7 +382,7 @@ extension JobFile {
     /// The id of a campaign job without one: `<campaign>/n-<hash>`, stable
     /// (a campaign dropped again queues nobody twice) and free of the
     /// callee's number, which ids carry into reports, logs and file names.
-    static func campaignJobID(campaign: String, callee: String) -> String {
+    public static func campaignJobID(campaign: String, callee: String) -> String {
         let digest = SHA256.hash(data: Data(callee.utf8))
         return "\(campaign)/n-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
     }
