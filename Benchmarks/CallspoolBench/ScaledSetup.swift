@@ -24,6 +24,10 @@ struct ScaledSetup {
     var ringSeconds = (min: 2.0, max: 8.0)
     var talkSeconds = (min: 10.0, max: 30.0)
     var calloutSeconds = 1.0
+    /// A freed port still counts busy in `idlePort` for this long (simulated
+    /// seconds): the platform's idle count lags the disconnect, so the answer
+    /// to a request sent on a disconnect can report one port too few.
+    var idlePortLagSeconds = 1.0
 
     /// The scripted mean of a notify call, in simulated seconds.
     var nominalCallSeconds: Double { calloutSeconds + (ringSeconds.min + ringSeconds.max) / 2 + (talkSeconds.min + talkSeconds.max) / 2 }
@@ -36,7 +40,7 @@ struct ScaledSetup {
         try JSONDecoder().decode(SimulatorScenario.self, from: Data("""
             {"displayNumbers": ["\(Self.displayNumber)"],
              "limits": {"ports": \(hiddenPorts), "requestsPerSecond": 0, "perCalleeMax": 0, "perDisplayNumberPerMinute": 0},
-             "timing": {"calloutSeconds": \(calloutSeconds), "feeDelaySeconds": 1, "feeBatchWindowSeconds": 1},
+             "timing": {"calloutSeconds": \(calloutSeconds), "feeDelaySeconds": 1, "feeBatchWindowSeconds": 1, "idlePortLagSeconds": \(idlePortLagSeconds)},
              "defaults": {"outcome": "answer", "ringSeconds": {"min": \(ringSeconds.min), "max": \(ringSeconds.max)},
                           "talkSeconds": {"min": \(talkSeconds.min), "max": \(talkSeconds.max)}}}
             """.utf8))
