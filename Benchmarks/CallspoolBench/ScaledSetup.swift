@@ -28,6 +28,11 @@ struct ScaledSetup {
     /// seconds): the platform's idle count lags the disconnect, so the answer
     /// to a request sent on a disconnect can report one port too few.
     var idlePortLagSeconds = 1.0
+    /// The platform's answer to an accepted request comes this long after
+    /// admission (simulated seconds; a real API answer takes a few hundred
+    /// ms): a call that ends meanwhile is pushed before the answer arrives,
+    /// though the answer's `idlePort` was counted with that call's port busy.
+    var answerDelaySeconds = 0.3
 
     /// The scripted mean of a notify call, in simulated seconds.
     var nominalCallSeconds: Double { calloutSeconds + (ringSeconds.min + ringSeconds.max) / 2 + (talkSeconds.min + talkSeconds.max) / 2 }
@@ -41,7 +46,7 @@ struct ScaledSetup {
             {"displayNumbers": ["\(Self.displayNumber)"],
              "limits": {"ports": \(hiddenPorts), "requestsPerSecond": 0, "perCalleeMax": 0, "perDisplayNumberPerMinute": 0},
              "timing": {"calloutSeconds": \(calloutSeconds), "feeDelaySeconds": 1, "feeBatchWindowSeconds": 1, "idlePortLagSeconds": \(idlePortLagSeconds)},
-             "defaults": {"outcome": "answer", "ringSeconds": {"min": \(ringSeconds.min), "max": \(ringSeconds.max)},
+             "defaults": {"outcome": "answer", "responseDelaySeconds": \(answerDelaySeconds), "ringSeconds": {"min": \(ringSeconds.min), "max": \(ringSeconds.max)},
                           "talkSeconds": {"min": \(talkSeconds.min), "max": \(talkSeconds.max)}}}
             """.utf8))
     }
