@@ -5,8 +5,8 @@ import Logging
 /// simulator with the same scenario — and prints both rows.
 /// Arguments: calls, time scale, verify_reserved_ports, hidden port limit, then
 /// any of "no-naive", "no-verify", "first-verify", "idle-lag=<simulated s>"
-/// (how long a freed port still counts busy in `idlePort`; default 1),
-/// "answer-delay=<simulated s>" (admission to the platform's answer; default 0.3).
+/// (how long a freed port still counts busy in `idlePort`; default 0),
+/// "answer-delay=<simulated s>" (admission to the platform's answer; default 2).
 func reportCampaign(arguments: [String]) async throws {
     var quiet = Logger(label: "bench")
     quiet.logLevel = .error

@@ -25,14 +25,16 @@ struct ScaledSetup {
     var talkSeconds = (min: 10.0, max: 30.0)
     var calloutSeconds = 1.0
     /// A freed port still counts busy in `idlePort` for this long (simulated
-    /// seconds): the platform's idle count lags the disconnect, so the answer
-    /// to a request sent on a disconnect can report one port too few.
-    var idlePortLagSeconds = 1.0
+    /// seconds): the platform's idle count lags the disconnect. Off by
+    /// default: at full use it only turns an idle count of 1 into 0, which
+    /// the daemon reads against its ports in use, requests in flight included.
+    var idlePortLagSeconds = 0.0
     /// The platform's answer to an accepted request comes this long after
-    /// admission (simulated seconds; a real API answer takes a few hundred
-    /// ms): a call that ends meanwhile is pushed before the answer arrives,
-    /// though the answer's `idlePort` was counted with that call's port busy.
-    var answerDelaySeconds = 0.3
+    /// admission (simulated seconds; 2 s is a slow but real API answer): a
+    /// call that ends meanwhile is pushed before the answer arrives, though
+    /// the answer's `idlePort` was counted with that call's port busy, so the
+    /// daemon reads one port short (the race of docs/scheduling.md, "Ports").
+    var answerDelaySeconds = 2.0
 
     /// The scripted mean of a notify call, in simulated seconds.
     var nominalCallSeconds: Double { calloutSeconds + (ringSeconds.min + ringSeconds.max) / 2 + (talkSeconds.min + talkSeconds.max) / 2 }
