@@ -101,6 +101,41 @@ import Testing
         #expect(limiter.pendingLow?.at == later.addingTimeInterval(0.01))
     }
 
+    @Test func anAnswerThatOvertookAnEarlierOneDoesNotLowerALearnedLimit() {
+        // Slow start: the first call alone finds 4 ports; the next two go
+        // together and the second admitted is answered first: 2 held + 1 idle,
+        // with the first still in flight (the platform holds it already).
+        var limiter = PortLimiter(configuredMax: 10, verifyReserved: 0)
+        limiter.acquire()
+        limiter.accepted(idlePort: 3, callsHeld: 1, now: Self.start)
+        #expect(limiter.effectiveLimit == 4)
+        limiter.acquire()
+        limiter.acquire()
+        limiter.accepted(idlePort: 1, callsHeld: 2, now: Self.start.addingTimeInterval(0.03))
+        #expect(limiter.effectiveLimit == 4)
+        limiter.accepted(idlePort: 2, callsHeld: 3, now: Self.start.addingTimeInterval(0.031))
+        #expect(limiter.effectiveLimit == 4)
+    }
+
+    @Test func aReadingTheRequestsInFlightCannotExplainStillLowersALearnedLimit() {
+        var limiter = Self.learnedFour()
+        Self.end(4, of: &limiter, at: Self.start.addingTimeInterval(10))
+        limiter.acquire()
+        limiter.acquire()
+        // This call held + 1 idle, 1 request in flight: 3 ports at most even
+        // if the platform holds that one already; the reading (2) counts.
+        limiter.accepted(idlePort: 1, callsHeld: 1, now: Self.start.addingTimeInterval(20))
+        #expect(limiter.effectiveLimit == 2)
+    }
+
+    @Test func beforeAnythingIsLearnedARequestInFlightDoesNotDelayTheFirstLowering() {
+        // A burst at start-up against the configured 10: the first answer's lower bound counts.
+        var limiter = PortLimiter(configuredMax: 10, verifyReserved: 0)
+        for _ in 0..<6 { limiter.acquire() }
+        limiter.accepted(idlePort: 3, callsHeld: 1, now: Self.start)
+        #expect(limiter.effectiveLimit == 4)
+    }
+
     @Test func aRefusalLowersAtOnceEvenRightAfterACallEnd() {
         var limiter = Self.learnedFour()
         let ended = Self.start.addingTimeInterval(30)

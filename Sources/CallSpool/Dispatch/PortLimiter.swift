@@ -31,6 +31,14 @@ import Foundation
 /// transient dip is followed by a right reading, a real loss of ports is not.
 /// Refusals never wait: the platform has said it is out of ports.
 ///
+/// **Answers can overtake each other.** A reading taken while other requests
+/// are in flight can miss calls the platform admitted before it (its answer
+/// came first), so once the limit has been learned from the platform such a
+/// reading lowers it only if even the requests in flight cannot make up the
+/// difference. Before anything is learned (the configured maximum), the first
+/// readings' lower bound is taken at once: a burst of requests at start-up
+/// must not wait to find a smaller platform.
+///
 /// **A limit lowered by readings comes back within one round.** Acceptances
 /// whose reading shows more ports raise it by a whole port each, up to the
 /// limit in force before the readings lowered it as far as the platform has
@@ -64,6 +72,9 @@ public struct PortLimiter: Sendable, Hashable {
     /// it: readings showing more ports bring it back a whole port at a time.
     /// Nil after a refusal.
     public private(set) var recoverTo: Int?
+    /// The limit was learned from the platform (a reading or a refusal), not
+    /// just configured.
+    public private(set) var learned = false
 
     /// A reading of the platform's ports (`callsHeld + idlePort`) and when it came.
     public struct Reading: Sendable, Hashable {
@@ -139,8 +150,15 @@ public struct PortLimiter: Sendable, Hashable {
         let held = callsHeld ?? inUse
         provenHeld = max(provenHeld, min(configuredMax, held))
         let reading = idle == 0 ? max(1, inUse) : min(configuredMax, max(1, held + idle))
-        if Double(reading) >= effective {
-            pendingLow = nil
+        // Requests still in flight may have been admitted before this one
+        // (answers can overtake each other): the platform may hold up to
+        // that many more of ours than `held`, so such a reading only bounds
+        // its ports from below. It lowers a limit learned from the platform
+        // only when even that many more would not reach it.
+        let inFlight = idle == 0 ? 0 : max(0, inUse - held)
+        let explained = learned && inFlight > 0 && Double(reading + inFlight) >= effective
+        if Double(reading) >= effective || explained {
+            if !explained { pendingLow = nil }
             guard idle > 0, Double(reading) > effective else { return }
             if let target = recoverTo, effective < Double(target) {
                 effective = min(Double(min(reading, target)), effective.rounded(.down) + 1)
@@ -170,6 +188,7 @@ public struct PortLimiter: Sendable, Hashable {
         let carried = max(recoverTo ?? 0, min(effectiveLimit, provenHeld))
         recoverTo = carried > reading ? carried : nil
         effective = Double(reading)
+        learned = true
     }
 
     /// The platform said it is out of ports while holding `callsInProgress`
@@ -180,6 +199,7 @@ public struct PortLimiter: Sendable, Hashable {
         pendingLow = nil
         recoverTo = nil
         provenHeld = max(0, callsInProgress)
+        learned = true
     }
 
     /// Picks up a limit learned by another dispatcher (a takeover on a
@@ -189,6 +209,7 @@ public struct PortLimiter: Sendable, Hashable {
         pendingLow = nil
         recoverTo = nil
         provenHeld = 0
+        self.learned = true
     }
 
     /// A reload changed the configuration.
