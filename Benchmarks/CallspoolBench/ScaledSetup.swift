@@ -24,6 +24,17 @@ struct ScaledSetup {
     var ringSeconds = (min: 2.0, max: 8.0)
     var talkSeconds = (min: 10.0, max: 30.0)
     var calloutSeconds = 1.0
+    /// A freed port still counts busy in `idlePort` for this long (simulated
+    /// seconds): the platform's idle count lags the disconnect. Off by
+    /// default: at full use it only turns an idle count of 1 into 0, which
+    /// the daemon reads against its ports in use, requests in flight included.
+    var idlePortLagSeconds = 0.0
+    /// The platform's answer to an accepted request comes this long after
+    /// admission (simulated seconds; 2 s is a slow but real API answer): a
+    /// call that ends meanwhile is pushed before the answer arrives, though
+    /// the answer's `idlePort` was counted with that call's port busy, so the
+    /// daemon reads one port short (the race of docs/scheduling.md, "Ports").
+    var answerDelaySeconds = 2.0
 
     /// The scripted mean of a notify call, in simulated seconds.
     var nominalCallSeconds: Double { calloutSeconds + (ringSeconds.min + ringSeconds.max) / 2 + (talkSeconds.min + talkSeconds.max) / 2 }
@@ -36,8 +47,8 @@ struct ScaledSetup {
         try JSONDecoder().decode(SimulatorScenario.self, from: Data("""
             {"displayNumbers": ["\(Self.displayNumber)"],
              "limits": {"ports": \(hiddenPorts), "requestsPerSecond": 0, "perCalleeMax": 0, "perDisplayNumberPerMinute": 0},
-             "timing": {"calloutSeconds": \(calloutSeconds), "feeDelaySeconds": 1, "feeBatchWindowSeconds": 1},
-             "defaults": {"outcome": "answer", "ringSeconds": {"min": \(ringSeconds.min), "max": \(ringSeconds.max)},
+             "timing": {"calloutSeconds": \(calloutSeconds), "feeDelaySeconds": 1, "feeBatchWindowSeconds": 1, "idlePortLagSeconds": \(idlePortLagSeconds)},
+             "defaults": {"outcome": "answer", "responseDelaySeconds": \(answerDelaySeconds), "ringSeconds": {"min": \(ringSeconds.min), "max": \(ringSeconds.max)},
                           "talkSeconds": {"min": \(talkSeconds.min), "max": \(talkSeconds.max)}}}
             """.utf8))
     }

@@ -27,6 +27,32 @@ import VoiceCallAPI
         #expect(snapshot.resultCodes["1020154"] == 1)
     }
 
+    @Test func idlePortLagsTheReleaseOfAPortByTheConfiguredTime() async throws {
+        // The platform's idle count lags its release of a port: right after a
+        // call ends, admission can use the port but `idlePort` still counts it busy.
+        var timing = SimulatorHarness.fastTiming
+        timing.idlePortLagSeconds = 10  // 50 ms of the manual clock at this scale
+        let scenario = SimulatorScenario(limits: SimulatorLimits(ports: 3, requestsPerSecond: 0), timing: timing)
+        let harness = SimulatorHarness(scenario: scenario, timeScale: 200)
+        try await harness.simulator.makeApplication().test(.router) { client in
+            #expect(try await client.notify(harness, SimulatorHarness.notifyBody(callee: "+8613800000001")).response.idlePort == 2)
+            #expect(try await client.notify(harness, SimulatorHarness.notifyBody(callee: "+8613800000002")).response.idlePort == 1)
+            let freed = await eventually(within: 3) { await harness.simulator.snapshot().portsInUse == 0 }
+            #expect(freed)
+            // Both ports are free for admission but still counted busy in idlePort.
+            let third = try await client.notify(harness, SimulatorHarness.notifyBody(callee: "+8613800000003"))
+            #expect(third.response.resultcode == "0")
+            #expect(third.response.idlePort == 0)
+            // Past the lag the count is right again (the third call holds one
+            // port, the fourth another, whether or not the third has ended:
+            // its own release is then the one still lagging).
+            harness.clock.advance(seconds: 1)
+            let fourth = try await client.notify(harness, SimulatorHarness.notifyBody(callee: "+8613800000004"))
+            #expect(fourth.response.resultcode == "0")
+            #expect(fourth.response.idlePort == 1)
+        }
+    }
+
     @Test func perCalleeLimitCountsAcceptedCallsInTheWindow() async throws {
         let limits = SimulatorLimits(requestsPerSecond: 0, perCalleeMax: 2, perCalleeWindowSeconds: 3600)
         let harness = SimulatorHarness(scenario: SimulatorScenario(limits: limits))

@@ -57,7 +57,7 @@ extension DispatchPlanner {
             state.inCall.insert(ticket.jobRowId)  // the call now holds the port
             if ticket.type == .verify { state.verifyCallsStarted[ticket.jobRowId] = now }
             state.syncPortsInUse()
-            state.limiter.accepted(idlePort: acceptance.idlePort, callsHeld: state.callsInProgress)
+            state.limiter.accepted(idlePort: acceptance.idlePort, callsHeld: state.callsInProgress, now: now)
             state.slowStart.accepted(limit: state.limiter.effectiveLimit)
             state.remembered.portPushBacks = 0
             state.remembered.flowPushBacks = 0

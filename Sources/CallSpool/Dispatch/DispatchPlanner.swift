@@ -40,7 +40,11 @@ struct DispatchPlanner {
     /// the requests to send and when the next pass is due at the latest.
     mutating func pass(now: Date, in tx: any DispatchTransaction) throws -> (tickets: [DispatchTicket], wakeAt: Date) {
         var wakeAt = now.addingTimeInterval(1)
+        let held = state.inCall
         state.inCall = try tx.callsHoldingPorts(app: settings.app)
+        // A call the recount no longer finds has ended (its signal may come
+        // after this pass): the limiter hears of it now.
+        if !held.isSubset(of: state.inCall) { state.limiter.callEnded(at: now) }
         state.syncPortsInUse()
         if let halt = state.halt {
             guard now >= halt.probeAt, !state.probeInFlight else { return ([], min(wakeAt, max(now, halt.probeAt))) }

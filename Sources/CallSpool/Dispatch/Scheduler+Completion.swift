@@ -56,7 +56,10 @@ extension Scheduler {
         }
         let held = state.inCall.remove(signal.jobRowId) != nil
         guard held || signal.app == settings.app || (signal.app == nil && settings.housekeeping) else { return }
-        if held { state.syncPortsInUse() }
+        if held {
+            state.syncPortsInUse()
+            state.limiter.callEnded(at: clock.now)  // idlePort may lag this end a moment
+        }
         if signal.stateCode == 7109 {
             state.limiter.pushedBack(callsInProgress: state.callsInProgress)
             logger.warning("platform ended a call for lack of ports (7109); port limit lowered", metadata: ["effectiveLimit": "\(state.limiter.effectiveLimit)"])

@@ -17,6 +17,9 @@ actor PlatformState {
     var applicationPortsInUse: [String: Int] = [:]
     /// Calls holding a port: sessionId → the appKey that placed the call.
     var activeSessions: [String: String] = [:]
+    /// Ports freed within the last `timing.idlePortLagSeconds` (simulated):
+    /// free for admission, still counted busy in `idlePort` (oldest first).
+    var lagging: [(releasedAt: Double, appKey: String)] = []
     var requestWindow = RateWindow()
     var calleeWindows: [String: RateWindow] = [:]
     var displayWindows: [String: RateWindow] = [:]
@@ -69,16 +72,25 @@ actor PlatformState {
         guard let appKey = activeSessions.removeValue(forKey: sessionId) else { return }
         portsInUse -= 1
         applicationPortsInUse[appKey] = max(0, applicationPortsInUse[appKey, default: 0] - 1)
+        if timing.idlePortLagSeconds > 0 { lagging.append((clock.now, appKey)) }
         log.completedCalls += 1
         log.countCompleted(appKey: appKey)
     }
 
     var idlePorts: Int { max(0, limits.ports - portsInUse) }
 
-    /// The idle ports `appKey` could use: the platform's, capped by what is
-    /// left of its own quota when it has one.
+    /// The idle ports `appKey` could use, as the platform reports them in
+    /// `idlePort`: the platform's, capped by what is left of its own quota
+    /// when it has one; a port freed less than `timing.idlePortLagSeconds`
+    /// ago still counts as busy (the count lags the release, as the
+    /// platform's does around a disconnect).
     func idlePorts(for appKey: String?) -> Int {
-        guard let appKey, let quota = applications.application(appKey: appKey)?.ports else { return idlePorts }
-        return min(idlePorts, max(0, quota - applicationPortsInUse[appKey, default: 0]))
+        let window = timing.idlePortLagSeconds / clock.timeScale
+        let now = clock.now
+        lagging.removeAll { now - $0.releasedAt >= window }
+        let platform = max(0, limits.ports - portsInUse - lagging.count)
+        guard let appKey, let quota = applications.application(appKey: appKey)?.ports else { return platform }
+        let own = applicationPortsInUse[appKey, default: 0] + lagging.count(where: { $0.appKey == appKey })
+        return min(platform, max(0, quota - own))
     }
 }

@@ -13,10 +13,17 @@ public struct PlaybackTiming: Codable, Sendable {
     public var feeMaxRetries: Int?
     /// Seconds one playback of a verification code takes. Default 4.
     public var verifyPlaySeconds: Double?
+    /// How long after a call ends its port is still counted busy in the
+    /// `idlePort` of answers, though admission can already use it: the
+    /// platform's idle-port count lags its own release of the port (the
+    /// disconnect push and the platform's bookkeeping race). Default 0 (no
+    /// lag); the campaign benchmark uses 1.
+    public var idlePortLagSeconds: Double?
 
     public init(
         calloutSeconds: Double? = nil, feeDelaySeconds: Double? = nil, feeBatchWindowSeconds: Double? = nil,
-        feeRetryIntervalSeconds: Double? = nil, feeMaxRetries: Int? = nil, verifyPlaySeconds: Double? = nil
+        feeRetryIntervalSeconds: Double? = nil, feeMaxRetries: Int? = nil, verifyPlaySeconds: Double? = nil,
+        idlePortLagSeconds: Double? = nil
     ) {
         self.calloutSeconds = calloutSeconds
         self.feeDelaySeconds = feeDelaySeconds
@@ -24,6 +31,7 @@ public struct PlaybackTiming: Codable, Sendable {
         self.feeRetryIntervalSeconds = feeRetryIntervalSeconds
         self.feeMaxRetries = feeMaxRetries
         self.verifyPlaySeconds = verifyPlaySeconds
+        self.idlePortLagSeconds = idlePortLagSeconds
     }
 
     public struct Resolved: Sendable, Hashable {
@@ -33,6 +41,7 @@ public struct PlaybackTiming: Codable, Sendable {
         public var feeRetryIntervalSeconds: Double
         public var feeMaxRetries: Int
         public var verifyPlaySeconds: Double
+        public var idlePortLagSeconds: Double
     }
 
     public var resolved: Resolved {
@@ -42,7 +51,8 @@ public struct PlaybackTiming: Codable, Sendable {
             feeBatchWindowSeconds: max(0, feeBatchWindowSeconds ?? 1),
             feeRetryIntervalSeconds: max(0, feeRetryIntervalSeconds ?? 3600),
             feeMaxRetries: max(0, feeMaxRetries ?? 6),
-            verifyPlaySeconds: max(0, verifyPlaySeconds ?? 4)
+            verifyPlaySeconds: max(0, verifyPlaySeconds ?? 4),
+            idlePortLagSeconds: max(0, idlePortLagSeconds ?? 0)
         )
     }
 }
