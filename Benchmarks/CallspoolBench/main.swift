@@ -202,6 +202,10 @@ case "startup":
     let sorted = seconds.sorted()
     print(String(format: "restart to first callback answered (socket held, %d runs): first (new store) %.0f ms; min %.0f, median %.0f, max %.0f ms (target: well under 1,000 ms)",
         runs, seconds[0] * 1000, sorted[0] * 1000, sorted[sorted.count / 2] * 1000, sorted[sorted.count - 1] * 1000))
+case "soak":
+    let seconds = CommandLine.arguments.count > 2 ? Double(CommandLine.arguments[2]) ?? 300 : 300
+    let seed = CommandLine.arguments.count > 3 ? UInt64(CommandLine.arguments[3]) ?? UInt64.random(in: 1...UInt64(UInt32.max)) : UInt64.random(in: 1...UInt64(UInt32.max))
+    exit(try await SoakRun.run(SoakRun.Plan(seconds: seconds, seed: seed)))
 case "memory":
     let jobs = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 1_000_000 : 1_000_000
     let seconds = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 30 : 30
@@ -211,6 +215,6 @@ case "memory-fill":
 case "memory-run":
     try await MemoryBenchmark.run(dir: CommandLine.arguments[2], seconds: Int(CommandLine.arguments[3]) ?? 30)
 default:
-    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory, takeover, startup")
+    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory, takeover, startup, soak")
     exit(2)
 }
