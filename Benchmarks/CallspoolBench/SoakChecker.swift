@@ -42,7 +42,8 @@ struct SoakChecker {
             let calls = snapshot.callsPerCallee[job.callee] ?? 0
             if calls > 1 { report.violations.append("\(job.id): its callee was called \(calls) times") }
             if state == .unknown, job.profile != "lostAnswer" { unexplainedUnknown += 1 }
-            if state == .completed, detail.job.outcome == .answered {
+            // Notify jobs collect a digit; a verify job plays its code.
+            if state == .completed, detail.job.outcome == .answered, job.verifyCode == nil {
                 answered += 1
                 if detail.job.digits.isEmpty {
                     let session = detail.attempts.compactMap(\.sessionId).last ?? ""
