@@ -109,6 +109,50 @@ import Testing
         #expect(Self.isUncertain(result), "\(result)")
     }
 
+    /// The platform may act on a request as soon as its last byte arrives
+    /// and close before the client has marked the request finished (for a
+    /// fixed-length body that mark writes nothing, and under load it comes
+    /// late): that must read as uncertain, never as not sent. Found by the
+    /// soak harness: a placed call taken for "not sent" was sent again, and
+    /// its callee called twice. Here the body's last byte goes out at once
+    /// and the stream ends 300 ms later, after the platform has closed.
+    @Test func aRequestWhoseLastByteWasSentIsUncertainEvenIfItsEndWasNotMarked() async throws {
+        let platform = try await FaultyPlatform(.close)
+        let payload = Array(#"{"calleeNbr":"+8613800000001"}"#.utf8)
+        let request = try HTTPClient.Request(
+            url: platform.url + "/rest/httpsessions/callVerify/v1.0", method: .POST,
+            headers: ["Content-Type": "application/json", "Connection": "close"],
+            body: .stream(contentLength: Int64(payload.count)) { writer in
+                writer.write(.byteBuffer(ByteBuffer(bytes: payload))).flatMap {
+                    MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .milliseconds(300)) {}.futureResult
+                }
+            })
+        let service = HTTPClientService(connectTimeout: .seconds(2))
+        let exchange = PlatformExchange(maxBodyBytes: 1 << 20, requestBodyBytes: payload.count)
+        let task = service.client.execute(request: request, delegate: exchange, deadline: .now() + .seconds(5))
+        var failure: (any Error)?
+        do { _ = try await task.futureResult.get() } catch { failure = error }
+        try await service.shutdown()
+        try await platform.close()
+        let error = try #require(failure, "the platform closed without answering: the request must fail")
+        #expect(Self.isUncertain(VoiceCallClient.transportFailure(error, requestWritten: exchange.requestWritten)))
+    }
+
+    /// How far a request got, as the exchange records it.
+    @Test func aRequestIsWholeOnceItsHeadAndEveryBodyByteWereSent() {
+        var progress = RequestProgress(bodyBytes: 10)
+        #expect(!progress.isWhole)
+        progress.headSent = true
+        #expect(!progress.isWhole, "head only: the platform cannot act on it")
+        progress.bodyBytesSent = 9
+        #expect(!progress.isWhole)
+        progress.bodyBytesSent = 10
+        #expect(progress.isWhole, "the last byte was sent: the platform may act on it")
+        var marked = RequestProgress(bodyBytes: 10)
+        marked.finished = true
+        #expect(marked.isWhole)
+    }
+
     @Test func anAnswerThatNeverComesIsUncertain() async throws {
         let platform = try await FaultyPlatform(.hang)
         let result = try await send(to: platform.url, timeout: .milliseconds(300))

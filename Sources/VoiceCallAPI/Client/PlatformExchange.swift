@@ -28,16 +28,29 @@ final class PlatformExchange: HTTPClientResponseDelegate, Sendable {
     typealias Response = Answer
 
     let maxBodyBytes: Int
-    private let written = Atomic<Bool>(false)
+    private let progress: Mutex<RequestProgress>
     private let state = Mutex<Answer>(Answer(status: 0, headers: [:], body: []))
 
-    init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
+    /// - Parameter requestBodyBytes: the length of the request's body.
+    init(maxBodyBytes: Int, requestBodyBytes: Int) {
+        self.maxBodyBytes = maxBodyBytes
+        progress = Mutex(RequestProgress(bodyBytes: requestBodyBytes))
+    }
 
-    /// Whether the whole request (head and body) was written to the connection.
-    var requestWritten: Bool { written.load(ordering: .acquiring) }
+    /// Whether the whole request (head and every body byte) was written to
+    /// the connection.
+    var requestWritten: Bool { progress.withLock { $0.isWhole } }
+
+    func didSendRequestHead(task: HTTPClient.Task<Answer>, _ head: HTTPRequestHead) {
+        progress.withLock { $0.headSent = true }
+    }
+
+    func didSendRequestPart(task: HTTPClient.Task<Answer>, _ part: IOData) {
+        progress.withLock { $0.bodyBytesSent += part.readableBytes }
+    }
 
     func didSendRequest(task: HTTPClient.Task<Answer>) {
-        written.store(true, ordering: .releasing)
+        progress.withLock { $0.finished = true }
     }
 
     func didReceiveHead(task: HTTPClient.Task<Answer>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
@@ -60,4 +73,24 @@ final class PlatformExchange: HTTPClientResponseDelegate, Sendable {
     func didFinishRequest(task: HTTPClient.Task<Answer>) throws -> Answer {
         state.withLock { $0 }
     }
+}
+
+/// How far a request got on the connection.
+///
+/// The request counts as whole once its head and its last body byte were
+/// written, without waiting for the client's own end-of-request mark: for a
+/// fixed-length body that mark writes nothing, and the platform may read the
+/// last byte, place the call and close the connection before the mark is
+/// made (seen under load). Waiting for it took a placed call for a request
+/// never sent, and the job was sent again: its callee was called twice.
+struct RequestProgress: Sendable, Equatable {
+    var headSent = false
+    var bodyBytesSent = 0
+    /// The client marked the request finished (`didSendRequest`).
+    var finished = false
+    let bodyBytes: Int
+
+    init(bodyBytes: Int) { self.bodyBytes = bodyBytes }
+
+    var isWhole: Bool { finished || (headSent && bodyBytesSent >= bodyBytes) }
 }

@@ -83,7 +83,7 @@ public struct VoiceCallClient: Sendable {
         } catch {
             return .notSent(reason: "invalid platform URL: \(error)")
         }
-        let exchange = PlatformExchange(maxBodyBytes: configuration.maxResponseBytes)
+        let exchange = PlatformExchange(maxBodyBytes: configuration.maxResponseBytes, requestBodyBytes: payload.count)
         let deadline = NIODeadline.now() + TimeAmount(configuration.timeout)
         let task = httpClient.execute(request: request, delegate: exchange, deadline: deadline)
         let answer: PlatformExchange.Answer
