@@ -34,7 +34,7 @@ enum SoakRun {
     }
 
     static func run(_ plan: Plan) async throws -> Int32 {
-        var random = SplitMix64(seed: plan.seed)
+        var random = SeededRandom(seed: plan.seed)
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("callspool")
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw BenchError("build the daemon first: swift build -c release --product callspool (looked at \(executable.path))")
@@ -172,7 +172,7 @@ enum SoakRun {
     }
 
     /// A callee's behaviour, drawn by weight.
-    static func profile(_ random: inout SplitMix64) -> (String, String) {
+    static func profile(_ random: inout SeededRandom) -> (String, String) {
         let draw = random.next() % 100
         switch draw {
         case 0..<62: return ("answer", #"{}"#)
@@ -193,19 +193,7 @@ struct SoakFaults {
     var stops = 0
 }
 
-/// A seeded generator (SplitMix64): the same seed, the same run plan.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededRandom {
     /// Seconds until the next event of a Poisson process with this mean.
     mutating func exponential(mean: Double) -> Double {
         let unit = (Double(next() >> 11) + 0.5) / Double(1 << 53)

@@ -13,17 +13,7 @@ import Testing
     /// Connects to `port` and sends `request`: answered by whoever accepts,
     /// even if nobody listens yet (the kernel queues the connection).
     static func post(_ request: String, to port: Int) throws -> Int32 {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(connected == 0)
+        let descriptor = try #require(LoopbackConnection.open(port: port, receiveTimeout: 20))
         _ = request.withCString { Glibc.send(descriptor, $0, strlen($0), 0) }
         return descriptor
     }

@@ -70,20 +70,8 @@ import Testing
         #expect(Self.holds(HTMLText.escape(Self.clustered), "&lt;img src=x onerror=alert(1)&gt;"))
     }
 
-    /// A seeded SplitMix64, so a failure reproduces.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func randomTextIsEscapedAndComesBack() {
-        var random = Seeded(state: 20_261_204)
+        var random = SeededRandom(state: 20_261_204)  // seeded, so a failure reproduces
         let pools: [[Unicode.Scalar]] = [
             (0x300...0x36F).compactMap(Unicode.Scalar.init),
             ["\u{0600}", "\u{0601}", "\u{200D}"],

@@ -14,7 +14,8 @@ enum TextRules {
     static let maxListedIssues = 5
 
     /// Whether `text` holds a C0 control (U+0000–U+001F), DEL (U+007F) or a
-    /// C1 control (U+0080–U+009F). Scans bytes: C1 is `C2 80`–`C2 9F` in UTF-8.
+    /// C1 control (U+0080–U+009F): ``ControlCharacters``, scanned as bytes
+    /// (every string of every job passes here; C1 is `C2 80`–`C2 9F` in UTF-8).
     static func hasControl(_ text: String) -> Bool {
         var afterC2 = false
         for byte in text.utf8 {
@@ -59,11 +60,6 @@ enum TextRules {
     /// report must never carry what the validator refuses.
     static func sanitized(_ text: String) -> String {
         guard hasControl(text) else { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            out.append(value < 0x20 || (value >= 0x7F && value <= 0x9F) ? "\u{FFFD}" : scalar)
-        }
-        return String(out)
+        return ControlCharacters.replacing(in: text) { _ in "\u{FFFD}" }
     }
 }

@@ -1,3 +1,5 @@
+import CallSpool
+
 /// Makes stored text (job ids, campaign names, platform descriptions, pause
 /// reasons) safe to print on a terminal: every C0 control (U+0000–U+001F,
 /// newline and tab included), DEL (U+007F) and C1 control (U+0080–U+009F)
@@ -13,23 +15,14 @@
 /// The output holds no control character, so escaping twice changes nothing.
 public enum TerminalText {
     public static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            guard isControl(scalar) else {
-                out.append(scalar)
-                continue
-            }
+        ControlCharacters.replacing(in: text) { scalar in
             let hex = String(scalar.value, radix: 16, uppercase: true)
-            out.append(contentsOf: "\\u{\(hex.count < 2 ? "0" + hex : hex)}".unicodeScalars)
+            return "\\u{\(hex.count < 2 ? "0" + hex : hex)}"
         }
-        return String(out)
     }
 
     /// C0, DEL and C1.
-    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-    }
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool { ControlCharacters.contains(scalar) }
 }
 
 extension TerminalText {
@@ -40,17 +33,9 @@ extension TerminalText {
     /// printing included, is C0 and left alone), so the document means
     /// exactly the same.
     public static func json(_ text: String) -> String {
-        func isDELOrC1(_ scalar: Unicode.Scalar) -> Bool { (0x7F...0x9F).contains(scalar.value) }
-        guard text.unicodeScalars.contains(where: isDELOrC1) else { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            guard isDELOrC1(scalar) else {
-                out.append(scalar)
-                continue
-            }
+        ControlCharacters.replacing(in: text, where: { (0x7F...0x9F).contains($0.value) }) { scalar in
             let hex = String(scalar.value, radix: 16)
-            out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
         }
-        return String(out)
     }
 }

@@ -1,3 +1,4 @@
+import CallSpoolCLI
 import Foundation
 
 /// The built `callspool` executable running `callspool run --config FILE` as
@@ -62,15 +63,7 @@ final class ChildDaemon {
 
 /// Whether something accepts TCP connections on 127.0.0.1:`port`.
 func isListening(port: Int) -> Bool {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { return false }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let result = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    return result == 0
+    guard let descriptor = LoopbackConnection.open(port: port) else { return false }
+    close(descriptor)
+    return true
 }
