@@ -21,7 +21,7 @@ import VoiceCallAPI
         return ticket
     }
 
-    static func callout(session: String, userData: String, app: String) -> AppDatabase.CallbackPush {
+    static func callout(session: String, userData: String, app: String) -> CallbackPush {
         .init(event: .status(.callout, CallStatusInfo(sessionId: session, userData: userData)), body: "{}", now: Fixture.now, app: app)
     }
 

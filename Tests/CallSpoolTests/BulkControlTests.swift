@@ -33,7 +33,7 @@ import VoiceCallAPI
         try database.writer.write { db in
             for (id, states) in [("c-5", [JobState.dispatching]), ("c-600", [.dispatching, .inCall]), ("c-1000", [.expired])] {
                 var job = try #require(try JobRecord.filter(JobRecord.Columns.jobId == id).fetchOne(db))
-                for state in states { try AppDatabase.transition(&job, to: state, now: Self.now, in: db) }
+                for state in states { try SQLiteTransaction(db: db).transition(&job, to: state, now: Self.now) }
             }
         }
         let commits = CommitCounter()

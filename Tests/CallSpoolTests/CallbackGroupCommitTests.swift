@@ -7,10 +7,10 @@ import VoiceCallAPI
 /// each get their own result: all are stored, a call's end is reported to
 /// the push that ended it, and a push that cannot be stored fails alone.
 @Suite struct CallbackGroupCommitTests {
-    static func status(_ type: CallbackEventType, session: String, stateCode: Int? = nil) -> AppDatabase.CallbackPush {
+    static func status(_ type: CallbackEventType, session: String, stateCode: Int? = nil) -> CallbackPush {
         var info = CallStatusInfo(sessionId: session, timestamp: "2026-11-21 10:00:00")
         info.stateCode = stateCode
-        return AppDatabase.CallbackPush(event: .status(type, info), body: "{}", now: CallbackFixture.now)
+        return CallbackPush(event: .status(type, info), body: "{}", now: CallbackFixture.now)
     }
 
     @Test func concurrentPushesAreAllCommittedWithTheirOwnResults() async throws {

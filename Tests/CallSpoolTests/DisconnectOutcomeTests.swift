@@ -63,7 +63,7 @@ import VoiceCallAPI
         var job = try fixture.job(row)
         #expect(job.state == .inCall)
         #expect(job.outcome == nil)
-        #expect(job.stateDesc == AppDatabase.awaitingFeeRecordDescription)
+        #expect(job.stateDesc == JobRecord.awaitingFeeRecordDescription)
         #expect(try fixture.database.portHoldingJobRowIds(app: "default").isEmpty)
         #expect(await fixture.signals.signals == [CallEndSignal(jobRowId: row, sessionId: "S1", outcome: nil, stateCode: nil, app: "default")])
         try await fixture.app().test(.router) { client in

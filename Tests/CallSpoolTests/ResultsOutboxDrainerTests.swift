@@ -148,7 +148,7 @@ import VoiceCallAPI
         #expect(throws: Rollback.self) {
             try fixture.database.writer.write { db in
                 var job = try JobRecord.fetchOne(db, key: row).orThrow()
-                try AppDatabase.transition(&job, to: .failed, now: CallbackFixture.now, in: db)
+                try SQLiteTransaction(db: db).transition(&job, to: .failed, now: CallbackFixture.now)
                 throw Rollback()
             }
         }

@@ -93,7 +93,7 @@ import VoiceCallAPI
     static func move(_ id: String, through states: [JobState], in database: AppDatabase) throws {
         try database.writer.write { db in
             var job = try #require(try JobRecord.filter(JobRecord.Columns.jobId == id).fetchOne(db))
-            for state in states { try AppDatabase.transition(&job, to: state, now: Date(timeIntervalSince1970: 1_800_000_100), in: db) }
+            for state in states { try SQLiteTransaction(db: db).transition(&job, to: state, now: Date(timeIntervalSince1970: 1_800_000_100)) }
         }
     }
 }

@@ -110,7 +110,7 @@ extension StoreConformanceTests {
                 }
             }
             // Interleaved as they would arrive: each call's digits, then its hang-up.
-            var pushes: [AppDatabase.CallbackPush] = []
+            var pushes: [CallbackPush] = []
             for step in 0..<2 {
                 for ticket in tickets {
                     let session = "S-\(ticket.jobId)"

@@ -23,7 +23,7 @@ struct StoreCopyTests {
                 disposition: .fail(code: "1010002", description: "bad number"), now: Fixtures.now)
         }
         let info = CallStatusInfo(sessionId: "s-1", timestamp: "2027-01-15 08:00:00", userData: tickets[0].userData, digitInfo: "1")
-        let pushes = [AppDatabase.CallbackPush(event: .status(.collectInfo, info), body: "{}", now: Fixtures.now)]
+        let pushes = [CallbackPush(event: .status(.collectInfo, info), body: "{}", now: Fixtures.now)]
         let recorded = await source.recordCallbacks(pushes)
         #expect(recorded.allSatisfy { (try? $0.get()) != nil })
         try source.setPause(.campaign("spring"), reason: "operator", code: nil, until: nil, now: Fixtures.now)

@@ -60,7 +60,7 @@ import VoiceCallAPI
         let tickets = try database.writer.write { db -> [DispatchTicket] in
             try ["otp", "note"].map { id in
                 var job = try #require(try JobRecord.filter(JobRecord.Columns.jobId == id).fetchOne(db))
-                return try #require(try AppDatabase.beginAttempt(&job, displayNbr: "+8675528000088", fromPool: true, now: now, in: db))
+                return try #require(try SQLiteTransaction(db: db).beginAttempt(&job, displayNbr: "+8675528000088", fromPool: true, now: now))
             }
         }
         #expect(tickets[0].payload == .verify(.init(languageType: 2, preTone: "pre.wav", posTone: "post.wav", times: 2, verifyCode: "4829")))

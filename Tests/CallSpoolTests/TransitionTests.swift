@@ -24,7 +24,7 @@ import Testing
         let database = try AppDatabase.inMemory()
         var job = try StoreFixtures.insertJob(database, id: "a")
         #expect(throws: IllegalTransition(from: .queued, to: .completed)) {
-            try database.writer.write { db in try AppDatabase.transition(&job, to: .completed, now: Date(), in: db) }
+            try database.writer.write { db in try SQLiteTransaction(db: db).transition(&job, to: .completed, now: Date()) }
         }
         let stored = try database.jobs().first
         #expect(stored?.state == .queued)
@@ -33,9 +33,9 @@ import Testing
     @Test func verifyCodeIsErasedOnlyWhenTerminal() throws {
         let database = try AppDatabase.inMemory()
         var job = try StoreFixtures.insertJob(database, id: "v", verifyCode: "482913")
-        try database.writer.write { db in try AppDatabase.transition(&job, to: .dispatching, now: Date(), in: db) }
+        try database.writer.write { db in try SQLiteTransaction(db: db).transition(&job, to: .dispatching, now: Date()) }
         #expect(try database.jobs().first?.payload.storedText.contains("482913") == true)
-        try database.writer.write { db in try AppDatabase.transition(&job, to: .failed, now: Date(), in: db) }
+        try database.writer.write { db in try SQLiteTransaction(db: db).transition(&job, to: .failed, now: Date()) }
         let stored = try #require(try database.jobs().first)
         #expect(!stored.payload.storedText.contains("482913"))
         #expect(stored.finishedAt != nil)

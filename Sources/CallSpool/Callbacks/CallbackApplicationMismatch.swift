@@ -10,3 +10,11 @@ public struct CallbackApplicationMismatch: Error, Sendable, Equatable, CustomStr
         "the push is signed by application \(signedBy) but the call was placed by application \(placedBy)"
     }
 }
+
+extension CallbackApplicationMismatch {
+    /// Throws when `app` (the signing application; nil: not checked) is not
+    /// `owner` (the application that placed the call; nil: unknown).
+    static func check(_ app: String?, placedBy owner: String?) throws {
+        if let app, let owner, owner != app { throw CallbackApplicationMismatch(signedBy: app, placedBy: owner) }
+    }
+}

@@ -18,7 +18,7 @@ actor CallbackCommitter {
     private let database: any CallStore
     /// Where committed nonces are remembered for the receiver's pre-check.
     nonisolated let claimed: ClaimedNonces
-    private var waiting: [(push: AppDatabase.CallbackPush, reply: CheckedContinuation<Outcome, Never>)] = []
+    private var waiting: [(push: CallbackPush, reply: CheckedContinuation<Outcome, Never>)] = []
     private var writing = false
 
     /// Told of every call a committed batch ended (must return at once).
@@ -32,7 +32,7 @@ actor CallbackCommitter {
 
     /// Stores `push` with whatever else is waiting; returns once committed
     /// (and once the calls its batch ended were handed on).
-    func commit(_ push: AppDatabase.CallbackPush) async -> Outcome {
+    func commit(_ push: CallbackPush) async -> Outcome {
         await withCheckedContinuation { reply in
             waiting.append((push, reply))
             if !writing {

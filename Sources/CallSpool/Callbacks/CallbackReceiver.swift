@@ -236,7 +236,7 @@ public struct CallbackReceiver: Sendable {
             }) {
                 throw CallbackApplicationMismatch(signedBy: app, placedBy: stranger.appKey.flatMap { applicationNames[$0] } ?? "an unknown app key")
             }
-            commit = try await committer.commit(AppDatabase.CallbackPush(event: event, body: rawBody, now: now, nonce: nonce, app: app)).get()
+            commit = try await committer.commit(CallbackPush(event: event, body: rawBody, now: now, nonce: nonce, app: app)).get()
             switch event {
             case .status(let type, let info):
                 logger.debug("callback \(type.rawValue) stored", metadata: [

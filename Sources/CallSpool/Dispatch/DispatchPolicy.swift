@@ -40,7 +40,7 @@ struct DispatchPolicy {
 
     struct Decision: Equatable {
         /// What the job becomes (recorded with the attempt).
-        var fate: AppDatabase.Disposition
+        var fate: Disposition
         /// The class recorded with the attempt.
         var resultClass: String
         var pause: PausePlan?

@@ -11,14 +11,6 @@ extension AppDatabase {
         try reader.read { db in try HaltRecord.fetchOne(db, key: app) }
     }
 
-    static func setHalt(_ record: HaltRecord, in db: Database) throws {
-        try record.save(db)
-    }
-
-    static func clearHalt(app: String, in db: Database) throws {
-        _ = try HaltRecord.deleteOne(db, key: app)
-    }
-
     public func appStatuses() throws -> [AppStatusRecord] {
         try reader.read { db in try AppStatusRecord.order(Column("app")).fetchAll(db) }
     }

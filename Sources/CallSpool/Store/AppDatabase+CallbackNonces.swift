@@ -15,7 +15,7 @@ extension AppDatabase {
     /// replay costs no body and no write, for nonces it did not commit
     /// itself, while the store may hold live ones from before it started
     /// (``latestCallbackNonceExpiry()``; its own are in ``ClaimedNonces``). The claim in the push's own
-    /// transaction (``claimCallbackNonce(_:in:)``) stays the authority, so
+    /// transaction (``StoreTransaction/record(_:)``) stays the authority, so
     /// two copies racing past this check still store once.
     public func isCallbackNonceLive(_ nonce: String, now: Int64) async throws -> Bool {
         try await writer.read { db in
@@ -30,23 +30,6 @@ extension AppDatabase {
     /// receiver reads this once and asks the store per push only until then).
     public func latestCallbackNonceExpiry() async throws -> Int64? {
         try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(expiresAt) FROM callbackNonce") }
-    }
-
-    /// Remembers `nonce` in the caller's transaction; throws
-    /// ``CallbackReplayError`` when it is remembered and not expired. An
-    /// expired row not yet pruned is taken over.
-    static func claimCallbackNonce(_ nonce: CallbackNonce, in db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO callbackNonce (nonce, expiresAt) VALUES (?1, ?2)
-            ON CONFLICT(nonce) DO UPDATE SET expiresAt = excluded.expiresAt WHERE callbackNonce.expiresAt < ?3
-            """).execute(arguments: [nonce.nonce, nonce.expiresAt, nonce.now])
-        guard db.changesCount > 0 else { throw CallbackReplayError(nonce: nonce.nonce) }
-    }
-
-    /// Forgets the nonces that expired before `now` (epoch seconds): a range
-    /// delete on the expiry index, cheap when nothing expired.
-    static func pruneCallbackNonces(now: Int64, in db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM callbackNonce WHERE expiresAt < ?").execute(arguments: [now])
     }
 
     /// How many nonces are remembered (tests, diagnostics).

@@ -4,27 +4,6 @@ import GRDB
 /// The rows behind `callspool report`: every attempt of a campaign with the
 /// time its call ended, and the latest errors.
 extension AppDatabase {
-    /// One attempt of a campaign's job, with when its call ended if known.
-    public struct ReportAttempt: Sendable, Equatable {
-        public var at: Date
-        public var n: Int
-        public var resultClass: String?
-        public var resultcode: String?
-        public var accepted: Bool
-        /// The first `disconnect` event of its session, else the job's
-        /// finish time when this was its last attempt; nil while in call.
-        public var endedAt: Date?
-    }
-
-    /// One error: a refused or failed attempt, or a job's final error.
-    public struct ReportError: Sendable, Equatable {
-        public var at: Date
-        public var jobId: String
-        public var calleeNbr: String
-        public var code: String
-        public var description: String
-    }
-
     public func reportAttempts(campaign: String) throws -> [ReportAttempt] {
         try reader.read { db in
             let rows = try Row.fetchAll(db, sql: """

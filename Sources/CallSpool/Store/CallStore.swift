@@ -46,7 +46,7 @@ public protocol CallStore: Sendable {
     // MARK: Callbacks
 
     /// Stores pushes in one transaction, each on its own (a failed one fails alone).
-    func recordCallbacks(_ pushes: [AppDatabase.CallbackPush]) async -> [Result<CallbackCommit, any Error>]
+    func recordCallbacks(_ pushes: [CallbackPush]) async -> [Result<CallbackCommit, any Error>]
     func reconcilePendingEvents(now: Date, horizon: TimeInterval) throws -> CallbackCommit
     func isCallbackNonceLive(_ nonce: String, now: Int64) async throws -> Bool
     func latestCallbackNonceExpiry() async throws -> Int64?
@@ -104,8 +104,8 @@ public protocol CallStore: Sendable {
     func campaignSummaries() throws -> [CampaignSummary]
     func campaignExists(_ campaign: String) throws -> Bool
     func campaignJobsPage(campaign: String, afterRowID: Int64, limit: Int) throws -> [JobRecord]
-    func reportAttempts(campaign: String) throws -> [AppDatabase.ReportAttempt]
-    func reportErrors(campaign: String, limit: Int) throws -> [AppDatabase.ReportError]
+    func reportAttempts(campaign: String) throws -> [ReportAttempt]
+    func reportErrors(campaign: String, limit: Int) throws -> [ReportError]
     func recentErrors(limit: Int) throws -> [RecentError]
     func oldestDueQueued(now: Date) throws -> [JobType: Date]
     func runFigures() throws -> RunFigures

@@ -36,7 +36,7 @@ public protocol DispatchTransaction {
     func recordAcceptance(_ ticket: DispatchTicket, acceptance: CallAcceptance, now: Date) throws -> [CallEndSignal]
     func recordFailure(
         _ ticket: DispatchTicket, httpStatus: Int?, resultcode: String?, resultDesc: String?, resultClass: String,
-        disposition: AppDatabase.Disposition, now: Date) throws
+        disposition: Disposition, now: Date) throws
     /// Runs `body` so that what it wrote is undone alone if it throws.
     func isolated(_ body: () throws -> Void) throws
 }

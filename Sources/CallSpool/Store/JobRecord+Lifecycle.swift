@@ -66,7 +66,7 @@ extension JobRecord {
     /// leads to (a requeue past the job's expiry is `expired`); the caller
     /// then enters that state.
     mutating func recordFailure(
-        resultcode: String?, resultDesc: String?, resultClass: String, disposition: AppDatabase.Disposition
+        resultcode: String?, resultDesc: String?, resultClass: String, disposition: Disposition
     ) -> JobState {
         errorCode = resultcode
         errorDesc = resultDesc
@@ -149,4 +149,14 @@ extension JobRecord {
         errorDesc = nil
         return .requeue
     }
+}
+
+extension JobRecord {
+    /// What a job disconnected without a `stateCode` says while it waits for
+    /// its fee CDR. The call is over and its port free, but the job stays
+    /// `in_call` for the CDR (which the platform re-pushes; the disconnect is
+    /// never re-sent). The call lease starts again from then, so the CDR has
+    /// `limits.call_lease` to arrive; after that the job becomes `unknown`
+    /// like any call whose lease ran out, and a later CDR still completes it.
+    public static let awaitingFeeRecordDescription = "disconnected without stateCode; the outcome waits for the fee CDR"
 }

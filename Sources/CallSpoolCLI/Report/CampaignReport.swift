@@ -23,7 +23,7 @@ public struct CampaignReport: Sendable {
     /// The limit the daemon learned from the platform (from its heartbeat), if lower.
     public var effectivePortLimit: Int?
     /// Latest errors, newest first, callee numbers masked.
-    public var errors: [AppDatabase.ReportError]
+    public var errors: [ReportError]
     public var firstAttemptAt: Date?
     public var lastAttemptAt: Date?
 

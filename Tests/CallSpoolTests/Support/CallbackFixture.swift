@@ -127,7 +127,7 @@ struct CallbackFixture: Sendable {
             try attempt.insert(db)
             guard var job = try JobRecord.fetchOne(db, key: rowID) else { return }
             job.attempts += 1
-            try AppDatabase.transition(&job, to: .dispatching, now: Self.now, in: db)
+            try SQLiteTransaction(db: db).transition(&job, to: .dispatching, now: Self.now)
         }
     }
 
@@ -141,8 +141,8 @@ struct CallbackFixture: Sendable {
             guard var job = try JobRecord.fetchOne(db, key: rowID) else { return [] }
             job.sessionId = session
             job.calls += 1
-            try AppDatabase.transition(&job, to: .inCall, now: Self.now, in: db)
-            return try AppDatabase.applyPendingEvents(sessionId: session, jobRowId: rowID, now: Self.now, in: db)
+            try SQLiteTransaction(db: db).transition(&job, to: .inCall, now: Self.now)
+            return try SQLiteTransaction(db: db).applyPendingEvents(sessionId: session, jobRowId: rowID, now: Self.now)
         }
     }
 
@@ -181,7 +181,7 @@ extension CallbackFixture {
     func move(_ rowID: Int64, to state: JobState) throws {
         try database.writer.write { db in
             var job = try JobRecord.fetchOne(db, key: rowID).orThrow()
-            try AppDatabase.transition(&job, to: state, now: Self.now, in: db)
+            try SQLiteTransaction(db: db).transition(&job, to: state, now: Self.now)
         }
     }
 

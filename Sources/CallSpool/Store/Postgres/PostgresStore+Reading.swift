@@ -82,7 +82,7 @@ extension PostgresStore {
         }
     }
 
-    public func reportAttempts(campaign: String) throws -> [AppDatabase.ReportAttempt] {
+    public func reportAttempts(campaign: String) throws -> [ReportAttempt] {
         try read { session in
             try session.rows(
                 """
@@ -94,14 +94,14 @@ extension PostgresStore {
             ).map { row in
                 let n = try row.value("n", as: Int.self)
                 let end = try row.optionalDate("disconnectat") ?? (n == (try row.value("lastn", as: Int.self)) ? try row.optionalDate("finishedat") : nil)
-                return AppDatabase.ReportAttempt(
+                return ReportAttempt(
                     at: try row.date("at"), n: n, resultClass: try row.optional("resultclass"), resultcode: try row.optional("resultcode"),
                     accepted: try row.optional("sessionid", as: String.self) != nil, endedAt: end)
             }
         }
     }
 
-    public func reportErrors(campaign: String, limit: Int) throws -> [AppDatabase.ReportError] {
+    public func reportErrors(campaign: String, limit: Int) throws -> [ReportError] {
         try read { session in
             try session.rows(
                 """
@@ -117,7 +117,7 @@ extension PostgresStore {
                 ) errors ORDER BY at DESC LIMIT $2
                 """, [campaign, limit]
             ).map { row in
-                AppDatabase.ReportError(
+                ReportError(
                     at: try row.date("at"), jobId: try row.value("jobid"), calleeNbr: try row.value("calleenbr"),
                     code: try row.optional("code") ?? "?", description: try row.optional("description") ?? "")
             }

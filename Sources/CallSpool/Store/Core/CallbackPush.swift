@@ -1,0 +1,43 @@
+import Foundation
+import VoiceCallAPI
+
+/// What committing one callback POST did.
+public struct CallbackCommit: Sendable, Equatable {
+    /// Calls that ended: free their ports (after commit).
+    public var signals: [CallEndSignal] = []
+    /// Events or CDRs stored but not attached to a job yet (sessionId unknown).
+    public var pending = 0
+    /// CDRs already stored (platform re-pushes): nothing changed for them.
+    public var duplicates = 0
+
+    public init() {}
+}
+
+/// One callback push to store (``CallStore/recordCallbacks(_:)``).
+public struct CallbackPush: Sendable {
+    public var event: CallbackEvent
+    public var body: String
+    public var now: Date
+    /// The push's verified nonce, remembered in the same savepoint as the
+    /// event (nil when signatures are not verified).
+    public var nonce: CallbackNonce?
+    /// The application whose secret signed it (nil: not checked): it
+    /// may only change that application's calls.
+    public var app: String?
+
+    /// Texts are stored with NUL replaced by U+FFFD (PostgreSQL refuses
+    /// NUL; a refused status push would be lost).
+    public init(event: CallbackEvent, body: String, now: Date, nonce: CallbackNonce? = nil, app: String? = nil) {
+        if CallbackEvent.mayHoldNUL(body) {
+            self.event = event.replacingNUL()
+            self.body = body.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}").replacingOccurrences(of: "\\u0000", with: "\\ufffd")
+        } else {
+            self.event = event
+            self.body = body
+        }
+        self.now = now
+        self.nonce = nonce
+        self.app = app
+    }
+}
+
