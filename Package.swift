@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "VoiceCallAPI", targets: ["VoiceCallAPI"]),
+        .library(name: "CallSpoolCore", targets: ["CallSpoolCore"]),
+        .library(name: "CallSpoolSQLite", targets: ["CallSpoolSQLite"]),
+        .library(name: "CallSpoolPostgres", targets: ["CallSpoolPostgres"]),
         .library(name: "CallSpool", targets: ["CallSpool"]),
         .library(name: "CallSpoolCLI", targets: ["CallSpoolCLI"]),
         .library(name: "VoiceCallSimulator", targets: ["VoiceCallSimulator"]),
@@ -44,15 +47,15 @@ let package = Package(
         ),
         // renameat2(2) for the spool (not exported by Swift's Glibc module).
         .target(name: "CSpoolSystem"),
+        // The engine: model, policies, scheduler, intake, callbacks, results,
+        // the store core and the driver protocol. Imports no database library.
         .target(
-            name: "CallSpool",
+            name: "CallSpoolCore",
             dependencies: [
                 "VoiceCallAPI",
                 "CSpoolSystem",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -69,12 +72,49 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // The SQLite driver: the only target that imports GRDB.
+        .target(
+            name: "CallSpoolSQLite",
+            dependencies: [
+                "CallSpoolCore", "VoiceCallAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The PostgreSQL driver: the only target that imports PostgresNIO.
+        .target(
+            name: "CallSpoolPostgres",
+            dependencies: [
+                "CallSpoolCore", "VoiceCallAPI",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The daemon on top: opens a store of either kind, loads and reloads
+        // the configuration, runs the services.
+        .target(
+            name: "CallSpool",
+            dependencies: [
+                "CallSpoolCore", "CallSpoolSQLite", "CallSpoolPostgres", "VoiceCallAPI",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         // What the CLI shows (status, job, export, report, check) and the demo:
         // presentation over the engine's public API, outside the engine.
         .target(
             name: "CallSpoolCLI",
             dependencies: [
-                "CallSpool", "VoiceCallAPI", "VoiceCallSimulator",
+                "CallSpool", "CallSpoolCore", "CallSpoolSQLite", "CallSpoolPostgres", "VoiceCallAPI", "VoiceCallSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -99,7 +139,7 @@ let package = Package(
             name: "callspool",
             dependencies: [
                 "VoiceCallAPI",
-                "CallSpool", "CallSpoolCLI",
+                "CallSpool", "CallSpoolCore", "CallSpoolSQLite", "CallSpoolPostgres", "CallSpoolCLI",
                 "VoiceCallSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,11 +148,10 @@ let package = Package(
         .executableTarget(
             name: "CallspoolBench",
             dependencies: [
-                "CallSpool", "CallSpoolCLI", "VoiceCallAPI", "VoiceCallSimulator",
+                "CallSpool", "CallSpoolCore", "CallSpoolSQLite", "CallSpoolPostgres", "CallSpoolCLI", "VoiceCallAPI", "VoiceCallSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Benchmarks/CallspoolBench"
@@ -131,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "CallSpoolTests",
             dependencies: [
-                "CallSpool", "CallSpoolCLI", "VoiceCallAPI", "CallspoolTestSupport",
+                "CallSpool", "CallSpoolCore", "CallSpoolSQLite", "CallSpoolPostgres", "CallSpoolCLI", "VoiceCallAPI", "CallspoolTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -141,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "CallSpool", "CallSpoolCLI", "VoiceCallAPI", "VoiceCallSimulator", "CallspoolTestSupport",
+                "CallSpool", "CallSpoolCore", "CallSpoolSQLite", "CallSpoolPostgres", "CallSpoolCLI", "VoiceCallAPI", "VoiceCallSimulator", "CallspoolTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

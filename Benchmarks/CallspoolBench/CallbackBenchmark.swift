@@ -1,8 +1,10 @@
 import AsyncHTTPClient
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import CallSpoolCLI
 import Foundation
-import GRDB
 import Logging
 import ServiceLifecycle
 import VoiceCallAPI
@@ -111,7 +113,7 @@ func benchCallbacks(sessions: Int, concurrency: Int = 32) async throws -> Measur
     // per commit), CPU time of the whole process (client, server, store).
     // (SQLite only: PostgreSQL's commits are the server's.)
     let commits = CommitCounter()
-    parts.sqlite?.writer.add(transactionObserver: commits, extent: .observerLifetime)
+    parts.sqlite?.countCommits(in: commits)
     let cpuBefore = processCPUSeconds()
 
     // Each worker takes whole sessions and sends their events in order.
@@ -176,18 +178,6 @@ final class ManagedAtomicCounter: @unchecked Sendable {
         value += 1
         return value - 1
     }
-}
-
-/// Counts the store's commits during the run (callback batches, results
-/// queue clears, heartbeats): events ÷ commits is the group-commit batch size.
-final class CommitCounter: TransactionObserver, @unchecked Sendable {
-    private let lock = NSLock()
-    private var commits = 0
-    var count: Int { lock.withLock { commits } }
-    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
-    func databaseDidChange(with event: DatabaseEvent) {}
-    func databaseDidCommit(_ db: Database) { lock.withLock { commits += 1 } }
-    func databaseDidRollback(_ db: Database) {}
 }
 
 /// User + system CPU seconds of this process so far.

@@ -1,5 +1,8 @@
 import AsyncHTTPClient
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import Foundation
 import Hummingbird
 import Logging

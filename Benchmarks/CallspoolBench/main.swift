@@ -1,6 +1,9 @@
 // The benchmark harness: measures what Benchmarks/README.md sets targets for.
 // Run: swift run -c release callspool-bench [intake]
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import CallSpoolCLI
 import Foundation
 import Logging

@@ -1,4 +1,7 @@
 @testable import CallSpool
+@testable import CallSpoolCore
+@testable import CallSpoolPostgres
+@testable import CallSpoolSQLite
 import Foundation
 import HummingbirdTesting
 import Testing

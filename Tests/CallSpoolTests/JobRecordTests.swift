@@ -4,6 +4,9 @@ import Testing
 import VoiceCallAPI
 
 @testable import CallSpool
+@testable import CallSpoolCore
+@testable import CallSpoolPostgres
+@testable import CallSpoolSQLite
 
 /// ``JobRecord`` goes through GRDB's `Codable` support: every column reads
 /// back what was written (nil and JSON values included), the stored

@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import Testing
 
 /// A takeover resumes the port limit the previous dispatcher learned, within the configured bounds.

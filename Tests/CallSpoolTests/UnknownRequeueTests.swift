@@ -1,4 +1,7 @@
 @testable import CallSpool
+@testable import CallSpoolCore
+@testable import CallSpoolPostgres
+@testable import CallSpoolSQLite
 import Foundation
 import GRDB
 import Testing
@@ -97,7 +100,7 @@ import VoiceCallAPI
 
     @Test func theConfigurationTakesZeroAndRefusesLessThanSixHours() throws {
         let loader = ConfigurationLoader(environment: [:])
-        func parse(_ value: String) throws -> CallSpool.Configuration {
+        func parse(_ value: String) throws -> CallSpoolCore.Configuration {
             try loader.parse(ConfigurationTests.minimal + "\n[limits]\nunknown_requeue_after = \(value)\n", file: "t.toml", purpose: .daemon)
         }
         #expect(try parse("0").limits.unknownRequeueAfter == .zero)

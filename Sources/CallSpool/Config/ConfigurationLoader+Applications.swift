@@ -1,3 +1,6 @@
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import Foundation
 import TOMLKit
 import VoiceCallAPI

@@ -1,3 +1,6 @@
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import Logging
 import ServiceLifecycle
 import VoiceCallAPI

@@ -1,3 +1,4 @@
+import CallSpoolCore
 /// Which sections differ between the running configuration and a re-read one,
 /// split by what a reload (SIGHUP) may apply: `[limits]`, `[backoff]` and
 /// `[defaults]` only; everything else (platform credentials, listen

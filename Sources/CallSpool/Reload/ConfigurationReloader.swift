@@ -1,3 +1,6 @@
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import Logging
 
 /// Re-reads the configuration file and applies what may change at run time

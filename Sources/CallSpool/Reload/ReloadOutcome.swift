@@ -1,3 +1,4 @@
+import CallSpoolCore
 /// What one reload did, for the log and for tests.
 public enum ReloadOutcome: Sendable, Equatable {
     /// The file was read; `changes.applied` took effect, `changes.refused` did not.

@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 /// One line of `callspool check`: what was checked, how it went, and what
 /// to do about it. A ``Status/problem`` makes the check (and a unit's
 /// `ExecStartPre=`) fail; a ``Status/warning`` is printed but passes.

@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 /// The outcome of `callspool check`: one ``CheckItem`` per aspect of the
 /// configuration, in the order they were checked (`--json` encodes this).
 public struct CheckReport: Codable, Sendable, Equatable {

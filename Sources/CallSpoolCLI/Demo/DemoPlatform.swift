@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 /// Where the demo's platform answers and how to sign for it: the simulator's
 /// address, credentials and display numbers, handed over by whoever started
 /// it (CallSpool itself does not depend on the simulator).

@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import Foundation
 
 /// The table `callspool demo` ends with: how the jobs ended, which digits

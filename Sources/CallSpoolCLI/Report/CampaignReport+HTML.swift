@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import Foundation
 
 /// The report as one self-contained HTML file: inline CSS, inline SVG, no

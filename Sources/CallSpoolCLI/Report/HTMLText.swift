@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 /// Escaping for text and attribute values in the report.
 ///
 /// It walks Unicode scalars, not `Character`s: a grapheme cluster can hold

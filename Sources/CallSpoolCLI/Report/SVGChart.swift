@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import Foundation
 
 /// Inline SVG charts for the campaign report: drawn here, as text, so the

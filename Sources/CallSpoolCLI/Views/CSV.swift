@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 /// RFC 4180 CSV records: fields joined by `,`, records ended by CRLF; a field
 /// holding `,`, `"`, CR or LF is enclosed in double quotes with each `"`
 /// doubled. Everything else is written as is, so plain values stay readable.

@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 extension StatusView {
     /// Exit status of `callspool status` when the daemon is not running:
     /// 3, as `systemctl is-active` and LSB `status` actions use it.

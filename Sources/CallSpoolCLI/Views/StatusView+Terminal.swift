@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 
 extension StatusView {
     /// This view with every text value passed through ``TerminalText/visible(_:)``

@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 /// ANSI colour for the CLI's human output, on only when asked (the caller
 /// passes `isatty(STDOUT_FILENO)`), so pipes, files and logs get plain text.
 public struct TerminalStyle: Sendable {

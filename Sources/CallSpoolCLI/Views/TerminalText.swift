@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 
 /// Makes stored text (job ids, campaign names, platform descriptions, pause
 /// reasons) safe to print on a terminal: every C0 control (U+0000–U+001F,

@@ -1,4 +1,7 @@
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 /// Aligned plain-text tables for the CLI's human output (`jobs`, `campaigns`, `job`'s attempts).
 public struct TextTable: Sendable {
     public var headers: [String]

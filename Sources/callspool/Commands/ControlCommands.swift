@@ -1,5 +1,8 @@
 import ArgumentParser
 import CallSpool
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import CallSpoolCLI
 import Foundation
 

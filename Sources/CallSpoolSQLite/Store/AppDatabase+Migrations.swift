@@ -1,0 +1,147 @@
+import CallSpoolCore
+import GRDB
+
+extension AppDatabase {
+    /// The schema's history. Never edit a shipped migration: add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: jobs, attempts, events, cdrs, pauses, heartbeat") { db in
+            try db.execute(sql: """
+                CREATE TABLE campaign (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    createdAt REAL NOT NULL,
+                    paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1))
+                );
+                CREATE TABLE job (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    jobId TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL CHECK (type IN ('verify', 'notify')),
+                    classRank INTEGER NOT NULL CHECK (classRank IN (0, 1)),
+                    campaign TEXT REFERENCES campaign(name),
+                    priority INTEGER NOT NULL DEFAULT 0,
+                    state TEXT NOT NULL CHECK (state IN ('queued', 'dispatching', 'in_call', 'completed', 'failed', 'expired', 'canceled', 'unknown')),
+                    outcome TEXT CHECK (outcome IN ('answered', 'no_answer', 'busy', 'unreachable', 'powered_off', 'rejected', 'throttled', 'error')),
+                    stateCode INTEGER,
+                    stateDesc TEXT,
+                    calleeNbr TEXT NOT NULL,
+                    displayNbr TEXT,
+                    payload TEXT NOT NULL,
+                    meta TEXT,
+                    window TEXT,
+                    redial TEXT,
+                    notBefore REAL,
+                    expiresAt REAL NOT NULL,
+                    nextAttemptAt REAL NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                    calls INTEGER NOT NULL DEFAULT 0 CHECK (calls >= 0),
+                    digits TEXT NOT NULL DEFAULT '[]',
+                    errorCode TEXT,
+                    errorDesc TEXT,
+                    sessionId TEXT,
+                    cancelRequested INTEGER NOT NULL DEFAULT 0,
+                    sourceFile TEXT,
+                    intakeKey TEXT,
+                    createdAt REAL NOT NULL,
+                    updatedAt REAL NOT NULL,
+                    finishedAt REAL
+                );
+                CREATE INDEX job_runnable ON job(classRank, priority DESC, id) WHERE state = 'queued';
+                CREATE INDEX job_state ON job(state);
+                CREATE INDEX job_campaign ON job(campaign, state);
+                CREATE INDEX job_session ON job(sessionId) WHERE sessionId IS NOT NULL;
+                CREATE TABLE attempt (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    jobRowId INTEGER NOT NULL REFERENCES job(id) ON DELETE CASCADE,
+                    n INTEGER NOT NULL CHECK (n >= 1),
+                    at REAL NOT NULL,
+                    calleeNbr TEXT NOT NULL,
+                    displayNbr TEXT,
+                    userData TEXT NOT NULL,
+                    httpStatus INTEGER,
+                    resultcode TEXT,
+                    resultDesc TEXT,
+                    resultClass TEXT,
+                    sessionId TEXT UNIQUE,
+                    UNIQUE (jobRowId, n)
+                );
+                CREATE INDEX attempt_callee_time ON attempt(calleeNbr, at);
+                CREATE INDEX attempt_display_time ON attempt(displayNbr, at);
+                CREATE TABLE callEvent (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    sessionId TEXT NOT NULL,
+                    eventType TEXT NOT NULL,
+                    receivedAt REAL NOT NULL,
+                    timestamp TEXT,
+                    userData TEXT,
+                    digitInfo TEXT,
+                    stateCode INTEGER,
+                    stateDesc TEXT,
+                    body TEXT NOT NULL,
+                    jobRowId INTEGER REFERENCES job(id) ON DELETE SET NULL,
+                    applied INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX callEvent_session ON callEvent(sessionId);
+                CREATE INDEX callEvent_unapplied ON callEvent(sessionId) WHERE applied = 0;
+                CREATE TABLE cdr (
+                    sessionId TEXT PRIMARY KEY NOT NULL,
+                    receivedAt REAL NOT NULL,
+                    body TEXT NOT NULL,
+                    jobRowId INTEGER REFERENCES job(id) ON DELETE SET NULL,
+                    applied INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE pause (
+                    scope TEXT PRIMARY KEY NOT NULL,
+                    reason TEXT NOT NULL,
+                    code TEXT,
+                    until REAL,
+                    createdAt REAL NOT NULL
+                );
+                CREATE TABLE halt (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    code TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    since REAL NOT NULL,
+                    probeAt REAL NOT NULL
+                );
+                CREATE TABLE heartbeat (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    pid INTEGER NOT NULL,
+                    startedAt REAL NOT NULL,
+                    heartbeatAt REAL NOT NULL,
+                    version TEXT NOT NULL,
+                    effectivePortLimit INTEGER,
+                    createdClock TEXT
+                );
+                CREATE TABLE intakeFile (
+                    intakeKey TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    report TEXT NOT NULL,
+                    completedAt REAL NOT NULL
+                );
+                CREATE TABLE intent (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL CHECK (kind IN ('cancel', 'retry', 'pause', 'resume')),
+                    argument TEXT NOT NULL,
+                    createdAt REAL NOT NULL,
+                    appliedAt REAL,
+                    result TEXT
+                );
+                CREATE INDEX intent_pending ON intent(id) WHERE appliedAt IS NULL;
+                """)
+        }
+        migrator.registerMigration("v2: results outbox", migrate: Self.migrateResultsOutbox)
+        migrator.registerMigration("v3: heartbeat receiverUpSince, verify reserve") { db in
+            // Since when the callback receiver has been up without a gap
+            // longer than the call lease: unknown jobs are requeued only when
+            // it was up the whole time their call could have been reported.
+            try db.execute(sql: "ALTER TABLE heartbeat ADD COLUMN receiverUpSince REAL")
+            // The verify reserve in force and why, for `status`.
+            try db.execute(sql: "ALTER TABLE heartbeat ADD COLUMN verifyReserve INTEGER")
+            try db.execute(sql: "ALTER TABLE heartbeat ADD COLUMN verifyReserveReason TEXT")
+        }
+        migrator.registerMigration("v4: callback nonces", migrate: Self.migrateCallbackNonces)
+        migrator.registerMigration("v5: applications", migrate: Self.migrateApplications)
+        migrator.registerMigration("v6: results outbox, one producer", migrate: Self.migrateResultsOutboxOneProducer)
+        return migrator
+    }
+}

@@ -1,0 +1,82 @@
+import CallSpoolCore
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// Number of jobs in each state (every state present, zero when none).
+    public func stateCounts() throws -> [JobState: Int] {
+        try reader.read { db in
+            var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM job GROUP BY state") {
+                if let state = JobState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    /// Jobs, newest first, optionally of one state and/or campaign.
+    public func jobs(state: JobState? = nil, campaign: String? = nil, limit: Int = 100) throws -> [JobRecord] {
+        try reader.read { db in
+            var request = JobRecord.all()
+            if let state { request = request.filter(JobRecord.Columns.state == state.rawValue) }
+            if let campaign { request = request.filter(JobRecord.Columns.campaign == campaign) }
+            return try request.order(JobRecord.Columns.rowId.desc).limit(limit).fetchAll(db)
+        }
+    }
+
+    /// One job by its id, with its attempts, events and CDRs.
+    public func jobDetail(id: String) throws -> JobDetail? {
+        try reader.read { db in
+            guard let job = try JobRecord.filter(JobRecord.Columns.jobId == id).fetchOne(db), let rowID = job.rowId else { return nil }
+            let attempts = try AttemptRecord.filter(AttemptRecord.Columns.jobRowId == rowID).order(AttemptRecord.Columns.n).fetchAll(db)
+            let events = try CallEventRecord.filter(CallEventRecord.Columns.jobRowId == rowID).order(CallEventRecord.Columns.id).fetchAll(db)
+            let cdrs = try CDRRecord.filter(CDRRecord.Columns.jobRowId == rowID).fetchAll(db)
+            return JobDetail(job: job, attempts: attempts, events: events, cdrs: cdrs)
+        }
+    }
+
+    /// Per-campaign progress with outcome and digit histograms.
+    public func campaignSummaries() throws -> [CampaignSummary] {
+        try reader.read { db in
+            var summaries: [String: CampaignSummary] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, paused FROM campaign ORDER BY name") {
+                let name: String = row["name"]
+                summaries[name] = CampaignSummary(campaign: name, paused: row["paused"])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT campaign, state, outcome, COUNT(*) AS n FROM job WHERE campaign IS NOT NULL GROUP BY campaign, state, outcome") {
+                let name: String = row["campaign"]
+                var summary = summaries[name] ?? CampaignSummary(campaign: name, paused: false)
+                let count: Int = row["n"]
+                let state: String = row["state"]
+                summary.total += count
+                summary.states[state, default: 0] += count
+                if let outcome: String = row["outcome"] { summary.outcomes[outcome, default: 0] += count }
+                summaries[name] = summary
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT campaign, digits, COUNT(*) AS n FROM job WHERE campaign IS NOT NULL AND digits != '[]' GROUP BY campaign, digits") {
+                let name: String = row["campaign"]
+                let text: String = row["digits"]
+                let digits = (try? JSONDecoder().decode([String].self, from: Data(text.utf8)))?.joined(separator: ",") ?? text
+                summaries[name]?.digits[digits, default: 0] += row["n"] as Int
+            }
+            return summaries.values.sorted { $0.campaign < $1.campaign }
+        }
+    }
+
+    public func pauses() throws -> [PauseRecord] {
+        try reader.read { db in try PauseRecord.order(PauseRecord.Columns.scope).fetchAll(db) }
+    }
+
+    public func heartbeat() throws -> HeartbeatRecord? {
+        try reader.read { db in try HeartbeatRecord.fetchOne(db, key: 1) }
+    }
+
+    /// Records that the daemon is alive (and its in-memory figures).
+    public func beat(_ record: HeartbeatRecord, apps: [AppStatusRecord] = []) throws {
+        try writer.write { db in
+            try record.save(db)
+            for app in apps { try app.save(db) }
+        }
+    }
+}
+
