@@ -221,7 +221,7 @@ enum StoreConformanceCoverage {
     }
 
     @Test func everyDispatchTransactionOperationHasAConformanceCase() throws {
-        let problems = try Self.problems("DispatchTransaction", registry: StoreConformanceCoverage.dispatchTransaction) { ["tx.\($0)("] }
+        let problems = try Self.problems("DispatchTransaction", registry: StoreConformanceCoverage.dispatchTransaction) { ["tx.\($0)(", "tx.\($0) {"] }
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
 
@@ -233,7 +233,7 @@ enum StoreConformanceCoverage {
         let transaction = try Self.requirements(in: Self.protocolBody("DispatchTransaction").body)
         #expect(transaction.isSuperset(of: ["runnableJobs", "isolated", "willRecordAnswers"]))
         // A requirement the registry does not list is reported with where to add its case.
-        let report = try Self.problems("DispatchTransaction", registry: StoreConformanceCoverage.dispatchTransaction.filter { $0.key != "pausedCampaigns" }) { ["tx.\($0)("] }
+        let report = try Self.problems("DispatchTransaction", registry: StoreConformanceCoverage.dispatchTransaction.filter { $0.key != "pausedCampaigns" }) { ["tx.\($0)(", "tx.\($0) {"] }
         #expect(report.count == 1)
         #expect(report.first?.hasPrefix("DispatchTransaction.pausedCampaigns (Sources/") == true)
         #expect(report.first?.contains("has no conformance case: add a test with @Test(arguments: StoreBackend.all) to \(Self.newTestsFile)") == true)
