@@ -40,7 +40,7 @@ import VoiceCallAPI
             }
         }
         let commits = CommitCounter()
-        try database.writer.writeWithoutTransaction { $0.add(transactionObserver: commits, extent: .databaseLifetime) }
+        database.writer.writeWithoutTransaction { $0.add(transactionObserver: commits, extent: .databaseLifetime) }
         let summary = try database.apply(.cancel(ids: [], campaign: "big"), now: Self.now) { _ in .seconds(60) }
         // One transaction per page (plus the flagging): before, one pass loaded and changed every row at once.
         #expect(commits.count.withLock { $0 } >= 4)

@@ -266,13 +266,13 @@ import VoiceCallAPI
         #expect(current.message.contains("schema current"), "\(current.message)")
         // One step not applied yet: run migrates it; the check does not.
         let last = try #require(PostgresSchema.steps.last?.name)
-        try store.write { session in try session.execute("DELETE FROM callspoolMigration WHERE name = $1", [last]) }
+        _ = try store.write { session in try session.execute("DELETE FROM callspoolMigration WHERE name = $1", [last]) }
         let older = try #require(await storeLine())
         #expect(older.status == .warning, "\(older.message)")
         #expect(older.message.contains(last), "\(older.message)")
         #expect(try store.pendingMigrations() == [last], "the check migrated nothing")
         // A step from a newer callspool.
-        try store.write { session in try session.execute("INSERT INTO callspoolMigration (name, appliedAt) VALUES ('pg99: from the future', 0)") }
+        _ = try store.write { session in try session.execute("INSERT INTO callspoolMigration (name, appliedAt) VALUES ('pg99: from the future', 0)") }
         let newer = try #require(await storeLine())
         #expect(newer.status == .problem, "\(newer.message)")
         #expect(newer.message.contains("pg99: from the future"), "\(newer.message)")

@@ -67,7 +67,7 @@ struct PostgresOutageTests {
         let cluster = try #require(PostgresCluster.shared)
         let admin = try PostgresStore.open(PostgresStore.Settings(url: try cluster.makeDatabase(), instance: "admin"))
         defer { admin.close() }
-        try admin.write { session in try session.execute(sql) }
+        _ = try admin.write { session in try session.execute(sql) }
     }
 
     @Test func anOutageIsAStorageHaltThatEndsWhenTheDatabaseIsBack() async throws {

@@ -20,7 +20,7 @@ struct PostgresTransactionRerunTests {
     static func store() throws -> PostgresStore {
         let cluster = try #require(PostgresCluster.shared)
         let store = try PostgresStore.open(PostgresStore.Settings(url: try cluster.makeDatabase(), instance: "t"))
-        try store.write { session in try session.execute("CREATE TABLE mark (run INTEGER NOT NULL, item TEXT NOT NULL)") }
+        _ = try store.write { session in try session.execute("CREATE TABLE mark (run INTEGER NOT NULL, item TEXT NOT NULL)") }
         return store
     }
 

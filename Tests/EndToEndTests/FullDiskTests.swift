@@ -50,7 +50,7 @@ extension EndToEnd {
         static func fill(_ directory: String) -> String {
             let filler = directory + "/filler"
             guard let handle = FileHandle(forWritingAtPath: filler) ?? {
-                FileManager.default.createFile(atPath: filler, contents: nil)
+                _ = FileManager.default.createFile(atPath: filler, contents: nil)
                 return FileHandle(forWritingAtPath: filler)
             }() else { return filler }
             let chunk = Data(count: 64 << 10)

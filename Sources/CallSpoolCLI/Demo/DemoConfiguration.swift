@@ -87,7 +87,7 @@ public struct DemoConfiguration: Sendable {
     public func write() throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data(toml.utf8).write(to: URL(fileURLWithPath: configPath), options: .atomic)
-        FileManager.default.createFile(atPath: secretPath, contents: Data(platform.appSecret.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: secretPath, contents: Data(platform.appSecret.utf8), attributes: [.posixPermissions: 0o600])
         guard chmod(secretPath, 0o600) == 0 else { throw POSIXError.current("chmod \(secretPath)") }
     }
 }

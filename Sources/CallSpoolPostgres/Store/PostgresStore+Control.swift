@@ -16,7 +16,7 @@ extension PostgresStore {
     }
 
     public func deleteEndedPauses(now: Date) throws {
-        try write { session in try session.execute("DELETE FROM pause WHERE until IS NOT NULL AND until <= $1", [now]) }
+        _ = try write { session in try session.execute("DELETE FROM pause WHERE until IS NOT NULL AND until <= $1", [now]) }
     }
 
     public func pauses() throws -> [PauseRecord] {

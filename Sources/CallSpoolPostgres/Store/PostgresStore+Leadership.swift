@@ -75,7 +75,7 @@ extension PostgresStore {
     public func releaseLease(term: DispatcherTerm) throws {
         guard let epoch = term.epoch else { return }
         term.end()
-        try write { session in
+        _ = try write { session in
             try session.execute(
                 "UPDATE dispatchLease SET expiresAt = \(Self.databaseNow) WHERE id = 1 AND holder = $1 AND epoch = $2", [settings.instance, epoch])
         }

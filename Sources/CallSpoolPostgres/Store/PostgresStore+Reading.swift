@@ -262,7 +262,7 @@ extension PostgresStore {
             try session.scalar(Bool.self, "SELECT EXISTS (SELECT 1 FROM resultOutbox WHERE instance = $1)", [settings.instance]) ?? false
         }
         guard any else { return }
-        try write { session in try session.execute("DELETE FROM resultOutbox WHERE instance = $1", [settings.instance]) }
+        _ = try write { session in try session.execute("DELETE FROM resultOutbox WHERE instance = $1", [settings.instance]) }
     }
 
     public func pendingResultCount() throws -> Int {

@@ -27,7 +27,7 @@ extension VoiceCallSimulator {
             createdClock: config.createdClock, logger: config.logger)
         return Application(
             router: router,
-            server: .http1(additionalChannelHandlers: [ResetOnConnectHandler(faults: faults), ShortConnectionHandler()]),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ResetOnConnectHandler(faults: faults), ShortConnectionHandler()])),
             configuration: .init(address: .hostname(host, port: port), serverName: "callspool-simulator"),
             services: [service],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },

@@ -26,7 +26,7 @@ final class ChildDaemon {
 
     init(executable: URL, config: String, log: String) throws {
         self.log = log
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         output.seekToEndOfFile()
         process.executableURL = executable
