@@ -2,6 +2,9 @@
 @testable import CallSpoolCore
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
+@testable import CallSpoolCore
+@testable import CallSpoolPostgres
+@testable import CallSpoolSQLite
 import Foundation
 import Logging
 import ServiceLifecycle

@@ -2,6 +2,9 @@ import CallSpool
 import CallSpoolCore
 import CallSpoolPostgres
 import CallSpoolSQLite
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import Testing
 
 /// A takeover resumes the port limit the previous dispatcher learned, within the configured bounds.

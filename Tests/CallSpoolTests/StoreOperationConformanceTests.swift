@@ -1,4 +1,7 @@
 @testable import CallSpool
+@testable import CallSpoolCore
+@testable import CallSpoolPostgres
+@testable import CallSpoolSQLite
 import Foundation
 import Synchronization
 import Testing
@@ -215,9 +218,9 @@ import VoiceCallAPI
             let attempts = try store.reportAttempts(campaign: "r")
             #expect(
                 attempts == [
-                    AppDatabase.ReportAttempt(at: now, n: 1, resultClass: "ports", resultcode: "1020154", accepted: false, endedAt: nil),
-                    AppDatabase.ReportAttempt(at: at(5), n: 1, resultClass: "job", resultcode: "1013004", accepted: false, endedAt: at(5)),
-                    AppDatabase.ReportAttempt(at: at(10), n: 2, resultClass: "ok", resultcode: "0", accepted: true, endedAt: at(20)),
+                    ReportAttempt(at: now, n: 1, resultClass: "ports", resultcode: "1020154", accepted: false, endedAt: nil),
+                    ReportAttempt(at: at(5), n: 1, resultClass: "job", resultcode: "1013004", accepted: false, endedAt: at(5)),
+                    ReportAttempt(at: at(10), n: 2, resultClass: "ok", resultcode: "0", accepted: true, endedAt: at(20)),
                 ])
             #expect(try store.reportAttempts(campaign: "none").isEmpty)
 
@@ -456,7 +459,7 @@ import VoiceCallAPI
     func noncesAreRememberedUntilTheyExpireAndThenForgotten(backend: StoreBackend) async throws {
         try await Fixture.withStore(backend) { store in
             let t0: Int64 = 1_800_000_000
-            func push(_ nonce: String, expires: Int64, now: Int64) -> AppDatabase.CallbackPush {
+            func push(_ nonce: String, expires: Int64, now: Int64) -> CallbackPush {
                 let info = CallStatusInfo(sessionId: "S-\(nonce)", timestamp: "t", digitInfo: "1")
                 return .init(
                     event: .status(.collectInfo, info), body: "{\"\(nonce)\":1}", now: Self.now,

@@ -2,6 +2,9 @@ import CallSpool
 import CallSpoolCore
 import CallSpoolPostgres
 import CallSpoolSQLite
+import CallSpoolCore
+import CallSpoolPostgres
+import CallSpoolSQLite
 import Foundation
 import VoiceCallAPI
 
