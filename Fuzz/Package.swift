@@ -15,7 +15,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "FuzzJobFile",
-            dependencies: [.product(name: "CallSpool", package: "callspool")]),
+            dependencies: [.product(name: "CallSpoolCore", package: "callspool")]),
         .executableTarget(
             name: "FuzzCallbackEvent",
             dependencies: [.product(name: "VoiceCallAPI", package: "callspool")]),

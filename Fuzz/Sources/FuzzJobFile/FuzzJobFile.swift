@@ -1,4 +1,4 @@
-import CallSpool
+import CallSpoolCore
 import Foundation
 
 /// libFuzzer target: the job-file parser. Every input is read both as a
