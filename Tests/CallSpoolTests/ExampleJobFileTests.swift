@@ -2,9 +2,6 @@ import CallSpool
 import CallSpoolCore
 import CallSpoolPostgres
 import CallSpoolSQLite
-import CallSpoolCore
-import CallSpoolPostgres
-import CallSpoolSQLite
 import Foundation
 import Testing
 

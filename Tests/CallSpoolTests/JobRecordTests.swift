@@ -7,9 +7,6 @@ import VoiceCallAPI
 @testable import CallSpoolCore
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
-@testable import CallSpoolCore
-@testable import CallSpoolPostgres
-@testable import CallSpoolSQLite
 
 /// ``JobRecord`` goes through GRDB's `Codable` support: every column reads
 /// back what was written (nil and JSON values included), the stored

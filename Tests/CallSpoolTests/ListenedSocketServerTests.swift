@@ -2,9 +2,6 @@
 @testable import CallSpoolCore
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
-@testable import CallSpoolCore
-@testable import CallSpoolPostgres
-@testable import CallSpoolSQLite
 import CallSpoolCLI
 import Foundation
 import GRDB
@@ -50,7 +47,14 @@ import Testing
 
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let server = buildCallbackServer(receiver: fixture.receiver, listener: .passedSocket(socket.descriptor), logger: logger)
+        // The server adopts (and at shutdown closes) a descriptor of its own, as
+        // the daemon adopts the one systemd passes; `socket` closes the
+        // original. Handing it the original made two owners close one
+        // number, and the second close could hit a descriptor another
+        // test's event loop had been given since (a NIO assertion).
+        let adopted = dup(socket.descriptor)
+        try #require(adopted >= 0)
+        let server = buildCallbackServer(receiver: fixture.receiver, listener: .passedSocket(adopted), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
         let running = Task { try await group.run() }
         let answer = await Self.statusLine(waiting)

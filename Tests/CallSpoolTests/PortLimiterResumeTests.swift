@@ -2,9 +2,6 @@ import CallSpool
 import CallSpoolCore
 import CallSpoolPostgres
 import CallSpoolSQLite
-import CallSpoolCore
-import CallSpoolPostgres
-import CallSpoolSQLite
 import Testing
 
 /// A takeover resumes the port limit the previous dispatcher learned, within the configured bounds.

@@ -2,9 +2,6 @@
 @testable import CallSpoolCore
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
-@testable import CallSpoolCore
-@testable import CallSpoolPostgres
-@testable import CallSpoolSQLite
 import Foundation
 import GRDB
 import Logging

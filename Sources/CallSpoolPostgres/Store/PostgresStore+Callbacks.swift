@@ -36,7 +36,7 @@ extension PostgresStore {
             let results = try await offPool { _ in
                 try link.transaction { session in
                     try session.lockJobs(concernedBy: pushes)
-                    let results = try PostgresTransaction(session: session, store: self).record(pushes, rethrowing: { $0 is PostgresStoreError })
+                    let results = try PostgresTransaction(session: session, store: self).record(pushes)
                     if results.contains(where: { (try? $0.get())?.signals.isEmpty == false }) {
                         try session.notify(PostgresSchema.wakeupChannel)
                     }

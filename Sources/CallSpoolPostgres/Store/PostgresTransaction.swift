@@ -88,6 +88,67 @@ public struct PostgresTransaction: StoreTransaction {
         return try session.changes("UPDATE job j SET cancelRequested = true WHERE \(condition)", arguments)
     }
 
+    // MARK: Intake
+
+    public func lastJobRowID() throws -> Int64 { try session.scalar(Int64.self, "SELECT MAX(id) FROM job") ?? 0 }
+
+    /// Jobs per INSERT statement (21 parameters each: well under PostgreSQL's 65,535).
+    public var insertBatchSize: Int { 500 }
+
+    public func ensureCampaigns(_ names: [String], now: Date) throws {
+        try session.execute(
+            "INSERT INTO campaign (name, createdAt) SELECT unnest($1::text[]), $2 ON CONFLICT (name) DO NOTHING", [PostgresTextArray(names), now])
+    }
+
+    public func existingJobIDs(_ ids: [String]) throws -> Set<ExactText> {
+        Set(try session.rows("SELECT jobId FROM job WHERE jobId = ANY($1::text[])", [PostgresTextArray(ids)])
+            .map { ExactText(try $0.value("jobid", as: String.self)) })
+    }
+
+    /// One statement for the batch (one round trip, not one per job), then
+    /// one read for the ids it did not insert. Each job records this
+    /// instance (which took it in): its results file is written here.
+    public func insertNewJobs(_ jobs: [NewJob]) throws -> InsertedJobs {
+        var arguments = PostgresArguments()
+        var tuples: [String] = []
+        for job in jobs {
+            let values: [any PostgresBindable] = [
+                job.jobId, job.type.rawValue, job.classRank, job.campaign, job.priority, job.calleeNbr, job.displayNbr, job.payload, job.meta,
+                job.window, job.redial, job.notBefore, job.expiresAt, job.nextAttemptAt, job.sourceFile, job.intakeKey, job.createdAt,
+                job.createdAt, job.app, store.settings.instance,
+            ]
+            var marks = values.map { arguments.parameter($0) }
+            marks.insert("'queued'", at: 5)
+            tuples.append("(" + marks.joined(separator: ", ") + ")")
+        }
+        let inserted = Set(
+            try session.rows(
+                """
+                INSERT INTO job (jobId, type, classRank, campaign, priority, state, calleeNbr, displayNbr, payload, meta,
+                    "window", redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app, intakeInstance)
+                VALUES \(tuples.joined(separator: ", "))
+                ON CONFLICT (jobId) DO NOTHING RETURNING jobId
+                """, arguments
+            ).map { ExactText(try $0.value("jobid", as: String.self)) })
+        var existing: [ExactText: (rowID: Int64, intakeKey: String?)] = [:]
+        let others = jobs.map(\.jobId).filter { !inserted.contains(ExactText($0)) }
+        if !others.isEmpty {
+            for row in try session.rows("SELECT jobId, id, intakeKey FROM job WHERE jobId = ANY($1::text[])", [PostgresTextArray(others)]) {
+                existing[ExactText(try row.value("jobid", as: String.self))] = (try row.value("id", as: Int64.self), try row.optional("intakekey", as: String.self))
+            }
+        }
+        return InsertedJobs(inserted: inserted, existing: existing)
+    }
+
+    public func intakeReport(key: String) throws -> FileReport? { try session.report(key: key) }
+
+    public func saveIntakeReport(key: String, name: String, report: FileReport, now: Date) throws {
+        try session.saveReport(key: key, name: name, report: report, now: now)
+    }
+
+    /// Another instance's dispatcher waits on LISTEN: wake it after this commit.
+    public func announceQueuedJobs() throws { try session.notify(PostgresSchema.wakeupChannel) }
+
     // MARK: Attempts
 
     public func insertAttempt(_ ticket: DispatchTicket, at: Date) throws {
@@ -319,6 +380,10 @@ public struct PostgresTransaction: StoreTransaction {
     public func checkLease() throws { lease.epoch = try store.fence(session) }
 
     public func isolated<T>(_ body: () throws -> T) throws -> T { try session.savepoint(body) }
+
+    /// A lost connection (or lease) ends the transaction; a statement's
+    /// error undid only its savepoint.
+    public func survives(_ error: any Error) -> Bool { !(error is PostgresStoreError) }
 }
 
 /// The lease epoch a transaction confirmed (``PostgresTransaction/checkLease()``).

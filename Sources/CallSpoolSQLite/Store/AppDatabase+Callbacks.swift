@@ -6,7 +6,7 @@ import VoiceCallAPI
 extension AppDatabase {
     /// Stores several pushes in one transaction (group commit), each in its
     /// own savepoint: a push that cannot be stored fails alone
-    /// (``StoreTransaction/record(_:rethrowing:)``). Runs on the store's
+    /// (``StoreTransaction/record(_:)``). Runs on the store's
     /// writer queue, never blocking the caller's thread. When the commit
     /// itself fails, every push fails.
     public func recordCallbacks(_ pushes: [CallbackPush]) async -> [Result<CallbackCommit, any Error>] {

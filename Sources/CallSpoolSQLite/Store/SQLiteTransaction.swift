@@ -84,6 +84,54 @@ public struct SQLiteTransaction: StoreTransaction {
         return db.changesCount
     }
 
+    // MARK: Intake
+
+    public func lastJobRowID() throws -> Int64 { try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM job") ?? 0 }
+
+    public var insertBatchSize: Int { 500 }
+
+    public func ensureCampaigns(_ names: [String], now: Date) throws {
+        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO campaign (name, createdAt) VALUES (?, ?)")
+        for name in names { try statement.execute(arguments: [name, now.timeIntervalSince1970]) }
+    }
+
+    public func existingJobIDs(_ ids: [String]) throws -> Set<ExactText> {
+        let statement = try db.cachedStatement(sql: "SELECT jobId FROM job WHERE jobId = ?")
+        return Set(try ids.compactMap { try String.fetchOne(statement, arguments: [$0]) }.map(ExactText.init))
+    }
+
+    /// One cached INSERT per row (SQLite has no round trip to save).
+    public func insertNewJobs(_ jobs: [NewJob]) throws -> InsertedJobs {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO job (jobId, type, classRank, campaign, priority, state, calleeNbr, displayNbr, payload, meta,
+                window, redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app)
+            VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(jobId) DO NOTHING
+            """)
+        let existing = try db.cachedStatement(sql: "SELECT id, intakeKey FROM job WHERE jobId = ?")
+        var outcome = InsertedJobs(inserted: [], existing: [:])
+        for job in jobs {
+            let created = job.createdAt.timeIntervalSince1970
+            try insert.execute(arguments: [
+                job.jobId, job.type.rawValue, job.classRank, job.campaign, job.priority, job.calleeNbr, job.displayNbr, job.payload, job.meta,
+                job.window, job.redial, job.notBefore?.timeIntervalSince1970, job.expiresAt.timeIntervalSince1970,
+                job.nextAttemptAt.timeIntervalSince1970, job.sourceFile, job.intakeKey, created, created, job.app,
+            ])
+            if db.changesCount > 0 {
+                outcome.inserted.insert(ExactText(job.jobId))
+            } else if let row = try Row.fetchOne(existing, arguments: [job.jobId]) {
+                outcome.existing[ExactText(job.jobId)] = (row["id"], row["intakeKey"])
+            }
+        }
+        return outcome
+    }
+
+    public func intakeReport(key: String) throws -> FileReport? { try IntakeFileRecord.fetchOne(db, key: key)?.report }
+
+    public func saveIntakeReport(key: String, name: String, report: FileReport, now: Date) throws {
+        try IntakeFileRecord(intakeKey: key, name: name, report: report, completedAt: now).save(db)
+    }
+
     // MARK: Attempts
 
     public func insertAttempt(_ ticket: DispatchTicket, at: Date) throws {
@@ -144,14 +192,16 @@ public struct SQLiteTransaction: StoreTransaction {
     }
 
     public func pendingEvents(sessionId: String, jobRowId: Int64) throws -> PendingCallEvents {
-        let rows = try Row.fetchAll(
+        // Read by position from the cursor (the receiver's hot path: no row copies).
+        let rows = try Row.fetchCursor(
             db.cachedStatement(sql: """
                 SELECT id, eventType, digitInfo, stateCode, stateDesc FROM callEvent WHERE sessionId = ?1 AND applied = 0
                 AND (app IS NULL OR app = (SELECT app FROM job WHERE id = ?2) OR (SELECT app FROM job WHERE id = ?2) IS NULL)
                 ORDER BY id
                 """), arguments: [sessionId, jobRowId])
-        let events = rows.map { row in
-            PendingCallEvent(id: row[0], eventType: row[1], digitInfo: row[2], stateCode: row[3], stateDesc: row[4])
+        var events: [PendingCallEvent] = []
+        while let row = try rows.next() {
+            events.append(PendingCallEvent(id: row[0], eventType: row[1], digitInfo: row[2], stateCode: row[3], stateDesc: row[4]))
         }
         return PendingCallEvents(events: events, feeRecordMayWait: true)
     }
@@ -257,6 +307,9 @@ public struct SQLiteTransaction: StoreTransaction {
     }
 
     // MARK: Transaction
+
+    /// SQLite rolls the whole transaction back on some errors (a full disk).
+    public func survives(_ error: any Error) -> Bool { db.isInsideTransaction }
 
     public func isolated<T>(_ body: () throws -> T) throws -> T {
         var result: T?

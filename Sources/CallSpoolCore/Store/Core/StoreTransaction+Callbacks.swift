@@ -61,8 +61,8 @@ extension StoreTransaction {
 
     /// Stores a batch of pushes, each in a savepoint of its own (a push that
     /// cannot be stored fails alone); expired nonces are pruned once first.
-    /// A driver error that ends the transaction (`rethrowing`) fails the batch.
-    public func record(_ pushes: [CallbackPush], rethrowing isFatal: (any Error) -> Bool = { _ in false }) throws -> [Result<CallbackCommit, any Error>] {
+    /// An error the transaction does not survive fails the batch.
+    public func record(_ pushes: [CallbackPush]) throws -> [Result<CallbackCommit, any Error>] {
         if let now = pushes.compactMap({ $0.nonce?.now }).min() {
             try pruneNonces(now: now)
         }
@@ -70,7 +70,7 @@ extension StoreTransaction {
         for push in pushes {
             do {
                 results.append(.success(try isolated { try record(push) }))
-            } catch where isFatal(error) {
+            } catch where !survives(error) {
                 throw error
             } catch {
                 results.append(.failure(error))

@@ -32,6 +32,27 @@ public protocol StoreTransaction {
     /// Sets `cancelRequested` on every job `filter` matches; returns how many.
     func requestCancel(_ filter: JobFilter) throws -> Int
 
+    // MARK: Intake
+
+    /// The highest job row id so far (0 when empty).
+    func lastJobRowID() throws -> Int64
+    /// How many new jobs one insert statement takes.
+    var insertBatchSize: Int { get }
+    /// Makes sure each named campaign has its row.
+    func ensureCampaigns(_ names: [String], now: Date) throws
+    /// Which of `ids` are queued already (byte for byte).
+    func existingJobIDs(_ ids: [String]) throws -> Set<ExactText>
+    /// Inserts the rows whose id is not queued yet (`ON CONFLICT DO
+    /// NOTHING`); says which were inserted and what the others hit.
+    func insertNewJobs(_ jobs: [NewJob]) throws -> InsertedJobs
+    /// The report of a file already taken in (its intake key), or nil.
+    func intakeReport(key: String) throws -> FileReport?
+    /// Records that every job of a file is committed, with its report.
+    func saveIntakeReport(key: String, name: String, report: FileReport, now: Date) throws
+    /// Wakes whatever waits for queued jobs after this commit (another
+    /// instance's dispatcher); does nothing by default.
+    func announceQueuedJobs() throws
+
     // MARK: Attempts
 
     /// Inserts the attempt row of `ticket`, sent at `at`.
@@ -110,11 +131,16 @@ public protocol StoreTransaction {
     func checkLease() throws
     /// Runs `body` so that what it wrote is undone alone if it throws.
     func isolated<T>(_ body: () throws -> T) throws -> T
+    /// Whether the transaction can go on after `error` undid an
+    /// ``isolated(_:)`` body (false: a lost connection, or a store that
+    /// rolled the whole transaction back, as SQLite does on a full disk).
+    func survives(_ error: any Error) -> Bool
 }
 
 extension StoreTransaction {
     public func willRecordAnswers(_ answers: [(ticket: DispatchTicket, sessionId: String?)]) throws {}
     public func checkLease() throws {}
+    public func announceQueuedJobs() throws {}
 }
 
 /// Which jobs a store-core operation changes, named for the driver to
