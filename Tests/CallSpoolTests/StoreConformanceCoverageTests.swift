@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// Which conformance test exercises each requirement of ``CallStore`` and
-/// of ``DispatchTransaction``: a requirement added to either protocol fails
+/// Which conformance test exercises each requirement of ``CallStore``,
+/// ``DispatchTransaction`` and the driver protocol (``StoreTransaction``,
+/// ``StoreDriver``): a requirement added to any of them fails
 /// ``StoreConformanceCoverageTests`` until a test that runs on every backend
 /// (`@Test(arguments: StoreBackend.all)`) calls it and is named here.
 enum StoreConformanceCoverage {
@@ -90,6 +91,65 @@ enum StoreConformanceCoverage {
         "recordFailure": ["failuresRequeueFailOrMakeTheJobUnknown", "answersAnnouncedTogetherAreRecordedAsIfOneByOne"],
         "isolated": ["anIsolatedAnswerThatFailsLeavesTheOthersRecorded", "answersAnnouncedTogetherAreRecordedAsIfOneByOne"],
     ]
+
+    /// `StoreTransaction` (the driver protocol's row operations) requirement
+    /// → the tests that call it on the transaction (named `rows`: `rows.name`).
+    static let storeTransaction: [String: [String]] = [
+        "job": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged"],
+        "write": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged", "pausesHaltsAndTheSchedulersReads"],
+        "writeNextAttempt": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged"],
+        "jobs": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged", "attemptsKeepTheirAnswerAndTheirCall"],
+        "countJobs": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged"],
+        "requestCancel": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged"],
+        "lastJobRowID": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged", "eventsCDRsAndNoncesAreStoredFoundAndMarked"],
+        "insertBatchSize": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged"],
+        "ensureCampaigns": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged"],
+        "existingJobIDs": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged"],
+        "insertNewJobs": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged", "attemptsKeepTheirAnswerAndTheirCall", "eventsCDRsAndNoncesAreStoredFoundAndMarked", "pausesHaltsAndTheSchedulersReads", "aTransactionIsolatesWhatFailsAndSurvivesIt"],
+        "intakeReport": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged"],
+        "saveIntakeReport": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged"],
+        "announceQueuedJobs": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged"],
+        "insertAttempt": ["attemptsKeepTheirAnswerAndTheirCall", "pausesHaltsAndTheSchedulersReads"],
+        "writeAnswer": ["attemptsKeepTheirAnswerAndTheirCall"],
+        "latestAttempt": ["attemptsKeepTheirAnswerAndTheirCall"],
+        "attachSession": ["attemptsKeepTheirAnswerAndTheirCall"],
+        "answeredJob": ["attemptsKeepTheirAnswerAndTheirCall"],
+        "willRecordAnswers": ["attemptsKeepTheirAnswerAndTheirCall"],
+        "callOwner": ["attemptsKeepTheirAnswerAndTheirCall"],
+        "insertEvent": ["eventsCDRsAndNoncesAreStoredFoundAndMarked"],
+        "hasCollectInfo": ["eventsCDRsAndNoncesAreStoredFoundAndMarked"],
+        "pendingEvents": ["eventsCDRsAndNoncesAreStoredFoundAndMarked"],
+        "markEventApplied": ["eventsCDRsAndNoncesAreStoredFoundAndMarked"],
+        "insertFeeRecord": ["eventsCDRsAndNoncesAreStoredFoundAndMarked"],
+        "pendingFeeRecord": ["eventsCDRsAndNoncesAreStoredFoundAndMarked"],
+        "markFeeRecordApplied": ["eventsCDRsAndNoncesAreStoredFoundAndMarked"],
+        "hasCollectedDigits": ["eventsCDRsAndNoncesAreStoredFoundAndMarked"],
+        "pendingCalls": ["eventsCDRsAndNoncesAreStoredFoundAndMarked"],
+        "claimNonce": ["eventsCDRsAndNoncesAreStoredFoundAndMarked"],
+        "pruneNonces": ["eventsCDRsAndNoncesAreStoredFoundAndMarked"],
+        "callsHoldingPorts": ["pausesHaltsAndTheSchedulersReads"],
+        "runnableJobs": ["pausesHaltsAndTheSchedulersReads"],
+        "notifyCallsToCallee": ["pausesHaltsAndTheSchedulersReads"],
+        "activePauses": ["pausesHaltsAndTheSchedulersReads"],
+        "pausedCampaigns": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged"],
+        "setPause": ["pausesHaltsAndTheSchedulersReads"],
+        "clearPause": ["pausesHaltsAndTheSchedulersReads"],
+        "clearOperatorPause": ["pausesHaltsAndTheSchedulersReads"],
+        "setHalt": ["pausesHaltsAndTheSchedulersReads"],
+        "clearHalt": ["pausesHaltsAndTheSchedulersReads"],
+        "setCampaignPaused": ["jobRowsAreInsertedReadWrittenSelectedCountedAndFlagged"],
+        "checkLease": ["aTransactionIsolatesWhatFailsAndSurvivesIt"],
+        "isolated": ["aTransactionIsolatesWhatFailsAndSurvivesIt"],
+        "survives": ["aTransactionIsolatesWhatFailsAndSurvivesIt"],
+    ]
+
+    /// `StoreDriver` requirement → the tests that call it on the driver (named `driver`).
+    static let storeDriver: [String: [String]] = [
+        "writing": ["theDriverOpensTransactionsAndRecordsIntents"],
+        "pendingIntents": ["theDriverOpensTransactionsAndRecordsIntents"],
+        "markIntentApplied": ["theDriverOpensTransactionsAndRecordsIntents"],
+        "isStoreFailure": ["theDriverOpensTransactionsAndRecordsIntents"],
+    ]
 }
 
 /// Reads the protocols' declarations and the conformance tests' sources, so
@@ -122,7 +182,7 @@ enum StoreConformanceCoverage {
     /// The body of `protocol name { … }` in the one file under `Sources/` that declares it.
     static func protocolBody(_ name: String) throws -> (file: String, body: String) {
         let root = try packageRoot
-        let declaration = try Regex("(^|\\n)[ \\t]*(public[ \\t]+)?protocol[ \\t]+\(name)\\b[^{]*\\{")
+        let declaration = try Regex("(^|\\n)[ \\t]*((public|package)[ \\t]+)?protocol[ \\t]+\(name)\\b[^{]*\\{")
         var found: [(String, String)] = []
         for file in swiftFiles(under: root.appendingPathComponent("Sources")) {
             guard let text = try? String(contentsOf: file, encoding: .utf8), let match = text.firstMatch(of: declaration) else { continue }
@@ -188,7 +248,9 @@ enum StoreConformanceCoverage {
         let sources = try conformanceSources()
         var problems: [String] = []
         if names.isEmpty { problems.append("no requirement of \(protocolName) found in \(file): has the declaration's form changed?") }
-        let registryName = protocolName == "CallStore" ? "callStore" : "dispatchTransaction"
+        let registryName =
+            ["CallStore": "callStore", "DispatchTransaction": "dispatchTransaction", "StoreTransaction": "storeTransaction", "StoreDriver": "storeDriver"][protocolName]
+            ?? protocolName
         for name in names.sorted() {
             guard let tests = registry[name], !tests.isEmpty else {
                 problems.append(
@@ -225,6 +287,16 @@ enum StoreConformanceCoverage {
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
 
+    @Test func everyStoreTransactionOperationHasAConformanceCase() throws {
+        let problems = try Self.problems("StoreTransaction", registry: StoreConformanceCoverage.storeTransaction) { ["rows.\($0)(", "rows.\($0) ", "rows.\($0) {"] }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    @Test func everyStoreDriverOperationHasAConformanceCase() throws {
+        let problems = try Self.problems("StoreDriver", registry: StoreConformanceCoverage.storeDriver) { ["driver.\($0)(", "driver.\($0) {"] }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
     /// The guard itself: it finds the protocols' requirements (or it would pass vacuously).
     @Test func theGuardReadsTheProtocolsRequirements() throws {
         let callStore = try Self.requirements(in: Self.protocolBody("CallStore").body)
@@ -232,6 +304,9 @@ enum StoreConformanceCoverage {
         #expect(callStore.count >= 50)
         let transaction = try Self.requirements(in: Self.protocolBody("DispatchTransaction").body)
         #expect(transaction.isSuperset(of: ["runnableJobs", "isolated", "willRecordAnswers"]))
+        let rows = try Self.requirements(in: Self.protocolBody("StoreTransaction").body)
+        #expect(rows.isSuperset(of: ["job", "insertNewJobs", "pendingEvents", "survives", "insertBatchSize"]))
+        #expect(rows.count >= 40)
         // A requirement the registry does not list is reported with where to add its case.
         let report = try Self.problems("DispatchTransaction", registry: StoreConformanceCoverage.dispatchTransaction.filter { $0.key != "pausedCampaigns" }) { ["tx.\($0)(", "tx.\($0) {"] }
         #expect(report.count == 1)
