@@ -144,11 +144,11 @@ private struct CellValue {
         if T.self == Double.self, let value = try double() as? T { return value }
         if T.self == Bool.self, let value = try bool() as? T { return value }
         if T.self == StoredJobPayload.self, let value = StoredJobPayload(storedText: try primitive(String.self)) as? T { return value }
+        if T.self is any RawRepresentable.Type, let value = try? T(from: CellDecoder(value: self)) { return value }
         if let json = T.self as? any StoredJSON.Type {
             guard let value = json.fromStoredJSON(try primitive(String.self)) as? T else { throw fail("not a valid \(T.self)") }
             return value
         }
-        if T.self is any RawRepresentable.Type, let value = try? T(from: CellDecoder(value: self)) { return value }
         // Nested values are JSON text.
         let text = try primitive(String.self)
         do {
@@ -268,11 +268,12 @@ private struct RowEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
         if let primitive = primitive(value) { return put(key, primitive) }
         if let date = value as? Date { return put(key, date) }
         if let payload = value as? StoredJobPayload { return put(key, payload.storedText) }
-        if let json = value as? any StoredJSON { return put(key, json.storedJSON) }
         let single = SingleValueCapture()
         if value is any RawRepresentable, (try? value.encode(to: single)) != nil, let captured = single.box.value {
             return put(key, captured)
         }
+        // After the primitives and the enums: a failed cast costs on every column.
+        if let json = value as? any StoredJSON { return put(key, json.storedJSON) }
         put(key, String(decoding: try PostgresRecordEncoder.jsonEncoder.encode(value), as: UTF8.self))
     }
 

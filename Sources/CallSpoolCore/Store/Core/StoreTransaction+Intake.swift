@@ -52,7 +52,6 @@ extension StoreTransaction {
                 }
             }
         }
-        if result.accepted > 0 { try announceQueuedJobs() }
         return result
     }
 
@@ -80,6 +79,7 @@ extension StoreDriver {
     ) throws -> IntakeBatchResult {
         try writing { rows in
             let result = try rows.insertJobs(specs, intakeKey: intakeKey, sourceFile: sourceFile, policy: policy, now: now, resumedUpTo: resumedUpTo)
+            if result.accepted > 0 { try rows.announceQueuedJobs() }
             if var report {
                 report.accepted += result.accepted
                 report.duplicates += result.duplicates
@@ -112,6 +112,7 @@ extension StoreDriver {
                     results.append(.failure(error))
                 }
             }
+            // Once for the group (a round trip on PostgreSQL), not per file.
             try rows.announceQueuedJobs()
             return results
         }
