@@ -108,7 +108,7 @@ public struct PostgresTransaction: StoreTransaction {
     /// One statement for the batch (one round trip, not one per job), then
     /// one read for the ids it did not insert. Each job records this
     /// instance (which took it in): its results file is written here.
-    public func insertNewJobs(_ jobs: [NewJob]) throws -> InsertedJobs {
+    public func insertNewJobs(_ jobs: [NewJob]) throws -> [NewJobOutcome] {
         var arguments = PostgresArguments()
         var tuples: [String] = []
         for job in jobs {
@@ -130,6 +130,8 @@ public struct PostgresTransaction: StoreTransaction {
                 ON CONFLICT (jobId) DO NOTHING RETURNING jobId
                 """, arguments
             ).map { ExactText(try $0.value("jobid", as: String.self)) })
+        // Keyed byte for byte, as PostgreSQL compares (ExactText); one row
+        // of a statement's duplicates is the one inserted.
         var existing: [ExactText: (rowID: Int64, intakeKey: String?)] = [:]
         let others = jobs.map(\.jobId).filter { !inserted.contains(ExactText($0)) }
         if !others.isEmpty {
@@ -137,7 +139,15 @@ public struct PostgresTransaction: StoreTransaction {
                 existing[ExactText(try row.value("jobid", as: String.self))] = (try row.value("id", as: Int64.self), try row.optional("intakekey", as: String.self))
             }
         }
-        return InsertedJobs(inserted: inserted, existing: existing)
+        var taken = Set<ExactText>()
+        return jobs.map { job in
+            let key = ExactText(job.jobId)
+            if inserted.contains(key), taken.insert(key).inserted { return .inserted }
+            // A second row of an id this statement inserted: a duplicate.
+            if inserted.contains(key) { return .existing(rowID: .max, intakeKey: nil) }
+            guard let row = existing[key] else { return .skipped }
+            return .existing(rowID: row.rowID, intakeKey: row.intakeKey)
+        }
     }
 
     public func intakeReport(key: String) throws -> FileReport? { try session.report(key: key) }

@@ -101,7 +101,7 @@ public struct SQLiteTransaction: StoreTransaction {
     }
 
     /// One cached INSERT per row (SQLite has no round trip to save).
-    public func insertNewJobs(_ jobs: [NewJob]) throws -> InsertedJobs {
+    public func insertNewJobs(_ jobs: [NewJob]) throws -> [NewJobOutcome] {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO job (jobId, type, classRank, campaign, priority, state, calleeNbr, displayNbr, payload, meta,
                 window, redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app)
@@ -109,21 +109,17 @@ public struct SQLiteTransaction: StoreTransaction {
             ON CONFLICT(jobId) DO NOTHING
             """)
         let existing = try db.cachedStatement(sql: "SELECT id, intakeKey FROM job WHERE jobId = ?")
-        var outcome = InsertedJobs(inserted: [], existing: [:])
-        for job in jobs {
+        return try jobs.map { job in
             let created = job.createdAt.timeIntervalSince1970
             try insert.execute(arguments: [
                 job.jobId, job.type.rawValue, job.classRank, job.campaign, job.priority, job.calleeNbr, job.displayNbr, job.payload, job.meta,
                 job.window, job.redial, job.notBefore?.timeIntervalSince1970, job.expiresAt.timeIntervalSince1970,
                 job.nextAttemptAt.timeIntervalSince1970, job.sourceFile, job.intakeKey, created, created, job.app,
             ])
-            if db.changesCount > 0 {
-                outcome.inserted.insert(ExactText(job.jobId))
-            } else if let row = try Row.fetchOne(existing, arguments: [job.jobId]) {
-                outcome.existing[ExactText(job.jobId)] = (row["id"], row["intakeKey"])
-            }
+            if db.changesCount > 0 { return .inserted }
+            guard let row = try Row.fetchOne(existing, arguments: [job.jobId]) else { return .skipped }
+            return .existing(rowID: row["id"], intakeKey: row["intakeKey"])
         }
-        return outcome
     }
 
     public func intakeReport(key: String) throws -> FileReport? { try IntakeFileRecord.fetchOne(db, key: key)?.report }

@@ -29,14 +29,13 @@ public struct NewJob: Sendable {
     public var app: String?
 }
 
-/// What inserting a batch of new jobs did: the ids inserted now, and the
-/// row id and intake key of each id that was already queued.
-public struct InsertedJobs: Sendable {
-    public var inserted: Set<ExactText>
-    public var existing: [ExactText: (rowID: Int64, intakeKey: String?)]
-
-    public init(inserted: Set<ExactText>, existing: [ExactText: (rowID: Int64, intakeKey: String?)]) {
-        self.inserted = inserted
-        self.existing = existing
-    }
+/// What inserting one new job's row did, in the order of the rows handed
+/// to ``StoreTransaction/insertNewJobs(_:)``.
+public enum NewJobOutcome: Sendable, Hashable {
+    /// The row was inserted (at most one row per distinct id is).
+    case inserted
+    /// The id was queued already: that row's id and intake key.
+    case existing(rowID: Int64, intakeKey: String?)
+    /// Not inserted, and no row with the id was found.
+    case skipped
 }

@@ -20,7 +20,7 @@ extension StoreTransaction {
         let campaigns = Set(specs.compactMap { $0.campaign.map(ExactText.init) }).sorted().map(\.text)
         if !campaigns.isEmpty { try ensureCampaigns(campaigns, now: now) }
         var texts = JobSpecTexts()
-        var firstSeen = Set<ExactText>()
+        var resumed = Set<ExactText>()
         var start = specs.startIndex
         while start < specs.endIndex {
             let batch = specs[start..<min(start + insertBatchSize, specs.endIndex)]
@@ -38,16 +38,14 @@ extension StoreTransaction {
                 rows.append(try NewJob(spec, texts: &texts, sourceFile: sourceFile, intakeKey: intakeKey, policy: policy, now: now))
             }
             guard !rows.isEmpty else { continue }
-            let outcome = try insertNewJobs(rows)
-            for spec in kept {
-                let key = ExactText(spec.id)
-                if outcome.inserted.contains(key), firstSeen.insert(key).inserted {
+            for (spec, outcome) in zip(kept, try insertNewJobs(rows)) {
+                switch outcome {
+                case .inserted:
                     result.accepted += 1
-                } else if !outcome.inserted.contains(key), let row = outcome.existing[key], row.intakeKey == intakeKey, row.rowID <= resumedUpTo,
-                    firstSeen.insert(key).inserted
-                {
+                case .existing(let rowID, let key) where key == intakeKey && rowID <= resumedUpTo && resumed.insert(ExactText(spec.id)).inserted:
+                    // Queued by this very file in a run a crash interrupted: once.
                     result.accepted += 1
-                } else {
+                case .existing, .skipped:
                     duplicate(spec)
                 }
             }

@@ -43,8 +43,8 @@ public protocol StoreTransaction {
     /// Which of `ids` are queued already (byte for byte).
     func existingJobIDs(_ ids: [String]) throws -> Set<ExactText>
     /// Inserts the rows whose id is not queued yet (`ON CONFLICT DO
-    /// NOTHING`); says which were inserted and what the others hit.
-    func insertNewJobs(_ jobs: [NewJob]) throws -> InsertedJobs
+    /// NOTHING`); says, row by row, whether it was inserted or what it hit.
+    func insertNewJobs(_ jobs: [NewJob]) throws -> [NewJobOutcome]
     /// The report of a file already taken in (its intake key), or nil.
     func intakeReport(key: String) throws -> FileReport?
     /// Records that every job of a file is committed, with its report.
