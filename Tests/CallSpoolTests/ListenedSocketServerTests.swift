@@ -14,9 +14,12 @@ import Testing
 /// the receiver that starts next.
 @Suite struct ListenedSocketServerTests {
     /// Connects to `port` and sends `request`: answered by whoever accepts,
-    /// even if nobody listens yet (the kernel queues the connection).
+    /// even if nobody listens yet (the kernel queues the connection). The
+    /// answer may wait for the whole suite's start on a busy machine (the
+    /// server's start shares two cooperative threads with every other
+    /// test): the bound is generous, and an answer ends the wait at once.
     static func post(_ request: String, to port: Int) throws -> Int32 {
-        let descriptor = try #require(LoopbackConnection.open(port: port, receiveTimeout: 20))
+        let descriptor = try #require(LoopbackConnection.open(port: port, receiveTimeout: 90))
         _ = request.withCString { Glibc.send(descriptor, $0, strlen($0), 0) }
         return descriptor
     }
