@@ -29,6 +29,8 @@ enum SoakRun {
         var lease = 3.0
         var meanRestartInterval: Double { max(4, seconds / 8) }
         var meanFullDiskInterval: Double { max(20, seconds / 5) }
+        /// Several instances: a fault every SECONDS/16 on average (at least 4 s).
+        var meanFaultIntervalSeveral: Double { max(4, seconds / 16) }
     }
 
     /// One job the harness submitted, and what its callee does.
@@ -61,10 +63,8 @@ enum SoakRun {
 
     static func run(_ plan: Plan) async throws -> Int32 {
         var random = SeededRandom(seed: plan.seed)
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("callspool")
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            throw BenchError("build the daemon first: swift build -c release --product callspool (looked at \(executable.path))")
-        }
+        // The release daemon beside this benchmark, or $CALLSPOOL_BINARY (an older build, or one with a fault put in).
+        let executable = try callspoolBinary()
         let capacity = Int(plan.seconds / plan.fileInterval + 2) * plan.jobsPerFile
         var jobs: [Submitted] = []
         var callees: [String: String] = [:]
@@ -178,7 +178,9 @@ enum SoakRun {
         var faults = SoakFaults()
         let start = ContinuousClock.now
         var nextFile = 0.0
-        var nextRestart = random.exponential(mean: plan.meanRestartInterval)
+        let meanFaultInterval: Double
+        if case .postgres = backend { meanFaultInterval = plan.meanFaultIntervalSeveral } else { meanFaultInterval = plan.meanRestartInterval }
+        var nextRestart = random.exponential(mean: meanFaultInterval)
         var submitted = 0
         var files = 0
         var frozen: (index: Int, until: Double)?
@@ -223,22 +225,22 @@ enum SoakRun {
             if let thaw = frozen, now >= thaw.until {
                 kill(instances[thaw.index].pid, SIGCONT)
                 frozen = nil
-                nextRestart = now + random.exponential(mean: plan.meanRestartInterval)
+                nextRestart = now + random.exponential(mean: meanFaultInterval)
             }
             if frozen == nil, now >= nextRestart {
                 switch backend {
                 case .sqlite:
                     let signal = random.next() % 3 == 0 ? SIGTERM : SIGKILL
                     try await Self.restart(&instances[0], signal: signal, faults: &faults, random: &random, executable: executable.path)
-                    nextRestart = now + random.exponential(mean: plan.meanRestartInterval)
+                    nextRestart = now + random.exponential(mean: meanFaultInterval)
                 case .postgres(_, let restartCommand):
                     let draw = random.next() % 10
-                    if draw < 6 {
+                    if draw < 5 {
                         let index = Int(random.next() % UInt64(instances.count))
-                        let signal = draw < 4 ? SIGKILL : SIGTERM
+                        let signal = draw < 3 ? SIGKILL : SIGTERM
                         try await Self.restart(&instances[index], signal: signal, faults: &faults, random: &random, executable: executable.path)
-                        nextRestart = now + random.exponential(mean: plan.meanRestartInterval)
-                    } else if draw < 9 || restartCommand == nil {
+                        nextRestart = now + random.exponential(mean: meanFaultInterval)
+                    } else if draw < 8 || restartCommand == nil {
                         // Freeze the dispatcher for longer than its lease.
                         let holder = watcher?.latest?.holder
                         let index = instances.firstIndex { $0.name == holder } ?? 0
@@ -250,7 +252,7 @@ enum SoakRun {
                     } else if let command = restartCommand {
                         try Self.restartDatabase(command)
                         faults.databaseRestarts += 1
-                        nextRestart = now + random.exponential(mean: plan.meanRestartInterval)
+                        nextRestart = now + random.exponential(mean: meanFaultInterval)
                     }
                 }
             }
