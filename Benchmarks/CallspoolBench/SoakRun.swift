@@ -327,14 +327,24 @@ enum SoakRun {
 
     /// Restarts the PostgreSQL server with `$CALLSPOOL_SOAK_PG_RESTART` (a
     /// shell command, e.g. `runuser -u postgres -- pg_ctl -D … restart -m fast`).
+    ///
+    /// Spawned and reaped directly: Foundation's `Process` on Linux learns of
+    /// the exit through a descriptor the restarted server inherits, so its
+    /// `waitUntilExit` would wait for the server's end.
     static func restartDatabase(_ command: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchError("the database restart failed: \(command)") }
+        let words: [String] = ["/bin/sh", "-c", command]
+        let argv = words.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        guard spawned == 0 else { throw BenchError("cannot run the database restart: \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        guard status == 0 else { throw BenchError("the database restart failed (status \(status)): \(command)") }
     }
 
     /// Every attempt's `userData` and the lease epoch stamped on it, read
