@@ -443,7 +443,10 @@ final class SmallDisk {
 
     func empty() { try? FileManager.default.removeItem(atPath: filler) }
 
-    func unmount() { try? Self.run("/bin/umount", ["-l", path]) }
+    func unmount() {
+        try? Self.run("/bin/umount", ["-l", path])
+        rmdir(path)
+    }
 
     static func run(_ tool: String, _ arguments: [String]) throws {
         let process = Process()
