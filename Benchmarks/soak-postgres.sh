@@ -42,5 +42,5 @@ export CALLSPOOL_BENCH_POSTGRES="postgresql://callspool@127.0.0.1:$port/postgres
 # A fast restart (sessions ended, a checkpoint), as a package upgrade does.
 export CALLSPOOL_SOAK_PG_RESTART="${as_owner[*]} $bin/pg_ctl -D $dir/data -o '$options' -l $dir/server.log -m fast -w -t 60 restart"
 status=0
-"$bench" soak "$seconds" $seed 2>/dev/null || status=$?
+"$bench" soak "$seconds" $seed || status=$?
 exit $status
