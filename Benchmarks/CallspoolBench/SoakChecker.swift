@@ -114,7 +114,7 @@ struct SoakChecker {
             }
         }
         report.figures = report.figures + [
-            "answered \(answered), with their digit \(withDigits), digit pushes cut off by a kill \(failedDigits.count)",
+            "answered \(answered), with their digit \(withDigits), digit pushes that failed (cut off by a kill, a freeze, a full disk or a database restart) \(failedDigits.count)",
             "unknown not explained by a lost answer \(unexplainedUnknown) (bound \(explaining) kills, freezes, database restarts, full disks × \(ports) ports)",
             "requests at the platform \(requests.count), without an attempt row \(orphans.count)",
             "pushes refused \(refused); deliveries \(snapshot.deliveries.count), failed \(snapshot.deliveries.filter { !$0.succeeded }.count)",
