@@ -299,7 +299,7 @@ enum SoakRun {
         print("soak: seed \(plan.seed), \(Int(plan.seconds)) s, \(backendName), \(submitted) jobs, \(faults.summary), "
             + "\(snapshot.acceptedCalls) calls placed; states \(report.states)")
         for line in report.figures { print("  " + line) }
-        if deferredFiles > 0 { print("  job files held back while the disk was full: \(deferredFiles) tries") }
+        if deferredFiles > 0 { print("  a job file held back while the disk was full: \(deferredFiles) ticks of 20 ms") }
         if report.violations.isEmpty {
             print("soak: violations: 0")
             try? FileManager.default.removeItem(atPath: root)
