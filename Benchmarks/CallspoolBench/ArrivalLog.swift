@@ -5,10 +5,36 @@ import Foundation
 /// the first `callVerify` per callee (the benchmark gives each verify job its
 /// own callee, so the callee identifies the job).
 final class ArrivalLog: @unchecked Sendable {
+    /// One callnotify / callVerify request as it arrived (the soak's log):
+    /// its wall-clock arrival (the database's lease times are on the same
+    /// host's clock) and its `userData`.
+    struct Request: Sendable {
+        var arrived: Date
+        var userData: String?
+        var callee: String?
+    }
+
+    /// Whether ``requests`` is kept (each request's body is then read first).
+    let keepsRequests: Bool
     private let lock = NSLock()
+    private var kept: [Request] = []
     private var firstRequest: ContinuousClock.Instant?
     private var requests = 0
     private var verifyByCallee: [String: ContinuousClock.Instant] = [:]
+
+    init(keepsRequests: Bool = false) { self.keepsRequests = keepsRequests }
+
+    func keep(_ request: Request) {
+        lock.lock()
+        defer { lock.unlock() }
+        kept.append(request)
+    }
+
+    var keptRequests: [Request] {
+        lock.lock()
+        defer { lock.unlock() }
+        return kept
+    }
 
     func record(at instant: ContinuousClock.Instant, verifyCallee: String?) {
         lock.lock()

@@ -14,6 +14,16 @@ struct ObservingResponder<Wrapped: HTTPResponder>: HTTPResponder {
 
     @Sendable func respond(to request: Request, context: Context) async throws -> Response {
         let arrived = ContinuousClock.now
+        if log.keepsRequests, request.uri.path == CallVerifyRequest.path || request.uri.path == CallNotifyRequest.path {
+            let wall = Date()
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            let fields = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+            let callee = fields?["calleeNbr"] as? String
+            log.keep(ArrivalLog.Request(arrived: wall, userData: fields?["userData"] as? String, callee: callee))
+            log.record(at: arrived, verifyCallee: request.uri.path == CallVerifyRequest.path ? callee : nil)
+            return try await wrapped.respond(to: request, context: context)
+        }
         guard request.uri.path == CallVerifyRequest.path else {
             if request.uri.path == CallNotifyRequest.path { log.record(at: arrived, verifyCallee: nil) }
             return try await wrapped.respond(to: request, context: context)

@@ -14,9 +14,9 @@ struct SimulatorRun {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    static func start(scenario: SimulatorScenario, timeScale: Double, logger: Logger) async throws -> SimulatorRun {
+    static func start(scenario: SimulatorScenario, timeScale: Double, logger: Logger, keepRequests: Bool = false) async throws -> SimulatorRun {
         let simulator = VoiceCallSimulator(configuration: .init(scenario: scenario, clock: SimulatorClock(timeScale: timeScale), seed: 1, logger: logger))
-        let arrivals = ArrivalLog()
+        let arrivals = ArrivalLog(keepsRequests: keepRequests)
         let plain = simulator.makeApplication(host: "127.0.0.1", port: 0)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let observed = Application(

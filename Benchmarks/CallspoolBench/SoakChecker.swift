@@ -9,14 +9,41 @@ import VoiceCallSimulator
 /// and checks the promises independently of the daemon's own bookkeeping:
 /// every job present and ended, nobody called twice, `unknown` only where
 /// the faults explain it, answered calls with their digits, no
-/// verification code of an ended job left in the store or the spool.
+/// verification code of an ended job left in the store or the spool; every
+/// request that reached the platform has its attempt row; on PostgreSQL, no
+/// request sent by an instance after it lost the lease (``LeaseEvidence``).
 struct SoakChecker {
     let jobs: [SoakRun.Submitted]
-    let store: AppDatabase
+    let store: any CallStore
     let snapshot: SimulatorSnapshot
-    let spool: SpoolLayout
+    /// callnotify / callVerify requests as they reached the simulator.
+    let requests: [ArrivalLog.Request]
+    let spools: [SpoolLayout]
     let faults: SoakFaults
     let ports: Int
+    let lease: LeaseEvidence?
+
+    /// What shows who dispatched when, on PostgreSQL.
+    ///
+    /// The invariant "no request sent by an instance after it lost the
+    /// lease", in a form the logs can check: every request that reached the
+    /// platform carries the `userData` of an attempt row, and that row the
+    /// epoch its dispatcher held when it wrote it (the fenced write). The
+    /// request must reach the platform **before the next term began** —
+    /// before any later epoch's `acquiredAt` on the database's clock, which
+    /// is this host's clock, as are the arrival times. A later term begins
+    /// only once the earlier one expired on the database, so a request
+    /// arriving after it was sent by an instance whose lease had already run
+    /// out: exactly the request the lease forbids (a frozen dispatcher that
+    /// wakes up and sends what it had prepared). The terms come from polling
+    /// the lease row (``LeaseWatcher``); a term the poll missed makes the
+    /// check weaker (the next seen term begins later), never wrong.
+    struct LeaseEvidence {
+        var terms: [LeaseWatcher.Term]
+        /// `userData` → the epoch stamped on its attempt row (nil: none).
+        var epochs: [String: Int64?]
+        var lease: Double
+    }
 
     struct Report {
         var violations: [String] = []
@@ -34,12 +61,14 @@ struct SoakChecker {
         var answered = 0
         var withDigits = 0
         var codes: [String] = []
+        var attempted = Set<String>()
         for job in jobs {
             guard let detail = try store.jobDetail(id: job.id) else {
                 report.violations.append("\(job.id): submitted but not in the store")
                 continue
             }
             let state = detail.job.state
+            attempted.formUnion(detail.attempts.map(\.userData))
             report.states[state.rawValue, default: 0] += 1
             if !settledStates.contains(state) { report.violations.append("\(job.id): left \(state.rawValue)") }
             let calls = snapshot.callsPerCallee[job.callee] ?? 0
@@ -60,12 +89,23 @@ struct SoakChecker {
                 if detail.job.payload.storedText.contains(code) { report.violations.append("\(job.id): ended \(state.rawValue), its code is still in the store") }
             }
         }
-        // Each SIGKILL can leave every port's request or call without its answer.
-        if unexplainedUnknown > faults.kills * ports {
-            report.violations.append("\(unexplainedUnknown) unknown jobs, more than \(faults.kills) kills × \(ports) ports explain")
+        // Each SIGKILL (and, with a lease, each freeze past it or database
+        // restart) can leave every port's request or call without its answer.
+        let explaining = faults.kills + faults.freezes + faults.databaseRestarts + faults.fullDisks
+        for exit in faults.exits { report.violations.append("an instance ended by itself: \(exit)") }
+        if unexplainedUnknown > explaining * ports {
+            report.violations.append("\(unexplainedUnknown) unknown jobs, more than \(explaining) kills, freezes, database restarts and full disks × \(ports) ports explain")
+        }
+        let orphans = requests.filter { request in request.userData.map { !attempted.contains($0) } ?? true }
+        for request in orphans.prefix(10) {
+            report.violations.append("a request for \(request.callee ?? "?") reached the platform with no attempt row (userData \(request.userData ?? "none"))")
+        }
+        if let lease {
+            let figures = checkLease(lease, into: &report)
+            report.figures += figures
         }
         if refused > 0 { report.violations.append("\(refused) pushes found the callback port closed") }
-        for directory in [spool.processed, spool.rejected, spool.incoming, spool.tmp] {
+        for directory in spools.flatMap({ [$0.processed, $0.rejected, $0.incoming, $0.tmp] }) {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
                 guard let text = try? String(contentsOfFile: directory + "/" + name, encoding: .utf8) else { continue }
                 for code in codes where text.contains(code) {
@@ -73,11 +113,52 @@ struct SoakChecker {
                 }
             }
         }
-        report.figures = [
-            "answered \(answered), with their digit \(withDigits), digit pushes cut off by a kill \(failedDigits.count)",
-            "unknown not explained by a lost answer \(unexplainedUnknown) (bound \(faults.kills) kills × \(ports) ports)",
+        report.figures = report.figures + [
+            "answered \(answered), with their digit \(withDigits), digit pushes that failed (cut off by a kill, a freeze, a full disk or a database restart) \(failedDigits.count)",
+            "unknown not explained by a lost answer \(unexplainedUnknown) (bound \(explaining) kills, freezes, database restarts, full disks × \(ports) ports)",
+            "requests at the platform \(requests.count), without an attempt row \(orphans.count)",
             "pushes refused \(refused); deliveries \(snapshot.deliveries.count), failed \(snapshot.deliveries.filter { !$0.succeeded }.count)",
         ]
         return report
+    }
+
+    /// Each request reached the platform before the term after its attempt's
+    /// epoch began (see ``LeaseEvidence``).
+    private func checkLease(_ evidence: LeaseEvidence, into report: inout Report) -> [String] {
+        let terms = evidence.terms.sorted { $0.epoch < $1.epoch }
+        var late = 0
+        var unstamped = 0
+        var closest = Double.infinity
+        var byEpoch: [Int64: Int] = [:]
+        for request in requests {
+            guard let userData = request.userData, let stamped = evidence.epochs[userData] else { continue }
+            guard let epoch = stamped else {
+                unstamped += 1
+                report.violations.append("the attempt \(userData) carries no lease epoch")
+                continue
+            }
+            byEpoch[epoch, default: 0] += 1
+            guard let next = terms.first(where: { $0.epoch > epoch }) else { continue }
+            let margin = next.acquiredAt.timeIntervalSince(request.arrived)
+            closest = min(closest, margin)
+            if margin <= 0 {
+                late += 1
+                let holder = terms.first { $0.epoch == epoch }?.holder ?? "?"
+                report.violations.append(String(
+                    format: "a request of epoch %lld (held by %@) reached the platform %.3f s after epoch %lld (%@) began: sent after its lease ran out",
+                    epoch, holder, -margin, next.epoch, next.holder))
+            }
+        }
+        let highest = terms.last?.epoch ?? 0
+        let seen = Set(terms.map(\.epoch))
+        let missed = highest > 0 ? (1...highest).filter { !seen.contains($0) }.count : 0
+        let dispatchers = terms.map { "\($0.epoch):\($0.holder)" }.joined(separator: " ")
+        return [
+            "dispatcher terms \(terms.count) (epochs 1–\(highest), \(missed) not seen by the poll): \(dispatchers)",
+            "requests per epoch \(byEpoch.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " "))",
+            "requests after their lease ran out \(late); closest to the next term " + (closest.isFinite ? String(format: "%.2f s before it", closest) : "none")
+                + "; attempts without an epoch \(unstamped)",
+            "frozen past the lease: \(faults.frozen.joined(separator: ", "))",
+        ]
     }
 }
