@@ -13,9 +13,9 @@ extension StoreTransaction {
         -> IntakeBatchResult
     {
         var result = IntakeBatchResult()
-        func duplicate(_ spec: JobSpec) {
+        func duplicate(_ id: String) {
             result.duplicates += 1
-            if result.duplicateIDs.count < 100 { result.duplicateIDs.append(spec.id) }
+            if result.duplicateIDs.count < 100 { result.duplicateIDs.append(id) }
         }
         let campaigns = Set(specs.compactMap { $0.campaign.map(ExactText.init) }).sorted().map(\.text)
         if !campaigns.isEmpty { try ensureCampaigns(campaigns, now: now) }
@@ -27,26 +27,27 @@ extension StoreTransaction {
             start += batch.count
             let formerIDs = batch.compactMap(\.formerID)
             let taken = formerIDs.isEmpty ? [] : try existingJobIDs(formerIDs)
-            var kept: [JobSpec] = []
+            // The rows alone go on (not copies of the specs: a campaign's
+            // intake is bound by these per-job copies).
             var rows: [NewJob] = []
+            rows.reserveCapacity(batch.count)
             for spec in batch {
                 if let former = spec.formerID, taken.contains(ExactText(former)) {
-                    duplicate(spec)
+                    duplicate(spec.id)
                     continue
                 }
-                kept.append(spec)
                 rows.append(try NewJob(spec, texts: &texts, sourceFile: sourceFile, intakeKey: intakeKey, policy: policy, now: now))
             }
             guard !rows.isEmpty else { continue }
-            for (spec, outcome) in zip(kept, try insertNewJobs(rows)) {
+            for (row, outcome) in zip(rows, try insertNewJobs(rows)) {
                 switch outcome {
                 case .inserted:
                     result.accepted += 1
-                case .existing(let rowID, let key) where key == intakeKey && rowID <= resumedUpTo && resumed.insert(ExactText(spec.id)).inserted:
+                case .existing(let rowID, let key) where key == intakeKey && rowID <= resumedUpTo && resumed.insert(ExactText(row.jobId)).inserted:
                     // Queued by this very file in a run a crash interrupted: once.
                     result.accepted += 1
                 case .existing, .skipped:
-                    duplicate(spec)
+                    duplicate(row.jobId)
                 }
             }
         }
