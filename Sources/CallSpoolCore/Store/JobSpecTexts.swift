@@ -8,7 +8,7 @@ package struct JobSpecTexts {
     private var redials: [RedialPolicy: String] = [:]
     package init() {}
 
-    package mutating func window(of spec: JobSpec) throws -> String? {
+    package mutating func window(of spec: JobSpec) -> String? {
         guard let value = spec.window else { return nil }
         if let text = windows[value] { return text }
         let text = value.storedJSON
@@ -16,7 +16,7 @@ package struct JobSpecTexts {
         return text
     }
 
-    package mutating func redial(of spec: JobSpec) throws -> String? {
+    package mutating func redial(of spec: JobSpec) -> String? {
         guard let value = spec.redial else { return nil }
         if let text = redials[value] { return text }
         let text = value.storedJSON

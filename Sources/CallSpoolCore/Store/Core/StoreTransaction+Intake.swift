@@ -130,7 +130,7 @@ extension NewJob {
         self.init(
             jobId: spec.id, type: spec.type, classRank: spec.type == .verify ? 0 : 1, campaign: spec.campaign, priority: spec.priority,
             calleeNbr: spec.calleeNbr, displayNbr: spec.displayNbr, payload: spec.payload.storedText, meta: spec.meta,
-            window: try texts.window(of: spec), redial: try texts.redial(of: spec), notBefore: spec.notBefore,
+            window: texts.window(of: spec), redial: texts.redial(of: spec), notBefore: spec.notBefore,
             expiresAt: policy.expiry(of: spec, now: now), nextAttemptAt: max(now, spec.notBefore ?? now), sourceFile: sourceFile,
             intakeKey: intakeKey, createdAt: now, app: try? policy.application(for: spec).get())
     }
