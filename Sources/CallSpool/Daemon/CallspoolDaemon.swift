@@ -53,10 +53,13 @@ public enum CallspoolDaemon {
         public var secrets: SecretErasureService
     }
 
-    /// - Parameter metrics: where measurements go; a fresh Prometheus
-    ///   registry per daemon unless the caller passes one (tests, the demo).
+    /// - Parameters:
+    ///   - store: the store opened by ``StoreStartup`` (which waits for a
+    ///     shared store that is down); nil: opened here, once.
+    ///   - metrics: where measurements go; a fresh Prometheus registry per
+    ///     daemon unless the caller passes one (tests, the demo).
     public static func makeParts(
-        configuration: Configuration, clock: any WallClock = SystemWallClock(), logger: Logger,
+        configuration: Configuration, store: StoreStartup.Opened? = nil, clock: any WallClock = SystemWallClock(), logger: Logger,
         metrics: CallspoolMetrics = .prometheus(), onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Parts {
@@ -71,8 +74,8 @@ public enum CallspoolDaemon {
         if listened.descriptor(named: "api") != nil {
             logger.warning("systemd passed a socket named 'api', but this callspool has no HTTP API: it is left unused")
         }
-        let term: DispatcherTerm? = configuration.store.isShared ? DispatcherTerm(margin: configuration.store.lease / 2) : nil
-        let database = try configuration.openStore(leadership: term, logger: logger)
+        let opened = try store ?? StoreStartup.openOnce(configuration: configuration, logger: logger)
+        let (database, term) = (opened.database, opened.term)
         let layout = SpoolLayout(root: configuration.spool.dir)
         let intake = SpoolIntake(
             database: database, layout: layout,
@@ -96,7 +99,6 @@ public enum CallspoolDaemon {
             storage: storage, unstored: unstored, onServerRunning: { _ in readiness.markReady(ReadinessSignal.callbacks) }, listened: listened)
         let httpClient = HTTPClientService(
             connectTimeout: .seconds(5), readTimeout: configuration.applications.map(\.timeout).max() ?? configuration.platform.timeout)
-        try assignApplications(configuration: configuration, database: database, logger: logger)
         var built: [DispatchLane] = []
         for (index, application) in configuration.applications.enumerated() {
             guard let credentials = application.credentials else {
@@ -161,19 +163,6 @@ public enum CallspoolDaemon {
             metrics: metrics, metricsServer: metricsServer, readiness: readiness, systemdNotify: systemd.notify, reload: systemd.reload,
             storage: storage, storageMonitor: storageMonitor,
             secrets: SecretErasureService(database: database, clock: clock, logger: logger))
-    }
-
-    /// Gives jobs stored without an application (before applications
-    /// existed) the one application serving their type, before any
-    /// dispatcher starts; warns about jobs nobody will send.
-    static func assignApplications(configuration: Configuration, database: any CallStore, logger: Logger) throws {
-        let assigned = try database.assignApplications(ApplicationRoute.soleServers(among: configuration.routes))
-        if assigned > 0 { logger.info("jobs stored without an application were assigned one", metadata: ["jobs": "\(assigned)"]) }
-        for (app, count) in try database.jobsWithoutConfiguredApplication(configuration.applications.map(\.name)) {
-            logger.warning(
-                "jobs wait for an application that is not configured; add it to the configuration (or cancel them)",
-                metadata: ["app": "\(app.isEmpty ? "(none serves their type alone)" : app)", "jobs": "\(count)"])
-        }
     }
 
     public static func makeServiceGroup(parts: Parts, logger: Logger) -> ServiceGroup {

@@ -16,7 +16,10 @@ enum PostgresOutage {
         switch error {
         case let store as PostgresStoreError:
             switch store {
-            case .timedOut, .cannotConnect, .connectionLost: return "PostgreSQL store unavailable: \(store.description)"
+            // A refusal while running (a rotated password) halts work until
+            // it is fixed, as an outage does; at start-up the daemon tells
+            // the two apart (``PostgresStoreError/passesWithTime``).
+            case .timedOut, .cannotConnect, .connectionLost, .refused: return "PostgreSQL store unavailable: \(store.description)"
             case .badURL, .outdated, .newer, .notLeader: return nil
             }
         case let statement as PostgresStatementError:
@@ -49,6 +52,18 @@ enum PostgresOutage {
             case "08": "the connection failed"
             default: nil
             }
+        }
+    }
+}
+
+extension PostgresStoreError {
+    /// Whether waiting can cure the error: the server is down, restarting,
+    /// unreachable or silent. A refusal, a bad URL or a schema of another
+    /// version stay what they are until someone changes something.
+    public var passesWithTime: Bool {
+        switch self {
+        case .timedOut, .cannotConnect, .connectionLost: true
+        case .refused, .badURL, .outdated, .newer, .notLeader: false
         }
     }
 }

@@ -166,6 +166,10 @@ public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConverti
     case badURL(String, String)
     case timedOut(Duration)
     case cannotConnect(String, String)
+    /// The server answered and refused this instance for a reason time does
+    /// not cure: a wrong user or password, a database that does not exist,
+    /// no CONNECT privilege (SQLSTATE class 28, 3D000, 42501).
+    case refused(String, String)
     /// The connection failed during a statement (nothing after its last commit is kept).
     case connectionLost(String)
     case outdated(String)
@@ -179,6 +183,7 @@ public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConverti
         case .badURL(let url, let problem): "store url \(PostgresURL.redacted(url)): \(problem)"
         case .timedOut(let timeout): "the PostgreSQL store did not answer within \(DurationText.format(timeout))"
         case .cannotConnect(let url, let problem): "cannot connect to the PostgreSQL store \(url): \(problem)"
+        case .refused(let url, let problem): "the PostgreSQL store \(url) refuses this instance: \(problem); check [store] url and password"
         case .connectionLost(let problem): "the connection to the PostgreSQL store failed: \(problem)"
         case .outdated(let url): "the PostgreSQL store \(url) is not migrated to this version: start `callspool run` once (it migrates)"
         case .newer(let url, let step): "the PostgreSQL store \(url) was migrated by a newer callspool (\(step)): upgrade this instance"
@@ -297,6 +302,9 @@ final class PostgresLink: @unchecked Sendable {
             }
             return connection
         } catch {
+            if let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState], Self.isRefusal(sqlState: state) {
+                throw PostgresStoreError.refused(settings.displayURL, Self.describe(error))
+            }
             throw PostgresStoreError.cannotConnect(settings.displayURL, Self.describe(error))
         }
     }
@@ -313,6 +321,13 @@ final class PostgresLink: @unchecked Sendable {
         case .verifyFull:
             return .require(try NIOSSLContext(configuration: client))
         }
+    }
+
+    /// Whether a connection refused with `sqlState` stays refused however
+    /// long one waits: class 28 (invalid authorization), 3D000 (no such
+    /// database), 42501 (no CONNECT privilege).
+    static func isRefusal(sqlState: String) -> Bool {
+        sqlState.hasPrefix("28") || sqlState == "3D000" || sqlState == "42501"
     }
 
     /// A postgres-nio error in one line (server message and SQLSTATE when the server answered).

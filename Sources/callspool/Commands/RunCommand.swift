@@ -4,6 +4,7 @@ import CallSpoolCore
 import CallSpoolPostgres
 import CallSpoolSQLite
 import CallSpoolCLI
+import Foundation
 import Logging
 
 struct RunCommand: AsyncParsableCommand {
@@ -31,7 +32,15 @@ struct RunCommand: AsyncParsableCommand {
         }
         let parts: CallspoolDaemon.Parts
         do {
-            parts = try CallspoolDaemon.makeParts(configuration: configuration, logger: logger)
+            // A shared store that is down or restarting is waited for (systemd
+            // is told, and given more time to see READY=1); anything else stops here.
+            let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
+            let store = try await StoreStartup().open(configuration: configuration, logger: logger) { outage, wait in
+                // The wait, plus the next attempt's connect timeout and then some.
+                let extend = (wait + .seconds(30)).components.seconds * 1_000_000
+                try? notifier?.send("STATUS=waiting for the store: \(outage)\nEXTEND_TIMEOUT_USEC=\(extend)")
+            }
+            parts = try CallspoolDaemon.makeParts(configuration: configuration, store: store, logger: logger)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitStatus.environmentError
