@@ -77,10 +77,12 @@ public enum CallspoolDaemon {
         let opened = try store ?? StoreStartup.openOnce(configuration: configuration, logger: logger)
         let (database, term) = (opened.database, opened.term)
         let layout = SpoolLayout(root: configuration.spool.dir)
+        var policy = IntakePolicy(
+            verifyTTL: configuration.defaults.verifyTTL, notifyTTL: configuration.defaults.notifyTTL, applications: configuration.routes,
+            defaultWindow: configuration.defaults.window)
+        policy.callGuard = configuration.callGuard
         let intake = SpoolIntake(
-            database: database, layout: layout,
-            policy: IntakePolicy(verifyTTL: configuration.defaults.verifyTTL, notifyTTL: configuration.defaults.notifyTTL, applications: configuration.routes,
-                defaultWindow: configuration.defaults.window),
+            database: database, layout: layout, policy: policy,
             maxFileBytes: configuration.spool.maxFileBytes, clock: clock, logger: logger)
         let wakeup = Wakeup()
         let storage = StorageHealth(logger: logger)

@@ -30,6 +30,7 @@ public struct ConfigurationChanges: Sendable, Equatable {
         if old.defaults != new.defaults { changed.append("defaults") }
         if old.results != new.results { changed.append("results") }
         if old.metrics != new.metrics { changed.append("metrics") }
+        if old.callGuard != new.callGuard { changed.append("guard") }
         applied = changed.filter { Self.reloadableSections.contains($0) }
         refused = changed.filter { !Self.reloadableSections.contains($0) }
     }

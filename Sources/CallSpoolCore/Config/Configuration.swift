@@ -250,6 +250,8 @@ public struct Configuration: Sendable {
     public var defaults: Defaults
     public var results: Results
     public var metrics: Metrics
+    /// `[guard]`: prefixes, verification-code limits, the daily cap, suppression rules.
+    public var callGuard = Guard()
     /// The file it was read from.
     public var source: String
     /// `[instance] name`: this instance among several sharing a store

@@ -12,13 +12,18 @@ extension FileReport {
             switch policy.application(for: spec) {
             case .success(let app):
                 if let never = policy.neverCallable(spec, now: now) {
-                    reject(.init(position: entry.position, id: spec.id, issues: [ValidationIssue(field: "window", rule: never).description]))
+                    reject(.init(position: entry.position, id: spec.id, issues: [ValidationIssue(field: "window", rule: never).description], reason: .window))
+                    return nil
+                }
+                if let refusal = policy.callGuard.prefixRefusal(spec.calleeNbr) {
+                    reject(.init(position: entry.position, id: spec.id, issues: [ValidationIssue(field: "calleeNbr", rule: refusal).description], reason: .calleePrefix))
                     return nil
                 }
                 spec.app = app
+                spec.position = entry.position
                 return spec
             case .failure(let reason):
-                reject(.init(position: entry.position, id: spec.id, issues: [ValidationIssue(field: "app", rule: reason.description).description]))
+                reject(.init(position: entry.position, id: spec.id, issues: [ValidationIssue(field: "app", rule: reason.description).description], reason: .app))
                 return nil
             }
         case .failure(let issues):

@@ -154,6 +154,7 @@ public struct SpoolIntake: Sendable {
                 completing: completing ? report : nil)
             report.accepted += result.accepted
             report.duplicates += result.duplicates
+            for rejection in result.rejections { report.reject(rejection) }
             batch.removeAll(keepingCapacity: true)
             progress?.beat()
         }

@@ -362,7 +362,14 @@ extension JobFile {
         guard let draft = try? JobDraft(json: json) else {
             return failure(.init(field: "job", rule: "must be a JSON object"))
         }
-        let merged = draft.merged(over: defaults)
+        var merged = draft.merged(over: defaults)
+        var warnings = draft.warnings
+        // One spelling per person: the suppression list, the guard and the
+        // generated ids all see the E.164 form.
+        if let callee = merged.calleeNbr, case .rewritten(let number, let how)? = CalleeNumber.normalise(callee) {
+            merged.calleeNbr = number
+            warnings.append(ValidationIssue(field: "calleeNbr", rule: "rewritten to E.164 (\(how))"))
+        }
         let fileName = name
         var result = JobValidator.validate(merged) {
             if let campaign = merged.campaign, case .campaign = kind, let callee = merged.calleeNbr {
@@ -376,7 +383,7 @@ extension JobFile {
             spec.formerID = "\(campaign)/\(callee)"
             result = .success(spec)
         }
-        return Entry(position: position, result: result, warnings: draft.warnings)
+        return Entry(position: position, result: result, warnings: warnings)
     }
 
     /// The id of a campaign job without one: `<campaign>/n-<hash>`, stable

@@ -30,6 +30,9 @@ public struct JobSpec: Sendable, Hashable {
     /// id is generated: a job queued under it counts as a duplicate, so a
     /// campaign file dropped again after an upgrade calls nobody twice.
     public var formerID: String?
+    /// Where the job sits in its file, for the report of a job the store
+    /// keeps out (a suppressed callee); nil when not read from a file.
+    public var position: JobPosition?
 
     public init(
         id: String, type: JobType, campaign: String? = nil, calleeNbr: String, displayNbr: String? = nil, app: String? = nil,

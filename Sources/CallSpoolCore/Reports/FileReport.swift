@@ -15,10 +15,23 @@ public struct FileReport: Codable, Sendable, Hashable {
         public var details: [String] = []
         /// Where the job sits, as shown to people (not part of the JSON report).
         public var position: JobPosition = .single
+        /// Why, as a code to group by (``FileReport/rejectedByReason``).
+        public var reason: RejectionReason = .invalid
 
-        enum CodingKeys: String, CodingKey { case index, line, id, error }
+        enum CodingKeys: String, CodingKey { case index, line, id, error, reason }
 
-        public init(position: JobPosition, id: String?, issues: [String]) {
+        /// Reads reports stored before `reason` existed too (as `invalid`).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            index = try c.decodeIfPresent(Int.self, forKey: .index)
+            line = try c.decodeIfPresent(Int.self, forKey: .line)
+            id = try c.decodeIfPresent(String.self, forKey: .id)
+            error = try c.decode(String.self, forKey: .error)
+            reason = try c.decodeIfPresent(RejectionReason.self, forKey: .reason) ?? .invalid
+        }
+
+        public init(position: JobPosition, id: String?, issues: [String], reason: RejectionReason = .invalid) {
+            self.reason = reason
             switch position {
             case .single: index = 0
             case .index(let value): index = value
@@ -49,6 +62,9 @@ public struct FileReport: Codable, Sendable, Hashable {
     public var warnings: [Warning] = []
     /// Warnings beyond the ones listed.
     public var warningsNotListed: Int?
+    /// How many jobs were kept out, by ``RejectionReason`` (listed or not):
+    /// the summary a sender reads before a launch.
+    public var rejectedByReason: [String: Int] = [:]
 
     /// A text quoted from a job file, as a report may hold it: control
     /// characters replaced, at most 256 scalars.
@@ -67,7 +83,9 @@ public struct FileReport: Codable, Sendable, Hashable {
         self.error = error
     }
 
-    enum CodingKeys: String, CodingKey { case file, accepted, duplicates, rejected, campaign, error, notMoved, rejectedNotListed, warnings, warningsNotListed }
+    enum CodingKeys: String, CodingKey {
+        case file, accepted, duplicates, rejected, campaign, error, notMoved, rejectedNotListed, warnings, warningsNotListed, rejectedByReason
+    }
 
     /// Reads reports written before `warnings` existed (kept in the store) too.
     public init(from decoder: any Decoder) throws {
@@ -82,6 +100,7 @@ public struct FileReport: Codable, Sendable, Hashable {
         rejectedNotListed = try c.decodeIfPresent(Int.self, forKey: .rejectedNotListed)
         warnings = try c.decodeIfPresent([Warning].self, forKey: .warnings) ?? []
         warningsNotListed = try c.decodeIfPresent(Int.self, forKey: .warningsNotListed)
+        rejectedByReason = try c.decodeIfPresent([String: Int].self, forKey: .rejectedByReason) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -96,11 +115,13 @@ public struct FileReport: Codable, Sendable, Hashable {
         try c.encodeIfPresent(rejectedNotListed, forKey: .rejectedNotListed)
         try c.encode(warnings, forKey: .warnings)
         try c.encodeIfPresent(warningsNotListed, forKey: .warningsNotListed)
+        if !rejectedByReason.isEmpty { try c.encode(rejectedByReason, forKey: .rejectedByReason) }
     }
 
     public static let maxListedRejections = 10_000
 
     public mutating func reject(_ rejection: Rejection) {
+        rejectedByReason[rejection.reason.rawValue, default: 0] += 1
         if rejected.count < Self.maxListedRejections {
             rejected.append(rejection)
         } else {
@@ -110,4 +131,18 @@ public struct FileReport: Codable, Sendable, Hashable {
 
     public var rejectedCount: Int { rejected.count + (rejectedNotListed ?? 0) }
     public var isClean: Bool { error == nil && rejectedCount == 0 }
+}
+
+/// Why a job was kept out of the queue, as a code a report groups by.
+public enum RejectionReason: String, Codable, Sendable, Hashable, CaseIterable {
+    /// A field broke a rule of the job-file format or the platform.
+    case invalid
+    /// Its whole life falls outside its calling window.
+    case window
+    /// No configured application can send it.
+    case app
+    /// Its callee is outside `[guard] callee_prefixes`.
+    case calleePrefix = "callee_prefix"
+    /// Its callee is on the suppression list.
+    case suppressed
 }

@@ -96,6 +96,18 @@ public protocol CallStore: Sendable {
     /// Gives the write-ahead log's space back; false when readers kept it busy.
     func checkpointTruncatingWAL() throws -> Bool
 
+    // MARK: Suppression list
+
+    /// Adds entries not listed yet (audited), in bounded transactions; returns how many were new.
+    func suppress(_ entries: [SuppressionRecord]) throws -> Int
+    /// Removes entries (audited with `reason` and `actor`); returns how many were listed.
+    func unsuppress(_ keys: [SuppressionKey], reason: String, source: SuppressionSource, actor: String, now: Date) throws -> Int
+    func suppressions(of numbers: [String]) throws -> [SuppressionRecord]
+    func suppressionPage(after: SuppressionKey?, limit: Int) throws -> [SuppressionRecord]
+    func suppressionCount() throws -> Int
+    /// Changes to `number`'s entries, newest first.
+    func suppressionAudit(number: String, limit: Int) throws -> [SuppressionAuditRecord]
+
     // MARK: Reading (CLI, reports, metrics)
 
     func stateCounts() throws -> [JobState: Int]

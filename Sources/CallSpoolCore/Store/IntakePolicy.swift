@@ -9,6 +9,9 @@ public struct IntakePolicy: Sendable, Equatable {
     /// `[defaults] window`: the calling window of notify jobs without one
     /// (nil: none, any hour).
     public var defaultWindow: CallingWindow?
+    /// `[guard]`: the callee prefixes taken in, and whether the suppression
+    /// list applies to verify jobs.
+    public var callGuard = Configuration.Guard()
 
     public init(
         verifyTTL: Duration = .seconds(300), notifyTTL: Duration = .seconds(86_400), applications: [ApplicationRoute] = [.legacy],
@@ -19,6 +22,9 @@ public struct IntakePolicy: Sendable, Equatable {
         self.applications = applications
         self.defaultWindow = defaultWindow
     }
+
+    /// Whether the suppression list keeps `type` out.
+    public func suppresses(_ type: JobType) -> Bool { type == .notify || callGuard.suppressVerify }
 
     /// The window `spec` is called in: its own, else the default for notify
     /// jobs (verify jobs ignore windows unless given one).

@@ -414,6 +414,10 @@ extension PostgresStore: StoreDriver {
         try write { session in try body(PostgresTransaction(session: session, store: self)) }
     }
 
+    public func reading<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
+        try read { session in try body(PostgresTransaction(session: session, store: self)) }
+    }
+
     public func markIntentApplied(_ id: Int64, result: String, now: Date, in transaction: PostgresTransaction) throws {
         try transaction.session.execute("UPDATE intent SET appliedAt = $1, result = $2 WHERE id = $3", [now, result, id])
     }

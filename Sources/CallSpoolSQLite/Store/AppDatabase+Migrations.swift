@@ -149,6 +149,37 @@ extension AppDatabase {
         migrator.registerMigration("v7: cdr by job") { db in
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS cdr_job ON cdr(jobRowId)")
         }
+        migrator.registerMigration("v9: suppression list, opt-out, guard") { db in
+            try db.execute(sql: """
+                CREATE TABLE suppression (
+                    number TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    jobId TEXT,
+                    campaign TEXT,
+                    createdAt REAL NOT NULL,
+                    createdBy TEXT NOT NULL,
+                    PRIMARY KEY (number, scope)
+                ) WITHOUT ROWID;
+                CREATE TABLE suppressionAudit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    action TEXT NOT NULL,
+                    number TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    jobId TEXT,
+                    campaign TEXT,
+                    at REAL NOT NULL
+                );
+                CREATE INDEX suppressionAudit_number ON suppressionAudit(number, id);
+                -- The guard counts recent calls to a number prefix and per application.
+                CREATE INDEX attempt_time ON attempt(at);
+                ALTER TABLE job ADD COLUMN optOutDigits TEXT;
+                """)
+        }
         return migrator
     }
 }

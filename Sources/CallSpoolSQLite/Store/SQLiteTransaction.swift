@@ -329,6 +329,10 @@ extension AppDatabase: StoreDriver {
         try writer.write { db in try body(SQLiteTransaction(db: db)) }
     }
 
+    public func reading<T>(_ body: (SQLiteTransaction) throws -> T) throws -> T {
+        try writer.read { db in try body(SQLiteTransaction(db: db)) }
+    }
+
     public func markIntentApplied(_ id: Int64, result: String, now: Date, in transaction: SQLiteTransaction) throws {
         try transaction.db.execute(sql: "UPDATE intent SET appliedAt = ?, result = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, result, id])
     }

@@ -12,6 +12,9 @@ public protocol StoreDriver: Sendable {
 
     /// Runs `body` in one write transaction (committed when it returns).
     func writing<T>(_ body: (Transaction) throws -> T) throws -> T
+    /// Runs `body` in one read-only transaction (the read commands open the
+    /// store read-only: only row reads may run in it).
+    func reading<T>(_ body: (Transaction) throws -> T) throws -> T
     /// Intents not applied yet, oldest first.
     func pendingIntents() throws -> [IntentRecord]
     /// Records what applying intent `id` did, in `transaction`.

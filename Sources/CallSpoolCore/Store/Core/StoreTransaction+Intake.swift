@@ -29,11 +29,18 @@ extension StoreTransaction {
             let taken = formerIDs.isEmpty ? [] : try existingJobIDs(formerIDs)
             // The rows alone go on (not copies of the specs: a campaign's
             // intake is bound by these per-job copies).
+            let suppressed = try suppressedCallees(of: batch, policy: policy)
             var rows: [NewJob] = []
             rows.reserveCapacity(batch.count)
             for spec in batch {
                 if let former = spec.formerID, taken.contains(ExactText(former)) {
                     duplicate(spec.id)
+                    continue
+                }
+                if let entry = suppressed[spec.calleeNbr]?.first(where: { $0.applies(toCampaign: spec.campaign) }) {
+                    result.rejections.append(
+                        FileReport.Rejection(
+                            position: spec.position ?? .single, id: spec.id, issues: ["calleeNbr: \(Self.suppressionNote(entry))"], reason: .suppressed))
                     continue
                 }
                 rows.append(try NewJob(spec, texts: &texts, sourceFile: sourceFile, intakeKey: intakeKey, policy: policy, now: now))
@@ -62,6 +69,7 @@ extension StoreTransaction {
         var report = file.report
         report.accepted += inserted.accepted
         report.duplicates += inserted.duplicates
+        for rejection in inserted.rejections { report.reject(rejection) }
         try saveIntakeReport(key: file.intakeKey, name: file.name, report: report, now: now)
         return .committed(report)
     }
@@ -82,6 +90,7 @@ extension StoreDriver {
             if var report {
                 report.accepted += result.accepted
                 report.duplicates += result.duplicates
+                for rejection in result.rejections { report.reject(rejection) }
                 try rows.saveIntakeReport(key: intakeKey, name: sourceFile, report: report, now: now)
             }
             return result

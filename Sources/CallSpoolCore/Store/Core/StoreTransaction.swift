@@ -111,6 +111,31 @@ public protocol StoreTransaction {
     /// Notify calls placed to `callee` since `since`, and the oldest of them.
     func notifyCallsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?)
 
+    // MARK: Guard counts
+
+    /// Verification calls placed to `callee` after `since` (requests that
+    /// failed outright, with an HTTP status and no session, are not calls).
+    func verifyCalls(toCallee callee: String, since: Date) throws -> Int
+    /// Verification calls placed after `since` to numbers starting with `prefix`.
+    func verifyCalls(toPrefix prefix: String, since: Date) throws -> Int
+    /// Calls placed by application `app` after `since` (the daily cap).
+    func calls(ofApplication app: String, since: Date) throws -> Int
+
+    // MARK: Suppression list
+
+    /// Inserts the entries whose key is not listed yet; returns the inserted ones.
+    func insertSuppressions(_ entries: [SuppressionRecord]) throws -> [SuppressionRecord]
+    /// Deletes these keys; returns the entries deleted.
+    func deleteSuppressions(_ keys: [SuppressionKey]) throws -> [SuppressionRecord]
+    /// Every entry of these numbers, in any scope.
+    func suppressions(of numbers: [String]) throws -> [SuppressionRecord]
+    /// Entries after `after` in key order (byte order of number, then scope).
+    func suppressionPage(after: SuppressionKey?, limit: Int) throws -> [SuppressionRecord]
+    func suppressionCount() throws -> Int
+    func appendSuppressionAudit(_ entries: [SuppressionAuditRecord]) throws
+    /// The changes to `number`'s entries, newest first.
+    func suppressionAudit(number: String, limit: Int) throws -> [SuppressionAuditRecord]
+
     // MARK: Pauses, halts, campaigns
 
     func activePauses(now: Date) throws -> [PauseScope: PauseRecord]

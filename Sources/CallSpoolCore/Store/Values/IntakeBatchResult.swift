@@ -7,6 +7,8 @@ public struct IntakeBatchResult: Sendable, Equatable {
     /// Ids already queued by another file (or earlier in this one).
     public var duplicates = 0
     public var duplicateIDs: [String] = []
+    /// Jobs the store kept out (a suppressed callee), for the file's report.
+    public var rejections: [FileReport.Rejection] = []
 
     package init(accepted: Int = 0, duplicates: Int = 0, duplicateIDs: [String] = []) {
         self.accepted = accepted
