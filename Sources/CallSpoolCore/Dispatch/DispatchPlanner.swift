@@ -97,6 +97,22 @@ struct DispatchPlanner {
                     progressed = true
                     continue
                 }
+                switch try guardVerdict(for: job, now: now, in: tx) {
+                case .go:
+                    break
+                case .wait(let until, let reason):
+                    try tx.postpone(&job, until: until, reason: reason, now: now)
+                    postponed.insert(rowID)
+                    progressed = true
+                    continue
+                case .refuse(let end, let code, let description, let limit):
+                    try tx.refuse(&job, ending: end, errorCode: code, errorDesc: description, now: now)
+                    notes.append(.guardRefusal(limit: limit))
+                    log(.notice, "job not called: \(limit)", ["job": "\(LogRedaction.maskPhoneNumbers(in: job.jobId))", "app": "\(settings.app)"])
+                    postponed.insert(rowID)
+                    progressed = true
+                    continue
+                }
                 guard let display = chooseDisplayNumber(for: job, pauses: pauses, now: now) else {
                     let retry = nextDisplayAvailability(own: job.displayNbr, pauses: pauses, now: now)
                     try tx.postpone(&job, until: retry, reason: "no display number available", now: now)
@@ -115,6 +131,7 @@ struct DispatchPlanner {
                 }
                 state.limiter.acquire()
                 state.inFlight += 1
+                countDailyCall()
                 state.displayCounter.record(display.number, at: now)
                 state.displayUses += 1
                 state.displayLastUsed[display.number] = state.displayUses

@@ -161,6 +161,8 @@ public actor Scheduler {
         case .request(let result): countRequest(result)
         case .transportTrip: metrics.countTransportTrip()
         case .displayNumberRetired(let code): metrics.countDisplayNumberRetirement(code: code)
+        case .guardRefusal(let limit):
+            if limit == "suppressed" { metrics.countSuppressed(stage: "dispatch") } else { metrics.countGuardRefusal(app: settings.app, limit: limit) }
         }
     }
 

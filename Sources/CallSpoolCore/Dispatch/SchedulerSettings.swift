@@ -1,3 +1,5 @@
+import Foundation
+
 /// The parts of the configuration the scheduler uses; replaced on reload.
 public struct SchedulerSettings: Sendable, Equatable {
     public var limits: Configuration.Limits
@@ -26,6 +28,12 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// leases, unknown jobs, operator intents): exactly one of the
     /// applications' schedulers does.
     public var housekeeping = true
+    /// `[guard]`: suppression at dispatch, verification-code limits, the daily cap.
+    public var callGuard = Configuration.Guard()
+
+    /// The zone of the calendar day the daily cap counts in: that of
+    /// `[defaults] window` (the platform's, Asia/Shanghai, by default).
+    var dayTimeZone: TimeZone { TimeZone(identifier: defaults.window.timeZone) ?? TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt }
 
     public init(limits: Configuration.Limits, backoff: Configuration.Backoff, defaults: Configuration.Defaults, createdClock: Configuration.CreatedClockSetting) {
         self.limits = limits
@@ -49,6 +57,7 @@ public struct SchedulerSettings: Sendable, Equatable {
         self.init(limits: limits, backoff: configuration.backoff, defaults: defaults, createdClock: application.createdClock)
         app = application.name
         appServesBoth = application.servesBoth
+        callGuard = configuration.callGuard
         self.housekeeping = housekeeping
     }
 

@@ -52,6 +52,9 @@ struct SchedulerState: Sendable {
     /// A `ports` pause may be stored: the next call end clears it.
     var portsPauseSet = false
     var warnedNoDisplayNumber = false
+    /// Calls placed by this application since the start of the day
+    /// (`[guard] max_calls_per_day`): read once per day, then counted.
+    var dailyCalls: (dayStart: Date, count: Int)?
     /// The jitter of backoffs; a plan that is not applied draws nothing.
     var random: AnyRandom
 
@@ -113,6 +116,8 @@ enum SchedulerNote {
     case request(CallAttemptResult)
     case transportTrip
     case displayNumberRetired(code: String)
+    /// The guard kept a job from its call (`limit`: the rule, or `suppressed`).
+    case guardRefusal(limit: String)
 }
 
 /// The outcome of planning a pass or a batch of answers inside one store

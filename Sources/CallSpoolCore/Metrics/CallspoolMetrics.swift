@@ -199,6 +199,7 @@ public struct CallspoolMetrics: Sendable {
             countIntakeJobs("accepted", report.accepted)
             countIntakeJobs("duplicate", report.duplicates)
             countIntakeJobs("rejected", report.rejected.count + (report.rejectedNotListed ?? 0))
+            countSuppressed(stage: "intake", report.rejectedByReason[RejectionReason.suppressed.rawValue] ?? 0)
         case .rejected:
             Counter(label: Name.intakeFiles, dimensions: [("result", "rejected")], factory: factory).increment()
         case .notReady, .skipped:

@@ -21,6 +21,17 @@ public protocol DispatchTransaction {
     /// what `limits.per_callee_max` counts. Verify calls are not counted (a
     /// login code is never held back by reminders, nor by earlier codes).
     func notifyCallsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?)
+    /// The suppression entry that keeps `number` from a job of `campaign`, or nil.
+    func suppression(of number: String, campaign: String?) throws -> SuppressionRecord?
+    /// Verification calls placed to `callee` / to numbers starting with
+    /// `prefix` after `since`, and all calls of application `app` after
+    /// `since`: what `[guard]` limits.
+    func verifyCalls(toCallee callee: String, since: Date) throws -> Int
+    func verifyCalls(toPrefix prefix: String, since: Date) throws -> Int
+    func calls(ofApplication app: String, since: Date) throws -> Int
+    /// Ends a queued job the guard refuses, without a call: `canceled` (a
+    /// suppressed callee) or `failed` (a verify job over a limit).
+    func refuse(_ job: inout JobRecord, ending: JobState, errorCode: String, errorDesc: String, now: Date) throws
     /// Moves `job` to `dispatching` with its attempt row; nil when it cannot go.
     func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date) throws -> DispatchTicket?
     func setPause(_ scope: PauseScope, reason: String, code: String?, until: Date?, now: Date) throws

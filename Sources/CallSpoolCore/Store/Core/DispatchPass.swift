@@ -23,6 +23,18 @@ struct DispatchPass<Rows: StoreTransaction>: DispatchTransaction {
         try rows.notifyCallsToCallee(callee, since: since)
     }
 
+    func suppression(of number: String, campaign: String?) throws -> SuppressionRecord? {
+        try rows.suppression(of: number, campaign: campaign)
+    }
+
+    func verifyCalls(toCallee callee: String, since: Date) throws -> Int { try rows.verifyCalls(toCallee: callee, since: since) }
+    func verifyCalls(toPrefix prefix: String, since: Date) throws -> Int { try rows.verifyCalls(toPrefix: prefix, since: since) }
+    func calls(ofApplication app: String, since: Date) throws -> Int { try rows.calls(ofApplication: app, since: since) }
+
+    func refuse(_ job: inout JobRecord, ending: JobState, errorCode: String, errorDesc: String, now: Date) throws {
+        try rows.refuse(&job, ending: ending, errorCode: errorCode, errorDesc: errorDesc, now: now)
+    }
+
     func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date) throws -> DispatchTicket? {
         try rows.beginAttempt(&job, displayNbr: displayNbr, fromPool: fromPool, now: now)
     }

@@ -83,6 +83,19 @@ extension StoreTransaction {
         }
     }
 
+    /// Ends a queued job without a call: `canceled` directly, or `failed`
+    /// through `dispatching` (the lifecycle's one way to `failed`; no
+    /// attempt row, nothing sent), with its error code and description.
+    public func refuse(_ job: inout JobRecord, ending: JobState, errorCode: String, errorDesc: String, now: Date) throws {
+        guard job.state == .queued else { return }
+        if ending == .failed {
+            try transition(&job, to: .dispatching, now: now)
+        }
+        job.errorCode = errorCode
+        job.errorDesc = errorDesc
+        try transition(&job, to: ending, now: now)
+    }
+
     /// Moves a queued job to `dispatching` and writes its attempt row before
     /// the request is sent (``JobRecord/beginAttempt(displayNbr:fromPool:now:write:)``).
     public func beginAttempt(_ job: inout JobRecord, displayNbr: String, fromPool: Bool, now: Date) throws -> DispatchTicket? {

@@ -40,7 +40,7 @@ extension StoreTransaction {
                 if let entry = suppressed[spec.calleeNbr]?.first(where: { $0.applies(toCampaign: spec.campaign) }) {
                     result.rejections.append(
                         FileReport.Rejection(
-                            position: spec.position ?? .single, id: spec.id, issues: ["calleeNbr: \(Self.suppressionNote(entry))"], reason: .suppressed))
+                            position: spec.position ?? .single, id: spec.id, issues: ["calleeNbr: \(SuppressionNotes.note(entry))"], reason: .suppressed))
                     continue
                 }
                 rows.append(try NewJob(spec, texts: &texts, sourceFile: sourceFile, intakeKey: intakeKey, policy: policy, now: now))

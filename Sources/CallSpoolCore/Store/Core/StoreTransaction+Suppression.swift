@@ -33,13 +33,6 @@ extension StoreTransaction {
         guard !numbers.isEmpty else { return [:] }
         return Dictionary(grouping: try suppressions(of: numbers.sorted()), by: \.number)
     }
-
-    /// What a report or a job's error says about a suppressed callee (never the number).
-    static func suppressionNote(_ entry: SuppressionRecord) -> String {
-        var note = "is on the suppression list for \(entry.scopeDescription) since \(Timestamp.format(entry.createdAt)) (\(entry.source.rawValue)"
-        if !entry.reason.isEmpty { note += ": \(TextRules.sanitized(String(entry.reason.prefix(200))))" }
-        return note + ")"
-    }
 }
 
 extension StoreDriver {
