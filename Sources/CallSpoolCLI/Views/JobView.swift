@@ -24,6 +24,28 @@ public struct JobView: Codable, Sendable {
         public var description: String
     }
 
+    /// One change to the suppression list for the job's callee (who, when, why).
+    public struct SuppressionChange: Codable, Sendable, Equatable {
+        public var action: String
+        /// `""`: every campaign; else a campaign name or prefix (`flu-*`).
+        public var scope: String
+        public var source: String
+        public var reason: String
+        public var actor: String
+        public var jobId: String?
+        public var at: String
+
+        init(_ record: SuppressionAuditRecord) {
+            action = record.action.rawValue
+            scope = record.scope
+            source = record.source.rawValue
+            reason = record.reason
+            actor = record.actor
+            jobId = record.jobId
+            at = Timestamp.format(record.at)
+        }
+    }
+
     public var id: String
     public var type: String
     public var campaign: String?
@@ -31,6 +53,10 @@ public struct JobView: Codable, Sendable {
     public var outcome: String?
     public var stateCode: Int?
     public var digits: [String]
+    /// Whether the callee pressed the job's `optOut` keys.
+    public var optedOut: Bool
+    /// Changes to the suppression list for this callee, newest first.
+    public var suppression: [SuppressionChange]
     public var calleeNbr: String
     public var displayNbr: String?
     /// The application it goes out with.
@@ -46,7 +72,7 @@ public struct JobView: Codable, Sendable {
     public var meta: JSONValue?
 
     enum CodingKeys: String, CodingKey {
-        case id, type, campaign, state, outcome, stateCode, digits, calleeNbr, displayNbr, app, attempts, events, cdr, error
+        case id, type, campaign, state, outcome, stateCode, digits, optedOut, suppression, calleeNbr, displayNbr, app, attempts, events, cdr, error
         case priority, createdAt, expiresAt, notBefore, meta
     }
 
@@ -59,6 +85,8 @@ public struct JobView: Codable, Sendable {
         try c.encode(outcome, forKey: .outcome)
         try c.encode(stateCode, forKey: .stateCode)
         try c.encode(digits, forKey: .digits)
+        try c.encode(optedOut, forKey: .optedOut)
+        if !suppression.isEmpty { try c.encode(suppression, forKey: .suppression) }
         try c.encode(calleeNbr, forKey: .calleeNbr)
         try c.encode(displayNbr, forKey: .displayNbr)
         try c.encode(app, forKey: .app)
@@ -73,8 +101,11 @@ public struct JobView: Codable, Sendable {
         try c.encodeIfPresent(meta, forKey: .meta)
     }
 
-    public init(_ detail: JobDetail) {
+    /// - Parameter suppression: the audit of the callee's suppression entries, newest first.
+    public init(_ detail: JobDetail, suppression: [SuppressionAuditRecord] = []) {
         let job = detail.job
+        optedOut = job.optedOut
+        self.suppression = suppression.map(SuppressionChange.init)
         id = job.jobId
         type = job.type.rawValue
         campaign = job.campaign

@@ -86,10 +86,15 @@ extension JobView {
             "type        \(type)\(campaign.map { "  (campaign \($0))" } ?? "")",
             "state       \(state)\(outcome.map { "  outcome \($0)" } ?? "")\(stateCode.map { "  stateCode \($0)" } ?? "")",
             "callee      \(PhoneMask.mask(calleeNbr))  display \(displayNbr.map(PhoneMask.mask) ?? "(from pool)")\(app.map { "  app \($0)" } ?? "")",
-            "digits      \(digits.isEmpty ? "-" : digits.joined(separator: ", "))",
+            "digits      \(digits.isEmpty ? "-" : digits.joined(separator: ", "))\(optedOut ? "  (opted out: suppressed)" : "")",
             "expires     \(expiresAt)\(notBefore.map { "  not before \($0)" } ?? "")",
         ]
         if let error { lines.append("error       \(error.code): \(error.description)") }
+        for change in suppression.prefix(5) {
+            let scope = change.scope.isEmpty ? "every campaign" : "campaign \(change.scope)"
+            let why = change.reason.isEmpty ? "" : ": \(change.reason)"
+            lines.append("suppression \(change.at)  \(change.action == "add" ? "added" : "removed") for \(scope) by \(change.actor) (\(change.source))\(why)")
+        }
         if !attempts.isEmpty {
             var table = TextTable(["#", "AT", "HTTP", "RESULT", "SESSION"], shrinkable: [4])
             for attempt in attempts {

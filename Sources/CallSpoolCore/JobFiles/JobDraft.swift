@@ -26,13 +26,15 @@ struct JobDraft: JSONObjectReadable {
     var redial: RedialDraft?
     var window: WindowDraft?
     var meta: [String: JSONValue]?
+    /// `optOut: {"digits": "9"}` (notify): the keys that suppress the callee.
+    var optOut: OptOutDraft?
     var issues: [ValidationIssue] = []
     /// This object's own warnings (a merged job does not inherit its defaults').
     var warnings: [ValidationIssue] = []
 
     static let fields: Set<String> = [
         "type", "id", "campaign", "calleeNbr", "displayNbr", "app", "verifyCode", "languageType", "preTone", "posTone", "times",
-        "ttl", "playInfoList", "templateParas", "notBefore", "expiresAt", "priority", "redial", "window", "meta",
+        "ttl", "playInfoList", "templateParas", "notBefore", "expiresAt", "priority", "redial", "window", "meta", "optOut",
     ]
 
     /// Fields callspool sets itself: naming them in a job is a mistake worth explaining.
@@ -79,6 +81,7 @@ struct JobDraft: JSONObjectReadable {
             window = object.nested("window", "\"always\" or an object {start, end, tz}")
         }
         meta = object.object("meta", "a JSON object")
+        optOut = object.nested("optOut", "an object {\"digits\": \"9\"}")
         for key in object.keys {
             if let why = Self.managedFields[key] {
                 object.issues.append(.init(field: key, rule: "not allowed in a job file: \(why)"))
@@ -109,6 +112,7 @@ struct JobDraft: JSONObjectReadable {
         result.priority = priority ?? defaults.priority
         result.redial = redial ?? defaults.redial
         result.window = window ?? defaults.window
+        result.optOut = optOut ?? defaults.optOut
         if let base = defaults.meta {
             result.meta = base.merging(meta ?? [:]) { _, job in job }
         }
@@ -142,6 +146,20 @@ struct PlayEntryDraft: JSONObjectReadable {
             return
         }
         object.rejectUnknownKeys(known: Self.allowedKeys, context: "a playInfoList entry")
+        issues = object.issues
+    }
+}
+
+/// An `optOut` object as written.
+struct OptOutDraft: JSONObjectReadable {
+    var digits: String?
+    var issues: [ValidationIssue] = []
+    static let fields: Set<String> = ["digits"]
+
+    init(json: JSONValue) throws {
+        var object = try StrictObject(json)
+        digits = object.string("digits", "a string of the keys to press, such as \"9\"")
+        object.rejectUnknownKeys(known: Self.fields, context: "optOut")
         issues = object.issues
     }
 }

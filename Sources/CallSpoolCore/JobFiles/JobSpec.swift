@@ -33,12 +33,15 @@ public struct JobSpec: Sendable, Hashable {
     /// Where the job sits in its file, for the report of a job the store
     /// keeps out (a suppressed callee); nil when not read from a file.
     public var position: JobPosition?
+    /// The keys that opt the callee out (`optOut.digits`), notify only.
+    public var optOutDigits: String?
 
     public init(
         id: String, type: JobType, campaign: String? = nil, calleeNbr: String, displayNbr: String? = nil, app: String? = nil,
         payload: JobPayload, notBefore: Date? = nil, expiresAt: Date? = nil, ttl: Duration? = nil,
-        priority: Int = 0, redial: RedialPolicy? = nil, window: CallingWindow? = nil, meta: String? = nil
+        priority: Int = 0, redial: RedialPolicy? = nil, window: CallingWindow? = nil, meta: String? = nil, optOutDigits: String? = nil
     ) {
+        self.optOutDigits = optOutDigits
         self.id = id
         self.type = type
         self.campaign = campaign

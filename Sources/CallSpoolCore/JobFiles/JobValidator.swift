@@ -212,13 +212,41 @@ enum JobValidator {
             issues.append(.init(field: "expiresAt", rule: "must be after notBefore"))
         }
         let ttl = draft.ttl.flatMap { try? DurationText.parse($0) }
+        var optOutDigits: String?
+        if let optOut = draft.optOut {
+            let checked = optOutIssues(optOut, type: type, payload: payload)
+            issues += checked.issues
+            optOutDigits = checked.digits
+        }
         guard issues.isEmpty, let type, let callee = draft.calleeNbr, let payload else {
             return .failure(JobIssues(id: draft.id, issues: issues.isEmpty ? [.init(field: "job", rule: "is incomplete")] : issues))
         }
         return .success(JobSpec(
             id: draft.id ?? fallbackID(), type: type, campaign: draft.campaign, calleeNbr: callee, displayNbr: draft.displayNbr, app: draft.app,
             payload: payload, notBefore: notBefore, expiresAt: expiresAt, ttl: ttl, priority: draft.priority ?? 0,
-            redial: redial, window: window, meta: draft.meta.map { JSONValue.object($0).jsonText }))
+            redial: redial, window: window, meta: draft.meta.map { JSONValue.object($0).jsonText }, optOutDigits: optOutDigits))
+    }
+
+    /// The keys pressed to opt out: 1–32 of 0–9, * and #; only for notify
+    /// jobs whose prompts collect keys (`collectInd` above 0), or the
+    /// platform would never report the press.
+    static func optOutIssues(_ draft: OptOutDraft, type: JobType?, payload: JobPayload?) -> (digits: String?, issues: [ValidationIssue]) {
+        var issues: [ValidationIssue] = []
+        guard let digits = draft.digits else {
+            if draft.issues.isEmpty { issues.append(.init(field: "optOut.digits", rule: "is required (the keys to press, such as \"9\")")) }
+            return (nil, issues)
+        }
+        if !(1...32).contains(digits.utf8.count) || !digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "*" || $0 == "#") }) {
+            issues.append(.init(field: "optOut.digits", rule: "must be 1–32 of the keys 0–9, * and #"))
+        }
+        if type == .verify {
+            issues.append(.init(field: "optOut", rule: "is for notify jobs (a login code is never suppressed by its own call)"))
+        } else if case .notify(let list)? = payload, !list.contains(where: { ($0.collectInd ?? 0) > 0 }) {
+            issues.append(.init(field: "optOut", rule: "needs a playInfoList entry that collects keys (collectInd 1–32), or the key press is never reported"))
+        } else if case .notify(let list)? = payload, let most = list.compactMap(\.collectInd).max(), digits.utf8.count > most {
+            issues.append(.init(field: "optOut.digits", rule: "has \(digits.utf8.count) keys but the prompts collect at most \(most) (collectInd)"))
+        }
+        return (issues.isEmpty && draft.issues.isEmpty ? digits : nil, issues)
     }
 }
 

@@ -34,6 +34,9 @@ public struct MetricsRefresher: Service {
 
     /// One refresh of every gauge.
     public func refresh() async {
+        for (campaign, count) in OptOutTally.drain() {
+            for _ in 0..<count { metrics.countOptOut(campaign: campaign.isEmpty ? nil : campaign) }
+        }
         if let state = storage?.current {
             metrics.setStorage(halted: state.writeFailure != nil, lowSpace: state.lowSpace != nil)
         }

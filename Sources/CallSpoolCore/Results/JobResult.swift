@@ -24,6 +24,8 @@ public struct JobResult: Codable, Sendable, Equatable {
     public var stateCode: Int?
     public var stateDesc: String?
     public var digits: [String]
+    /// Whether the callee pressed the job's `optOut` keys (and was suppressed).
+    public var optedOut: Bool
     /// Calls placed (accepted by the platform).
     public var calls: Int
     public var attempts: [AttemptSummary]
@@ -46,6 +48,7 @@ public struct JobResult: Codable, Sendable, Equatable {
         stateCode = job.stateCode
         stateDesc = job.stateDesc
         digits = job.digits
+        optedOut = job.optedOut
         calls = job.calls
         self.attempts = attempts.map(AttemptSummary.init)
         calleeNbr = job.calleeNbr
@@ -59,7 +62,7 @@ public struct JobResult: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, jobRowId = "jobKey", campaign, type, state, outcome, stateCode, stateDesc, digits, calls, attempts, calleeNbr, displayNbr
+        case id, jobRowId = "jobKey", campaign, type, state, outcome, stateCode, stateDesc, digits, optedOut, calls, attempts, calleeNbr, displayNbr
         case meta, error, createdAt, updatedAt, finishedAt, expiresAt
     }
 
@@ -74,6 +77,7 @@ public struct JobResult: Codable, Sendable, Equatable {
         try c.encode(stateCode, forKey: .stateCode)
         try c.encode(stateDesc, forKey: .stateDesc)
         try c.encode(digits, forKey: .digits)
+        try c.encode(optedOut, forKey: .optedOut)
         try c.encode(calls, forKey: .calls)
         try c.encode(attempts, forKey: .attempts)
         try c.encode(calleeNbr, forKey: .calleeNbr)

@@ -316,5 +316,6 @@ package enum PostgresSchema {
         "CREATE INDEX suppressionAudit_number ON suppressionAudit(number, id)",
         "CREATE INDEX attempt_time ON attempt(at)",
         "ALTER TABLE job ADD COLUMN optOutDigits TEXT",
+        "ALTER TABLE job ADD COLUMN optOutScope TEXT",
     ]
 }

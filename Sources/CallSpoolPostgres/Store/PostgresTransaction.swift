@@ -115,7 +115,7 @@ public struct PostgresTransaction: StoreTransaction {
             let values: [any PostgresBindable] = [
                 job.jobId, job.type.rawValue, job.classRank, job.campaign, job.priority, job.calleeNbr, job.displayNbr, job.payload, job.meta,
                 job.window, job.redial, job.notBefore, job.expiresAt, job.nextAttemptAt, job.sourceFile, job.intakeKey, job.createdAt,
-                job.createdAt, job.app, store.settings.instance,
+                job.createdAt, job.app, store.settings.instance, job.optOutDigits, job.optOutScope,
             ]
             var marks = values.map { arguments.parameter($0) }
             marks.insert("'queued'", at: 5)
@@ -125,7 +125,8 @@ public struct PostgresTransaction: StoreTransaction {
             try session.rows(
                 """
                 INSERT INTO job (jobId, type, classRank, campaign, priority, state, calleeNbr, displayNbr, payload, meta,
-                    "window", redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app, intakeInstance)
+                    "window", redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app, intakeInstance,
+                    optOutDigits, optOutScope)
                 VALUES \(tuples.joined(separator: ", "))
                 ON CONFLICT (jobId) DO NOTHING RETURNING jobId
                 """, arguments

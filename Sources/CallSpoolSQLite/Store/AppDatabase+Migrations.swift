@@ -178,6 +178,7 @@ extension AppDatabase {
                 -- The guard counts recent calls to a number prefix and per application.
                 CREATE INDEX attempt_time ON attempt(at);
                 ALTER TABLE job ADD COLUMN optOutDigits TEXT;
+                ALTER TABLE job ADD COLUMN optOutScope TEXT;
                 """)
         }
         return migrator

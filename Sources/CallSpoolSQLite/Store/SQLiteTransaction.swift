@@ -104,8 +104,8 @@ public struct SQLiteTransaction: StoreTransaction {
     public func insertNewJobs(_ jobs: [NewJob]) throws -> [NewJobOutcome] {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO job (jobId, type, classRank, campaign, priority, state, calleeNbr, displayNbr, payload, meta,
-                window, redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app)
-            VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                window, redial, notBefore, expiresAt, nextAttemptAt, sourceFile, intakeKey, createdAt, updatedAt, app, optOutDigits, optOutScope)
+            VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(jobId) DO NOTHING
             """)
         let existing = try db.cachedStatement(sql: "SELECT id, intakeKey FROM job WHERE jobId = ?")
@@ -114,7 +114,7 @@ public struct SQLiteTransaction: StoreTransaction {
             try insert.execute(arguments: [
                 job.jobId, job.type.rawValue, job.classRank, job.campaign, job.priority, job.calleeNbr, job.displayNbr, job.payload, job.meta,
                 job.window, job.redial, job.notBefore?.timeIntervalSince1970, job.expiresAt.timeIntervalSince1970,
-                job.nextAttemptAt.timeIntervalSince1970, job.sourceFile, job.intakeKey, created, created, job.app,
+                job.nextAttemptAt.timeIntervalSince1970, job.sourceFile, job.intakeKey, created, created, job.app, job.optOutDigits, job.optOutScope,
             ])
             if db.changesCount > 0 { return .inserted }
             guard let row = try Row.fetchOne(existing, arguments: [job.jobId]) else { return .skipped }

@@ -27,6 +27,10 @@ public struct NewJob: Sendable {
     public var createdAt: Date
     /// nil when no configured application takes the job type (it waits for one).
     public var app: String?
+    /// The keys that opt the callee out, and the suppression scope a press
+    /// writes (`""`: every campaign; else the job's campaign).
+    public var optOutDigits: String? = nil
+    public var optOutScope: String? = nil
 }
 
 /// What inserting one new job's row did, in the order of the rows handed

@@ -94,11 +94,23 @@ extension StoreTransaction {
     /// Appends collected digits to a job, in order. A job already terminal has
     /// its results file queued again so the file shows them too (by the
     /// schemas' `job_terminal_digits` trigger, in this transaction).
+    ///
+    /// Digits equal to the job's `optOut` keys put the callee on the
+    /// suppression list (source `dtmf-opt-out`, in the scope chosen at
+    /// intake), in the same transaction: the press is never recorded
+    /// without the suppression, nor the other way round.
     func appendDigits(_ digits: [String], toJob jobRowId: Int64, now: Date) throws {
         guard var job = try job(rowID: jobRowId) else { return }
+        let wasOptedOut = job.optedOut
         job.digits += digits
         job.updatedAt = now
         try write(job)
+        if !wasOptedOut, job.optedOut, let keys = job.optOutDigits {
+            let entry = SuppressionRecord(
+                number: job.calleeNbr, scope: job.optOutScope ?? "", reason: "pressed \(keys) during the call of job \(job.jobId)",
+                source: .dtmfOptOut, jobId: job.jobId, campaign: job.campaign, createdAt: now, createdBy: "callspool")
+            if try !suppress([entry]).isEmpty { OptOutTally.record(campaign: job.campaign) }
+        }
     }
 
     /// Ends call `sessionId` of job `jobRowId` with `ending`; used by both

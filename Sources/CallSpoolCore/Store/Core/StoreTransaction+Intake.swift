@@ -142,5 +142,9 @@ extension NewJob {
             window: texts.window(of: spec), redial: texts.redial(of: spec), notBefore: spec.notBefore,
             expiresAt: policy.expiry(of: spec, now: now), nextAttemptAt: max(now, spec.notBefore ?? now), sourceFile: sourceFile,
             intakeKey: intakeKey, createdAt: now, app: try? policy.application(for: spec).get())
+        if let digits = spec.optOutDigits {
+            optOutDigits = digits
+            optOutScope = policy.callGuard.optOutScope == .campaign ? (spec.campaign ?? "") : ""
+        }
     }
 }

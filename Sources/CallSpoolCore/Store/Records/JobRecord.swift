@@ -56,6 +56,13 @@ public struct JobRecord: Codable, Sendable, Hashable {
     /// `[apps]`); nil only for rows stored before applications existed,
     /// until the daemon assigns one at start.
     public var app: String?
+    /// `optOut.digits`: the keys that, pressed during the call, suppress the callee.
+    public var optOutDigits: String? = nil
+    /// The suppression scope a press writes: `""` (every campaign) or the job's campaign.
+    public var optOutScope: String? = nil
+
+    /// Whether the callee pressed the job's opt-out keys.
+    public var optedOut: Bool { optOutDigits.map(digits.contains) ?? false }
 
     /// Every property, in table order; the optional ones default to nil (a
     /// new, queued job leaves most of them so).
