@@ -70,6 +70,13 @@ enum StoreConformanceCoverage {
         "recentErrors": ["recentErrorsReportAttemptsAndRunFiguresTellWhatHappened"],
         "oldestDueQueued": ["verifyArrivalsAndTheOldestDueQueuedJobOfEachType"],
         "runFigures": ["recentErrorsReportAttemptsAndRunFiguresTellWhatHappened"],
+        // Suppression list
+        "suppress": ["theListIsChangedInBatchesAndEveryChangeIsAudited", "intakeRejectsSuppressedCalleesWithTheirPosition"],
+        "unsuppress": ["theListIsChangedInBatchesAndEveryChangeIsAudited"],
+        "suppressions": ["theListIsChangedInBatchesAndEveryChangeIsAudited", "anOptOutPressSuppressesTheCalleeOnce"],
+        "suppressionPage": ["theListIsChangedInBatchesAndEveryChangeIsAudited"],
+        "suppressionCount": ["theListIsChangedInBatchesAndEveryChangeIsAudited"],
+        "suppressionAudit": ["theListIsChangedInBatchesAndEveryChangeIsAudited", "anOptOutPressSuppressesTheCalleeOnce"],
     ]
 
     /// `DispatchTransaction` requirement → the tests that call it on the
@@ -90,6 +97,10 @@ enum StoreConformanceCoverage {
         "recordAcceptance": ["eventsBeforeTheAnswerAreKeptThenAppliedOnceAndACallEndsOnce", "answersAnnouncedTogetherAreRecordedAsIfOneByOne"],
         "recordFailure": ["failuresRequeueFailOrMakeTheJobUnknown", "answersAnnouncedTogetherAreRecordedAsIfOneByOne"],
         "isolated": ["anIsolatedAnswerThatFailsLeavesTheOthersRecorded", "answersAnnouncedTogetherAreRecordedAsIfOneByOne"],
+        "suppression": ["theDispatchTransactionReadsSuppressionsAndCountsCallsAndRefusesJobs"],
+        "verifyCalls": ["theDispatchTransactionReadsSuppressionsAndCountsCallsAndRefusesJobs"],
+        "calls": ["theDispatchTransactionReadsSuppressionsAndCountsCallsAndRefusesJobs"],
+        "refuse": ["theDispatchTransactionReadsSuppressionsAndCountsCallsAndRefusesJobs"],
     ]
 
     /// `StoreTransaction` (the driver protocol's row operations) requirement
@@ -141,6 +152,15 @@ enum StoreConformanceCoverage {
         "checkLease": ["aTransactionIsolatesWhatFailsAndSurvivesIt"],
         "isolated": ["aTransactionIsolatesWhatFailsAndSurvivesIt"],
         "survives": ["aTransactionIsolatesWhatFailsAndSurvivesIt"],
+        "verifyCalls": ["theDispatchTransactionReadsSuppressionsAndCountsCallsAndRefusesJobs"],
+        "calls": ["theDispatchTransactionReadsSuppressionsAndCountsCallsAndRefusesJobs"],
+        "insertSuppressions": ["suppressionRowsAreInsertedOnceFoundPagedDeletedAndAudited"],
+        "deleteSuppressions": ["suppressionRowsAreInsertedOnceFoundPagedDeletedAndAudited"],
+        "suppressions": ["suppressionRowsAreInsertedOnceFoundPagedDeletedAndAudited"],
+        "suppressionPage": ["suppressionRowsAreInsertedOnceFoundPagedDeletedAndAudited"],
+        "suppressionCount": ["suppressionRowsAreInsertedOnceFoundPagedDeletedAndAudited"],
+        "appendSuppressionAudit": ["suppressionRowsAreInsertedOnceFoundPagedDeletedAndAudited"],
+        "suppressionAudit": ["suppressionRowsAreInsertedOnceFoundPagedDeletedAndAudited"],
     ]
 
     /// `StoreDriver` requirement → the tests that call it on the driver (named `driver`).
@@ -149,6 +169,7 @@ enum StoreConformanceCoverage {
         "pendingIntents": ["theDriverOpensTransactionsAndRecordsIntents"],
         "markIntentApplied": ["theDriverOpensTransactionsAndRecordsIntents"],
         "isStoreFailure": ["theDriverOpensTransactionsAndRecordsIntents"],
+        "reading": ["suppressionRowsAreInsertedOnceFoundPagedDeletedAndAudited"],
     ]
 }
 

@@ -19,15 +19,36 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Largest file accepted, in bytes (spool.max_file_bytes).", valueName: "bytes"))
     var maxFileBytes: Int64 = 256 << 20
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Configuration whose [guard] callee_prefixes apply (default: $CALLSPOOL_CONFIG or /etc/callspool/callspool.toml when readable; else the default prefixes, +86).",
+            valueName: "path"))
+    var config: String?
+
     @Argument(help: ArgumentHelp("Job files (.json or .jsonl).", valueName: "file"))
     var files: [String]
+
+    /// The `[guard]` to check against: the named configuration's (an error
+    /// when it cannot be read), the default one's when readable, else the defaults.
+    func callGuard() throws -> Configuration.Guard {
+        let path = config ?? ProcessInfo.processInfo.environment["CALLSPOOL_CONFIG"] ?? "/etc/callspool/callspool.toml"
+        guard config != nil || FileManager.default.isReadableFile(atPath: path) else { return Configuration.Guard() }
+        do {
+            return try ConfigurationLoader().load(path: path, purpose: .cli).callGuard
+        } catch {
+            printToStandardError("callspool: \(error)")
+            throw ExitStatus.environmentError
+        }
+    }
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("Name at least one job file.") }
     }
 
     func run() throws {
-        let reports = files.map { JobFileLinter.lint(path: $0, maxBytes: maxFileBytes) }
+        let rules = try callGuard()
+        let reports = files.map { JobFileLinter.lint(path: $0, maxBytes: maxFileBytes, callGuard: rules) }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

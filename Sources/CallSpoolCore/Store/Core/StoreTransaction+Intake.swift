@@ -37,7 +37,7 @@ extension StoreTransaction {
                     duplicate(spec.id)
                     continue
                 }
-                if let entry = suppressed[spec.calleeNbr]?.first(where: { $0.applies(toCampaign: spec.campaign) }) {
+                if policy.suppresses(spec.type), let entry = suppressed[spec.calleeNbr]?.first(where: { $0.applies(toCampaign: spec.campaign) }) {
                     result.rejections.append(
                         FileReport.Rejection(
                             position: spec.position ?? .single, id: spec.id, issues: ["calleeNbr: \(SuppressionNotes.note(entry))"], reason: .suppressed))
