@@ -153,6 +153,9 @@ enum SoakRun {
                 window = "always"
                 [metrics]
                 listen = "127.0.0.1:0"
+                [guard]
+                verify_per_callee = "off"
+                verify_per_prefix = "off"
                 """.write(toFile: config, atomically: true, encoding: .utf8)
             let layout = SpoolLayout(root: directory + "/spool")
             try layout.ensureExists()

@@ -30,6 +30,9 @@ import VoiceCallAPI
         metrics.countCallbackAuth(result: "bad_digest")
         metrics.countIntake(.rejected(FileReport(file: "bad.json", error: "test")))
         metrics.countIntake(.processed(FileReport(file: "good.json", accepted: 1)))
+        metrics.countGuardRefusal(app: "otp", limit: "verify_per_prefix")
+        metrics.countSuppressed(stage: "dispatch")
+        metrics.countOptOut(campaign: "flu")
         let registry = try #require(metrics.registry)
         var bytes: [UInt8] = []
         registry.emit(into: &bytes)
@@ -79,7 +82,7 @@ import VoiceCallAPI
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             return trimmed.hasPrefix("expr:") ? String(trimmed.dropFirst(5)) : nil
         }
-        #expect(expressions.count == 8)
+        #expect(expressions.count == 9)
         let used = expressions.reduce(into: Set<String>()) { $0.formUnion(Self.metricNames(in: $1)) }
         let exported = try await Self.scrape()
         #expect(!used.isEmpty)

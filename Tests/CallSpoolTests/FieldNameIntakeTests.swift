@@ -26,7 +26,8 @@ import VoiceCallAPI
         let data = try Data(contentsOf: URL(fileURLWithPath: spool.layout.processed + "/otp.jsonl.report.json"))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         // The contract's keys are unchanged; warnings is added beside them.
-        #expect(Set(json.keys) == ["file", "accepted", "duplicates", "rejected", "campaign", "warnings"])
+        #expect(Set(json.keys) == ["file", "accepted", "duplicates", "rejected", "campaign", "warnings", "rejectedByReason"])
+        #expect(json["rejectedByReason"] as? [String: Int] == ["invalid": 1], "the rejected line, grouped by reason")
         let warnings = try #require(json["warnings"] as? [[String: Any]])
         #expect(warnings.count == 1)
         #expect(warnings.first?["line"] as? Int == 1)

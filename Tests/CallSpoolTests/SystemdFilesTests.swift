@@ -205,6 +205,7 @@ import Testing
         #expect(config.applications[0].appSecret == "example-secret")
         #expect(config.limits.maxConcurrentCalls == 10)
         #expect(config.metrics.listen == ListenAddress(host: "127.0.0.1", port: 9464))
+        #expect(config.callGuard == Configuration.Guard(), "the example shows the defaults")
         // Every key the loader knows appears (uncommented) in the example.
         let keys: [String: [String]] = [
             "platform": ["base_url", "app_key", "app_secret_file", "auth", "created_clock", "timeout"],
@@ -217,6 +218,7 @@ import Testing
             "defaults": ["display_numbers", "verify_ttl", "notify_ttl", "window"],
             "results": ["dir"],
             "metrics": ["listen"],
+            "guard": ["callee_prefixes", "verify_per_callee", "verify_per_prefix", "prefix_length", "max_calls_per_day", "suppress_verify", "opt_out_scope"],
         ]
         // [apps.*] replaces [platform] app_key: documented commented out, checked below.
         #expect(Set(keys.keys).union(["apps"]) == ConfigurationLoader.sections)

@@ -29,6 +29,10 @@ struct DaemonConfig: Sendable {
     var callbackURLPort: Int?
     /// `[results] dir` (nil: no results files).
     var resultsDir: String?
+    /// `[guard]` keys → TOML values. The scenarios send many login codes to
+    /// neighbouring numbers, so the verification-code limits are off unless
+    /// a test sets them (the guard's own tests do).
+    var guardRules: [String: String] = ["verify_per_callee": "\"off\"", "verify_per_prefix": "\"off\""]
 
     struct App: Sendable {
         var name: String
@@ -87,6 +91,8 @@ struct DaemonConfig: Sendable {
         window = { start = "00:00", end = "24:00", tz = "Asia/Shanghai" }
         [metrics]
         listen = "127.0.0.1:0"
+        [guard]
+        \(section(guardRules))
         \(resultsDir.map { "[results]\ndir = \"\($0)\"" } ?? "")
         \(instance.map { "[instance]\nname = \"\($0)\"" } ?? "")
         """
