@@ -173,13 +173,13 @@ _callspool() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|status|jobs|job|campaigns|submit|validate|cancel|retry|pause|resume|export|simulate|demo|check|report|store|help)
+    run|status|jobs|job|campaigns|submit|validate|cancel|retry|pause|resume|export|simulate|demo|check|report|store|suppress|help)
         # Offer subcommand argument completions
         "_callspool_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run status jobs job campaigns submit validate cancel retry pause resume export simulate demo check report store help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run status jobs job campaigns submit validate cancel retry pause resume export simulate demo check report store suppress help' -- "${cur}"))
         ;;
     esac
 }
@@ -290,12 +290,15 @@ _callspool_validate() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--max-file-bytes)
+    non_repeating_options=(--max-file-bytes --config)
     __callspool_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--max-file-bytes')
+        return
+        ;;
+    '--config')
         return
         ;;
     esac
@@ -535,6 +538,125 @@ _callspool_store_migrate() {
         return
         ;;
     '--password-file')
+        return
+        ;;
+    esac
+}
+
+_callspool_suppress() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __callspool_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|remove|list|import|export)
+        # Offer subcommand argument completions
+        "_callspool_suppress_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add remove list import export' -- "${cur}"))
+        ;;
+    esac
+}
+
+_callspool_suppress_add() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --reason --campaign)
+    __callspool_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--campaign')
+        return
+        ;;
+    esac
+}
+
+_callspool_suppress_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --reason --campaign)
+    __callspool_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--campaign')
+        return
+        ;;
+    esac
+}
+
+_callspool_suppress_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --limit)
+    __callspool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_callspool_suppress_import() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --reason --campaign)
+    __callspool_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--campaign')
+        return
+        ;;
+    esac
+}
+
+_callspool_suppress_export() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config)
+    __callspool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
         return
         ;;
     esac
