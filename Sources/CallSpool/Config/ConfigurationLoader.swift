@@ -19,7 +19,7 @@ public struct ConfigurationLoader: Sendable {
         case cli
     }
 
-    public static let sections: Set<String> = ["platform", "apps", "spool", "store", "instance", "callbacks", "limits", "backoff", "defaults", "results", "metrics"]
+    public static let sections: Set<String> = ["platform", "apps", "spool", "store", "instance", "callbacks", "limits", "backoff", "defaults", "results", "metrics", "billing"]
 
     public var environment: [String: String]
 
@@ -100,10 +100,12 @@ public struct ConfigurationLoader: Sendable {
             throw metricsSection.error("listen", "must be host:port, got \"\(metricsText)\"")
         }
         try metricsSection.finish()
-        return Configuration(
+        var configuration = Configuration(
             platform: platform, applications: applications, spool: spool, store: store, callbacks: callbacks, limits: limits, backoff: backoff,
             defaults: defaults, results: .init(dir: resultsDir.isEmpty ? nil : resultsDir), metrics: .init(listen: metricsListen),
             source: file, instanceName: instanceName.isEmpty ? ProcessInfo.processInfo.hostName : instanceName)
+        configuration.billing = try readBilling(root, file: file)
+        return configuration
     }
 
     /// The PostgreSQL store's password: the systemd credential

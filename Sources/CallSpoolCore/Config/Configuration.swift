@@ -250,6 +250,8 @@ public struct Configuration: Sendable {
     public var defaults: Defaults
     public var results: Results
     public var metrics: Metrics
+    /// `[billing]`: the price of a billed minute, for views showing costs.
+    public var billing: BillingRate = .unpriced
     /// The file it was read from.
     public var source: String
     /// `[instance] name`: this instance among several sharing a store
