@@ -17,7 +17,7 @@ struct JobCommand: ParsableCommand {
             printToStandardError("callspool: no job with id \(id)")
             throw ExitStatus.userError
         }
-        let view = JobView(detail)
+        let view = JobView(detail, rate: context.configuration.billing)
         if json { try printJSON(view) } else { print(view.text) }
     }
 }
