@@ -217,6 +217,7 @@ import Testing
             "defaults": ["display_numbers", "verify_ttl", "notify_ttl", "window"],
             "results": ["dir"],
             "metrics": ["listen"],
+            "billing": ["price_per_minute", "currency"],
         ]
         // [apps.*] replaces [platform] app_key: documented commented out, checked below.
         #expect(Set(keys.keys).union(["apps"]) == ConfigurationLoader.sections)
