@@ -30,6 +30,7 @@ import VoiceCallAPI
         metrics.countCallbackAuth(result: "bad_digest")
         metrics.countIntake(.rejected(FileReport(file: "bad.json", error: "test")))
         metrics.countIntake(.processed(FileReport(file: "good.json", accepted: 1)))
+        metrics.countBilledMinutes([BilledCall(jobRowId: 1, sessionId: "S", app: "default", type: .notify, minutes: 2)])
         let registry = try #require(metrics.registry)
         var bytes: [UInt8] = []
         registry.emit(into: &bytes)

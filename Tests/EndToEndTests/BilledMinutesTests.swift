@@ -49,6 +49,12 @@ extension EndToEnd {
                     #expect(detail.job.billedMinutes == expected[id], "\(id): CDR \(cdr.callOutAnswerTime ?? "-") → \(cdr.callEndTime ?? "-")")
                 }
                 #expect(expected == ["n0": 2, "n1": 3, "n2": 0], "the scenario's 61 s and 125 s calls and a busy callee")
+                // The daemon's metric counts each applied CDR's minutes once.
+                let registry = try #require(daemon.parts.metrics.registry)
+                var bytes: [UInt8] = []
+                registry.emit(into: &bytes)
+                let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("callspool_billed_minutes_total{") }
+                #expect(line.map { $0.contains(#"type="notify""#) && $0.hasSuffix(" \(expected.values.reduce(0, +))") } == true, "\(line ?? "no series")")
             }
         }
     }
