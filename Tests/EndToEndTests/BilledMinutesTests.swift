@@ -23,7 +23,10 @@ extension EndToEnd {
         /// answered seconds rounded up to minutes, 0 when not answered.
         static func expectedMinutes(_ record: FeeRecord) throws -> Int {
             guard let answer = record.callOutAnswerTime else { return 0 }
-            let seconds = try #require(CivilTime.parse(try #require(record.callEndTime))) - (try #require(CivilTime.parse(answer)))
+            let endText = try #require(record.callEndTime)
+            let end = try #require(CivilTime.parse(endText))
+            let start = try #require(CivilTime.parse(answer))
+            let seconds = end - start
             return Int((seconds + 59) / 60)
         }
 
