@@ -84,7 +84,7 @@ import Testing
         #expect(count == 7)
         #expect(chunks.count == 1 + 3)  // header + pages of 3, 3, 1
         let text = chunks.joined()
-        #expect(text.hasPrefix("id,type,calleeNbr,displayNbr,state,outcome,stateCode,stateDesc,digits,attempts,errorCode,errorDescription,createdAt,updatedAt,finishedAt,meta\r\n"))
+        #expect(text.hasPrefix("id,type,calleeNbr,displayNbr,state,outcome,stateCode,stateDesc,digits,attempts,errorCode,errorDescription,createdAt,updatedAt,finishedAt,meta,billedMinutes,cost,currency\r\n"))
         let records = Self.parseCSV(text)
         #expect(records.count == 8)
         #expect(records.dropFirst().map { $0[0] } == (0..<7).map { "j\($0)" })
@@ -115,7 +115,7 @@ import Testing
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             #expect(Set(object.keys) == [
                 "id", "type", "calleeNbr", "displayNbr", "state", "outcome", "stateCode", "stateDesc", "digits", "attempts", "error",
-                "createdAt", "updatedAt", "finishedAt", "meta",
+                "createdAt", "updatedAt", "finishedAt", "meta", "billedMinutes", "cost",
             ])
             #expect(object["error"] is NSNull)
             #expect((object["meta"] as? [String: Any])?["note"] != nil)

@@ -33,6 +33,7 @@ import VoiceCallAPI
         metrics.countGuardRefusal(app: "otp", limit: "verify_per_prefix")
         metrics.countSuppressed(stage: "dispatch")
         metrics.countOptOut(campaign: "flu")
+        metrics.countBilledMinutes([BilledCall(jobRowId: 1, sessionId: "S", app: "default", type: .notify, minutes: 2)])
         let registry = try #require(metrics.registry)
         var bytes: [UInt8] = []
         registry.emit(into: &bytes)

@@ -26,7 +26,14 @@ struct StoreCopyTests {
                 disposition: .fail(code: "1010002", description: "bad number"), now: Fixtures.now)
         }
         let info = CallStatusInfo(sessionId: "s-1", timestamp: "2027-01-15 08:00:00", userData: tickets[0].userData, digitInfo: "1")
-        let pushes = [CallbackPush(event: .status(.collectInfo, info), body: "{}", now: Fixtures.now)]
+        // n1's CDR: answered 61 s, so 2 billed minutes (`job.billedMinutes`, copied like every column).
+        var cdr = FeeRecord(sessionId: "s-1")
+        cdr.callOutAnswerTime = "2027-01-15 08:00:05"
+        cdr.callEndTime = "2027-01-15 08:01:06"
+        let pushes = [
+            CallbackPush(event: .status(.collectInfo, info), body: "{}", now: Fixtures.now),
+            CallbackPush(event: .fee([cdr]), body: "{}", now: Fixtures.now),
+        ]
         let recorded = await source.recordCallbacks(pushes)
         #expect(recorded.allSatisfy { (try? $0.get()) != nil })
         try source.setPause(.campaign("spring"), reason: "operator", code: nil, until: nil, now: Fixtures.now)
@@ -55,6 +62,7 @@ struct StoreCopyTests {
         // Copied rows name no intake instance: any instance's drainer writes them.
         #expect(try target.pendingResults().map(\.job.jobId) == source.pendingResults().map(\.job.jobId))
         #expect(try target.campaignSummaries() == source.campaignSummaries())
+        #expect(try target.jobDetail(id: "n1")?.job.billedMinutes == 2)
         // New rows continue after the copied ids.
         _ = try Fixtures.queue([Fixtures.notify("n9", callee: "+8613800000009")], in: target)
         #expect(try target.jobDetail(id: "n9")?.job.rowId == 5)

@@ -19,7 +19,7 @@ public struct ConfigurationLoader: Sendable {
         case cli
     }
 
-    public static let sections: Set<String> = ["platform", "apps", "spool", "store", "instance", "callbacks", "limits", "backoff", "defaults", "results", "metrics", "guard"]
+    public static let sections: Set<String> = ["platform", "apps", "spool", "store", "instance", "callbacks", "limits", "backoff", "defaults", "results", "metrics", "guard", "billing"]
 
     public var environment: [String: String]
 
@@ -105,6 +105,7 @@ public struct ConfigurationLoader: Sendable {
             defaults: defaults, results: .init(dir: resultsDir.isEmpty ? nil : resultsDir), metrics: .init(listen: metricsListen),
             source: file, instanceName: instanceName.isEmpty ? ProcessInfo.processInfo.hostName : instanceName)
         configuration.callGuard = try readGuard(root, file: file)
+        configuration.billing = try readBilling(root, file: file)
         return configuration
     }
 

@@ -28,7 +28,7 @@ extension CallspoolDaemon {
         receiver.storage = storage
         receiver.unstored = unstored
         let sweeper = PendingEventSweeper(
-            database: database, clock: clock, onCallEnded: onCallEnded, logger: logger)
+            database: database, clock: clock, onCallEnded: onCallEnded, logger: logger, metrics: metrics)
         logger.info("callback receiver configured", metadata: [
             "listen": "\(configuration.callbacks.listen)", "statusPath": "\(settings.statusURL.path)",
             "feePath": "\(settings.feeURL.path)", "maxConnections": "\(settings.maxConnections)",

@@ -57,6 +57,8 @@ extension CampaignReport {
             <div class="figure">retries<b data-metric="retries">\(retries)</b></div>
             <div class="figure">throttled<b data-metric="throttled">\(throttled)</b></div>
             <div class="figure">peak calls<b data-metric="peak">\(concurrency.peak)</b></div>
+            <div class="figure">billed minutes<b data-metric="billedMinutes">\(summary.billedMinutes)</b></div>
+            \(summary.cost.map { "<div class=\"figure\">cost (\(e($0.currency)))<b data-metric=\"cost\">\(e($0.amount))</b></div>" } ?? "")
             </div>
             <div class="progress" title="\(percent) % finished"><span style="width:\(percent)%"></span></div>
             <p><span data-metric="percent">\(percent)</span> % finished\(firstAttemptAt.map { ", first call " + e(Timestamp.format($0)) } ?? "")\(lastAttemptAt.map { ", last " + e(Timestamp.format($0)) } ?? "").</p>
@@ -74,6 +76,7 @@ extension CampaignReport {
         page += SVGChart.concurrency(concurrency, limit: portLimit, learned: effectivePortLimit, id: "concurrency") + "\n"
         page += "<h2>Retries and throttling</h2>\n<p>Platform answers to the campaign's call requests, by class; <b>\(retries)</b> attempts were retries or redials, <b>\(throttled)</b> were refused for pace (ports, flow control, frequency or quota limits) and sent again later.</p>\n"
         page += SVGChart.bars(classes, id: "classes", color: "#d35400") + "\n"
+        page += billingSection
         page += "<h2>Last errors</h2>\n"
         if errors.isEmpty {
             page += "<p class=\"empty\">No errors.</p>\n"
@@ -86,5 +89,20 @@ extension CampaignReport {
         }
         page += "</body></html>\n"
         return page
+    }
+
+    /// Billed minutes by application (answered calls, per started minute;
+    /// docs/billing.md), with their cost when a price is configured.
+    var billingSection: String {
+        let e = HTMLText.escape
+        var section = "<h2>Billed minutes</h2>\n"
+        guard !summary.billedMinutesByApp.isEmpty else { return section + "<p class=\"empty\">No billed minutes.</p>\n" }
+        let priced = summary.cost != nil
+        section += "<table id=\"billing\"><tr><th>application</th><th>billed minutes</th>\(priced ? "<th>cost</th>" : "")</tr>\n"
+        for (app, minutes) in summary.billedMinutesByApp.sorted(by: { $0.key < $1.key }) {
+            let cost = rate.cost(minutes: minutes).map { "<td class=\"n\">\(e($0.text))</td>" } ?? ""
+            section += "<tr><td>\(e(Self.masked(app)))</td><td class=\"n\" data-app=\"\(e(app))\">\(minutes)</td>\(cost)</tr>\n"
+        }
+        return section + "</table>\n"
     }
 }

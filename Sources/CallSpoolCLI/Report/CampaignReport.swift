@@ -29,6 +29,8 @@ public struct CampaignReport: Sendable {
     public var errors: [ReportError]
     public var firstAttemptAt: Date?
     public var lastAttemptAt: Date?
+    /// `[billing]`: the cost of billed minutes (none without a price).
+    public var rate: BillingRate = .unpriced
 
     /// Whether an attempt class means the platform pushed back on pace:
     /// no free port, flow control, a frequency or quota limit.
@@ -49,8 +51,11 @@ public struct CampaignReport: Sendable {
         }
     }
 
-    public static func load(from database: any CallStore, campaign: String, portLimit: Int, now: Date, errorLimit: Int = 10) throws -> CampaignReport {
-        guard let summary = try database.campaignSummaries().first(where: { $0.campaign == campaign }) else {
+    /// `rate`: `[billing]`, for the campaign's cost (``CampaignSummary/cost``).
+    public static func load(
+        from database: any CallStore, campaign: String, portLimit: Int, now: Date, errorLimit: Int = 10, rate: BillingRate = .unpriced
+    ) throws -> CampaignReport {
+        guard let summary = try database.campaignSummaries().first(where: { $0.campaign == campaign })?.priced(at: rate) else {
             throw LoadError.unknownCampaign(campaign)
         }
         let attempts = try database.reportAttempts(campaign: campaign)
@@ -68,6 +73,6 @@ public struct CampaignReport: Sendable {
             retries: attempts.filter { $0.n > 1 }.count, calls: accepted.count, attemptClasses: classes,
             concurrency: ConcurrencySeries(intervals: accepted.map { ($0.at, $0.endedAt) }, now: now),
             portLimit: portLimit, effectivePortLimit: try database.heartbeat()?.effectivePortLimit,
-            errors: errors, firstAttemptAt: attempts.first?.at, lastAttemptAt: attempts.last?.at)
+            errors: errors, firstAttemptAt: attempts.first?.at, lastAttemptAt: attempts.last?.at, rate: rate)
     }
 }

@@ -23,9 +23,12 @@ public struct CampaignExport: Sendable {
     public var campaign: String
     public var format: ExportFormat
     public var pageSize: Int
+    /// `[billing]`, for each row's cost.
+    public var rate: BillingRate
 
-    public init(database: any CallStore, campaign: String, format: ExportFormat, pageSize: Int = 500) {
+    public init(database: any CallStore, campaign: String, format: ExportFormat, pageSize: Int = 500, rate: BillingRate = .unpriced) {
         self.database = database
+        self.rate = rate
         self.campaign = campaign
         self.format = format
         self.pageSize = max(1, pageSize)
@@ -45,7 +48,7 @@ public struct CampaignExport: Sendable {
             guard let last = page.last?.rowId else { break }
             var chunk = ""
             for job in page {
-                let row = ExportRow(job)
+                let row = ExportRow(job, rate: rate)
                 switch format {
                 case .csv:
                     chunk += CSV.record(row.csvFields)

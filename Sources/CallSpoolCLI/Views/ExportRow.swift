@@ -10,7 +10,7 @@ public struct ExportRow: Sendable, Equatable, Encodable {
     /// CSV header, matching ``csvFields``.
     public static let csvHeader = [
         "id", "type", "calleeNbr", "displayNbr", "state", "outcome", "stateCode", "stateDesc", "digits", "attempts",
-        "errorCode", "errorDescription", "createdAt", "updatedAt", "finishedAt", "meta",
+        "errorCode", "errorDescription", "createdAt", "updatedAt", "finishedAt", "meta", "billedMinutes", "cost", "currency",
     ]
 
     public var id: String
@@ -30,8 +30,13 @@ public struct ExportRow: Sendable, Equatable, Encodable {
     public var finishedAt: String?
     /// The job's `meta` object (nil when the job had none).
     public var meta: JSONValue?
+    /// Minutes billed for the job's answered calls.
+    public var billedMinutes: Int
+    /// What they cost at `[billing] price_per_minute`; nil without a price.
+    public var cost: BillingCost?
 
-    public init(_ job: JobRecord) {
+    /// `rate`: `[billing]`, for ``cost``.
+    public init(_ job: JobRecord, rate: BillingRate = .unpriced) {
         id = job.jobId
         type = job.type.rawValue
         calleeNbr = job.calleeNbr
@@ -48,6 +53,8 @@ public struct ExportRow: Sendable, Equatable, Encodable {
         updatedAt = Timestamp.format(job.updatedAt)
         finishedAt = job.finishedAt.map(Timestamp.format)
         meta = job.meta
+        billedMinutes = job.billedMinutes
+        cost = rate.cost(minutes: job.billedMinutes)
     }
 
     /// The CSV cells: empty for nil, digits joined with `;`, meta as compact JSON.
@@ -55,12 +62,13 @@ public struct ExportRow: Sendable, Equatable, Encodable {
         [
             id, type, calleeNbr, displayNbr ?? "", state, outcome ?? "", stateCode.map(String.init) ?? "", stateDesc ?? "",
             digits.joined(separator: ";"), String(attempts), errorCode ?? "", errorDescription ?? "", createdAt, updatedAt,
-            finishedAt ?? "", meta?.jsonText ?? "",
+            finishedAt ?? "", meta?.jsonText ?? "", String(billedMinutes), cost?.amount ?? "", cost?.currency ?? "",
         ]
     }
 
     enum CodingKeys: String, CodingKey {
         case id, type, calleeNbr, displayNbr, state, outcome, stateCode, stateDesc, digits, attempts, error, createdAt, updatedAt, finishedAt, meta
+        case billedMinutes, cost
     }
 
     enum ErrorKeys: String, CodingKey { case code, description }
@@ -89,5 +97,7 @@ public struct ExportRow: Sendable, Equatable, Encodable {
         try c.encode(updatedAt, forKey: .updatedAt)
         try c.encode(finishedAt, forKey: .finishedAt)
         try c.encode(meta, forKey: .meta)
+        try c.encode(billedMinutes, forKey: .billedMinutes)
+        try c.encode(cost, forKey: .cost)
     }
 }

@@ -64,6 +64,10 @@ public struct JobView: Codable, Sendable {
     public var attempts: [Attempt]
     public var events: [Event]
     public var cdr: FeeRecord?
+    /// Minutes billed for the job's answered calls, summed over its calls.
+    public var billedMinutes: Int
+    /// What they cost at `[billing] price_per_minute`; nil without a price.
+    public var cost: BillingCost?
     public var error: ErrorInfo?
     public var priority: Int
     public var createdAt: String
@@ -72,7 +76,7 @@ public struct JobView: Codable, Sendable {
     public var meta: JSONValue?
 
     enum CodingKeys: String, CodingKey {
-        case id, type, campaign, state, outcome, stateCode, digits, optedOut, suppression, calleeNbr, displayNbr, app, attempts, events, cdr, error
+        case id, type, campaign, state, outcome, stateCode, digits, optedOut, suppression, calleeNbr, displayNbr, app, attempts, events, cdr, billedMinutes, cost, error
         case priority, createdAt, expiresAt, notBefore, meta
     }
 
@@ -93,6 +97,8 @@ public struct JobView: Codable, Sendable {
         try c.encode(attempts, forKey: .attempts)
         try c.encode(events, forKey: .events)
         try c.encode(cdr, forKey: .cdr)
+        try c.encode(billedMinutes, forKey: .billedMinutes)
+        try c.encode(cost, forKey: .cost)
         try c.encode(error, forKey: .error)
         try c.encode(priority, forKey: .priority)
         try c.encode(createdAt, forKey: .createdAt)
@@ -101,8 +107,10 @@ public struct JobView: Codable, Sendable {
         try c.encodeIfPresent(meta, forKey: .meta)
     }
 
-    /// - Parameter suppression: the audit of the callee's suppression entries, newest first.
-    public init(_ detail: JobDetail, suppression: [SuppressionAuditRecord] = []) {
+    /// - Parameters:
+    ///   - rate: `[billing]`, for ``cost``.
+    ///   - suppression: the audit of the callee's suppression entries, newest first.
+    public init(_ detail: JobDetail, rate: BillingRate = .unpriced, suppression: [SuppressionAuditRecord] = []) {
         let job = detail.job
         optedOut = job.optedOut
         self.suppression = suppression.map(SuppressionChange.init)
@@ -122,6 +130,8 @@ public struct JobView: Codable, Sendable {
                   digitInfo: $0.digitInfo, stateCode: $0.stateCode, stateDesc: $0.stateDesc)
         }
         cdr = detail.cdrs.last.flatMap { try? JSONDecoder().decode(FeeRecord.self, from: Data($0.body.utf8)) }
+        billedMinutes = job.billedMinutes
+        cost = rate.cost(minutes: job.billedMinutes)
         error = job.shownError.map { ErrorInfo(code: $0.code, description: $0.description) }
         priority = job.priority
         createdAt = Timestamp.format(job.createdAt)

@@ -87,6 +87,7 @@ extension JobView {
             "state       \(state)\(outcome.map { "  outcome \($0)" } ?? "")\(stateCode.map { "  stateCode \($0)" } ?? "")",
             "callee      \(PhoneMask.mask(calleeNbr))  display \(displayNbr.map(PhoneMask.mask) ?? "(from pool)")\(app.map { "  app \($0)" } ?? "")",
             "digits      \(digits.isEmpty ? "-" : digits.joined(separator: ", "))\(optedOut ? "  (opted out: suppressed)" : "")",
+            "billed      \(billedMinutes) min\(cost.map { "  cost \($0.text)" } ?? "")",
             "expires     \(expiresAt)\(notBefore.map { "  not before \($0)" } ?? "")",
         ]
         if let error { lines.append("error       \(error.code): \(error.description)") }
@@ -122,17 +123,45 @@ extension JobView {
 }
 
 extension CampaignSummary {
-    public static func table(_ summaries: [CampaignSummary]) -> String {
-        var table = TextTable(["CAMPAIGN", "TOTAL", "QUEUED", "DONE", "FAILED", "OUTCOMES", "DIGITS"], shrinkable: [0, 5, 6])
+    /// `callspool campaigns`: one row per campaign, then billed minutes per
+    /// application over all campaigns (and their cost with a price).
+    public static func table(_ summaries: [CampaignSummary], rate: BillingRate = .unpriced) -> String {
+        var table = TextTable(["CAMPAIGN", "TOTAL", "QUEUED", "DONE", "FAILED", "BILLED MIN", "OUTCOMES", "DIGITS"], shrinkable: [0, 6, 7])
         for summary in summaries {
             let outcomes = summary.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let digits = summary.digits.sorted { $0.value > $1.value }.prefix(4).map { "\($0.key):\($0.value)" }.joined(separator: " ")
             table.add([
                 summary.campaign + (summary.paused ? " (paused)" : ""), "\(summary.total)", "\(summary.states["queued"] ?? 0)",
-                "\(summary.states["completed"] ?? 0)", "\(summary.states["failed"] ?? 0)", outcomes.isEmpty ? "-" : outcomes,
-                digits.isEmpty ? "-" : digits,
+                "\(summary.states["completed"] ?? 0)", "\(summary.states["failed"] ?? 0)", billedText(summary.billedMinutes, rate: rate),
+                outcomes.isEmpty ? "-" : outcomes, digits.isEmpty ? "-" : digits,
             ])
         }
-        return table.render()
+        var text = table.render()
+        let byApp = billedMinutesByApp(summaries)
+        if !byApp.isEmpty {
+            var apps = TextTable(["APP", "BILLED MIN"], shrinkable: [0])
+            for (app, minutes) in byApp.sorted(by: { $0.key < $1.key }) { apps.add([app, billedText(minutes, rate: rate)]) }
+            text += "\n\n" + apps.render()
+        }
+        return text
+    }
+
+    /// Billed minutes per application, summed over `summaries`.
+    public static func billedMinutesByApp(_ summaries: [CampaignSummary]) -> [String: Int] {
+        summaries.reduce(into: [:]) { total, summary in
+            for (app, minutes) in summary.billedMinutesByApp { total[app, default: 0] += minutes }
+        }
+    }
+
+    /// "12", or "12 (1.44 CNY)" with a price.
+    static func billedText(_ minutes: Int, rate: BillingRate) -> String {
+        "\(minutes)" + (rate.cost(minutes: minutes).map { " (\($0.text))" } ?? "")
+    }
+
+    /// The summary with its ``cost`` at `rate`.
+    public func priced(at rate: BillingRate) -> CampaignSummary {
+        var summary = self
+        summary.cost = rate.cost(minutes: billedMinutes)
+        return summary
     }
 }

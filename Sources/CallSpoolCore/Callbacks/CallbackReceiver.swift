@@ -270,6 +270,7 @@ public struct CallbackReceiver: Sendable {
             return Self.reply(.internalServerError, code: "500", description: "Not stored, retry later")
         }
         metrics.countCallback(eventType: event.eventType.rawValue)
+        metrics.countBilledMinutes(commit.billed)
         for signal in commit.signals {
             logger.info("call ended", metadata: [
                 "job": "\(signal.jobRowId)", "sessionId": "\(LogRedaction.maskPhoneNumbers(in: signal.sessionId))", "outcome": "\(signal.outcome?.rawValue ?? "pending: waiting for the fee CDR")",

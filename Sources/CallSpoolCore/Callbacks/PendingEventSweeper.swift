@@ -15,16 +15,19 @@ public struct PendingEventSweeper: Service {
     public let interval: Duration
     public let onCallEnded: @Sendable (CallEndSignal) -> Void
     let logger: Logger
+    /// Counts the minutes billed by the CDRs a sweep applies.
+    let metrics: CallspoolMetrics
 
     public init(
         database: any CallStore, clock: any WallClock, interval: Duration = .seconds(30),
-        onCallEnded: @escaping @Sendable (CallEndSignal) -> Void, logger: Logger
+        onCallEnded: @escaping @Sendable (CallEndSignal) -> Void, logger: Logger, metrics: CallspoolMetrics = .disabled
     ) {
         self.database = database
         self.clock = clock
         self.interval = interval
         self.onCallEnded = onCallEnded
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// One sweep; returns the calls it ended.
@@ -33,6 +36,7 @@ public struct PendingEventSweeper: Service {
         do {
             let commit = try database.reconcilePendingEvents(now: clock.now)
             for signal in commit.signals { onCallEnded(signal) }
+            metrics.countBilledMinutes(commit.billed)
             if !commit.signals.isEmpty {
                 logger.info("reconciled callbacks of \(commit.signals.count) call(s) whose response was lost")
             }

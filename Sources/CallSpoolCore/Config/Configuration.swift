@@ -252,6 +252,8 @@ public struct Configuration: Sendable {
     public var metrics: Metrics
     /// `[guard]`: prefixes, verification-code limits, the daily cap, suppression rules.
     public var callGuard = Guard()
+    /// `[billing]`: the price of a billed minute, for views showing costs.
+    public var billing: BillingRate = .unpriced
     /// The file it was read from.
     public var source: String
     /// `[instance] name`: this instance among several sharing a store

@@ -37,6 +37,7 @@ public struct CallspoolMetrics: Sendable {
         public static let appPortsEffectiveLimit = "callspool_app_ports_effective_limit"
         public static let appPortsConfiguredLimit = "callspool_app_ports_configured_limit"
         public static let appHalted = "callspool_app_halted"
+        public static let billedMinutes = "callspool_billed_minutes_total"
     }
 
     /// Buckets of the dispatch latency histogram: the platform answers in
@@ -187,6 +188,15 @@ public struct CallspoolMetrics: Sendable {
     /// the rejection (`bad_digest`, `stale`, `replay`, …).
     public func countCallbackAuth(result: String) {
         Counter(label: Name.callbackAuth, dimensions: [("result", result)], factory: factory).increment()
+    }
+
+    /// Minutes billed by applied fee CDRs (``BilledMinutes``), by the job's
+    /// application and type; each call's CDR is applied, so counted, once.
+    public func countBilledMinutes(_ billed: [BilledCall]) {
+        for call in billed where call.minutes > 0 {
+            let dimensions = [("app", call.app ?? Configuration.Application.legacyName), ("type", call.type.rawValue)]
+            Counter(label: Name.billedMinutes, dimensions: dimensions, factory: factory).increment(by: call.minutes)
+        }
     }
 
     // MARK: - Intake

@@ -28,6 +28,10 @@ public struct JobResult: Codable, Sendable, Equatable {
     public var optedOut: Bool
     /// Calls placed (accepted by the platform).
     public var calls: Int
+    /// Minutes the platform bills for the answered calls (``BilledMinutes``),
+    /// from the CDRs applied so far; the file is written again when a CDR
+    /// arrives after the job finished.
+    public var billedMinutes: Int
     public var attempts: [AttemptSummary]
     public var calleeNbr: String
     public var displayNbr: String?
@@ -50,6 +54,7 @@ public struct JobResult: Codable, Sendable, Equatable {
         digits = job.digits
         optedOut = job.optedOut
         calls = job.calls
+        billedMinutes = job.billedMinutes
         self.attempts = attempts.map(AttemptSummary.init)
         calleeNbr = job.calleeNbr
         displayNbr = job.displayNbr
@@ -62,7 +67,7 @@ public struct JobResult: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, jobRowId = "jobKey", campaign, type, state, outcome, stateCode, stateDesc, digits, optedOut, calls, attempts, calleeNbr, displayNbr
+        case id, jobRowId = "jobKey", campaign, type, state, outcome, stateCode, stateDesc, digits, optedOut, calls, billedMinutes, attempts, calleeNbr, displayNbr
         case meta, error, createdAt, updatedAt, finishedAt, expiresAt
     }
 
@@ -79,6 +84,7 @@ public struct JobResult: Codable, Sendable, Equatable {
         try c.encode(digits, forKey: .digits)
         try c.encode(optedOut, forKey: .optedOut)
         try c.encode(calls, forKey: .calls)
+        try c.encode(billedMinutes, forKey: .billedMinutes)
         try c.encode(attempts, forKey: .attempts)
         try c.encode(calleeNbr, forKey: .calleeNbr)
         try c.encode(displayNbr, forKey: .displayNbr)

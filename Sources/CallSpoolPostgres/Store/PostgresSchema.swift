@@ -26,6 +26,7 @@ package enum PostgresSchema {
         ("pg1: the store as of SQLite v6", version1),
         ("pg2: instances and the dispatcher lease", version2),
         ("pg3: results files on the intake instance", version3),
+        ("pg4: billed minutes", version4),
         ("pg5: suppression list, opt-out, guard", version5),
     ]
 
@@ -280,6 +281,19 @@ package enum PostgresSchema {
             RETURN NULL;
         END
         $$
+        """,
+    ]
+
+    /// `job.billedMinutes`, as SQLite's v8: the minutes billed for the job's
+    /// answered calls (0 for existing jobs), and a trigger that queues a
+    /// terminal job's results file again when they change (a CDR usually
+    /// arrives after the disconnect made the job terminal).
+    private static let version4: [String] = [
+        "ALTER TABLE job ADD COLUMN billedMinutes INTEGER NOT NULL DEFAULT 0 CHECK (billedMinutes >= 0)",
+        """
+        CREATE TRIGGER job_terminal_billed AFTER UPDATE OF billedMinutes ON job FOR EACH ROW
+        WHEN (NEW.state IN \(terminalStates) AND OLD.billedMinutes IS DISTINCT FROM NEW.billedMinutes)
+        EXECUTE FUNCTION callspool_queue_result()
         """,
     ]
 

@@ -62,6 +62,12 @@ extension PostgresStore {
                 let name = try row.value("campaign", as: String.self)
                 summaries[name]?.digits[Self.joinedDigits(try row.value("digits", as: String.self)), default: 0] += Int(try row.value("n", as: Int64.self))
             }
+            for row in try session.rows(
+                "SELECT campaign, app, SUM(billedMinutes)::bigint AS minutes FROM job WHERE campaign IS NOT NULL AND billedMinutes > 0 GROUP BY campaign, app"
+            ) {
+                let name = try row.value("campaign", as: String.self)
+                summaries[name]?.addBilled(app: try row.optional("app", as: String.self), minutes: Int(try row.value("minutes", as: Int64.self)))
+            }
             return summaries.values.sorted { $0.campaign < $1.campaign }
         }
     }

@@ -149,6 +149,7 @@ extension AppDatabase {
         migrator.registerMigration("v7: cdr by job") { db in
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS cdr_job ON cdr(jobRowId)")
         }
+        migrator.registerMigration("v8: billed minutes", migrate: Self.migrateBilledMinutes)
         migrator.registerMigration("v9: suppression list, opt-out, guard") { db in
             try db.execute(sql: """
                 CREATE TABLE suppression (

@@ -59,6 +59,10 @@ extension AppDatabase {
                 let digits = (try? JSONDecoder().decode([String].self, from: Data(text.utf8)))?.joined(separator: ",") ?? text
                 summaries[name]?.digits[digits, default: 0] += row["n"] as Int
             }
+            for row in try Row.fetchAll(db, sql: "SELECT campaign, app, SUM(billedMinutes) AS minutes FROM job WHERE campaign IS NOT NULL AND billedMinutes > 0 GROUP BY campaign, app") {
+                let name: String = row["campaign"]
+                summaries[name]?.addBilled(app: row["app"], minutes: row["minutes"])
+            }
             return summaries.values.sorted { $0.campaign < $1.campaign }
         }
     }

@@ -12,7 +12,8 @@ struct CampaignsCommand: ParsableCommand {
 
     func run() throws {
         let context = try StoreContext.open(options, readonly: true)
-        let summaries = try context.database.campaignSummaries()
-        if json { try printJSON(summaries) } else { print(CampaignSummary.table(summaries)) }
+        let rate = context.configuration.billing
+        let summaries = try context.database.campaignSummaries().map { $0.priced(at: rate) }
+        if json { try printJSON(summaries) } else { print(CampaignSummary.table(summaries, rate: rate)) }
     }
 }

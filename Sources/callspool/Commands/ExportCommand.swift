@@ -27,7 +27,8 @@ struct ExportCommand: ParsableCommand {
             printToStandardError("callspool export: no campaign named \"\(campaign)\" (see `callspool campaigns`)")
             throw ExitStatus.userError
         }
-        let export = CampaignExport(database: context.database, campaign: campaign, format: ExportFormat(rawValue: format) ?? .csv)
+        let export = CampaignExport(database: context.database, campaign: campaign, format: ExportFormat(rawValue: format) ?? .csv,
+            rate: context.configuration.billing)
         let output = FileHandle.standardOutput
         try export.write { chunk in try output.write(contentsOf: Data(chunk.utf8)) }
     }

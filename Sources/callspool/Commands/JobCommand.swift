@@ -17,7 +17,9 @@ struct JobCommand: ParsableCommand {
             printToStandardError("callspool: no job with id \(id)")
             throw ExitStatus.userError
         }
-        let view = JobView(detail, suppression: try context.database.suppressionAudit(number: detail.job.calleeNbr, limit: 20))
+        let view = JobView(
+            detail, rate: context.configuration.billing,
+            suppression: try context.database.suppressionAudit(number: detail.job.calleeNbr, limit: 20))
         if json { try printJSON(view) } else { print(view.text) }
     }
 }

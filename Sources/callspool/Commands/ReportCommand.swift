@@ -24,7 +24,8 @@ struct ReportCommand: ParsableCommand {
         let report: CampaignReport
         do {
             report = try CampaignReport.load(
-                from: context.database, campaign: campaign, portLimit: context.configuration.limits.maxConcurrentCalls, now: Date())
+                from: context.database, campaign: campaign, portLimit: context.configuration.limits.maxConcurrentCalls, now: Date(),
+                rate: context.configuration.billing)
         } catch let error as CampaignReport.LoadError {
             printToStandardError("callspool report: \(error)")
             throw ExitStatus.userError

@@ -9,8 +9,17 @@ public struct CallbackCommit: Sendable, Equatable {
     public var pending = 0
     /// CDRs already stored (platform re-pushes): nothing changed for them.
     public var duplicates = 0
+    /// Fee CDRs applied to their jobs, with the minutes each added (0 for
+    /// an unanswered call): the metric counts them after commit.
+    public var billed: [BilledCall] = []
 
     public init() {}
+
+    /// Adds what applying a call's callbacks did.
+    mutating func add(_ applied: CallbackCommit) {
+        signals += applied.signals
+        billed += applied.billed
+    }
 }
 
 /// One callback push to store (``CallStore/recordCallbacks(_:)``).

@@ -53,7 +53,13 @@ extension StoreTransaction {
     /// call, and ends the call if no disconnect did. Returns the
     /// port-release signals to send after commit.
     public func applyPendingEvents(sessionId: String, jobRowId: Int64, now: Date) throws -> [CallEndSignal] {
-        var signals: [CallEndSignal] = []
+        try applyPendingCallbacks(sessionId: sessionId, jobRowId: jobRowId, now: now).signals
+    }
+
+    /// ``applyPendingEvents(sessionId:jobRowId:now:)``, also saying which
+    /// CDR was applied and the minutes it billed (for the metric).
+    public func applyPendingCallbacks(sessionId: String, jobRowId: Int64, now: Date) throws -> CallbackCommit {
+        var applied = CallbackCommit()
         let pending = try pendingEvents(sessionId: sessionId, jobRowId: jobRowId)
         for event in pending.events {
             try markEventApplied(event.id, jobRowId: jobRowId)
@@ -69,26 +75,51 @@ extension StoreTransaction {
                 } else {
                     signal = try awaitFeeRecord(jobRowId: jobRowId, sessionId: sessionId, stateDesc: event.stateDesc, now: now)
                 }
-                if let signal { signals.append(signal) }
+                if let signal { applied.signals.append(signal) }
             default:
                 break
             }
         }
-        if pending.feeRecordMayWait, let signal = try applyPendingFeeRecord(sessionId: sessionId, jobRowId: jobRowId, now: now) {
-            signals.append(signal)
+        if pending.feeRecordMayWait {
+            applied.add(try applyPendingFeeRecord(sessionId: sessionId, jobRowId: jobRowId, now: now))
         }
-        return signals
+        return applied
     }
 
     /// Applies the stored CDR of `sessionId` if it is not applied yet.
-    func applyPendingFeeRecord(sessionId: String, jobRowId: Int64, now: Date) throws -> CallEndSignal? {
-        guard let record = try pendingFeeRecord(sessionId: sessionId, jobRowId: jobRowId) else { return nil }
+    ///
+    /// The CDR is marked applied in the same transaction that adds its billed
+    /// minutes, and a call has one CDR row (``insertFeeRecord(_:app:now:)``
+    /// refuses a re-push): each call's minutes are added to its job exactly
+    /// once, whether the CDR comes before or after the disconnect, and a
+    /// redialled job sums its calls.
+    func applyPendingFeeRecord(sessionId: String, jobRowId: Int64, now: Date) throws -> CallbackCommit {
+        var applied = CallbackCommit()
+        guard let record = try pendingFeeRecord(sessionId: sessionId, jobRowId: jobRowId) else { return applied }
         try markFeeRecordApplied(sessionId: sessionId, jobRowId: jobRowId)
+        if let billed = try addBilledMinutes(of: record, toJob: jobRowId, now: now) { applied.billed.append(billed) }
         let fallback = record.dynIVRDigits
         if !fallback.isEmpty, try !hasCollectedDigits(sessionId: sessionId) {
             try appendDigits(fallback, toJob: jobRowId, now: now)
         }
-        return try endCall(jobRowId: jobRowId, sessionId: sessionId, ending: .feeRecord(record), now: now)
+        if let signal = try endCall(jobRowId: jobRowId, sessionId: sessionId, ending: .feeRecord(record), now: now) {
+            applied.signals.append(signal)
+        }
+        return applied
+    }
+
+    /// Adds the minutes `record` bills (``BilledMinutes``) to its job. A
+    /// terminal job whose minutes change has its results file queued again
+    /// (the schemas' `job_terminal_billed` trigger, in this transaction).
+    func addBilledMinutes(of record: FeeRecord, toJob jobRowId: Int64, now: Date) throws -> BilledCall? {
+        guard var job = try job(rowID: jobRowId) else { return nil }
+        let minutes = BilledMinutes.minutes(of: record)
+        if minutes > 0 {
+            job.billedMinutes += minutes
+            job.updatedAt = now
+            try write(job)
+        }
+        return BilledCall(jobRowId: jobRowId, sessionId: record.sessionId, app: job.app, type: job.type, minutes: minutes)
     }
 
     /// Appends collected digits to a job, in order. A job already terminal has

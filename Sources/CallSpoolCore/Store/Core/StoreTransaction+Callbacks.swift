@@ -35,14 +35,15 @@ extension StoreTransaction {
             commit.pending = 1
             return commit
         }
-        commit.signals = try applyPendingEvents(sessionId: info.sessionId, jobRowId: owner, now: now)
+        commit.add(try applyPendingCallbacks(sessionId: info.sessionId, jobRowId: owner, now: now))
         return commit
     }
 
     /// Stores a batch of fee CDRs, one per sessionId: a CDR already stored
-    /// is counted as a duplicate and changes nothing. A new CDR whose call is
-    /// known is applied at once (digits from `dynIVRPath`, completion when
-    /// the disconnect was lost).
+    /// is counted as a duplicate and changes nothing (so its billed minutes
+    /// are added once). A new CDR whose call is known is applied at once
+    /// (billed minutes, digits from `dynIVRPath`, completion when the
+    /// disconnect was lost).
     public func recordFeeRecords(_ records: [FeeRecord], app: String? = nil, now: Date) throws -> CallbackCommit {
         var commit = CallbackCommit()
         for record in records {
@@ -54,7 +55,7 @@ extension StoreTransaction {
                 commit.pending += 1
                 continue
             }
-            commit.signals += try applyPendingEvents(sessionId: record.sessionId, jobRowId: owner, now: now)
+            commit.add(try applyPendingCallbacks(sessionId: record.sessionId, jobRowId: owner, now: now))
         }
         return commit
     }
@@ -94,7 +95,7 @@ extension StoreTransaction {
                 commit.pending += 1
                 continue
             }
-            commit.signals += try applyPendingEvents(sessionId: call.sessionId, jobRowId: owner, now: now)
+            commit.add(try applyPendingCallbacks(sessionId: call.sessionId, jobRowId: owner, now: now))
         }
         return commit
     }

@@ -63,6 +63,10 @@ public struct JobRecord: Codable, Sendable, Hashable {
 
     /// Whether the callee pressed the job's opt-out keys.
     public var optedOut: Bool { optOutDigits.map(digits.contains) ?? false }
+    /// Minutes the platform bills for the job's answered calls, summed over
+    /// its calls (redials) from their fee CDRs, each CDR once
+    /// (``BilledMinutes``); 0 until a CDR of an answered call is applied.
+    public var billedMinutes: Int
 
     /// Every property, in table order; the optional ones default to nil (a
     /// new, queued job leaves most of them so).
@@ -72,7 +76,8 @@ public struct JobRecord: Codable, Sendable, Hashable {
         displayNbr: String? = nil, payload: StoredJobPayload, meta: JSONValue? = nil, window: CallingWindow? = nil,
         redial: RedialPolicy? = nil, notBefore: Date? = nil, expiresAt: Date, nextAttemptAt: Date, attempts: Int = 0, calls: Int = 0,
         digits: [String] = [], errorCode: String? = nil, errorDesc: String? = nil, sessionId: String? = nil, cancelRequested: Bool = false,
-        sourceFile: String? = nil, intakeKey: String? = nil, createdAt: Date, updatedAt: Date, finishedAt: Date? = nil, app: String? = nil
+        sourceFile: String? = nil, intakeKey: String? = nil, createdAt: Date, updatedAt: Date, finishedAt: Date? = nil, app: String? = nil,
+        billedMinutes: Int = 0
     ) {
         self.rowId = rowId
         self.jobId = jobId
@@ -106,6 +111,7 @@ public struct JobRecord: Codable, Sendable, Hashable {
         self.updatedAt = updatedAt
         self.finishedAt = finishedAt
         self.app = app
+        self.billedMinutes = billedMinutes
     }
 
 }
