@@ -45,8 +45,10 @@ final class NotifySocketListener: @unchecked Sendable {
     /// Datagrams until one contains `needle` or `timeout` passes, read on a
     /// dispatch queue (the receive blocks).
     func messages(until needle: String, timeout: Duration = .seconds(30)) async -> [String] {
+        // A thread of its own: under a loaded test run the shared dispatch
+        // pool may be busy with blocking store calls for longer than the wait.
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: self.blockingMessages(until: needle, timeout: timeout)) }
+            Thread { continuation.resume(returning: self.blockingMessages(until: needle, timeout: timeout)) }.start()
         }
     }
 
