@@ -93,5 +93,28 @@ extension EndToEnd {
                 #expect(failed.allSatisfy { $0.errorCode == "rate_limited" && $0.errorDesc?.contains("verify_per_prefix") == true })
             }
         }
+
+        /// The counts are the store's: the daemon restarted on the same store
+        /// (a crash, an upgrade) still knows the codes it sent before.
+        @Test(.timeLimit(.minutes(1)))
+        func aRestartKeepsTheLoginCodeCounts() async throws {
+            let directory = try ScratchDirectory("guard-restart")
+            defer { directory.remove() }
+            var options = DaemonHarness.Options(scenario: Self.scenario)
+            options.directory = directory
+            options.config.guardRules = ["verify_per_callee": "\"2/1h\"", "verify_per_prefix": "\"off\""]
+            let callee = "+8613522220000"
+            try await DaemonHarness.run(options) { daemon in
+                try daemon.submit([JobLine.verify("a", callee: callee), JobLine.verify("b", callee: callee)])
+                #expect(try await daemon.waitFor(.completed, count: 2, timeout: .seconds(30)), "\(daemon.states)")
+            }
+            try await DaemonHarness.run(options) { daemon in
+                #expect(await daemon.simulator.snapshot().requests.isEmpty, "a new platform: nothing sent to it yet")
+                try daemon.submit([JobLine.verify("c", callee: callee)])
+                #expect(try await eventually { daemon.record("c")?.state == .failed }, "\(String(describing: daemon.record("c")))")
+                #expect(daemon.record("c")?.errorCode == "rate_limited")
+                #expect(await daemon.requests(to: callee).isEmpty, "the third code in the hour is not sent after the restart")
+            }
+        }
     }
 }

@@ -31,6 +31,9 @@ struct DaemonHarness: Sendable {
         var prepareDirectory: (@Sendable (String) throws -> Void)?
         /// The daemon's logger (default: quiet, see ``TestLogging``).
         var logger: Logger?
+        /// A directory (store and spool) of the caller's, kept after the
+        /// run: a second run on it is the daemon restarted. Nil: a fresh one.
+        var directory: ScratchDirectory?
     }
 
     let simulator: VoiceCallSimulator
@@ -44,8 +47,8 @@ struct DaemonHarness: Sendable {
     struct NotReady: Error {}
 
     static func run(_ options: Options, _ body: (DaemonHarness) async throws -> Void) async throws {
-        let scratch = try ScratchDirectory("e2e")
-        defer { scratch.remove() }
+        let scratch = try options.directory ?? ScratchDirectory("e2e")
+        defer { if options.directory == nil { scratch.remove() } }
         try options.prepareDirectory?(scratch.path)
         let platform = try await SimulatorFixture.start(
             scenario: options.scenario, timeScale: options.timeScale, seed: options.seed, clock: options.clock)
