@@ -97,7 +97,7 @@ enum StoreConformanceCoverage {
         "recordAcceptance": ["eventsBeforeTheAnswerAreKeptThenAppliedOnceAndACallEndsOnce", "answersAnnouncedTogetherAreRecordedAsIfOneByOne"],
         "recordFailure": ["failuresRequeueFailOrMakeTheJobUnknown", "answersAnnouncedTogetherAreRecordedAsIfOneByOne"],
         "isolated": ["anIsolatedAnswerThatFailsLeavesTheOthersRecorded", "answersAnnouncedTogetherAreRecordedAsIfOneByOne"],
-        "suppression": ["theDispatchTransactionReadsSuppressionsAndCountsCallsAndRefusesJobs"],
+        "suppressions": ["theDispatchTransactionReadsSuppressionsAndCountsCallsAndRefusesJobs"],
         "verifyCalls": ["theDispatchTransactionReadsSuppressionsAndCountsCallsAndRefusesJobs"],
         "calls": ["theDispatchTransactionReadsSuppressionsAndCountsCallsAndRefusesJobs"],
         "refuse": ["theDispatchTransactionReadsSuppressionsAndCountsCallsAndRefusesJobs"],

@@ -22,9 +22,11 @@ extension DispatchPlanner {
     /// per callee and per prefix, then the application's daily cap. Counts
     /// come from the attempts in the store, so they survive restarts and
     /// are the same for every instance of a shared store.
-    mutating func guardVerdict(for job: JobRecord, now: Date, in tx: any DispatchTransaction) throws -> GuardVerdict {
+    ///
+    /// - Parameter listed: the suppression entries of the page's callees, by number.
+    mutating func guardVerdict(for job: JobRecord, listed: [String: [SuppressionRecord]], now: Date, in tx: any DispatchTransaction) throws -> GuardVerdict {
         let rules = settings.callGuard
-        if job.type == .notify || rules.suppressVerify, let entry = try tx.suppression(of: job.calleeNbr, campaign: job.campaign) {
+        if job.type == .notify || rules.suppressVerify, let entry = listed[job.calleeNbr]?.first(where: { $0.applies(toCampaign: job.campaign) }) {
             return .refuse(
                 state: .canceled, code: Self.suppressedCode, description: "not called: the callee \(SuppressionNotes.note(entry))", limit: "suppressed")
         }
@@ -64,6 +66,13 @@ extension DispatchPlanner {
             }
         }
         return .go
+    }
+
+    /// The suppression entries of the callees of `page` the guard checks, by number: one read per page.
+    func listedCallees(of page: [JobRecord], in tx: any DispatchTransaction) throws -> [String: [SuppressionRecord]] {
+        let numbers = Set(page.lazy.filter { $0.type == .notify || settings.callGuard.suppressVerify }.map(\.calleeNbr))
+        guard !numbers.isEmpty else { return [:] }
+        return Dictionary(grouping: try tx.suppressions(of: numbers.sorted()), by: \.number)
     }
 
     /// A call was begun: the daily count follows without another read.

@@ -74,6 +74,7 @@ struct DispatchPlanner {
             let page = try tx.runnableJobs(app: settings.app, now: now, limit: limit, verifyOnly: verifyOnly)
                 .filter { !postponed.contains($0.rowId ?? -1) }
             if page.isEmpty { break }
+            let listed = try listedCallees(of: page, in: tx)
             var progressed = false
             for var job in page {
                 guard let rowID = job.rowId else { continue }
@@ -97,7 +98,7 @@ struct DispatchPlanner {
                     progressed = true
                     continue
                 }
-                switch try guardVerdict(for: job, now: now, in: tx) {
+                switch try guardVerdict(for: job, listed: listed, now: now, in: tx) {
                 case .go:
                     break
                 case .wait(let until, let reason):

@@ -21,8 +21,9 @@ public protocol DispatchTransaction {
     /// what `limits.per_callee_max` counts. Verify calls are not counted (a
     /// login code is never held back by reminders, nor by earlier codes).
     func notifyCallsToCallee(_ callee: String, since: Date) throws -> (count: Int, oldest: Date?)
-    /// The suppression entry that keeps `number` from a job of `campaign`, or nil.
-    func suppression(of number: String, campaign: String?) throws -> SuppressionRecord?
+    /// The suppression entries of these numbers, in any scope (read once
+    /// per page of runnable jobs, not once per job).
+    func suppressions(of numbers: [String]) throws -> [SuppressionRecord]
     /// Verification calls placed to `callee` / to numbers starting with
     /// `prefix` after `since`, and all calls of application `app` after
     /// `since`: what `[guard]` limits.

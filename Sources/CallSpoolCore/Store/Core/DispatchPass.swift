@@ -23,9 +23,7 @@ struct DispatchPass<Rows: StoreTransaction>: DispatchTransaction {
         try rows.notifyCallsToCallee(callee, since: since)
     }
 
-    func suppression(of number: String, campaign: String?) throws -> SuppressionRecord? {
-        try rows.suppression(of: number, campaign: campaign)
-    }
+    func suppressions(of numbers: [String]) throws -> [SuppressionRecord] { try rows.suppressions(of: numbers) }
 
     func verifyCalls(toCallee callee: String, since: Date) throws -> Int { try rows.verifyCalls(toCallee: callee, since: since) }
     func verifyCalls(toPrefix prefix: String, since: Date) throws -> Int { try rows.verifyCalls(toPrefix: prefix, since: since) }
