@@ -17,6 +17,20 @@ import Testing
         #expect(applied.count == AppDatabase.migrator.migrations.count)
     }
 
+    /// A job's events and an attempt's userData are looked up by index, as
+    /// on PostgreSQL: without them `callspool job`, the unknown requeue and
+    /// the soak's checker scanned every event once per job.
+    @Test func eventsByJobAndAttemptsByUserDataUseAnIndex() throws {
+        let database = try AppDatabase.inMemory()
+        let plans = try database.reader.read { db in
+            try ["SELECT * FROM callEvent WHERE jobRowId = 1", "SELECT * FROM attempt WHERE userData = 'cs1.1.1'"].map { sql in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
+            }
+        }
+        #expect(plans[0].contains("USING INDEX callEvent_job"), "\(plans[0])")
+        #expect(plans[1].contains("USING INDEX attempt_userdata"), "\(plans[1])")
+    }
+
     @Test func fileStoreUsesWAL() throws {
         let dir = try TemporaryDirectory()
         let database = try AppDatabase.open(path: dir.path + "/sub/store.sqlite")

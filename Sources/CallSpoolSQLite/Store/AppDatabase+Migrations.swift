@@ -182,6 +182,17 @@ extension AppDatabase {
                 ALTER TABLE job ADD COLUMN optOutScope TEXT;
                 """)
         }
+        // A job's events (`callspool job`, the unknown requeue) and the
+        // events of an attempt's userData were found by scanning every
+        // event: PostgreSQL has had both indexes from its first schema. The
+        // soak's checker, which reads every job's detail, took over half an
+        // hour for 54,000 jobs without them.
+        migrator.registerMigration("v10: events by job, attempts by userData") { db in
+            try db.execute(sql: """
+                CREATE INDEX IF NOT EXISTS callEvent_job ON callEvent(jobRowId);
+                CREATE INDEX IF NOT EXISTS attempt_userdata ON attempt(userData);
+                """)
+        }
         return migrator
     }
 }
