@@ -141,15 +141,44 @@ public struct DispatchService: Service {
     /// disk), keeps them and tries again every second until it can: the
     /// requests were sent, their sessionIds are what matches the callbacks.
     func recordKeepingThroughStorageTrouble(_ batch: [(DispatchTicket, CallAttemptResult)], by scheduler: Scheduler) async throws {
+        try await Self.keepRecording(storage: storage, logger: logger) { try await scheduler.complete(batch) }
+    }
+
+    /// How long answers refused for want of the dispatcher lease are tried
+    /// again: long enough for a late renewal of the same lease (the term's
+    /// own clock ran short under load), short of keeping answers whose
+    /// jobs a new dispatcher has already made `unknown`.
+    static let leaseRefusalGrace: Duration = .seconds(30)
+
+    /// Runs `record` until it succeeds. A storage failure (full disk,
+    /// database away) is retried every `interval` for as long as it lasts;
+    /// a refusal for want of the lease for ``leaseRefusalGrace``: the same
+    /// instance usually renews the same lease within a second, and answers
+    /// given up would leave their jobs `dispatching` until the next start.
+    /// Anything else, or a shutdown, throws.
+    static func keepRecording(
+        storage: StorageHealth?, logger: Logger, interval: Duration = .seconds(1), leaseGrace: Duration = leaseRefusalGrace,
+        clock: ContinuousClock = ContinuousClock(), _ record: () async throws -> Void
+    ) async throws {
+        var leaseRefusedSince: ContinuousClock.Instant?
         while true {
             do {
-                try await scheduler.complete(batch)
+                try await record()
                 return
             } catch {
                 // On shutdown the answers are given up: their jobs stay
                 // `dispatching` and become `unknown` at the next start.
-                guard let storage, storage.recordFailure(error, at: clock.now), !Task.isCancelled, !Task.isShuttingDownGracefully else { throw error }
-                try? await Task.sleep(for: .seconds(1))
+                guard !Task.isCancelled, !Task.isShuttingDownGracefully else { throw error }
+                if (error as? any StoreErrorExplaining)?.isDispatcherLeaseRefusal == true {
+                    if leaseRefusedSince == nil {
+                        leaseRefusedSince = clock.now
+                        logger.notice("answers wait for the dispatcher lease to be renewed", metadata: ["error": "\(error)"])
+                    }
+                    guard let since = leaseRefusedSince, clock.now - since < leaseGrace else { throw error }
+                } else {
+                    guard let storage, storage.recordFailure(error, at: Date()) else { throw error }
+                }
+                try? await Task.sleep(for: interval)
             }
         }
     }

@@ -15,4 +15,13 @@ public protocol StoreErrorExplaining: Error {
     /// Why the store refuses this data for good (a value too large, a
     /// constraint broken, a type mismatch), or nil.
     var permanentRefusalReason: String? { get }
+    /// Whether the write was refused because this instance did not hold the
+    /// dispatcher lease at that moment (its own clock found too little of
+    /// it left, or another instance took it): the transaction changed
+    /// nothing, and trying again may succeed once the lease is renewed.
+    var isDispatcherLeaseRefusal: Bool { get }
+}
+
+extension StoreErrorExplaining {
+    public var isDispatcherLeaseRefusal: Bool { false }
 }

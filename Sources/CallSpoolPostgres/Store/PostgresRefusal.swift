@@ -20,6 +20,10 @@ enum PostgresRefusal {
 extension PostgresStoreError: StoreErrorExplaining {
     public var storageFailureReason: String? { PostgresOutage.reason(for: self) }
     public var permanentRefusalReason: String? { nil }
+    public var isDispatcherLeaseRefusal: Bool {
+        if case .notLeader = self { return true }
+        return false
+    }
 }
 
 extension PostgresStatementError: StoreErrorExplaining {
