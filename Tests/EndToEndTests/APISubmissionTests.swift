@@ -21,9 +21,9 @@ extension EndToEnd {
         """
         static let token = "e2e-api-token-0123456789abcdef"
 
-        static func request(_ method: HTTPMethod, _ url: String, body: String? = nil) async throws -> (status: UInt, body: String) {
+        static func request(post: Bool, _ url: String, body: String? = nil) async throws -> (status: UInt, body: String) {
             var request = HTTPClientRequest(url: url)
-            request.method = method
+            request.method = post ? .POST : .GET
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
             request.headers.add(name: "Content-Type", value: "application/json")
             if let body { request.body = .bytes(ByteBuffer(string: body)) }
@@ -46,18 +46,18 @@ extension EndToEnd {
             try await DaemonHarness.run(options) { daemon in
                 let base = "http://127.0.0.1:\(port)"
                 let submitted = try await Self.request(
-                    .POST, base + "/v1/jobs", body: JobLine.verify("otp-http", callee: "+8613900000042", code: "739154"))
+                    post: true, base + "/v1/jobs", body: JobLine.verify("otp-http", callee: "+8613900000042", code: "739154"))
                 #expect(submitted.status == 201, "\(submitted.body)")
                 #expect(daemon.record("otp-http") != nil, "committed before the answer")
                 #expect(try await daemon.waitFor(.completed, count: 1, timeout: .seconds(20)), "\(daemon.states)")
                 let calls = await daemon.requests(to: "+8613900000042")
                 #expect(!calls.isEmpty, "the simulator received the call")
-                let read = try await Self.request(.GET, base + "/v1/jobs/otp-http")
+                let read = try await Self.request(post: false, base + "/v1/jobs/otp-http")
                 #expect(read.status == 200)
                 let job = try JSONSerialization.jsonObject(with: Data(read.body.utf8)) as? [String: Any]
                 #expect(job?["state"] as? String == "completed", "\(read.body)")
                 #expect(!read.body.contains("739154"))
-                let refused = try await Self.request(.POST, base + "/v1/jobs/otp-http/cancel")
+                let refused = try await Self.request(post: true, base + "/v1/jobs/otp-http/cancel")
                 #expect(refused.status == 403, "shop has no control scope")
             }
         }

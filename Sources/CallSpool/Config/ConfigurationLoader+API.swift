@@ -54,7 +54,7 @@ extension ConfigurationLoader {
             scopes.insert(scope)
         }
         if scopes.isEmpty { throw section.error("scopes", "give at least one of \"submit\", \"read\", \"control\"") }
-        let applications = section.has("apps") ? try section.stringList("apps") : []
+        let applications = try section.has("apps") ? section.stringList("apps") : []
         var types = Set<JobType>()
         if section.has("types") {
             for (index, typeName) in try section.stringList("types").enumerated() {
@@ -73,7 +73,7 @@ extension ConfigurationLoader {
             }
         }
         try section.finish()
-        let token = purpose == .daemon ? try loadAPIToken(client: name, file: tokenFile, config: file) : ""
+        let token = try purpose == .daemon ? loadAPIToken(client: name, file: tokenFile, config: file) : ""
         return APIClient(name: name, token: token, scopes: scopes, applications: applications, types: types, rate: rate)
     }
 
