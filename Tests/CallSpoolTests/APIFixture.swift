@@ -8,6 +8,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import VoiceCallAPI
 
 /// An API over an in-memory store with three clients: `shop` (submit,
 /// read), `viewer` (read), `ops` (control, read).
@@ -37,7 +38,8 @@ struct APIFixture {
         configuration = try ConfigurationLoader(environment: [
             "CALLSPOOL_API_TOKEN_SHOP": Self.shopToken, "CALLSPOOL_API_TOKEN_VIEWER": Self.viewerToken, "CALLSPOOL_API_TOKEN_OPS": Self.opsToken,
         ]).parse(toml, file: "test.toml", purpose: .daemon)
-        keyring = compare.map { APIKeyring(clients: configuration.api.clients, compare: $0) } ?? APIKeyring(clients: configuration.api.clients)
+        let clients = configuration.api.clients
+        keyring = compare.map { APIKeyring(clients: clients, compare: $0) } ?? APIKeyring(clients: clients)
     }
 
     var policy: IntakePolicy {

@@ -2,6 +2,7 @@ import CallSpoolCore
 import CallSpoolOpenAPI
 import Foundation
 import Logging
+import VoiceCallAPI
 import NIOCore
 import OpenAPIRuntime
 
@@ -16,7 +17,7 @@ import OpenAPIRuntime
 struct APIOperations: APIProtocol {
     let database: any CallStore
     let policy: IntakePolicy
-    let configuration: Configuration
+    let configuration: CallSpoolCore.Configuration
     let clock: any WallClock
     let logger: Logger
 

@@ -29,7 +29,7 @@ enum APIServer {
 
         init() {}
 
-        init(_ callbacks: Configuration.Callbacks) {
+        init(_ callbacks: CallSpoolCore.Configuration.Callbacks) {
             bodyTimeout = callbacks.readTimeout
             readTimeout = callbacks.readTimeout
             maxConnections = callbacks.maxConnections
@@ -55,8 +55,9 @@ enum APIServer {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
     ) throws -> any Service {
         let router = try router(operations: operations, keyring: keyring, limits: limits, logger: logger)
-        let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [RequestDeadlineHandler(timeout: TimeAmount(limits.readTimeout))], idleTimeout: TimeAmount(limits.readTimeout))
+        let deadline = TimeAmount.milliseconds(Int64(limits.readTimeout / .milliseconds(1)))
+        let handlers: @Sendable () -> [any RemovableChannelHandler] = { [RequestDeadlineHandler(timeout: deadline)] }
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: handlers(), idleTimeout: deadline)
         let connections = CallbackConnectionLimit(maxConnections: limits.maxConnections, logger: logger, server: "HTTP API", key: "callbacks.max_connections")
         switch listener {
         case .address(let listen):

@@ -1,5 +1,6 @@
 import CallSpoolCore
 import Logging
+import VoiceCallAPI
 import ServiceLifecycle
 
 extension CallspoolDaemon {

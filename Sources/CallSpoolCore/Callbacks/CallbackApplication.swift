@@ -95,7 +95,7 @@ struct CallbackServerParts {
 
 extension TimeAmount {
     /// `duration` to the nanosecond (saturating).
-    package init(_ duration: Duration) {
+    init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         self = .nanoseconds(overflow ? .max : nanos &+ attoseconds / 1_000_000_000)
