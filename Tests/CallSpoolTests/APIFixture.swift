@@ -10,12 +10,13 @@ import Logging
 import NIOCore
 import VoiceCallAPI
 
-/// An API over an in-memory store with three clients: `shop` (submit,
-/// read), `viewer` (read), `ops` (control, read).
+/// An API over an in-memory store with four clients: `shop` (submit,
+/// read), `viewer` (read), `ops` (control, read), `burst` (read, 2 a minute).
 struct APIFixture {
     static let shopToken = "shop-token-0123456789abcdef"
     static let viewerToken = "viewer-token-0123456789abcdef"
     static let opsToken = "ops-token-0123456789abcdef"
+    static let burstToken = "burst-token-0123456789abcdef"
     static let verifyCode = "482913"
 
     let database: AppDatabase
@@ -34,9 +35,13 @@ struct APIFixture {
             scopes = ["read"]
             [api.clients.ops]
             scopes = ["control", "read"]
+            [api.clients.burst]
+            scopes = ["read"]
+            rate = "2/1m"
             """
         configuration = try ConfigurationLoader(environment: [
             "CALLSPOOL_API_TOKEN_SHOP": Self.shopToken, "CALLSPOOL_API_TOKEN_VIEWER": Self.viewerToken, "CALLSPOOL_API_TOKEN_OPS": Self.opsToken,
+            "CALLSPOOL_API_TOKEN_BURST": Self.burstToken,
         ]).parse(toml, file: "test.toml", purpose: .daemon)
         let clients = configuration.api.clients
         keyring = compare.map { APIKeyring(clients: clients, compare: $0) } ?? APIKeyring(clients: clients)

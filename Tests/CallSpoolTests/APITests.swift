@@ -105,6 +105,24 @@ import Testing
         }
     }
 
+    @Test func aClientOverItsRateGets429WithRetryAfter() async throws {
+        let fixture = try APIFixture()
+        try await fixture.app().test(.router) { client in
+            for _ in 0..<2 {
+                let answer = try await client.call(.get, "/v1/status", token: APIFixture.burstToken)
+                #expect(answer.status == 200)
+            }
+            let over = try await client.execute(
+                uri: "/v1/status", method: .get, headers: APIFixture.headers(token: APIFixture.burstToken)
+            ) { ($0.status.code, $0.headers[.retryAfter]) }
+            #expect(over.0 == 429)
+            #expect(over.1.flatMap { Int($0) }.map { (1...60).contains($0) } == true, "\(String(describing: over.1))")
+            // Another client is not affected.
+            let other = try await client.call(.get, "/v1/status", token: APIFixture.viewerToken)
+            #expect(other.status == 200)
+        }
+    }
+
     // MARK: submit
 
     @Test func aSubmittedJobIsCommittedBeforeThe201() async throws {

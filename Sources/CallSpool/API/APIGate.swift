@@ -12,12 +12,14 @@ import OpenAPIRuntime
 /// `Connection: close` and without a byte of the body read (so a stranger
 /// cannot hold the server by trickling one, as on the callback port:
 /// ``RequestDeadlineHandler`` closes the connection once the answer is
-/// written); a body over ``maxBodyBytes`` gets 413, one not received within
+/// written); a client over its `rate` gets 429 with `Retry-After`, also
+/// before the body is read; a body over ``maxBodyBytes`` gets 413, one not received within
 /// ``bodyTimeout`` 408. What the generated code cannot decode gets 400, any
 /// other failure 500, always as `{"error": {...}}`; neither the token nor
 /// the body is ever logged.
 struct APIGate<Context: RequestContext>: RouterMiddleware {
     let keyring: APIKeyring
+    let rateLimit: APIRateLimit
     let maxBodyBytes: Int
     let bodyTimeout: Duration
     let logger: Logger
@@ -33,6 +35,12 @@ struct APIGate<Context: RequestContext>: RouterMiddleware {
         guard client.scopes.contains(route.scope) else {
             return APIErrorResponse.make(
                 .forbidden, code: "forbidden", message: "API client \(client.name) lacks the scope \(route.scope.rawValue) this route needs", closing: true)
+        }
+        if let wait = rateLimit.admit(client.name) {
+            var response = APIErrorResponse.make(
+                .tooManyRequests, code: "rate_limited", message: "API client \(client.name) is over its rate; retry in \(wait) s", closing: true)
+            response.headers[.retryAfter] = "\(wait)"
+            return response
         }
         var request = request
         var body: ByteBuffer?

@@ -44,8 +44,10 @@ enum APIServer {
 
     static func router(operations: APIOperations, keyring: APIKeyring, limits: Limits, logger: Logger) throws -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        let rateLimit = APIRateLimit(clients: operations.configuration.api.clients, clock: operations.clock)
         let gated = router.group().add(
-            middleware: APIGate<BasicRequestContext>(keyring: keyring, maxBodyBytes: limits.maxBodyBytes, bodyTimeout: limits.bodyTimeout, logger: logger))
+            middleware: APIGate<BasicRequestContext>(
+                keyring: keyring, rateLimit: rateLimit, maxBodyBytes: limits.maxBodyBytes, bodyTimeout: limits.bodyTimeout, logger: logger))
         try operations.registerHandlers(on: gated)
         return router
     }

@@ -47,7 +47,7 @@ public struct APIClient: Sendable, Equatable, CustomStringConvertible {
     public var applications: [String]
     /// `types`: the job types it may submit; empty: any.
     public var types: Set<JobType>
-    /// `rate`: requests per window (parsed and checked; not enforced yet in phase 1).
+    /// `rate`: requests per sliding window; over it the API answers 429. Nil: no limit.
     public var rate: RateLimit?
 
     public init(name: String, token: String, scopes: Set<APIScope>, applications: [String] = [], types: Set<JobType> = [], rate: RateLimit? = nil) {
