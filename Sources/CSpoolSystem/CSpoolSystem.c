@@ -21,3 +21,13 @@ int cspool_rename_noreplace(const char *from, const char *to) {
     return -1;
 #endif
 }
+
+int cspool_memory_file(const char *name) {
+#if defined(__linux__) && defined(SYS_memfd_create)
+    return (int)syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */);
+#else
+    (void)name;
+    errno = ENOSYS;
+    return -1;
+#endif
+}

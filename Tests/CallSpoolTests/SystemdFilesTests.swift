@@ -220,6 +220,7 @@ import Testing
             "metrics": ["listen"],
             "guard": ["callee_prefixes", "verify_per_callee", "verify_per_prefix", "prefix_length", "max_calls_per_day", "suppress_verify", "opt_out_scope"],
             "billing": ["price_per_minute", "currency"],
+            "api": ["listen"],
         ]
         // [apps.*] replaces [platform] app_key: documented commented out, checked below.
         #expect(Set(keys.keys).union(["apps"]) == ConfigurationLoader.sections)

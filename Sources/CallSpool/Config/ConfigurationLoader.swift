@@ -19,7 +19,7 @@ public struct ConfigurationLoader: Sendable {
         case cli
     }
 
-    public static let sections: Set<String> = ["platform", "apps", "spool", "store", "instance", "callbacks", "limits", "backoff", "defaults", "results", "metrics", "guard", "billing"]
+    public static let sections: Set<String> = ["platform", "apps", "spool", "store", "instance", "callbacks", "limits", "backoff", "defaults", "results", "metrics", "guard", "billing", "api"]
 
     public var environment: [String: String]
 
@@ -106,6 +106,7 @@ public struct ConfigurationLoader: Sendable {
             source: file, instanceName: instanceName.isEmpty ? ProcessInfo.processInfo.hostName : instanceName)
         configuration.callGuard = try readGuard(root, file: file)
         configuration.billing = try readBilling(root, file: file)
+        configuration.api = try readAPI(root, file: file, purpose: purpose)
         return configuration
     }
 
@@ -201,7 +202,7 @@ public struct ConfigurationLoader: Sendable {
         return ("app_secret_\(app)", "CALLSPOOL_APP_SECRET_" + app.uppercased().replacingOccurrences(of: "-", with: "_"), "apps.\(app)")
     }
 
-    private func readSecretFile(_ path: String, key: String, config: String, checkMode: Bool) throws(ConfigurationError) -> String {
+    func readSecretFile(_ path: String, key: String, config: String, checkMode: Bool) throws(ConfigurationError) -> String {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw ConfigurationError(file: config, key: key, message: "cannot read \(path): \(String(cString: strerror(errno)))")

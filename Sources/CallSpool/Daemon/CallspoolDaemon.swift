@@ -27,6 +27,8 @@ public enum CallspoolDaemon {
         public var callEnds: CallEndRelay
         /// The callback receiver's HTTP server (with its pending-event sweeper).
         public var callbacks: any Service
+        /// The HTTP API's server (docs/api.md); nil when it is off.
+        public var api: (any Service)?
         public var results: ResultsOutboxService
         /// The one HTTP client of the process (shut down last).
         public var httpClient: HTTPClientService
@@ -61,7 +63,8 @@ public enum CallspoolDaemon {
     public static func makeParts(
         configuration: Configuration, store: StoreStartup.Opened? = nil, clock: any WallClock = SystemWallClock(), logger: Logger,
         metrics: CallspoolMetrics = .prometheus(), onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        onAPIServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> Parts {
         // On a shared store the dispatcher is elected: its lease fences
         // every dispatch write and guards every request.
@@ -70,9 +73,6 @@ public enum CallspoolDaemon {
             listened = try ListenedSockets.from(environment: environment)
         } catch {
             throw ConfigurationError(file: "systemd socket activation", key: "LISTEN_FDNAMES", message: error.description)
-        }
-        if listened.descriptor(named: "api") != nil {
-            logger.warning("systemd passed a socket named 'api', but this callspool has no HTTP API: it is left unused")
         }
         let opened = try store ?? StoreStartup.openOnce(configuration: configuration, logger: logger)
         let (database, term) = (opened.database, opened.term)
@@ -99,6 +99,9 @@ public enum CallspoolDaemon {
         let (callbacks, receiver) = try makeCallbackServer(
             configuration: configuration, database: database, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics,
             storage: storage, unstored: unstored, onServerRunning: { _ in readiness.markReady(ReadinessSignal.callbacks) }, listened: listened)
+        let api = try makeAPIServer(
+            configuration: configuration, database: database, policy: policy, clock: clock, listened: listened, onServerRunning: onAPIServerRunning,
+            logger: logger)
         let httpClient = HTTPClientService(
             connectTimeout: .seconds(5), readTimeout: configuration.applications.map(\.timeout).max() ?? configuration.platform.timeout)
         var built: [DispatchLane] = []
@@ -160,7 +163,7 @@ public enum CallspoolDaemon {
         // Files taken and calls ended on any instance wake this one's dispatcher.
         let wakeups = (database as? PostgresStore)?.observeWakeups { wakeup.signal() }
         return Parts(
-            database: database, election: election, storeWakeups: wakeups, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks,
+            database: database, election: election, storeWakeups: wakeups, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks, api: api,
             results: ResultsOutboxService(outbox: outbox), httpClient: httpClient, scheduler: scheduler, dispatch: dispatch, wakeup: wakeup,
             metrics: metrics, metricsServer: metricsServer, readiness: readiness, systemdNotify: systemd.notify, reload: systemd.reload,
             storage: storage, storageMonitor: storageMonitor,
@@ -175,6 +178,7 @@ public enum CallspoolDaemon {
                     // the listen backlog, and every moment counts.
                     .init(service: parts.callbacks),
                     .init(service: parts.httpClient),
+                ] + (parts.api.map { [.init(service: $0)] } ?? []) + [
                     .init(service: parts.storageMonitor),
                     .init(service: parts.heartbeat),
                     .init(service: parts.intake),

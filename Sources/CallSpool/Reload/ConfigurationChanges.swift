@@ -31,6 +31,7 @@ public struct ConfigurationChanges: Sendable, Equatable {
         if old.results != new.results { changed.append("results") }
         if old.metrics != new.metrics { changed.append("metrics") }
         if old.callGuard != new.callGuard { changed.append("guard") }
+        if old.api != new.api { changed.append("api") }
         applied = changed.filter { Self.reloadableSections.contains($0) }
         refused = changed.filter { !Self.reloadableSections.contains($0) }
     }

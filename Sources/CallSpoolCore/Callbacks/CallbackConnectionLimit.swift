@@ -12,32 +12,37 @@ import Logging
 /// queued behind a flood is still served a moment later instead of being
 /// reset (the platform does not re-send status events). Logs a warning when
 /// the limit is reached, again only after the count fell below half of it.
-struct CallbackConnectionLimit: AvailableConnectionsDelegate {
+package struct CallbackConnectionLimit: AvailableConnectionsDelegate {
     let maxConnections: Int
     let logger: Logger
+    /// Names the server and its setting in the warning.
+    let server: String
+    let key: String
     private var open = 0
     private var warned = false
 
-    init(maxConnections: Int, logger: Logger) {
+    package init(maxConnections: Int, logger: Logger, server: String = "callback receiver", key: String = "callbacks.max_connections") {
         self.maxConnections = max(1, maxConnections)
         self.logger = logger
+        self.server = server
+        self.key = key
     }
 
-    mutating func connectionOpened() {
+    package mutating func connectionOpened() {
         open += 1
         if open >= maxConnections, !warned {
             warned = true
             logger.warning(
-                "callback receiver at callbacks.max_connections (\(maxConnections)) open connections: new connections wait in the listen backlog until one closes")
+                "\(server) at \(key) (\(maxConnections)) open connections: new connections wait in the listen backlog until one closes")
         }
     }
 
-    mutating func connectionClosed() {
+    package mutating func connectionClosed() {
         open -= 1
         if warned, open < maxConnections / 2 { warned = false }
     }
 
-    func isAcceptingNewConnections() -> Bool {
+    package func isAcceptingNewConnections() -> Bool {
         open < maxConnections
     }
 }

@@ -318,31 +318,11 @@ public struct CallbackReceiver: Sendable {
         return .success(nonce)
     }
 
-    enum BodyFailure: Error {
-        case tooLarge, timedOut
-        case failed(String)
-    }
+    typealias BodyFailure = BoundedBody.Failure
 
     /// The whole body, bounded in size and in time.
     func collectBody(_ body: RequestBody) async -> Result<ByteBuffer, BodyFailure> {
-        let limit = settings.maxBodyBytes
-        let timeout = settings.bodyTimeout
-        do {
-            return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-                group.addTask { try await body.collect(upTo: limit) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let buffer = first else { return .failure(.timedOut) }
-                return .success(buffer)
-            }
-        } catch is NIOTooManyBytesError {
-            return .failure(.tooLarge)
-        } catch {
-            return .failure(.failed("\(error)"))
-        }
+        await BoundedBody.collect(body, limit: settings.maxBodyBytes, timeout: settings.bodyTimeout)
     }
 
     /// 401 with `Connection: close`: the connection is closed once it is

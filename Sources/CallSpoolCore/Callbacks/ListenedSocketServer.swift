@@ -17,7 +17,7 @@ import ServiceLifecycle
 /// graceful shutdown that stops accepting and waits for the requests in
 /// flight (NIOExtras' quiescing), so nothing committed goes unanswered.
 /// Connections the kernel queued while no process ran are accepted first.
-struct ListenedSocketServer<Responder: HTTPResponder, Limit: AvailableConnectionsDelegate>: Service
+package struct ListenedSocketServer<Responder: HTTPResponder, Limit: AvailableConnectionsDelegate>: Service
 where Responder.Context: RequestContext, Responder.Context.Source == ApplicationRequestContextSource {
     let descriptor: Int32
     let responder: Responder
@@ -27,7 +27,20 @@ where Responder.Context: RequestContext, Responder.Context.Source == Application
     let onServerRunning: @Sendable (any Channel) async -> Void
     let logger: Logger
 
-    func run() async throws {
+    package init(
+        descriptor: Int32, responder: Responder, http1: HTTP1Channel.Configuration, connections: Limit, serverName: String,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void, logger: Logger
+    ) {
+        self.descriptor = descriptor
+        self.responder = responder
+        self.http1 = http1
+        self.connections = connections
+        self.serverName = serverName
+        self.onServerRunning = onServerRunning
+        self.logger = logger
+    }
+
+    package func run() async throws {
         let responder = self.responder, logger = self.logger, serverName = self.serverName
         let child = HTTP1Channel(
             responder: { request, writer, channel in

@@ -14,11 +14,11 @@ import NIOHTTPTypes
 /// bytes come, and an idle keep-alive connection lasts at most `timeout`.
 /// While a request is being answered no deadline runs (storing may take a
 /// while). Everything runs on the channel's event loop.
-final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+package final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    package typealias InboundIn = HTTPRequestPart
+    package typealias InboundOut = HTTPRequestPart
+    package typealias OutboundIn = HTTPResponsePart
+    package typealias OutboundOut = HTTPResponsePart
 
     private let timeout: TimeAmount
     private let onExpired: @Sendable () -> Void
@@ -28,30 +28,30 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var closeAfterResponse = false
 
     /// - Parameter onExpired: called when a deadline closes a connection (metrics, logs).
-    init(timeout: TimeAmount, onExpired: @escaping @Sendable () -> Void = {}) {
+    package init(timeout: TimeAmount, onExpired: @escaping @Sendable () -> Void = {}) {
         self.timeout = timeout
         self.onExpired = onExpired
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    package func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { arm(context) }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    package func handlerRemoved(context: ChannelHandlerContext) {
         cancel()
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    package func channelActive(context: ChannelHandlerContext) {
         arm(context)
         context.fireChannelActive()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         cancel()
         context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
             // A pipelined request while an answer is pending: bound it too.
@@ -65,7 +65,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.fireChannelRead(data)
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(let head):
             if head.headerFields[.connection]?.lowercased() == "close" { closeAfterResponse = true }

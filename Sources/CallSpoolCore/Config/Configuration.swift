@@ -254,6 +254,8 @@ public struct Configuration: Sendable {
     public var callGuard = Guard()
     /// `[billing]`: the price of a billed minute, for views showing costs.
     public var billing: BillingRate = .unpriced
+    /// `[api]`: the HTTP API's address and clients (off by default).
+    public var api = API()
     /// The file it was read from.
     public var source: String
     /// `[instance] name`: this instance among several sharing a store

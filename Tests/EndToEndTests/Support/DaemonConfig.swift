@@ -33,6 +33,8 @@ struct DaemonConfig: Sendable {
     /// neighbouring numbers, so the verification-code limits are off unless
     /// a test sets them (the guard's own tests do).
     var guardRules: [String: String] = ["verify_per_callee": "\"off\"", "verify_per_prefix": "\"off\""]
+    /// More TOML appended as is (`[api]` and its clients, …).
+    var extra = ""
 
     struct App: Sendable {
         var name: String
@@ -95,6 +97,7 @@ struct DaemonConfig: Sendable {
         \(section(guardRules))
         \(resultsDir.map { "[results]\ndir = \"\($0)\"" } ?? "")
         \(instance.map { "[instance]\nname = \"\($0)\"" } ?? "")
+        \(extra)
         """
     }
 }

@@ -22,6 +22,8 @@ struct DaemonHarness: Sendable {
         /// Simulator scenario (JSON).
         var scenario: String
         var config = DaemonConfig()
+        /// The environment the configuration is read with (API tokens, …).
+        var environment: [String: String] = [:]
         /// Simulated call seconds per real second.
         var timeScale: Double = 20
         var seed: UInt64 = 3
@@ -57,7 +59,7 @@ struct DaemonHarness: Sendable {
             let callbackPort = try FreePort.pick()
             let toml = options.config.toml(
                 directory: scratch.path, platformPort: platform.port, callbackPort: callbackPort, credentials: platform.simulator.credentials)
-            let configuration = try ConfigurationLoader(environment: [:]).parse(toml, file: "e2e.toml", purpose: .daemon)
+            let configuration = try ConfigurationLoader(environment: options.environment).parse(toml, file: "e2e.toml", purpose: .daemon)
             let logger = options.logger ?? TestLogging.logger("e2e")
             let parts = try CallspoolDaemon.makeParts(configuration: configuration, clock: options.clock, logger: logger, environment: [:])
             let group = CallspoolDaemon.makeServiceGroup(parts: parts, logger: logger)

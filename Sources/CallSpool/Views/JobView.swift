@@ -1,4 +1,3 @@
-import CallSpool
 import CallSpoolCore
 import CallSpoolPostgres
 import CallSpoolSQLite

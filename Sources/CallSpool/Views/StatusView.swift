@@ -1,4 +1,3 @@
-import CallSpool
 import CallSpoolCore
 import CallSpoolPostgres
 import CallSpoolSQLite
@@ -28,6 +27,13 @@ public struct StatusView: Codable, Sendable, Equatable {
         public var reason: String
         public var code: String?
         public var until: String?
+
+        public init(scope: String, reason: String, code: String?, until: String?) {
+            self.scope = scope
+            self.reason = reason
+            self.code = code
+            self.until = until
+        }
     }
 
     public struct Halt: Codable, Sendable, Equatable {
@@ -37,6 +43,14 @@ public struct StatusView: Codable, Sendable, Equatable {
         public var probeAt: String?
         /// The application halted (the others go on).
         public var app: String?
+
+        public init(code: String, reason: String, since: String, probeAt: String?, app: String?) {
+            self.code = code
+            self.reason = reason
+            self.since = since
+            self.probeAt = probeAt
+            self.app = app
+        }
     }
 
     /// One configured VoiceCall application: its ports, halt and own pauses.
@@ -68,6 +82,13 @@ public struct StatusView: Codable, Sendable, Equatable {
         public var version: String
         public var heartbeatAt: String
         public var leader: Bool
+
+        public init(name: String, version: String, heartbeatAt: String, leader: Bool) {
+            self.name = name
+            self.version = version
+            self.heartbeatAt = heartbeatAt
+            self.leader = leader
+        }
     }
 
     /// The instance holding the dispatcher lease, its epoch and how long
@@ -76,6 +97,12 @@ public struct StatusView: Codable, Sendable, Equatable {
         public var name: String
         public var epoch: Int64
         public var leaseAge: Double
+
+        public init(name: String, epoch: Int64, leaseAge: Double) {
+            self.name = name
+            self.epoch = epoch
+            self.leaseAge = leaseAge
+        }
     }
 
     public var daemon: Daemon

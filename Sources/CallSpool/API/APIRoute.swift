@@ -1,0 +1,31 @@
+import CallSpoolCore
+import HTTPTypes
+
+/// The routes of `/v1` and the scope each needs, known from the method and
+/// path alone: the gate (``APIGate``) decides 401/403 before any body byte
+/// is read. The paths are docs/api/openapi.yaml's.
+enum APIRoute: Sendable, Equatable {
+    case submitJobs
+    case getJob
+    case cancelJob
+    case getStatus
+
+    init?(method: HTTPRequest.Method, path: String) {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        switch (method, Array(parts)) {
+        case (.post, ["v1", "jobs"]): self = .submitJobs
+        case (.get, let p) where p.count == 3 && p[0] == "v1" && p[1] == "jobs" && !p[2].isEmpty: self = .getJob
+        case (.post, let p) where p.count == 4 && p[0] == "v1" && p[1] == "jobs" && !p[2].isEmpty && p[3] == "cancel": self = .cancelJob
+        case (.get, ["v1", "status"]): self = .getStatus
+        default: return nil
+        }
+    }
+
+    var scope: APIScope {
+        switch self {
+        case .submitJobs: .submit
+        case .getJob, .getStatus: .read
+        case .cancelJob: .control
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import CallSpoolCore
+import Foundation
+import TOMLKit
+
+extension ConfigurationLoader {
+    /// `[api]` and its `[api.clients.NAME]` tables; a wrong key or value
+    /// stops start-up naming it. A client's token is looked up (daemon only:
+    /// the CLI never needs one) in the systemd credential `api_token_NAME`,
+    /// then `token_file`, then `$CALLSPOOL_API_TOKEN_<NAME>`; an inline
+    /// `token` is refused.
+    func readAPI(_ root: TOMLTable, file: String, purpose: Purpose) throws(ConfigurationError) -> Configuration.API {
+        var section = try TOMLSection("api", in: root, file: file)
+        var api = Configuration.API()
+        let listenText = try section.string("listen", default: "")
+        if !listenText.isEmpty {
+            guard let listen = ListenAddress.parse(listenText) else {
+                throw section.error("listen", "must be host:port (such as \"127.0.0.1:8081\") or \"\" for off, got \"\(listenText.prefix(80))\"")
+            }
+            api.listen = listen
+        }
+        if let clients = try section.subtable("clients") {
+            for name in clients.keys.sorted() {
+                guard let table = clients[name]?.table else {
+                    throw ConfigurationError(file: file, key: "api.clients.\(name)", message: "must be a table ([api.clients.\(name)])")
+                }
+                api.clients.append(try readAPIClient(name: name, table: table, file: file, purpose: purpose))
+            }
+        }
+        try section.finish()
+        return api
+    }
+
+    /// Where the token of client `name` is looked for: the systemd
+    /// credential and the environment variable.
+    public static func apiTokenSources(client name: String) -> (credential: String, variable: String) {
+        ("api_token_\(name)", "CALLSPOOL_API_TOKEN_" + name.uppercased().replacingOccurrences(of: "-", with: "_"))
+    }
+
+    private func readAPIClient(name: String, table: TOMLTable, file: String, purpose: Purpose) throws(ConfigurationError) -> APIClient {
+        var section = TOMLSection("api.clients.\(name)", table: table, file: file)
+        guard !name.isEmpty, name.utf8.count <= 64, name.utf8.allSatisfy({ Self.clientNameBytes.contains($0) }) else {
+            throw ConfigurationError(file: file, key: "api.clients.\(name)", message: "a client name is 1–64 characters of a-z, 0-9, '-' and '_'")
+        }
+        if section.has("token") {
+            throw section.error("token", "a token is never written in the configuration: use token_file, $\(Self.apiTokenSources(client: name).variable) or the systemd credential api_token_\(name)")
+        }
+        let tokenFile = try section.string("token_file")
+        let scopeNames = try section.stringList("scopes")
+        var scopes = Set<APIScope>()
+        for (index, scopeName) in scopeNames.enumerated() {
+            guard let scope = APIScope(rawValue: scopeName) else {
+                throw section.error("scopes[\(index)]", "must be one of \"submit\", \"read\", \"control\", got \"\(scopeName.prefix(40))\"")
+            }
+            scopes.insert(scope)
+        }
+        if scopes.isEmpty { throw section.error("scopes", "give at least one of \"submit\", \"read\", \"control\"") }
+        let applications = try section.has("apps") ? section.stringList("apps") : []
+        var types = Set<JobType>()
+        if section.has("types") {
+            for (index, typeName) in try section.stringList("types").enumerated() {
+                guard let type = JobType(rawValue: typeName) else {
+                    throw section.error("types[\(index)]", "must be \"verify\" or \"notify\", got \"\(typeName.prefix(40))\"")
+                }
+                types.insert(type)
+            }
+        }
+        var rate: RateLimit?
+        if let text = try section.string("rate") {
+            do {
+                rate = try RateLimit.parse(text)
+            } catch {
+                throw section.error("rate", error.description)
+            }
+        }
+        try section.finish()
+        let token = try purpose == .daemon ? loadAPIToken(client: name, file: tokenFile, config: file) : ""
+        return APIClient(name: name, token: token, scopes: scopes, applications: applications, types: types, rate: rate)
+    }
+
+    private static let clientNameBytes = Set("abcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// The shortest token taken: shorter ones are guessable.
+    static let minimumTokenBytes = 16
+
+    private func loadAPIToken(client name: String, file tokenFile: String?, config: String) throws(ConfigurationError) -> String {
+        let (credential, variable) = Self.apiTokenSources(client: name)
+        let key = "api.clients.\(name).token_file"
+        let token: String
+        if let directory = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: directory + "/" + credential) {
+            token = try readSecretFile(directory + "/" + credential, key: "CREDENTIALS_DIRECTORY/\(credential)", config: config, checkMode: false)
+        } else if let tokenFile {
+            token = try readSecretFile(tokenFile, key: key, config: config, checkMode: true)
+        } else if let value = environment[variable], !value.isEmpty {
+            token = value
+        } else {
+            throw ConfigurationError(
+                file: config, key: key, message: "no token for API client \(name): set token_file, $\(variable) or the systemd credential \(credential)")
+        }
+        guard token.utf8.count >= Self.minimumTokenBytes else {
+            throw ConfigurationError(
+                file: config, key: key,
+                message: "the token of API client \(name) is shorter than \(Self.minimumTokenBytes) bytes: make one with `openssl rand -hex 32`")
+        }
+        return token
+    }
+}

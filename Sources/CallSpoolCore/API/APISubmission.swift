@@ -1,0 +1,154 @@
+import Foundation
+
+/// One `POST /v1/jobs`: a document in the format of a job file, read by the
+/// same reader and validator (``JobFile``), taken in under the daemon's
+/// intake policy (``IntakePolicy``: applications, calling windows, callee
+/// prefixes, then the suppression list in the store's ``CallStore/insertJobs(_:intakeKey:sourceFile:policy:now:)``),
+/// and committed before the answer.
+///
+/// Guarantees: every accepted job is committed when ``submit(_:format:client:policy:database:now:)``
+/// returns; a job whose id already exists is never queued again: it is
+/// reported as ``Outcome/existing`` when the stored job has the same content
+/// (a retried request) and as a conflict otherwise; rejections name the
+/// field at fault, never quote a verification code, and the document's
+/// bytes never touch the disk.
+public enum APISubmission {
+    /// How the body is laid out.
+    public enum Format: Sendable {
+        /// One job or a campaign document (a `.json` job file).
+        case json
+        /// One job object per line (a `.jsonl` job file).
+        case ndjson
+
+        var name: String { self == .json ? "request.json" : "request.jsonl" }
+    }
+
+    /// What a client may submit (`[api.clients.NAME] types`, `apps`).
+    public struct Allowance: Sendable {
+        /// Empty: any type.
+        public var types: Set<JobType>
+        /// Empty: any application.
+        public var applications: [String]
+
+        public init(types: Set<JobType> = [], applications: [String] = []) {
+            self.types = types
+            self.applications = applications
+        }
+    }
+
+    /// One job of the request and where it stands now.
+    public struct Submitted: Sendable, Equatable {
+        public var id: String
+        public var state: String
+    }
+
+    /// One job kept out, naming the field at fault.
+    public struct Rejection: Sendable, Equatable {
+        /// 0-based position in the request (its line minus one for NDJSON).
+        public var index: Int
+        public var id: String?
+        public var field: String
+        public var message: String
+    }
+
+    /// What the request did.
+    public struct Outcome: Sendable, Equatable {
+        /// Jobs queued by this request.
+        public var created: [Submitted] = []
+        /// Jobs that already existed with the same content.
+        public var existing: [Submitted] = []
+        /// Ids already used by a job with different content.
+        public var conflicts: [Rejection] = []
+        public var rejected: [Rejection] = []
+        /// Why the whole document was refused (nothing was read from it).
+        public var documentError: String?
+    }
+
+    /// The field of a conflicting duplicate.
+    static let conflictField = "id"
+
+    public static func submit(
+        _ bytes: [UInt8], format: Format, client: String, allowance: Allowance = Allowance(), policy: IntakePolicy, database: any CallStore,
+        now: Date
+    ) throws -> Outcome {
+        var outcome = Outcome()
+        let entries: [JobFile.Entry]
+        var report: FileReport
+        do {
+            let opened = try OpenedFile.inMemory(bytes, name: format.name)
+            let file = try JobFile.open(opened, path: format.name, maxBytes: Int64(bytes.count) + 1)
+            report = FileReport(file: format.name, campaign: file.campaign)
+            entries = try file.entries()
+        } catch let error as JobFileError {
+            outcome.documentError = error.reason
+            return outcome
+        }
+        var specs: [JobSpec] = []
+        for entry in entries {
+            guard var spec = report.take(entry, policy: policy, now: now) else { continue }
+            let index = Self.index(of: entry.position)
+            if !allowance.types.isEmpty, !allowance.types.contains(spec.type) {
+                outcome.rejected.append(
+                    Rejection(index: index, id: spec.id, field: "type", message: "API client \(client) may not submit \(spec.type.rawValue) jobs"))
+                continue
+            }
+            if !allowance.applications.isEmpty, let app = spec.app, !allowance.applications.contains(app) {
+                outcome.rejected.append(Rejection(index: index, id: spec.id, field: "app", message: "API client \(client) may not submit jobs for application \(app)"))
+                continue
+            }
+            spec.position = entry.position
+            specs.append(spec)
+        }
+        for rejection in report.rejected { outcome.rejected.append(Self.rejection(rejection)) }
+        guard !specs.isEmpty else { return outcome }
+        let intakeKey = "api:" + UUID().uuidString
+        let result = try database.insertJobs(specs, intakeKey: intakeKey, sourceFile: "api:\(client)", policy: policy, now: now)
+        var refused = Set<String>()
+        for rejection in result.rejections {
+            refused.insert(rejection.id ?? "")
+            outcome.rejected.append(Self.rejection(rejection))
+        }
+        let duplicates = result.duplicates == result.duplicateIDs.count ? Set(result.duplicateIDs) : nil
+        for spec in specs where !refused.contains(FileReport.quoted(spec.id)) {
+            if let duplicates, !duplicates.contains(spec.id) {
+                outcome.created.append(Submitted(id: spec.id, state: JobState.queued.rawValue))
+                continue
+            }
+            let stored = try database.jobDetail(id: spec.id)?.job ?? spec.formerID.flatMap { try? database.jobDetail(id: $0)?.job }
+            guard let stored else {
+                outcome.conflicts.append(
+                    Rejection(index: Self.index(of: spec.position ?? .single), id: spec.id, field: conflictField, message: "the job could not be read back"))
+                continue
+            }
+            if stored.intakeKey == intakeKey {
+                outcome.created.append(Submitted(id: spec.id, state: stored.state.rawValue))
+            } else if stored.hasSameContent(as: spec) {
+                outcome.existing.append(Submitted(id: stored.jobId, state: stored.state.rawValue))
+            } else {
+                outcome.conflicts.append(
+                    Rejection(
+                        index: Self.index(of: spec.position ?? .single), id: spec.id, field: conflictField,
+                        message: "a job with id \(FileReport.quoted(spec.id)) already exists with different content; use a new id"))
+            }
+        }
+        return outcome
+    }
+
+    static func index(of position: JobPosition) -> Int {
+        switch position {
+        case .single: 0
+        case .index(let index): index
+        case .line(let line): max(0, line - 1)
+        }
+    }
+
+    /// A report's rejection for the API: its first issue, split into the
+    /// field and the message (every issue reads `field: rule`).
+    static func rejection(_ rejection: FileReport.Rejection) -> Rejection {
+        let first = rejection.details.first ?? rejection.error
+        let parts = first.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        let field = parts.count == 2 && !parts[0].contains(" ") ? parts[0] : ""
+        let message = field.isEmpty ? rejection.error : ([parts[1]] + rejection.details.dropFirst()).joined(separator: "; ")
+        return Rejection(index: index(of: rejection.position), id: rejection.id, field: field, message: message)
+    }
+}
