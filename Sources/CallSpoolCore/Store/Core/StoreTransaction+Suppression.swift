@@ -22,11 +22,6 @@ extension StoreTransaction {
         return removed
     }
 
-    /// The entry that keeps a job of `campaign` from calling `number`, or nil.
-    public func suppression(of number: String, campaign: String?) throws -> SuppressionRecord? {
-        try suppressions(of: [number]).first { $0.applies(toCampaign: campaign) }
-    }
-
     /// The entries of the callees of `specs` the policy suppresses, by number (one read per batch).
     func suppressedCallees(of specs: some Collection<JobSpec>, policy: IntakePolicy) throws -> [String: [SuppressionRecord]] {
         let numbers = Set(specs.lazy.filter { policy.suppresses($0.type) }.map(\.calleeNbr))
