@@ -10,7 +10,7 @@ struct Callspool: AsyncParsableCommand {
             RunCommand.self, StatusCommand.self, JobsCommand.self, JobCommand.self, CampaignsCommand.self,
             SubmitCommand.self, ValidateCommand.self, CancelCommand.self, RetryCommand.self, PauseCommand.self,
             ResumeCommand.self, ExportCommand.self, SimulateCommand.self, DemoCommand.self, CheckCommand.self, ReportCommand.self,
-            StoreCommand.self, SuppressCommand.self,
+            StoreCommand.self, SuppressCommand.self, WebhooksCommand.self,
         ]
     )
 }

@@ -34,6 +34,8 @@ import VoiceCallAPI
         metrics.countSuppressed(stage: "dispatch")
         metrics.countOptOut(campaign: "flu")
         metrics.countBilledMinutes([BilledCall(jobRowId: 1, sessionId: "S", app: "default", type: .notify, minutes: 2)])
+        metrics.countWebhookDelivery(webhook: "crm", result: "delivered")
+        metrics.setWebhooks([WebhookFigures(webhook: "crm", pending: 1)], configured: ["crm"], now: Date())
         let registry = try #require(metrics.registry)
         var bytes: [UInt8] = []
         registry.emit(into: &bytes)
@@ -83,7 +85,7 @@ import VoiceCallAPI
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             return trimmed.hasPrefix("expr:") ? String(trimmed.dropFirst(5)) : nil
         }
-        #expect(expressions.count == 9)
+        #expect(expressions.count == 11)
         let used = expressions.reduce(into: Set<String>()) { $0.formUnion(Self.metricNames(in: $1)) }
         let exported = try await Self.scrape()
         #expect(!used.isEmpty)

@@ -32,7 +32,13 @@ enum StoreConformanceCoverage {
         "callbackNonceCount": ["noncesAreRememberedUntilTheyExpireAndThenForgotten"],
         // Results outbox
         "pendingResults": ["terminalJobsQueueTheirResultsUntilCleared", "finishedJobsQueueResultsThatAreCountedSignalledAndCanBeDiscarded"],
-        "clearResults": ["terminalJobsQueueTheirResultsUntilCleared"],
+        "clearResults": ["terminalJobsQueueTheirResultsUntilCleared", "aFinishedJobsEventIsQueuedWithItsResultAndACampaignFinishesOnce"],
+        // Webhook deliveries
+        "claimWebhookDeliveries": ["triesAreClaimedOnceRecordedOnlyWhileCurrentAndGivenUpOnesReplayed", "aFinishedJobsEventIsQueuedWithItsResultAndACampaignFinishesOnce"],
+        "recordWebhookTries": ["triesAreClaimedOnceRecordedOnlyWhileCurrentAndGivenUpOnesReplayed"],
+        "replayWebhooks": ["triesAreClaimedOnceRecordedOnlyWhileCurrentAndGivenUpOnesReplayed"],
+        "webhookFigures": ["triesAreClaimedOnceRecordedOnlyWhileCurrentAndGivenUpOnesReplayed", "deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
+        "pruneDeliveredWebhooks": ["triesAreClaimedOnceRecordedOnlyWhileCurrentAndGivenUpOnesReplayed"],
         "discardPendingResults": ["finishedJobsQueueResultsThatAreCountedSignalledAndCanBeDiscarded"],
         "pendingResultCount": ["finishedJobsQueueResultsThatAreCountedSignalledAndCanBeDiscarded"],
         "observeQueuedResults": ["finishedJobsQueueResultsThatAreCountedSignalledAndCanBeDiscarded"],
@@ -161,6 +167,13 @@ enum StoreConformanceCoverage {
         "suppressionCount": ["suppressionRowsAreInsertedOnceFoundPagedDeletedAndAudited"],
         "appendSuppressionAudit": ["suppressionRowsAreInsertedOnceFoundPagedDeletedAndAudited"],
         "suppressionAudit": ["suppressionRowsAreInsertedOnceFoundPagedDeletedAndAudited"],
+        "clearResultRows": ["aFinishedJobsEventIsQueuedWithItsResultAndACampaignFinishesOnce"],
+        "insertWebhookDeliveries": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
+        "dueWebhookDeliveries": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
+        "webhookDeliveries": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
+        "writeWebhookDelivery": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
+        "webhookFigures": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
+        "deleteDeliveredWebhooks": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
     ]
 
     /// `StoreDriver` requirement → the tests that call it on the driver (named `driver`).

@@ -173,13 +173,13 @@ _callspool() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|status|jobs|job|campaigns|submit|validate|cancel|retry|pause|resume|export|simulate|demo|check|report|store|suppress|help)
+    run|status|jobs|job|campaigns|submit|validate|cancel|retry|pause|resume|export|simulate|demo|check|report|store|suppress|webhooks|help)
         # Offer subcommand argument completions
         "_callspool_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run status jobs job campaigns submit validate cancel retry pause resume export simulate demo check report store suppress help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run status jobs job campaigns submit validate cancel retry pause resume export simulate demo check report store suppress webhooks help' -- "${cur}"))
         ;;
     esac
 }
@@ -657,6 +657,68 @@ _callspool_suppress_export() {
     # Offer option value completions
     case "${prev}" in
     '--config')
+        return
+        ;;
+    esac
+}
+
+_callspool_webhooks() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __callspool_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    status|replay)
+        # Offer subcommand argument completions
+        "_callspool_webhooks_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'status replay' -- "${cur}"))
+        ;;
+    esac
+}
+
+_callspool_webhooks_status() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config)
+    __callspool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    esac
+}
+
+_callspool_webhooks_replay() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --since --job --webhook)
+    __callspool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--job')
+        return
+        ;;
+    '--webhook')
         return
         ;;
     esac

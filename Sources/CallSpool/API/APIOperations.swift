@@ -111,7 +111,7 @@ struct APIOperations: APIProtocol {
                 try StatusView.load(
                     from: database, portLimit: configuration.limits.maxConcurrentCalls, now: now,
                     storage: StatusView.StorageCheck(watched: configuration.watchedFilesystems, minFree: configuration.store.minFreeBytes),
-                    applications: configuration.applications)
+                    applications: configuration.applications, webhooks: configuration.webhooks.map(\.name))
             }
         } catch {
             logger.error("API: reading the status failed: \(error)")

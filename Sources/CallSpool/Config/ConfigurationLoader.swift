@@ -19,7 +19,7 @@ public struct ConfigurationLoader: Sendable {
         case cli
     }
 
-    public static let sections: Set<String> = ["platform", "apps", "spool", "store", "instance", "callbacks", "limits", "backoff", "defaults", "results", "metrics", "guard", "billing", "api"]
+    public static let sections: Set<String> = ["platform", "apps", "spool", "store", "instance", "callbacks", "limits", "backoff", "defaults", "results", "metrics", "guard", "billing", "api", "webhooks"]
 
     public var environment: [String: String]
 
@@ -107,6 +107,7 @@ public struct ConfigurationLoader: Sendable {
         configuration.callGuard = try readGuard(root, file: file)
         configuration.billing = try readBilling(root, file: file)
         configuration.api = try readAPI(root, file: file, purpose: purpose)
+        configuration.webhooks = try readWebhooks(root, file: file, purpose: purpose)
         return configuration
     }
 

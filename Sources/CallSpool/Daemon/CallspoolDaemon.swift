@@ -30,6 +30,8 @@ public enum CallspoolDaemon {
         /// The HTTP API's server (docs/api.md); nil when it is off.
         public var api: (any Service)?
         public var results: ResultsOutboxService
+        /// Sends the result webhooks' events; nil without `[webhooks.NAME]`.
+        public var webhooks: WebhookSenderService?
         /// The one HTTP client of the process (shut down last).
         public var httpClient: HTTPClientService
         public var scheduler: Scheduler
@@ -94,7 +96,13 @@ public enum CallspoolDaemon {
         }
         let callEnds = CallEndRelay()
         let readiness = ReadinessSignal(waitingFor: [ReadinessSignal.callbacks, ReadinessSignal.reload])
-        let outbox = ResultsOutbox(database: database, directory: configuration.results.dir, logger: logger)
+        let outbox = ResultsOutbox(
+            database: database, directory: configuration.results.dir, webhooks: WebhookEvents(endpoints: configuration.webhooks), clock: clock,
+            logger: logger)
+        let webhooks = configuration.webhooks.isEmpty
+            ? nil
+            : WebhookSenderService(
+                database: database, endpoints: configuration.webhooks, wakes: outbox.webhookQueued, clock: clock, metrics: metrics, logger: logger)
         let unstored = UnstoredStatusEvents(metrics: metrics)
         let (callbacks, receiver) = try makeCallbackServer(
             configuration: configuration, database: database, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics,
@@ -164,7 +172,7 @@ public enum CallspoolDaemon {
         let wakeups = (database as? PostgresStore)?.observeWakeups { wakeup.signal() }
         return Parts(
             database: database, election: election, storeWakeups: wakeups, intake: intakeService, heartbeat: heartbeat, callEnds: callEnds, callbacks: callbacks, api: api,
-            results: ResultsOutboxService(outbox: outbox), httpClient: httpClient, scheduler: scheduler, dispatch: dispatch, wakeup: wakeup,
+            results: ResultsOutboxService(outbox: outbox), webhooks: webhooks, httpClient: httpClient, scheduler: scheduler, dispatch: dispatch, wakeup: wakeup,
             metrics: metrics, metricsServer: metricsServer, readiness: readiness, systemdNotify: systemd.notify, reload: systemd.reload,
             storage: storage, storageMonitor: storageMonitor,
             secrets: SecretErasureService(database: database, clock: clock, logger: logger))
@@ -183,6 +191,7 @@ public enum CallspoolDaemon {
                     .init(service: parts.heartbeat),
                     .init(service: parts.intake),
                     .init(service: parts.results),
+                ] + (parts.webhooks.map { [.init(service: $0)] } ?? []) + [
                     .init(service: parts.metricsServer),
                     .init(service: parts.election.map { $0 as any Service } ?? parts.dispatch),
                     .init(service: parts.secrets),

@@ -32,6 +32,7 @@ public struct ConfigurationChanges: Sendable, Equatable {
         if old.metrics != new.metrics { changed.append("metrics") }
         if old.callGuard != new.callGuard { changed.append("guard") }
         if old.api != new.api { changed.append("api") }
+        if old.webhooks != new.webhooks { changed.append("webhooks") }
         applied = changed.filter { Self.reloadableSections.contains($0) }
         refused = changed.filter { !Self.reloadableSections.contains($0) }
     }

@@ -118,8 +118,33 @@ public struct StatusView: Codable, Sendable, Equatable {
     /// keys absent with SQLite; `leader` null while nobody holds the lease).
     public var instances: [Instance]?
     public var leader: Leader?
+    /// The result webhooks' deliveries, per webhook (absent when none is
+    /// configured and none is stored).
+    public var webhooks: [Webhook]?
 
-    enum CodingKeys: String, CodingKey { case daemon, jobs, ports, pauses, halted, recentErrors, apps, instances, leader }
+    /// One webhook's deliveries.
+    public struct Webhook: Codable, Sendable, Equatable {
+        public var name: String
+        /// Queued or being retried.
+        public var backlog: Int
+        public var delivered: Int
+        /// Given up (a 4xx, or failing past max_age) and kept for `callspool webhooks replay`.
+        public var gaveUp: Int
+        /// When the oldest undelivered event was queued, or null.
+        public var oldestPending: String?
+
+        public init(name: String, backlog: Int, delivered: Int, gaveUp: Int, oldestPending: String?) {
+            self.name = name
+            self.backlog = backlog
+            self.delivered = delivered
+            self.gaveUp = gaveUp
+            self.oldestPending = oldestPending
+        }
+
+        enum CodingKeys: String, CodingKey { case name, backlog, delivered, gaveUp, oldestPending }
+    }
+
+    enum CodingKeys: String, CodingKey { case daemon, jobs, ports, pauses, halted, recentErrors, apps, instances, leader, webhooks }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -133,6 +158,17 @@ public struct StatusView: Codable, Sendable, Equatable {
         if let instances {
             try c.encode(instances, forKey: .instances)
             try c.encode(leader, forKey: .leader)  // explicit null while nobody dispatches
+        }
+        if let webhooks {
+            var list = c.nestedUnkeyedContainer(forKey: .webhooks)
+            for webhook in webhooks {
+                var item = list.nestedContainer(keyedBy: Webhook.CodingKeys.self)
+                try item.encode(webhook.name, forKey: .name)
+                try item.encode(webhook.backlog, forKey: .backlog)
+                try item.encode(webhook.delivered, forKey: .delivered)
+                try item.encode(webhook.gaveUp, forKey: .gaveUp)
+                try item.encode(webhook.oldestPending, forKey: .oldestPending)  // explicit null when none waits
+            }
         }
     }
 
@@ -166,7 +202,8 @@ public struct StatusView: Codable, Sendable, Equatable {
     ///   halts and own pauses are listed in `apps`); empty: the single
     ///   `default` application with `portLimit` ports.
     public static func load(
-        from database: any CallStore, portLimit: Int, now: Date, storage: StorageCheck? = nil, applications: [Configuration.Application] = []
+        from database: any CallStore, portLimit: Int, now: Date, storage: StorageCheck? = nil, applications: [Configuration.Application] = [],
+        webhooks configured: [String] = []
     ) throws -> StatusView {
         let counts = try database.stateCounts()
         let beat = try database.heartbeat()
@@ -221,6 +258,17 @@ public struct StatusView: Codable, Sendable, Equatable {
             jobs: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
             ports: ports, pauses: pauses, halted: halted, recentErrors: try database.recentErrors(limit: 5), apps: apps)
         if let shared { try view.addInstances(of: shared) }
+        let figures = try database.webhookFigures()
+        if !configured.isEmpty || !figures.isEmpty {
+            let byName = Dictionary(figures.map { ($0.webhook, $0) }, uniquingKeysWith: { first, _ in first })
+            let names = configured + figures.map(\.webhook).filter { !configured.contains($0) }.sorted()
+            view.webhooks = names.map { name in
+                let figure = byName[name] ?? WebhookFigures(webhook: name)
+                return Webhook(
+                    name: name, backlog: figure.pending, delivered: figure.delivered, gaveUp: figure.gaveUp,
+                    oldestPending: figure.oldestPending.map(Timestamp.format))
+            }
+        }
         return view
     }
 

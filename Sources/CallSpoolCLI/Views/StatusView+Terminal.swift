@@ -37,6 +37,7 @@ extension StatusView {
             return app
         }
         view.instances = instances?.map { Instance(name: v($0.name), version: v($0.version), heartbeatAt: v($0.heartbeatAt), leader: $0.leader) }
+        view.webhooks = webhooks?.map { Webhook(name: v($0.name), backlog: $0.backlog, delivered: $0.delivered, gaveUp: $0.gaveUp, oldestPending: $0.oldestPending.map(v)) }
         view.leader = leader.map { Leader(name: v($0.name), epoch: $0.epoch, leaseAge: $0.leaseAge) }
         return view
     }

@@ -55,6 +55,12 @@ extension StatusView {
                 lines.append(line)
             }
         }
+        for webhook in webhooks ?? [] {
+            var line = "webhook   \(webhook.name): \(webhook.backlog) waiting, \(webhook.delivered) delivered"
+            if let oldest = webhook.oldestPending { line += " (oldest waiting since \(oldest))" }
+            if webhook.gaveUp > 0 { line += "  " + style.red("\(webhook.gaveUp) given up") + " (callspool webhooks replay)" }
+            lines.append(line)
+        }
         if !recentErrors.isEmpty {
             lines.append("last errors (most recent first)")
             for error in recentErrors {

@@ -13,6 +13,15 @@ import Foundation
 /// field at fault, never quote a verification code, and the document's
 /// bytes never touch the disk.
 public enum APISubmission {
+    /// A job's `sourceFile` when API client `client` submitted it.
+    public static func source(ofClient client: String) -> String { "api:" + client }
+
+    /// The API client that submitted a job, from its `sourceFile` (nil: a spool file).
+    public static func client(ofSource source: String?) -> String? {
+        guard let source, source.hasPrefix("api:") else { return nil }
+        return String(source.dropFirst(4))
+    }
+
     /// How the body is laid out.
     public enum Format: Sendable {
         /// One job or a campaign document (a `.json` job file).
@@ -102,7 +111,7 @@ public enum APISubmission {
         for rejection in report.rejected { outcome.rejected.append(Self.rejection(rejection)) }
         guard !specs.isEmpty else { return outcome }
         let intakeKey = "api:" + UUID().uuidString
-        let result = try database.insertJobs(specs, intakeKey: intakeKey, sourceFile: "api:\(client)", policy: policy, now: now)
+        let result = try database.insertJobs(specs, intakeKey: intakeKey, sourceFile: Self.source(ofClient: client), policy: policy, now: now)
         var refused = Set<String>()
         for rejection in result.rejections {
             refused.insert(rejection.id ?? "")

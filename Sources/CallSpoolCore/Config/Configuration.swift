@@ -256,6 +256,8 @@ public struct Configuration: Sendable {
     public var billing: BillingRate = .unpriced
     /// `[api]`: the HTTP API's address and clients (off by default).
     public var api = API()
+    /// `[webhooks.NAME]`, sorted by name: where finished jobs' results are POSTed.
+    public var webhooks: [WebhookEndpoint] = []
     /// The file it was read from.
     public var source: String
     /// `[instance] name`: this instance among several sharing a store

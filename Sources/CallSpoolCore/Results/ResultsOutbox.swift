@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import VoiceCallAPI
 
 /// Writes `<results.dir>/<job id>.json` (the id encoded by
 /// ``ResultFileName``) for every job that reached a terminal state, so other
@@ -41,13 +42,25 @@ public actor ResultsOutbox {
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    public init(database: any CallStore, directory: String?, logger: Logger) {
+    /// The result webhooks' events: queued here, as each drained result is
+    /// taken off the outbox, in the same commit.
+    public let webhooks: WebhookEvents
+    /// Fired after a drain queued webhook events (the sender's wake-up).
+    public nonisolated let webhookQueued = ResultsQueueSignal()
+    let clock: any WallClock
+
+    public init(
+        database: any CallStore, directory: String?, webhooks: WebhookEvents = WebhookEvents(endpoints: []), clock: any WallClock = SystemWallClock(),
+        logger: Logger
+    ) {
         self.database = database
         self.directory = directory
+        self.webhooks = webhooks
+        self.clock = clock
         self.logger = logger
         let queued = ResultsQueueSignal()
         self.queued = queued
-        observer = directory == nil ? nil : database.observeQueuedResults { queued.fire() }
+        observer = directory == nil && webhooks.isEmpty ? nil : database.observeQueuedResults { queued.fire() }
     }
 
     /// Creates the directory (mode 0750) if needed.
@@ -65,7 +78,7 @@ public actor ResultsOutbox {
     /// logged and left queued for the next drain.
     @discardableResult
     public func drain() -> Int {
-        guard let directory else {
+        guard directory != nil || !webhooks.isEmpty else {
             // On a shared store, only this instance's own rows: another's
             // are its to write (or, once it is gone, a drainer's with a directory).
             do { try database.discardPendingResults() } catch { logger.error("results outbox: cannot clear queue: \(error)") }
@@ -80,20 +93,40 @@ public actor ResultsOutbox {
             }
             if batch.isEmpty { return written }
             var done: [ClearedResult] = []
+            var deliveries: [WebhookDelivery] = []
+            var campaigns = Set<String>()
+            let now = clock.now
             for item in batch {
                 guard let rowID = item.job.rowId else { continue }
                 if item.job.state.isTerminal {
-                    do {
-                        try Self.write(JobResult(job: item.job, attempts: item.attempts), to: directory, name: ResultFileName.forJob(id: item.job.jobId))
-                        written += 1
-                    } catch {
-                        logger.error("results outbox: \(error.description)")
-                        continue
+                    if let directory {
+                        do {
+                            try Self.write(JobResult(job: item.job, attempts: item.attempts), to: directory, name: ResultFileName.forJob(id: item.job.jobId))
+                            written += 1
+                        } catch {
+                            logger.error("results outbox: \(error.description)")
+                            continue
+                        }
+                    }
+                    if !webhooks.isEmpty {
+                        do {
+                            deliveries += try webhooks.deliveries(for: item, now: now)
+                        } catch {
+                            logger.error("results outbox: cannot encode the webhook event of job row \(rowID): \(error)")
+                            continue
+                        }
+                        if let campaign = item.job.campaign { campaigns.insert(campaign) }
                     }
                 }
                 done.append(ClearedResult(jobRowId: rowID, version: item.version))
             }
-            do { try database.clearResults(done) } catch {
+            do {
+                if webhooks.isEmpty {
+                    try database.clearResults(done)
+                } else if try database.clearResults(done, queueing: deliveries, campaigns: campaigns, events: webhooks, now: now) > 0 {
+                    webhookQueued.fire()
+                }
+            } catch {
                 logger.error("results outbox: cannot update queue: \(error)")
                 return written
             }

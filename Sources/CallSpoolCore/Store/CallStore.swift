@@ -60,12 +60,27 @@ public protocol CallStore: Sendable {
     func pendingResults(limit: Int) throws -> [PendingResult]
     /// Removes written files from the queue, each only if not queued again since it was read.
     func clearResults(_ done: [ClearedResult]) throws
+    /// The same, queueing the webhook events of the finished jobs (and of
+    /// campaigns they finished) in the same commit; returns how many were queued.
+    func clearResults(_ done: [ClearedResult], queueing deliveries: [WebhookDelivery], campaigns: Set<String>, events: WebhookEvents, now: Date) throws -> Int
     /// Empties the queue (no `[results] dir`): on a shared store, only this instance's own rows.
     func discardPendingResults() throws
     func pendingResultCount() throws -> Int
     /// Calls `onCommit` after every commit that queued a results file, for as
     /// long as the caller keeps the returned token.
     func observeQueuedResults(_ onCommit: @escaping @Sendable () -> Void) -> any Sendable
+
+    // MARK: Webhook deliveries
+
+    /// Takes due deliveries of `webhooks` for one try each (see ``StoreDriver/claimWebhookDeliveries(webhooks:now:lease:limit:)``).
+    func claimWebhookDeliveries(webhooks: [String], now: Date, lease: Duration, limit: Int) throws -> [WebhookDelivery]
+    /// Records the outcome of claimed tries; returns how many were still current.
+    func recordWebhookTries(_ tries: [WebhookTry], now: Date) throws -> Int
+    /// Queues given-up deliveries (or one job's) again; returns how many.
+    func replayWebhooks(_ replay: WebhookReplay, now: Date, maxAge: (String) -> Duration) throws -> Int
+    func webhookFigures() throws -> [WebhookFigures]
+    /// Deletes delivered rows finished before `before`; returns how many.
+    func pruneDeliveredWebhooks(finishedBefore before: Date) throws -> Int
 
     // MARK: Pauses, halts, intents
 

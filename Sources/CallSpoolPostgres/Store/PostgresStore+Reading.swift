@@ -252,13 +252,6 @@ extension PostgresStore {
         """
     }
 
-    public func clearResults(_ done: [ClearedResult]) throws {
-        guard !done.isEmpty else { return }
-        try write { session in
-            for item in done { try session.execute("DELETE FROM resultOutbox WHERE jobRowId = $1 AND version = $2", [item.jobRowId, item.version]) }
-        }
-    }
-
     /// Empties this instance's own rows only (it has no `[results] dir`):
     /// another instance's, live or gone, are that one's or a drainer's with
     /// a directory. Looks first on the reading connection, so the drainer's

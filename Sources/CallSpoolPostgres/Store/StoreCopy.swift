@@ -15,12 +15,12 @@ public enum StoreCopy {
     /// The copied tables, parents first (foreign keys).
     static let tables = [
         "campaign", "job", "attempt", "callEvent", "cdr", "pause", "intakeFile", "intent", "resultOutbox", "callbackNonce", "appHalt",
-        "appStatus",
+        "appStatus", "suppression", "suppressionAudit", "webhookDelivery",
     ]
     /// Columns stored as 0/1 by SQLite and as booleans by PostgreSQL.
     static let booleans: Set<String> = ["campaign.paused", "job.cancelRequested", "callEvent.applied", "cdr.applied"]
     /// Tables whose `id` is an identity column in PostgreSQL.
-    static let identities = ["job", "attempt", "callEvent", "intent"]
+    static let identities = ["job", "attempt", "callEvent", "intent", "suppressionAudit", "webhookDelivery"]
 
     public enum CopyError: Error, CustomStringConvertible, Equatable {
         case sourceInUse(pid: Int, heartbeatAge: Int)

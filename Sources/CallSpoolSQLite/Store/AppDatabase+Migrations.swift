@@ -193,6 +193,33 @@ extension AppDatabase {
                 CREATE INDEX IF NOT EXISTS attempt_userdata ON attempt(userData);
                 """)
         }
+        // Result webhooks: one row per event and webhook, queued with the
+        // result it reports and kept until delivered (then pruned) or given
+        // up (then replayable).
+        migrator.registerMigration("v11: webhook deliveries") { db in
+            try db.execute(sql: """
+                CREATE TABLE webhookDelivery (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    webhook TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    eventId TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    jobId TEXT,
+                    body TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'gave_up')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    createdAt REAL NOT NULL,
+                    nextAttemptAt REAL NOT NULL,
+                    giveUpAt REAL NOT NULL,
+                    lastStatus INTEGER,
+                    lastError TEXT,
+                    finishedAt REAL,
+                    UNIQUE (webhook, subject)
+                );
+                CREATE INDEX webhookDelivery_due ON webhookDelivery(state, nextAttemptAt);
+                CREATE INDEX webhookDelivery_job ON webhookDelivery(jobId);
+                """)
+        }
         return migrator
     }
 }

@@ -18,16 +18,6 @@ extension AppDatabase {
         }
     }
 
-    /// Removes written results from the outbox; a row queued again after it
-    /// was read (a different `version`) stays, so its file is written again.
-    public func clearResults(_ done: [ClearedResult]) throws {
-        guard !done.isEmpty else { return }
-        try writer.write { db in
-            let statement = try db.cachedStatement(sql: "DELETE FROM resultOutbox WHERE jobRowId = ? AND version = ?")
-            for item in done { try statement.execute(arguments: [item.jobRowId, item.version]) }
-        }
-    }
-
     /// Empties the outbox (no results directory configured).
     public func discardPendingResults() throws {
         try writer.write { db in try db.execute(sql: "DELETE FROM resultOutbox") }

@@ -24,7 +24,8 @@ struct StatusCommand: ParsableCommand {
         let storage = StatusView.StorageCheck(
             watched: configuration.watchedFilesystems,
             minFree: configuration.store.minFreeBytes)
-        let view = try StatusView.load(from: context.database, portLimit: configuration.limits.maxConcurrentCalls, now: Date(), storage: storage, applications: configuration.applications)
+        let view = try StatusView.load(from: context.database, portLimit: configuration.limits.maxConcurrentCalls, now: Date(), storage: storage, applications: configuration.applications,
+            webhooks: configuration.webhooks.map(\.name))
         if json { try printJSON(view) } else { print(view.text(now: Date(), style: TerminalStyle(enabled: isatty(STDOUT_FILENO) == 1))) }
         if view.exitStatus != 0 { throw ExitCode(view.exitStatus) }
     }

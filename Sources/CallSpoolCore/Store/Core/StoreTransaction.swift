@@ -136,6 +136,27 @@ public protocol StoreTransaction {
     /// The changes to `number`'s entries, newest first.
     func suppressionAudit(number: String, limit: Int) throws -> [SuppressionAuditRecord]
 
+    // MARK: Results outbox and webhook deliveries
+
+    /// Deletes these outbox rows, each only if it still has the version read.
+    func clearResultRows(_ done: [ClearedResult]) throws
+    /// Inserts the deliveries whose (webhook, subject) is not queued yet; returns how many were inserted.
+    func insertWebhookDeliveries(_ deliveries: [WebhookDelivery]) throws -> Int
+    /// Pending deliveries of `webhooks` due at `now`, oldest first, locked
+    /// for change (on a store of several instances, rows another instance
+    /// holds are skipped, not waited for).
+    func dueWebhookDeliveries(webhooks: [String], now: Date, limit: Int) throws -> [WebhookDelivery]
+    /// Deliveries by row id, locked for change.
+    func webhookDeliveries(ids: [Int64]) throws -> [WebhookDelivery]
+    /// Deliveries `replay` names after row `afterID`, in row order, locked for change.
+    func webhookDeliveries(_ replay: WebhookReplay, afterID: Int64, limit: Int) throws -> [WebhookDelivery]
+    /// Writes every column of `delivery` (its id picks the row).
+    func writeWebhookDelivery(_ delivery: WebhookDelivery) throws
+    /// Deliveries by webhook and state, with the oldest pending one.
+    func webhookFigures() throws -> [WebhookFigures]
+    /// Deletes up to `limit` delivered rows finished before `before`; returns how many.
+    func deleteDeliveredWebhooks(finishedBefore before: Date, limit: Int) throws -> Int
+
     // MARK: Pauses, halts, campaigns
 
     func activePauses(now: Date) throws -> [PauseScope: PauseRecord]

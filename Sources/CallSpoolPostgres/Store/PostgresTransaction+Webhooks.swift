@@ -1,0 +1,116 @@
+import CallSpoolCore
+import Foundation
+import PostgresNIO
+
+/// The results outbox's and the webhook deliveries' rows, SQL only.
+extension PostgresTransaction {
+    public func clearResultRows(_ done: [ClearedResult]) throws {
+        guard !done.isEmpty else { return }
+        try session.execute(
+            """
+            DELETE FROM resultOutbox o USING unnest($1::bigint[], $2::bigint[]) AS d(jobRowId, version)
+            WHERE o.jobRowId = d.jobRowId AND o.version = d.version
+            """, [PostgresInt64Array(done.map(\.jobRowId)), PostgresInt64Array(done.map(\.version))])
+    }
+
+    /// One statement for the batch; the rows it inserted are counted.
+    public func insertWebhookDeliveries(_ deliveries: [WebhookDelivery]) throws -> Int {
+        guard !deliveries.isEmpty else { return 0 }
+        var inserted = 0
+        var start = deliveries.startIndex
+        // At most 14 parameters a row: 2,000 rows stay far below PostgreSQL's 65,535.
+        while start < deliveries.endIndex {
+            let end = min(start + 2_000, deliveries.endIndex)
+            var arguments = PostgresArguments()
+            var tuples: [String] = []
+            for d in deliveries[start..<end] {
+                let values: [any PostgresBindable] = [
+                    d.webhook, d.subject, d.eventId, d.event, d.jobId, d.body, d.state.rawValue, d.attempts, d.createdAt, d.nextAttemptAt, d.giveUpAt,
+                    d.lastStatus, d.lastError, d.finishedAt,
+                ]
+                tuples.append("(" + values.map { arguments.parameter($0) }.joined(separator: ", ") + ")")
+            }
+            inserted += try session.rows(
+                """
+                INSERT INTO webhookDelivery (webhook, subject, eventId, event, jobId, body, state, attempts, createdAt, nextAttemptAt, giveUpAt,
+                    lastStatus, lastError, finishedAt)
+                VALUES \(tuples.joined(separator: ", ")) ON CONFLICT (webhook, subject) DO NOTHING RETURNING id
+                """, arguments
+            ).count
+            start = end
+        }
+        return inserted
+    }
+
+    /// `SKIP LOCKED`: two instances' senders take different rows.
+    public func dueWebhookDeliveries(webhooks: [String], now: Date, limit: Int) throws -> [WebhookDelivery] {
+        guard !webhooks.isEmpty else { return [] }
+        return try session.records(
+            WebhookDelivery.self,
+            """
+            SELECT * FROM webhookDelivery WHERE state = 'pending' AND nextAttemptAt <= $1 AND webhook = ANY($2::text[])
+            ORDER BY nextAttemptAt, id LIMIT $3 FOR UPDATE SKIP LOCKED
+            """, [now, PostgresTextArray(webhooks), limit])
+    }
+
+    public func webhookDeliveries(ids: [Int64]) throws -> [WebhookDelivery] {
+        guard !ids.isEmpty else { return [] }
+        return try session.records(
+            WebhookDelivery.self, "SELECT * FROM webhookDelivery WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", [PostgresInt64Array(ids)])
+    }
+
+    public func webhookDeliveries(_ replay: WebhookReplay, afterID: Int64, limit: Int) throws -> [WebhookDelivery] {
+        var arguments = PostgresArguments()
+        var clauses = ["id > \(arguments.parameter(afterID))"]
+        if let jobId = replay.jobId {
+            clauses.append("jobId = \(arguments.parameter(jobId))")
+        } else {
+            clauses.append("state = 'gave_up'")
+        }
+        if let webhook = replay.webhook { clauses.append("webhook = \(arguments.parameter(webhook))") }
+        if let since = replay.since { clauses.append("createdAt >= \(arguments.parameter(since))") }
+        return try session.records(
+            WebhookDelivery.self,
+            "SELECT * FROM webhookDelivery WHERE \(clauses.joined(separator: " AND ")) ORDER BY id LIMIT \(arguments.parameter(limit)) FOR UPDATE",
+            arguments)
+    }
+
+    /// The columns a delivery's life changes (its event and body never do).
+    public func writeWebhookDelivery(_ d: WebhookDelivery) throws {
+        guard let id = d.id else { return }
+        try session.execute(
+            """
+            UPDATE webhookDelivery SET state = $1, attempts = $2, nextAttemptAt = $3, giveUpAt = $4, lastStatus = $5, lastError = $6,
+                finishedAt = $7 WHERE id = $8
+            """, [d.state.rawValue, d.attempts, d.nextAttemptAt, d.giveUpAt, d.lastStatus, d.lastError, d.finishedAt, id])
+    }
+
+    public func webhookFigures() throws -> [WebhookFigures] {
+        var figures: [String: WebhookFigures] = [:]
+        for row in try session.rows("SELECT webhook, state, COUNT(*) AS n, MIN(createdAt) AS oldest FROM webhookDelivery GROUP BY webhook, state") {
+            let name = try row.value("webhook", as: String.self)
+            var figure = figures[name] ?? WebhookFigures(webhook: name)
+            let count = Int(try row.value("n", as: Int64.self))
+            switch WebhookDeliveryState(rawValue: try row.value("state", as: String.self)) {
+            case .pending:
+                figure.pending = count
+                figure.oldestPending = try row.optionalDate("oldest")
+            case .delivered: figure.delivered = count
+            case .gaveUp: figure.gaveUp = count
+            case nil: break
+            }
+            figures[name] = figure
+        }
+        return figures.values.sorted { $0.webhook < $1.webhook }
+    }
+
+    public func deleteDeliveredWebhooks(finishedBefore before: Date, limit: Int) throws -> Int {
+        try session.rows(
+            """
+            DELETE FROM webhookDelivery WHERE id IN (
+                SELECT id FROM webhookDelivery WHERE state = 'delivered' AND finishedAt < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING id
+            """, [before, limit]
+        ).count
+    }
+}
