@@ -36,6 +36,7 @@ enum StoreConformanceCoverage {
         // Webhook deliveries
         "claimWebhookDeliveries": ["triesAreClaimedOnceRecordedOnlyWhileCurrentAndGivenUpOnesReplayed", "aFinishedJobsEventIsQueuedWithItsResultAndACampaignFinishesOnce"],
         "recordWebhookTries": ["triesAreClaimedOnceRecordedOnlyWhileCurrentAndGivenUpOnesReplayed"],
+        "releaseWebhookClaims": ["anInstancesInterruptedTriesAreDueAgainWhenItStarts"],
         "replayWebhooks": ["triesAreClaimedOnceRecordedOnlyWhileCurrentAndGivenUpOnesReplayed"],
         "webhookFigures": ["triesAreClaimedOnceRecordedOnlyWhileCurrentAndGivenUpOnesReplayed", "deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "pruneDeliveredWebhooks": ["triesAreClaimedOnceRecordedOnlyWhileCurrentAndGivenUpOnesReplayed"],
@@ -170,7 +171,7 @@ enum StoreConformanceCoverage {
         "clearResultRows": ["aFinishedJobsEventIsQueuedWithItsResultAndACampaignFinishesOnce"],
         "insertWebhookDeliveries": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "dueWebhookDeliveries": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
-        "webhookDeliveries": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
+        "webhookDeliveries": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned", "anInstancesInterruptedTriesAreDueAgainWhenItStarts"],
         "writeWebhookDelivery": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "webhookFigures": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "deleteDeliveredWebhooks": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],

@@ -221,6 +221,8 @@ import Testing
             "guard": ["callee_prefixes", "verify_per_callee", "verify_per_prefix", "prefix_length", "max_calls_per_day", "suppress_verify", "opt_out_scope"],
             "billing": ["price_per_minute", "currency"],
             "api": ["listen"],
+            // Only [webhooks.NAME] tables: shown commented out, checked below.
+            "webhooks": [],
         ]
         // [apps.*] replaces [platform] app_key: documented commented out, checked below.
         #expect(Set(keys.keys).union(["apps"]) == ConfigurationLoader.sections)
@@ -231,5 +233,9 @@ import Testing
                 #expect(lines.contains { $0.hasPrefix(name + " = ") }, "missing \(section).\(name)")
             }
         }
+        for name in ["url", "secret_file", "campaigns", "types", "clients", "max_age", "timeout"] {
+            #expect(lines.contains { $0.hasPrefix("# " + name + " = ") }, "missing webhooks.NAME.\(name)")
+        }
+        #expect(config.webhooks.isEmpty, "the example configures no webhook")
     }
 }

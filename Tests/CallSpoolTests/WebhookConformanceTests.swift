@@ -96,7 +96,7 @@ import VoiceCallAPI
             pending.map { ClearedResult(jobRowId: $0.job.rowId ?? 0, version: $0.version) }, queueing: deliveries + deliveries, campaigns: ["flu"],
             events: events, now: Self.now)
         #expect(queued == 4, "c2 to both (each once), then campaign.finished to both")
-        let claimed = try store.claimWebhookDeliveries(webhooks: ["crm", "flu-only"], now: Self.now, lease: .seconds(60), limit: 100)
+        let claimed = try store.claimWebhookDeliveries(webhooks: ["crm", "flu-only"], owner: "a", now: Self.now, lease: .seconds(60), limit: 100)
         let finished = claimed.filter { $0.event == WebhookEvents.campaignFinished }
         #expect(finished.map(\.webhook).sorted() == ["crm", "flu-only"])
         let first = try #require(finished.first)
@@ -123,9 +123,9 @@ import VoiceCallAPI
         _ = try Driver.writing(store) { rows in
             try rows.insertWebhookDeliveries([Self.delivery("crm", subject: "a", jobId: "ja"), Self.delivery("crm", subject: "b", jobId: "jb"), Self.delivery("crm", subject: "c", jobId: "jc")])
         }
-        let claimed = try store.claimWebhookDeliveries(webhooks: ["crm"], now: Self.now, lease: .seconds(60), limit: 10)
+        let claimed = try store.claimWebhookDeliveries(webhooks: ["crm"], owner: "a", now: Self.now, lease: .seconds(60), limit: 10)
         #expect(claimed.map(\.attempts) == [1, 1, 1])
-        #expect(try store.claimWebhookDeliveries(webhooks: ["crm"], now: Self.now.addingTimeInterval(59), lease: .seconds(60), limit: 10).isEmpty, "claimed: not due again within the lease")
+        #expect(try store.claimWebhookDeliveries(webhooks: ["crm"], owner: "a", now: Self.now.addingTimeInterval(59), lease: .seconds(60), limit: 10).isEmpty, "claimed: not due again within the lease")
         let ids = claimed.compactMap(\.id)
         let retryAt = Self.now.addingTimeInterval(10)
         let recorded = try store.recordWebhookTries([
@@ -137,7 +137,7 @@ import VoiceCallAPI
         #expect(recorded == 3, "the fourth came for a delivery already delivered")
         #expect(try store.webhookFigures().first == WebhookFigures(webhook: "crm", pending: 1, delivered: 1, gaveUp: 1, oldestPending: Self.now))
         // The retried one is due at its time; a try of a lost claim is not recorded over the new one.
-        let again = try store.claimWebhookDeliveries(webhooks: ["crm"], now: retryAt, lease: .seconds(60), limit: 10)
+        let again = try store.claimWebhookDeliveries(webhooks: ["crm"], owner: "a", now: retryAt, lease: .seconds(60), limit: 10)
         #expect(again.map(\.subject) == ["b"] && again.first?.attempts == 2 && again.first?.lastStatus == 503)
         #expect(try store.recordWebhookTries([WebhookTry(deliveryId: ids[1], webhook: "crm", attempt: 1, decision: .delivered(status: 200))], now: retryAt) == 0)
         // Replay: the given-up one, due now, with a new max_age window and the same event id.
@@ -145,7 +145,7 @@ import VoiceCallAPI
         #expect(try store.replayWebhooks(WebhookReplay(webhook: "other"), now: replayAt) { _ in .seconds(600) } == 0)
         #expect(try store.replayWebhooks(WebhookReplay(since: replayAt), now: replayAt) { _ in .seconds(600) } == 0, "queued before --since")
         #expect(try store.replayWebhooks(WebhookReplay(webhook: "crm", since: Self.now), now: replayAt) { _ in .seconds(600) } == 1)
-        let replayed = try store.claimWebhookDeliveries(webhooks: ["crm"], now: replayAt, lease: .seconds(60), limit: 10)
+        let replayed = try store.claimWebhookDeliveries(webhooks: ["crm"], owner: "a", now: replayAt, lease: .seconds(60), limit: 10)
         #expect(replayed.map(\.subject).sorted() == ["b", "c"], "c replayed; b's claim ran out")
         let c = try #require(replayed.first { $0.subject == "c" })
         #expect(c.eventId == "evt-c" && c.giveUpAt == replayAt.addingTimeInterval(600) && c.finishedAt == nil)
@@ -155,5 +155,29 @@ import VoiceCallAPI
         _ = try store.recordWebhookTries(replayed.map { WebhookTry(deliveryId: $0.id ?? 0, webhook: "crm", attempt: $0.attempts, decision: .delivered(status: 200)) }, now: replayAt)
         #expect(try store.pruneDeliveredWebhooks(finishedBefore: replayAt.addingTimeInterval(1)) == 2)
         #expect(try store.webhookFigures().first?.pending == 1)
+    }
+
+    @Test(arguments: StoreBackend.all)
+    func anInstancesInterruptedTriesAreDueAgainWhenItStarts(_ backend: StoreBackend) throws {
+        let (store, cleanup) = try backend.make()
+        defer { cleanup() }
+        _ = try Driver.writing(store) { rows in
+            try rows.insertWebhookDeliveries([Self.delivery("crm", subject: "a"), Self.delivery("crm", subject: "b"), Self.delivery("crm", subject: "c")])
+        }
+        let mine = try store.claimWebhookDeliveries(webhooks: ["crm"], owner: "host-a", now: Self.now, lease: .seconds(60), limit: 2)
+        let theirs = try store.claimWebhookDeliveries(webhooks: ["crm"], owner: "host-b", now: Self.now, lease: .seconds(60), limit: 10)
+        #expect(mine.map(\.subject) == ["a", "b"] && theirs.map(\.subject) == ["c"] && mine.allSatisfy { $0.claimedBy == "host-a" })
+        try Driver.writing(store) { (rows) throws in
+            #expect(try rows.webhookDeliveries(claimedBy: "host-a").map(\.subject) == ["a", "b"])
+            #expect(try rows.webhookDeliveries(claimedBy: "host-c").isEmpty)
+        }
+        let restart = Self.now.addingTimeInterval(5)
+        #expect(try store.releaseWebhookClaims(owner: "host-a", now: restart) == 2)
+        let again = try store.claimWebhookDeliveries(webhooks: ["crm"], owner: "host-a", now: restart, lease: .seconds(60), limit: 10)
+        #expect(again.map(\.subject) == ["a", "b"], "host-b's try is still its own")
+        #expect(again.map(\.attempts) == [2, 2], "the cut-off try counts")
+        #expect(try store.releaseWebhookClaims(owner: "host-a", now: restart) == 2 && store.releaseWebhookClaims(owner: "host-a", now: restart) == 0)
+        _ = try store.recordWebhookTries([WebhookTry(deliveryId: theirs[0].id ?? 0, webhook: "crm", attempt: 1, decision: .delivered(status: 200))], now: restart)
+        #expect(try store.releaseWebhookClaims(owner: "host-b", now: restart) == 0, "a recorded try is no claim")
     }
 }

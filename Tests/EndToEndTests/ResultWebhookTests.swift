@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CallSpool
 import CallSpoolCLI
 import CallSpoolCore
+import CallSpoolSQLite
 import Crypto
 import Foundation
 import NIOCore
@@ -68,5 +69,55 @@ extension EndToEnd {
                 #expect(hooks.first?["name"] as? String == "shop" && hooks.first?["gaveUp"] as? Int == 0)
             }
         }
+    }
+}
+
+extension EndToEnd.ResultWebhook {
+    /// The built `callspool run` is SIGKILLed while the receiver holds a
+    /// webhook request without answering; started again, it sends the
+    /// event again at once (the same event id), not when the cut-off
+    /// try's claim would have run out (50 s): at least once, and soon.
+    @Test(.timeLimit(.minutes(1)))
+    func anEventCutOffBySigkillIsSentAgainWhenTheDaemonRestarts() async throws {
+        let executable = try ChildDaemon.executable()
+        let scratch = try ScratchDirectory("webhook-kill")
+        defer { scratch.remove() }
+        let receiver = try WebhookReceiver { index, _ in index == 0 ? .hold(seconds: 20) : .status(200) }
+        let platform = try await SimulatorFixture.start(scenario: EndToEnd.APISubmission.scenario, timeScale: 20)
+        do {
+            let callbackPort = try FreePort.pick()
+            let secretFile = scratch.path + "/webhook_secret"
+            try Self.secret.write(toFile: secretFile, atomically: true, encoding: .utf8)
+            chmod(secretFile, 0o600)
+            var config = DaemonConfig()
+            config.extra = """
+                [webhooks.crm]
+                url = "\(receiver.url)"
+                secret_file = "\(secretFile)"
+                timeout = "10s"
+                """
+            let configPath = scratch.path + "/callspool.toml"
+            try config.toml(directory: scratch.path, platformPort: platform.port, callbackPort: callbackPort, credentials: platform.simulator.credentials)
+                .write(toFile: configPath, atomically: true, encoding: .utf8)
+            let log = scratch.path + "/daemon.log"
+            let first = try ChildDaemon(executable: executable, config: configPath, log: log)
+            #expect(try await eventually { isListening(port: callbackPort) }, "the daemon did not start:\n\(first.logTail)")
+            try scratch.submit([JobLine.notify("kill-hook", callee: JobLine.callee(7))], spool: scratch.path + "/spool")
+            #expect(try await eventually(timeout: .seconds(20)) { !receiver.requests.isEmpty }, "no webhook request:\n\(first.logTail)")
+            first.stop(SIGKILL)
+            let second = try ChildDaemon(executable: executable, config: configPath, log: log)
+            #expect(try await eventually(timeout: .seconds(10)) { receiver.requests.count >= 2 }, "not sent again after the restart:\n\(second.logTail)")
+            let requests = receiver.requests
+            #expect(requests.count == 2)
+            #expect(requests[0].headers["callspool-event-id"] == requests[1].headers["callspool-event-id"] && requests[0].body == requests[1].body)
+            #expect(requests.allSatisfy(Self.signatureHolds))
+            let store = try AppDatabase.open(path: scratch.path + "/store.sqlite")
+            #expect(try await eventually { try store.webhookFigures().first?.delivered == 1 }, "\((try? store.webhookFigures()) ?? [])")
+            second.stop(SIGTERM)
+        } catch {
+            try? await platform.stop()
+            throw error
+        }
+        try await platform.stop()
     }
 }

@@ -102,7 +102,7 @@ public enum CallspoolDaemon {
         let webhooks = configuration.webhooks.isEmpty
             ? nil
             : WebhookSenderService(
-                database: database, endpoints: configuration.webhooks, wakes: outbox.webhookQueued, clock: clock, metrics: metrics, logger: logger)
+                database: database, endpoints: configuration.webhooks, owner: configuration.instanceName, wakes: outbox.webhookQueued, clock: clock, metrics: metrics, logger: logger)
         let unstored = UnstoredStatusEvents(metrics: metrics)
         let (callbacks, receiver) = try makeCallbackServer(
             configuration: configuration, database: database, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics,

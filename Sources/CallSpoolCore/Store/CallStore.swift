@@ -72,8 +72,10 @@ public protocol CallStore: Sendable {
 
     // MARK: Webhook deliveries
 
-    /// Takes due deliveries of `webhooks` for one try each (see ``StoreDriver/claimWebhookDeliveries(webhooks:now:lease:limit:)``).
-    func claimWebhookDeliveries(webhooks: [String], now: Date, lease: Duration, limit: Int) throws -> [WebhookDelivery]
+    /// Takes due deliveries of `webhooks` for one try each, for `owner` (see ``StoreDriver/claimWebhookDeliveries(webhooks:owner:now:lease:limit:)``).
+    func claimWebhookDeliveries(webhooks: [String], owner: String, now: Date, lease: Duration, limit: Int) throws -> [WebhookDelivery]
+    /// Makes `owner`'s unrecorded tries due now (at its start); returns how many.
+    func releaseWebhookClaims(owner: String, now: Date) throws -> Int
     /// Records the outcome of claimed tries; returns how many were still current.
     func recordWebhookTries(_ tries: [WebhookTry], now: Date) throws -> Int
     /// Queues given-up deliveries (or one job's) again; returns how many.

@@ -38,11 +38,15 @@ public struct WebhookDelivery: Codable, Sendable, Hashable {
     public var lastError: String?
     /// When it was delivered or given up.
     public var finishedAt: Date?
+    /// The instance whose try is under way (nil: none): a restarted
+    /// instance sends its own interrupted tries again at once instead of
+    /// waiting for their claims to run out.
+    public var claimedBy: String?
 
     public init(
         id: Int64? = nil, webhook: String, subject: String, eventId: String, event: String, jobId: String?, body: String,
         state: WebhookDeliveryState = .pending, attempts: Int = 0, createdAt: Date, nextAttemptAt: Date, giveUpAt: Date,
-        lastStatus: Int? = nil, lastError: String? = nil, finishedAt: Date? = nil
+        lastStatus: Int? = nil, lastError: String? = nil, finishedAt: Date? = nil, claimedBy: String? = nil
     ) {
         self.id = id
         self.webhook = webhook
@@ -59,6 +63,7 @@ public struct WebhookDelivery: Codable, Sendable, Hashable {
         self.lastStatus = lastStatus
         self.lastError = lastError
         self.finishedAt = finishedAt
+        self.claimedBy = claimedBy
     }
 }
 

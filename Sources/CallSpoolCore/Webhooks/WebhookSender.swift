@@ -23,6 +23,8 @@ import VoiceCallAPI
 public actor WebhookSender {
     public let database: any CallStore
     public let endpoints: [String: WebhookEndpoint]
+    /// This instance's name: its claims are released when it starts again.
+    public let owner: String
     public let policy: WebhookRetryPolicy
     let client: HTTPClient
     let clock: any WallClock
@@ -36,11 +38,12 @@ public actor WebhookSender {
     static let answerLimit = 64 * 1024
 
     public init(
-        database: any CallStore, endpoints: [WebhookEndpoint], client: HTTPClient, policy: WebhookRetryPolicy = WebhookRetryPolicy(),
+        database: any CallStore, endpoints: [WebhookEndpoint], owner: String, client: HTTPClient, policy: WebhookRetryPolicy = WebhookRetryPolicy(),
         batchSize: Int = 256, concurrency: Int = 32, clock: any WallClock = SystemWallClock(),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, metrics: CallspoolMetrics? = nil, logger: Logger
     ) {
         self.database = database
+        self.owner = owner
         self.endpoints = Dictionary(endpoints.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.client = client
         self.policy = policy
@@ -65,7 +68,8 @@ public actor WebhookSender {
         let now = clock.now
         let lease = claimLease
         let limit = batchSize
-        let claimed = try await database.offPool { try $0.claimWebhookDeliveries(webhooks: names, now: now, lease: lease, limit: limit) }
+        let owner = owner
+        let claimed = try await database.offPool { try $0.claimWebhookDeliveries(webhooks: names, owner: owner, now: now, lease: lease, limit: limit) }
         guard !claimed.isEmpty else { return 0 }
         let tries = await send(claimed)
         let recordedAt = clock.now

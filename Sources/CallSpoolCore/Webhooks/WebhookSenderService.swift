@@ -7,7 +7,8 @@ import VoiceCallAPI
 /// Runs the ``WebhookSender`` inside `callspool run`, when any
 /// `[webhooks.NAME]` is configured.
 ///
-/// Sends whatever is due at start-up (events queued before a crash), then
+/// Sends whatever is due at start-up (events queued before a crash, and
+/// its own tries a crash cut off: ``releaseOwnClaims()``), then
 /// each time the results drain queued events (``ResultsOutbox/webhookQueued``)
 /// and at least every `interval` (retries fall due; another instance of a
 /// shared store queued events). Between batches it refreshes the webhook
@@ -27,7 +28,7 @@ public struct WebhookSenderService: Service {
     let logger: Logger
 
     public init(
-        database: any CallStore, endpoints: [WebhookEndpoint], wakes: ResultsQueueSignal, interval: Duration = .seconds(1),
+        database: any CallStore, endpoints: [WebhookEndpoint], owner: String, wakes: ResultsQueueSignal, interval: Duration = .seconds(1),
         keepDelivered: Duration = .seconds(7 * 86_400), clock: any WallClock = SystemWallClock(), metrics: CallspoolMetrics? = nil, logger: Logger
     ) {
         var configuration = HTTPClient.Configuration()
@@ -39,7 +40,7 @@ public struct WebhookSenderService: Service {
         configuration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.client = client
-        self.sender = WebhookSender(database: database, endpoints: endpoints, client: client, clock: clock, metrics: metrics, logger: logger)
+        self.sender = WebhookSender(database: database, endpoints: endpoints, owner: owner, client: client, clock: clock, metrics: metrics, logger: logger)
         self.wakes = wakes
         self.interval = interval
         self.keepDelivered = keepDelivered
@@ -49,6 +50,7 @@ public struct WebhookSenderService: Service {
     }
 
     public func run() async throws {
+        await releaseOwnClaims()
         let signal = wakes
         let interval = interval
         await withGracefulShutdownHandler {
@@ -79,6 +81,19 @@ public struct WebhookSenderService: Service {
             signal.finish()
         }
         try? await client.shutdown()
+    }
+
+    /// This instance's tries cut off by its last crash or stop are sent
+    /// again now, not when their claims run out.
+    func releaseOwnClaims() async {
+        let owner = sender.owner
+        let now = clock.now
+        do {
+            let released = try await sender.database.offPool { try $0.releaseWebhookClaims(owner: owner, now: now) }
+            if released > 0 { logger.notice("webhooks: \(released) event(s) whose try was cut off by the last stop are sent again") }
+        } catch {
+            logger.warning("webhooks: cannot release the last run's tries (sent again when their claims run out): \(error)")
+        }
     }
 
     /// Batches until nothing is due; a store failure waits for the next wake-up.

@@ -352,6 +352,7 @@ package enum PostgresSchema {
             lastStatus INTEGER,
             lastError TEXT,
             finishedAt DOUBLE PRECISION,
+            claimedBy TEXT,
             UNIQUE (webhook, subject)
         )
         """,

@@ -18,7 +18,7 @@ extension PostgresTransaction {
         guard !deliveries.isEmpty else { return 0 }
         var inserted = 0
         var start = deliveries.startIndex
-        // At most 14 parameters a row: 2,000 rows stay far below PostgreSQL's 65,535.
+        // At most 15 parameters a row: 2,000 rows stay far below PostgreSQL's 65,535.
         while start < deliveries.endIndex {
             let end = min(start + 2_000, deliveries.endIndex)
             var arguments = PostgresArguments()
@@ -26,14 +26,14 @@ extension PostgresTransaction {
             for d in deliveries[start..<end] {
                 let values: [any PostgresBindable] = [
                     d.webhook, d.subject, d.eventId, d.event, d.jobId, d.body, d.state.rawValue, d.attempts, d.createdAt, d.nextAttemptAt, d.giveUpAt,
-                    d.lastStatus, d.lastError, d.finishedAt,
+                    d.lastStatus, d.lastError, d.finishedAt, d.claimedBy,
                 ]
                 tuples.append("(" + values.map { arguments.parameter($0) }.joined(separator: ", ") + ")")
             }
             inserted += try session.rows(
                 """
                 INSERT INTO webhookDelivery (webhook, subject, eventId, event, jobId, body, state, attempts, createdAt, nextAttemptAt, giveUpAt,
-                    lastStatus, lastError, finishedAt)
+                    lastStatus, lastError, finishedAt, claimedBy)
                 VALUES \(tuples.joined(separator: ", ")) ON CONFLICT (webhook, subject) DO NOTHING RETURNING id
                 """, arguments
             ).count
@@ -75,14 +75,19 @@ extension PostgresTransaction {
             arguments)
     }
 
+    public func webhookDeliveries(claimedBy owner: String) throws -> [WebhookDelivery] {
+        try session.records(
+            WebhookDelivery.self, "SELECT * FROM webhookDelivery WHERE state = 'pending' AND claimedBy = $1 ORDER BY id FOR UPDATE", [owner])
+    }
+
     /// The columns a delivery's life changes (its event and body never do).
     public func writeWebhookDelivery(_ d: WebhookDelivery) throws {
         guard let id = d.id else { return }
         try session.execute(
             """
             UPDATE webhookDelivery SET state = $1, attempts = $2, nextAttemptAt = $3, giveUpAt = $4, lastStatus = $5, lastError = $6,
-                finishedAt = $7 WHERE id = $8
-            """, [d.state.rawValue, d.attempts, d.nextAttemptAt, d.giveUpAt, d.lastStatus, d.lastError, d.finishedAt, id])
+                finishedAt = $7, claimedBy = $8 WHERE id = $9
+            """, [d.state.rawValue, d.attempts, d.nextAttemptAt, d.giveUpAt, d.lastStatus, d.lastError, d.finishedAt, d.claimedBy, id])
     }
 
     public func webhookFigures() throws -> [WebhookFigures] {

@@ -214,6 +214,7 @@ extension AppDatabase {
                     lastStatus INTEGER,
                     lastError TEXT,
                     finishedAt REAL,
+                    claimedBy TEXT,
                     UNIQUE (webhook, subject)
                 );
                 CREATE INDEX webhookDelivery_due ON webhookDelivery(state, nextAttemptAt);

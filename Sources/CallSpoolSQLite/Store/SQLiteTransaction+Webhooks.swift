@@ -12,15 +12,15 @@ extension SQLiteTransaction {
     public func insertWebhookDeliveries(_ deliveries: [WebhookDelivery]) throws -> Int {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO webhookDelivery (webhook, subject, eventId, event, jobId, body, state, attempts, createdAt, nextAttemptAt, giveUpAt,
-                lastStatus, lastError, finishedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (webhook, subject) DO NOTHING
+                lastStatus, lastError, finishedAt, claimedBy)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (webhook, subject) DO NOTHING
             """)
         var inserted = 0
         for d in deliveries {
             try insert.execute(arguments: [
                 d.webhook, d.subject, d.eventId, d.event, d.jobId, d.body, d.state.rawValue, d.attempts, d.createdAt.timeIntervalSince1970,
                 d.nextAttemptAt.timeIntervalSince1970, d.giveUpAt.timeIntervalSince1970, d.lastStatus, d.lastError,
-                d.finishedAt?.timeIntervalSince1970,
+                d.finishedAt?.timeIntervalSince1970, d.claimedBy,
             ])
             inserted += db.changesCount
         }
@@ -62,6 +62,10 @@ extension SQLiteTransaction {
         }
         return try WebhookDelivery.fetchAll(
             db, sql: "SELECT * FROM webhookDelivery WHERE \(clauses.joined(separator: " AND ")) ORDER BY id LIMIT ?", arguments: arguments + [limit])
+    }
+
+    public func webhookDeliveries(claimedBy owner: String) throws -> [WebhookDelivery] {
+        try WebhookDelivery.fetchAll(db, sql: "SELECT * FROM webhookDelivery WHERE state = 'pending' AND claimedBy = ? ORDER BY id", arguments: [owner])
     }
 
     public func writeWebhookDelivery(_ delivery: WebhookDelivery) throws { try delivery.update(db) }

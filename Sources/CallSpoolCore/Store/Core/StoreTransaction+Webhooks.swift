@@ -43,12 +43,13 @@ extension StoreDriver {
     /// counts the try and moves `nextAttemptAt` past `lease`, so another
     /// sender (or this one after a crash) takes it again only if the try's
     /// outcome was never recorded.
-    public func claimWebhookDeliveries(webhooks: [String], now: Date, lease: Duration, limit: Int) throws -> [WebhookDelivery] {
+    public func claimWebhookDeliveries(webhooks: [String], owner: String, now: Date, lease: Duration, limit: Int) throws -> [WebhookDelivery] {
         guard !webhooks.isEmpty else { return [] }
         return try writing { rows in
             try rows.dueWebhookDeliveries(webhooks: webhooks, now: now, limit: limit).map { delivery in
                 var claimed = delivery
                 claimed.attempts += 1
+                claimed.claimedBy = owner
                 claimed.nextAttemptAt = now.addingTimeInterval(lease.timeInterval)
                 try rows.writeWebhookDelivery(claimed)
                 return claimed
@@ -67,6 +68,7 @@ extension StoreDriver {
             var recorded = 0
             for attempt in tries {
                 guard var delivery = current[attempt.deliveryId], delivery.state == .pending, delivery.attempts == attempt.attempt else { continue }
+                delivery.claimedBy = nil
                 switch attempt.decision {
                 case .delivered(let status):
                     delivery.state = .delivered
@@ -103,6 +105,7 @@ extension StoreDriver {
                 let page = try rows.webhookDeliveries(replay, afterID: after, limit: Self.webhookPageSize)
                 for var delivery in page where delivery.state != .pending {
                     delivery.state = .pending
+                    delivery.claimedBy = nil
                     delivery.nextAttemptAt = now
                     delivery.giveUpAt = now.addingTimeInterval(maxAge(delivery.webhook).timeInterval)
                     delivery.finishedAt = nil
@@ -113,6 +116,22 @@ extension StoreDriver {
             }
             guard let last else { return replayed }
             after = last
+        }
+    }
+
+    /// Makes the tries `owner` claimed and never recorded due at once:
+    /// called when `owner` starts, so they are its own tries cut off by a
+    /// crash or a stop (a try counts: the receiver may have taken it).
+    /// Returns how many.
+    public func releaseWebhookClaims(owner: String, now: Date) throws -> Int {
+        try writing { rows in
+            let claimed = try rows.webhookDeliveries(claimedBy: owner)
+            for var delivery in claimed {
+                delivery.claimedBy = nil
+                delivery.nextAttemptAt = now
+                try rows.writeWebhookDelivery(delivery)
+            }
+            return claimed.count
         }
     }
 

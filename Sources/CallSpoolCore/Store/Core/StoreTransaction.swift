@@ -150,6 +150,8 @@ public protocol StoreTransaction {
     func webhookDeliveries(ids: [Int64]) throws -> [WebhookDelivery]
     /// Deliveries `replay` names after row `afterID`, in row order, locked for change.
     func webhookDeliveries(_ replay: WebhookReplay, afterID: Int64, limit: Int) throws -> [WebhookDelivery]
+    /// Pending deliveries whose try `owner` claimed, locked for change.
+    func webhookDeliveries(claimedBy owner: String) throws -> [WebhookDelivery]
     /// Writes every column of `delivery` (its id picks the row).
     func writeWebhookDelivery(_ delivery: WebhookDelivery) throws
     /// Deliveries by webhook and state, with the oldest pending one.
