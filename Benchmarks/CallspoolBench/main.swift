@@ -205,6 +205,9 @@ case "startup":
     let sorted = seconds.sorted()
     print(String(format: "restart to first callback answered (socket held, %d runs): first (new store) %.0f ms; min %.0f, median %.0f, max %.0f ms (target: well under 1,000 ms)",
         runs, seconds[0] * 1000, sorted[0] * 1000, sorted[sorted.count / 2] * 1000, sorted[sorted.count - 1] * 1000))
+case "webhooks":
+    let events = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 20_000 : 20_000
+    for measurement in try await benchWebhooks(events: events) { print(measurement.line) }
 case "soak":
     let seconds = CommandLine.arguments.count > 2 ? Double(CommandLine.arguments[2]) ?? 300 : 300
     let seed = CommandLine.arguments.count > 3 ? UInt64(CommandLine.arguments[3]) ?? UInt64.random(in: 1...UInt64(UInt32.max)) : UInt64.random(in: 1...UInt64(UInt32.max))
@@ -218,6 +221,6 @@ case "memory-fill":
 case "memory-run":
     try await MemoryBenchmark.run(dir: CommandLine.arguments[2], seconds: Int(CommandLine.arguments[3]) ?? 30)
 default:
-    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory, takeover, startup, soak")
+    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory, takeover, startup, soak, webhooks")
     exit(2)
 }
