@@ -58,14 +58,16 @@ func benchWebhooks(events: Int) async throws -> [Measurement] {
     let endpoint = WebhookEndpoint(name: "bench", url: URL(string: "http://127.0.0.1:\(port)/hook")!, secret: "bench-webhook-secret-0123456789")
     let outbox = ResultsOutbox(database: database, directory: nil, webhooks: WebhookEvents(endpoints: [endpoint]), logger: quiet)
     let queueSeconds = await elapsedAsync { await outbox.drain() }
-    let service = WebhookSenderService(database: database, endpoints: [endpoint], owner: "bench", wakes: outbox.webhookQueued, logger: quiet)
+    let client = WebhookSenderService.makeClient()
+    let sender = WebhookSender(database: database, endpoints: [endpoint], owner: "bench", client: client, logger: quiet)
     let cpuBefore = processCPUSeconds()
-    let sendSeconds = await elapsedAsync { await service.sendAllDue() }
+    let sendSeconds = await elapsedAsync { await sender.sendAllDue() }
+    try await client.shutdown()
     let cpu = processCPUSeconds() - cpuBefore
     let figures = try database.webhookFigures().first
-    group.triggerGracefulShutdown()
+    await group.triggerGracefulShutdown()
     _ = try? await serverTask.value
-    precondition(figures?.delivered == events, "only \(figures?.delivered ?? 0) of \(events) delivered (\(received.take(below: Int.max)) requests)")
+    precondition(figures?.delivered == events, "only \(figures?.delivered ?? 0) of \(events) delivered (\(received.take(below: Int.max) ?? 0) requests)")
     print(String(format: "webhook sender CPU: %.1f s for %d events (%.0f µs each)", cpu, events, cpu / Double(events) * 1e6))
     let store = database is PostgresStore ? "PostgreSQL" : "SQLite"
     return [

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import ServiceLifecycle
 import VoiceCallAPI
 
 /// Sends the queued webhook deliveries: claims a batch from the store,
@@ -76,6 +77,29 @@ public actor WebhookSender {
         _ = try await database.offPool { try $0.recordWebhookTries(tries, now: recordedAt) }
         for attempt in tries { count(attempt) }
         return claimed.count
+    }
+
+    /// Batches until nothing is due; a store failure is logged and left to
+    /// the next call (the service's next wake-up).
+    public func sendAllDue() async {
+        do {
+            while !Task.isShuttingDownGracefully, try await sendDue() > 0 {}
+        } catch {
+            logger.error("webhooks: cannot read or record deliveries: \(error) (tried again within a second)")
+        }
+    }
+
+    /// Makes this instance's tries cut off by its last crash or stop due
+    /// now, instead of when their claims run out; logs how many.
+    public func releaseOwnClaims() async {
+        let owner = owner
+        let now = clock.now
+        do {
+            let released = try await database.offPool { try $0.releaseWebhookClaims(owner: owner, now: now) }
+            if released > 0 { logger.notice("webhooks: \(released) event(s) whose try was cut off by the last stop are sent again") }
+        } catch {
+            logger.warning("webhooks: cannot release the last run's tries (sent again when their claims run out): \(error)")
+        }
     }
 
     /// Sends `deliveries`, at most ``concurrency`` at once.
