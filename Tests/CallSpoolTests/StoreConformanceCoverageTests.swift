@@ -42,6 +42,8 @@ enum StoreConformanceCoverage {
         "discardPendingResults": ["finishedJobsQueueResultsThatAreCountedSignalledAndCanBeDiscarded"],
         "pendingResultCount": ["finishedJobsQueueResultsThatAreCountedSignalledAndCanBeDiscarded"],
         "observeQueuedResults": ["finishedJobsQueueResultsThatAreCountedSignalledAndCanBeDiscarded"],
+        // API requests with an Idempotency-Key
+        "answerOnce": ["aKeyedRequestRunsOnceAndItsJobsCommitWithItsAnswer"],
         // Pauses, halts, intents
         "setPause": ["pausesExpireAndHaltsArePerApplication"],
         "clearPause": ["pausesExpireAndHaltsArePerApplication"],
@@ -71,6 +73,7 @@ enum StoreConformanceCoverage {
         "campaignSummaries": ["operatorIntentsAreRecordedThenAppliedOnce"],
         "campaignExists": ["jobsAreListedNewestFirstAndACampaignIsPagedByRowId"],
         "campaignJobsPage": ["jobsAreListedNewestFirstAndACampaignIsPagedByRowId"],
+        "jobsPage": ["jobsArePagedInRowOrderByStateAndCampaign"],
         "reportAttempts": ["recentErrorsReportAttemptsAndRunFiguresTellWhatHappened"],
         "reportErrors": ["aJobThatExpiresWithoutACallSaysWhyOnTheJob"],
         "recentErrors": ["recentErrorsReportAttemptsAndRunFiguresTellWhatHappened"],
@@ -174,6 +177,9 @@ enum StoreConformanceCoverage {
         "writeWebhookDelivery": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "webhookFigures": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "deleteDeliveredWebhooks": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
+        "keptAnswer": ["keptAnswerRowsAreKeptOncePerClientAndKeyAndExpire"],
+        "keepAnswer": ["keptAnswerRowsAreKeptOncePerClientAndKeyAndExpire"],
+        "deleteExpiredAnswers": ["keptAnswerRowsAreKeptOncePerClientAndKeyAndExpire"],
     ]
 
     /// `StoreDriver` requirement → the tests that call it on the driver (named `driver`).

@@ -31,6 +31,17 @@ extension PostgresStore {
         }
     }
 
+    public func jobsPage(state: JobState?, campaign: String?, afterRowID: Int64, limit: Int) throws -> [JobRecord] {
+        try read { session in
+            var arguments = PostgresArguments()
+            var clauses = ["id > \(arguments.parameter(afterRowID))"]
+            if let state { clauses.append("state = \(arguments.parameter(state.rawValue))") }
+            if let campaign { clauses.append("campaign = \(arguments.parameter(campaign))") }
+            let limit = arguments.parameter(limit)
+            return try session.records(JobRecord.self, "SELECT * FROM job WHERE \(clauses.joined(separator: " AND ")) ORDER BY id LIMIT \(limit)", arguments)
+        }
+    }
+
     public func jobDetail(id: String) throws -> JobDetail? {
         try read { session in
             guard let job = try session.record(JobRecord.self, "SELECT * FROM job WHERE jobId = $1", [id]), let rowID = job.rowId else { return nil }

@@ -24,6 +24,16 @@ extension AppDatabase {
         }
     }
 
+    /// Jobs after row `afterRowID`, in row order (keyset pages), optionally of one state and/or campaign.
+    public func jobsPage(state: JobState?, campaign: String?, afterRowID: Int64, limit: Int) throws -> [JobRecord] {
+        try reader.read { db in
+            var request = JobRecord.filter(JobRecord.Columns.rowId > afterRowID)
+            if let state { request = request.filter(JobRecord.Columns.state == state.rawValue) }
+            if let campaign { request = request.filter(JobRecord.Columns.campaign == campaign) }
+            return try request.order(JobRecord.Columns.rowId).limit(limit).fetchAll(db)
+        }
+    }
+
     /// One job by its id, with its attempts, events and CDRs.
     public func jobDetail(id: String) throws -> JobDetail? {
         try reader.read { db in
