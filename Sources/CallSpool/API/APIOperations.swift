@@ -34,37 +34,85 @@ struct APIOperations: APIProtocol {
         case .json: format = .json
         case .application_x_hyphen_ndjson: format = .ndjson
         }
+        var keyed: KeyedRequest?
+        if let key = input.headers.Idempotency_hyphen_Key {
+            guard Self.isIdempotencyKey(key) else {
+                return .badRequest(Self.error("bad_idempotency_key", "the Idempotency-Key header must be 1 to 255 visible ASCII characters (no spaces)"))
+            }
+            keyed = KeyedRequest(client: client.name, key: key, contentType: format == .json ? "json" : "ndjson", body: Array(body.readableBytesView))
+        }
         let bytes = Array(body.readableBytesView)
         let allowance = APISubmission.Allowance(types: client.types, applications: client.applications)
         let (policy, now) = (self.policy, clock.now)
         let outcome: APISubmission.Outcome
         do {
-            outcome = try await database.offPool { database in
-                try APISubmission.submit(bytes, format: format, client: client.name, allowance: allowance, policy: policy, database: database, now: now)
+            if let keyed {
+                let answer = try await database.offPool { database in
+                    try database.answerOnce(keyed, now: now) { rows in
+                        let outcome = try APISubmission.submit(bytes, format: format, client: client.name, allowance: allowance, policy: policy, rows: rows, now: now)
+                        return (outcome.status, try Self.text(of: outcome))
+                    }
+                }
+                switch answer {
+                case .reused:
+                    return .conflict(.init(body: .json(.init(error: .init(
+                        code: "idempotency_key_reused",
+                        message: "the Idempotency-Key \(keyed.key) was used for another request in the last 24 hours: use a new key for a new request")))))
+                case .first(let kept), .repeated(let kept):
+                    outcome = try JSONDecoder().decode(APISubmission.Outcome.self, from: Data(kept.body.utf8))
+                    if case .repeated = answer {
+                        logger.info("API: client \(client.name) repeated a request under its Idempotency-Key; answered as before, nothing queued")
+                        return Self.answer(outcome)
+                    }
+                }
+            } else {
+                outcome = try await database.offPool { database in
+                    try APISubmission.submit(bytes, format: format, client: client.name, allowance: allowance, policy: policy, database: database, now: now)
+                }
             }
         } catch {
             logger.error("API: submitting jobs for client \(client.name) failed: \(error)")
             return .serviceUnavailable(Self.error("store_unavailable", "the jobs could not be stored; nothing was queued that is not listed later under the same ids"))
         }
+        if !outcome.created.isEmpty {
+            logger.info("API: client \(client.name) queued \(outcome.created.count) job(s)", metadata: [
+                "existing": "\(outcome.existing.count)", "rejected": "\(outcome.conflicts.count + outcome.rejected.count)",
+            ])
+        }
+        return Self.answer(outcome)
+    }
+
+    /// The answer to a submission: the same for the first request and a
+    /// repeat under its Idempotency-Key (both come from the same outcome).
+    static func answer(_ outcome: APISubmission.Outcome) -> Operations.submitJobs.Output {
         if let reason = outcome.documentError {
             return .unprocessableContent(.init(body: .json(.init(jobs: [], rejected: [.init(index: 0, field: "", message: reason)]))))
         }
         let rejected = (outcome.conflicts + outcome.rejected).sorted { $0.index < $1.index }.map {
             Components.Schemas.RejectedJob(index: $0.index, id: $0.id, field: $0.field, message: $0.message)
         }
-        if !outcome.created.isEmpty {
-            logger.info("API: client \(client.name) queued \(outcome.created.count) job(s)", metadata: [
-                "existing": "\(outcome.existing.count)", "rejected": "\(rejected.count)",
-            ])
-        }
         let result = Components.Schemas.SubmitResult(
             jobs: (outcome.created + outcome.existing).map { .init(id: $0.id, state: $0.state) }, rejected: rejected)
-        if !outcome.created.isEmpty { return .created(.init(body: .json(result))) }
-        if let conflict = outcome.conflicts.first {
-            return .conflict(.init(body: .json(.init(error: .init(code: "conflict", message: conflict.message)))))
+        switch outcome.status {
+        case 201: return .created(.init(body: .json(result)))
+        case 409:
+            let message = outcome.conflicts.first?.message ?? "a job id is already used by a job with different content"
+            return .conflict(.init(body: .json(.init(error: .init(code: "conflict", message: message)))))
+        case 200: return .ok(.init(body: .json(result)))
+        default: return .unprocessableContent(.init(body: .json(result)))
         }
-        if !outcome.existing.isEmpty { return .ok(.init(body: .json(result))) }
-        return .unprocessableContent(.init(body: .json(result)))
+    }
+
+    /// An outcome as kept with its Idempotency-Key (JSON; rejections never quote a code).
+    static func text(of outcome: APISubmission.Outcome) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(outcome), as: UTF8.self)
+    }
+
+    /// 1 to 255 visible ASCII characters: what clients send (UUIDs, hashes), and bounded.
+    static func isIdempotencyKey(_ key: String) -> Bool {
+        (1...255).contains(key.utf8.count) && key.utf8.allSatisfy { (0x21...0x7E).contains($0) }
     }
 
     func getJob(_ input: Operations.getJob.Input) async throws -> Operations.getJob.Output {
