@@ -71,6 +71,7 @@ enum StoreConformanceCoverage {
         "jobs": ["jobsAreListedNewestFirstAndACampaignIsPagedByRowId"],
         "jobDetail": ["idsAreIdempotencyKeysAndEachJobGetsItsApplication"],
         "campaignSummaries": ["operatorIntentsAreRecordedThenAppliedOnce"],
+        "campaignSummary": ["aCampaignsSummaryAloneIsItsEntryAmongAll"],
         "campaignExists": ["jobsAreListedNewestFirstAndACampaignIsPagedByRowId"],
         "campaignJobsPage": ["jobsAreListedNewestFirstAndACampaignIsPagedByRowId"],
         "jobsPage": ["jobsArePagedInRowOrderByStateAndCampaign"],

@@ -143,6 +143,28 @@ import VoiceCallAPI
     }
 
     @Test(arguments: StoreBackend.all)
+    func aCampaignsSummaryAloneIsItsEntryAmongAll(backend: StoreBackend) async throws {
+        try await Fixture.withStore(backend) { store in
+            try Self.queue(
+                [
+                    Self.notify("s1", campaign: "c1"), Self.notify("s2", callee: "+8613800000002", campaign: "c1"),
+                    Self.notify("s3", callee: "+8613800000003", campaign: "c2"),
+                ], in: store)
+            try Self.cancel(["s2"], in: store)
+            _ = try store.request(.pause(campaign: "c1"), now: Self.now)
+            _ = try store.applyPendingIntents(now: Self.now, retryTTL: { _ in .seconds(60) })
+            let one = try #require(try store.campaignSummary("c1"))
+            let all = try store.campaignSummaries()
+            #expect(one == all.first { $0.campaign == "c1" })
+            #expect(one.paused && one.total == 2 && one.states == ["queued": 1, "canceled": 1])
+            #expect(try store.campaignSummary("c2")?.total == 1)
+            #expect(try store.campaignSummary("c2")?.paused == false)
+            #expect(try store.campaignSummary("c3") == nil)
+            #expect(try store.campaignSummary("C1") == nil, "names are compared byte for byte")
+        }
+    }
+
+    @Test(arguments: StoreBackend.all)
     func jobsArePagedInRowOrderByStateAndCampaign(backend: StoreBackend) async throws {
         try await Fixture.withStore(backend) { store in
             try Self.queue(

@@ -10,7 +10,7 @@ extension APIOperations {
         let view: CampaignView?
         do {
             view = try await database.offPool { database in
-                try database.campaignSummaries().first { $0.campaign == name }.map(CampaignView.init)
+                try database.campaignSummary(name).map(CampaignView.init)
             }
         } catch {
             logger.error("API: reading a campaign failed: \(error)")

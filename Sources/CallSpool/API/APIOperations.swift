@@ -34,52 +34,41 @@ struct APIOperations: APIProtocol {
         case .json: format = .json
         case .application_x_hyphen_ndjson: format = .ndjson
         }
-        var keyed: KeyedRequest?
-        if let key = input.headers.Idempotency_hyphen_Key {
-            guard Self.isIdempotencyKey(key) else {
-                return .badRequest(Self.error("bad_idempotency_key", "the Idempotency-Key header must be 1 to 255 visible ASCII characters (no spaces)"))
-            }
-            keyed = KeyedRequest(client: client.name, key: key, contentType: format == .json ? "json" : "ndjson", body: Array(body.readableBytesView))
+        let key = input.headers.Idempotency_hyphen_Key
+        if let key, !APISubmission.isIdempotencyKey(key) {
+            return .badRequest(Self.error("bad_idempotency_key", "the Idempotency-Key header must be 1 to 255 visible ASCII characters (no spaces)"))
         }
         let bytes = Array(body.readableBytesView)
         let allowance = APISubmission.Allowance(types: client.types, applications: client.applications)
         let (policy, now) = (self.policy, clock.now)
-        let outcome: APISubmission.Outcome
+        let submission: APISubmission.KeyedSubmission
         do {
-            if let keyed {
-                let answer = try await database.offPool { database in
-                    try database.answerOnce(keyed, now: now) { rows in
-                        let outcome = try APISubmission.submit(bytes, format: format, client: client.name, allowance: allowance, policy: policy, rows: rows, now: now)
-                        return (outcome.status, try Self.text(of: outcome))
-                    }
+            submission = try await database.offPool { database in
+                guard let key else {
+                    return .ran(try APISubmission.submit(bytes, format: format, client: client.name, allowance: allowance, policy: policy, database: database, now: now))
                 }
-                switch answer {
-                case .reused:
-                    return .conflict(.init(body: .json(.init(error: .init(
-                        code: "idempotency_key_reused",
-                        message: "the Idempotency-Key \(keyed.key) was used for another request in the last 24 hours: use a new key for a new request")))))
-                case .first(let kept), .repeated(let kept):
-                    outcome = try JSONDecoder().decode(APISubmission.Outcome.self, from: Data(kept.body.utf8))
-                    if case .repeated = answer {
-                        logger.info("API: client \(client.name) repeated a request under its Idempotency-Key; answered as before, nothing queued")
-                        return Self.answer(outcome)
-                    }
-                }
-            } else {
-                outcome = try await database.offPool { database in
-                    try APISubmission.submit(bytes, format: format, client: client.name, allowance: allowance, policy: policy, database: database, now: now)
-                }
+                return try APISubmission.submitOnce(bytes, format: format, key: key, client: client.name, allowance: allowance, policy: policy, database: database, now: now)
             }
         } catch {
             logger.error("API: submitting jobs for client \(client.name) failed: \(error)")
             return .serviceUnavailable(Self.error("store_unavailable", "the jobs could not be stored; nothing was queued that is not listed later under the same ids"))
         }
-        if !outcome.created.isEmpty {
-            logger.info("API: client \(client.name) queued \(outcome.created.count) job(s)", metadata: [
-                "existing": "\(outcome.existing.count)", "rejected": "\(outcome.conflicts.count + outcome.rejected.count)",
-            ])
+        switch submission {
+        case .keyReused:
+            return .conflict(.init(body: .json(.init(error: .init(
+                code: "idempotency_key_reused",
+                message: "the Idempotency-Key \(key ?? "") was used for another request in the last 24 hours: use a new key for a new request")))))
+        case .repeated(let outcome):
+            logger.info("API: client \(client.name) repeated a request under its Idempotency-Key; answered as before, nothing queued")
+            return Self.answer(outcome)
+        case .ran(let outcome):
+            if !outcome.created.isEmpty {
+                logger.info("API: client \(client.name) queued \(outcome.created.count) job(s)", metadata: [
+                    "existing": "\(outcome.existing.count)", "rejected": "\(outcome.conflicts.count + outcome.rejected.count)",
+                ])
+            }
+            return Self.answer(outcome)
         }
-        return Self.answer(outcome)
     }
 
     /// The answer to a submission: the same for the first request and a
@@ -101,18 +90,6 @@ struct APIOperations: APIProtocol {
         case 200: return .ok(.init(body: .json(result)))
         default: return .unprocessableContent(.init(body: .json(result)))
         }
-    }
-
-    /// An outcome as kept with its Idempotency-Key (JSON; rejections never quote a code).
-    static func text(of outcome: APISubmission.Outcome) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(outcome), as: UTF8.self)
-    }
-
-    /// 1 to 255 visible ASCII characters: what clients send (UUIDs, hashes), and bounded.
-    static func isIdempotencyKey(_ key: String) -> Bool {
-        (1...255).contains(key.utf8.count) && key.utf8.allSatisfy { (0x21...0x7E).contains($0) }
     }
 
     func getJob(_ input: Operations.getJob.Input) async throws -> Operations.getJob.Output {

@@ -140,6 +140,9 @@ public protocol CallStore: Sendable {
     func jobsPage(state: JobState?, campaign: String?, afterRowID: Int64, limit: Int) throws -> [JobRecord]
     func jobDetail(id: String) throws -> JobDetail?
     func campaignSummaries() throws -> [CampaignSummary]
+    /// One campaign's entry of ``campaignSummaries()``, reading only its
+    /// jobs; nil when there is no such campaign.
+    func campaignSummary(_ campaign: String) throws -> CampaignSummary?
     func campaignExists(_ campaign: String) throws -> Bool
     func campaignJobsPage(campaign: String, afterRowID: Int64, limit: Int) throws -> [JobRecord]
     func reportAttempts(campaign: String) throws -> [ReportAttempt]

@@ -83,6 +83,30 @@ extension PostgresStore {
         }
     }
 
+    /// One campaign's summary (as in ``campaignSummaries()``); nil when there is no such campaign.
+    public func campaignSummary(_ campaign: String) throws -> CampaignSummary? {
+        try read { session in
+            let paused = try session.scalar(Bool.self, "SELECT paused FROM campaign WHERE name = $1", [campaign])
+            var summary = CampaignSummary(campaign: campaign, paused: paused ?? false)
+            for row in try session.rows("SELECT state, outcome, COUNT(*) AS n FROM job WHERE campaign = $1 GROUP BY state, outcome", [campaign]) {
+                let count = Int(try row.value("n", as: Int64.self))
+                summary.total += count
+                summary.states[try row.value("state", as: String.self), default: 0] += count
+                if let outcome = try row.optional("outcome", as: String.self) { summary.outcomes[outcome, default: 0] += count }
+            }
+            guard paused != nil || summary.total > 0 else { return nil }
+            for row in try session.rows("SELECT digits, COUNT(*) AS n FROM job WHERE campaign = $1 AND digits != '[]' GROUP BY digits", [campaign]) {
+                summary.digits[Self.joinedDigits(try row.value("digits", as: String.self)), default: 0] += Int(try row.value("n", as: Int64.self))
+            }
+            for row in try session.rows(
+                "SELECT app, SUM(billedMinutes)::bigint AS minutes FROM job WHERE campaign = $1 AND billedMinutes > 0 GROUP BY app", [campaign]
+            ) {
+                summary.addBilled(app: try row.optional("app", as: String.self), minutes: Int(try row.value("minutes", as: Int64.self)))
+            }
+            return summary
+        }
+    }
+
     static func joinedDigits(_ text: String) -> String {
         (try? JSONDecoder().decode([String].self, from: Data(text.utf8)))?.joined(separator: ",") ?? text
     }

@@ -77,6 +77,34 @@ extension AppDatabase {
         }
     }
 
+    /// One campaign's summary (as in ``campaignSummaries()``), read with its
+    /// index alone; nil when there is no such campaign.
+    public func campaignSummary(_ campaign: String) throws -> CampaignSummary? {
+        try reader.read { db in
+            let paused = try Bool.fetchOne(db, sql: "SELECT paused FROM campaign WHERE name = ?", arguments: [campaign])
+            var summary = CampaignSummary(campaign: campaign, paused: paused ?? false)
+            for row in try Row.fetchAll(db, sql: "SELECT state, outcome, COUNT(*) AS n FROM job WHERE campaign = ? GROUP BY state, outcome", arguments: [campaign]) {
+                let count: Int = row["n"]
+                let state: String = row["state"]
+                summary.total += count
+                summary.states[state, default: 0] += count
+                if let outcome: String = row["outcome"] { summary.outcomes[outcome, default: 0] += count }
+            }
+            guard paused != nil || summary.total > 0 else { return nil }
+            for row in try Row.fetchAll(db, sql: "SELECT digits, COUNT(*) AS n FROM job WHERE campaign = ? AND digits != '[]' GROUP BY digits", arguments: [campaign]) {
+                let text: String = row["digits"]
+                let digits = (try? JSONDecoder().decode([String].self, from: Data(text.utf8)))?.joined(separator: ",") ?? text
+                summary.digits[digits, default: 0] += row["n"] as Int
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT app, SUM(billedMinutes) AS minutes FROM job WHERE campaign = ? AND billedMinutes > 0 GROUP BY app", arguments: [campaign])
+            {
+                summary.addBilled(app: row["app"], minutes: row["minutes"])
+            }
+            return summary
+        }
+    }
+
     public func pauses() throws -> [PauseRecord] {
         try reader.read { db in try PauseRecord.order(PauseRecord.Columns.scope).fetchAll(db) }
     }
