@@ -20,5 +20,7 @@ extension Components {
     public enum Parameters {
         /// - Remark: Generated from `#/components/parameters/JobID`.
         public typealias JobID = Swift.String
+        /// - Remark: Generated from `#/components/parameters/CampaignName`.
+        public typealias CampaignName = Swift.String
     }
 }

@@ -18,6 +18,34 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/responses` section of the OpenAPI document.
     public enum Responses {
+        public struct CampaignIntent: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/CampaignIntent/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/CampaignIntent/content/application\/json`.
+                case json(Components.Schemas.CampaignIntentAccepted)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                public var json: Components.Schemas.CampaignIntentAccepted {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.CampaignIntent.Body
+            /// Creates a new `CampaignIntent`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            public init(body: Components.Responses.CampaignIntent.Body) {
+                self.body = body
+            }
+        }
         public struct _Error: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/Error/content`.
             @frozen public enum Body: Sendable, Hashable {

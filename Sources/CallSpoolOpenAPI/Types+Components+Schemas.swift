@@ -85,6 +85,91 @@ extension Components {
                 try encoder.encodeAdditionalProperties(additionalProperties)
             }
         }
+        /// `{"jobs": [...], "next": "..." | null}`: `jobs` in the shape of
+        /// `callspool jobs --json`'s elements (docs/cli-json.md: `id`, `type`,
+        /// `campaign`, `state`, `outcome`, `digits`), `next` the cursor of the
+        /// following page (pass it as `after`), null on the last page.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/JobPage`.
+        public struct JobPage: Codable, Hashable, Sendable {
+            /// A container of undocumented properties.
+            public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+            /// Creates a new `JobPage`.
+            ///
+            /// - Parameters:
+            ///   - additionalProperties: A container of undocumented properties.
+            public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                self.additionalProperties = additionalProperties
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                try encoder.encodeAdditionalProperties(additionalProperties)
+            }
+        }
+        /// `{"campaign", "paused", "total", "finished", "progress", "states":
+        /// {state: n}, "outcomes": {outcome: n}}`: every state is counted (0
+        /// included), `finished` counts the final states (completed, failed,
+        /// expired, canceled), `progress` is finished/total (0 without jobs).
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/Campaign`.
+        public struct Campaign: Codable, Hashable, Sendable {
+            /// A container of undocumented properties.
+            public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+            /// Creates a new `Campaign`.
+            ///
+            /// - Parameters:
+            ///   - additionalProperties: A container of undocumented properties.
+            public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                self.additionalProperties = additionalProperties
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                try encoder.encodeAdditionalProperties(additionalProperties)
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CampaignIntentAccepted`.
+        public struct CampaignIntentAccepted: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CampaignIntentAccepted/campaign`.
+            public var campaign: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CampaignIntentAccepted/action`.
+            @frozen public enum actionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pause = "pause"
+                case resume = "resume"
+                case cancel = "cancel"
+            }
+            /// - Remark: Generated from `#/components/schemas/CampaignIntentAccepted/action`.
+            public var action: Components.Schemas.CampaignIntentAccepted.actionPayload
+            /// The id of the recorded control intent.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CampaignIntentAccepted/intent`.
+            public var intent: Swift.Int64
+            /// Creates a new `CampaignIntentAccepted`.
+            ///
+            /// - Parameters:
+            ///   - campaign:
+            ///   - action:
+            ///   - intent: The id of the recorded control intent.
+            public init(
+                campaign: Swift.String,
+                action: Components.Schemas.CampaignIntentAccepted.actionPayload,
+                intent: Swift.Int64
+            ) {
+                self.campaign = campaign
+                self.action = action
+                self.intent = intent
+            }
+            public enum CodingKeys: String, CodingKey {
+                case campaign
+                case action
+                case intent
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/SubmittedJob`.
         public struct SubmittedJob: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/SubmittedJob/id`.

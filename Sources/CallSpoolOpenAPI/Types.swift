@@ -17,6 +17,17 @@ public import struct Foundation.Data
 public import struct Foundation.Date
 /// A type that performs HTTP operations defined by the OpenAPI document.
 public protocol APIProtocol: Sendable {
+    /// Jobs in row order, a page at a time, in the shape of `callspool jobs --json`'s elements (scope read)
+    ///
+    /// Keyset pages on the job's row (submission) order, oldest first: a
+    /// job submitted while a client pages is found on a later page, and no
+    /// job is listed twice. Pass the answer's `next` as `after` for the
+    /// following page; `next` is null on the last page.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/jobs`.
+    /// - Remark: Generated from `#/paths//v1/jobs/get(listJobs)`.
+    func listJobs(_ input: Operations.listJobs.Input) async throws -> Operations.listJobs.Output
     /// Submit one job, a campaign document, or NDJSON lines of jobs (scope submit)
     ///
     /// The body is what a job file holds: one job object, a campaign object
@@ -27,6 +38,13 @@ public protocol APIProtocol: Sendable {
     /// content (a retried request), 409 when a job id is already used by a
     /// job with different content (and nothing was created), 422 when no job
     /// was acceptable (each rejection names the field).
+    ///
+    /// With `Idempotency-Key`, the request is done once per key and API
+    /// client for 24 hours: the same key with the same body (and content
+    /// type) answers the first answer again, status and body, and creates
+    /// nothing; the same key with another body answers 409
+    /// `idempotency_key_reused`. The key and the jobs are committed
+    /// together.
     ///
     ///
     /// - Remark: HTTP `POST /v1/jobs`.
@@ -44,6 +62,28 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/jobs/{id}/cancel`.
     /// - Remark: Generated from `#/paths//v1/jobs/{id}/cancel/post(cancelJob)`.
     func cancelJob(_ input: Operations.cancelJob.Input) async throws -> Operations.cancelJob.Output
+    /// A campaign's progress, its jobs counted by state and by outcome (scope read)
+    ///
+    /// - Remark: HTTP `GET /v1/campaigns/{name}`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{name}/get(getCampaign)`.
+    func getCampaign(_ input: Operations.getCampaign.Input) async throws -> Operations.getCampaign.Output
+    /// Pause a campaign's dispatch, as `callspool pause --campaign NAME` does (scope control)
+    ///
+    /// - Remark: HTTP `POST /v1/campaigns/{name}/pause`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{name}/pause/post(pauseCampaign)`.
+    func pauseCampaign(_ input: Operations.pauseCampaign.Input) async throws -> Operations.pauseCampaign.Output
+    /// Resume a paused campaign, as `callspool resume --campaign NAME` does (scope control)
+    ///
+    /// - Remark: HTTP `POST /v1/campaigns/{name}/resume`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{name}/resume/post(resumeCampaign)`.
+    func resumeCampaign(_ input: Operations.resumeCampaign.Input) async throws -> Operations.resumeCampaign.Output
+    /// Cancel a campaign's queued jobs, as `callspool cancel --campaign NAME` does (scope control)
+    ///
+    /// Queued jobs are canceled; calls in progress are not hung up but not redialed; finished jobs stay as they are.
+    ///
+    /// - Remark: HTTP `POST /v1/campaigns/{name}/cancel`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{name}/cancel/post(cancelCampaign)`.
+    func cancelCampaign(_ input: Operations.cancelCampaign.Input) async throws -> Operations.cancelCampaign.Output
     /// The daemon's status, in the shape of `callspool status --json` (scope read)
     ///
     /// - Remark: HTTP `GET /v1/status`.
@@ -53,6 +93,25 @@ public protocol APIProtocol: Sendable {
 
 /// Convenience overloads for operation inputs.
 extension APIProtocol {
+    /// Jobs in row order, a page at a time, in the shape of `callspool jobs --json`'s elements (scope read)
+    ///
+    /// Keyset pages on the job's row (submission) order, oldest first: a
+    /// job submitted while a client pages is found on a later page, and no
+    /// job is listed twice. Pass the answer's `next` as `after` for the
+    /// following page; `next` is null on the last page.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/jobs`.
+    /// - Remark: Generated from `#/paths//v1/jobs/get(listJobs)`.
+    public func listJobs(
+        query: Operations.listJobs.Input.Query = .init(),
+        headers: Operations.listJobs.Input.Headers = .init()
+    ) async throws -> Operations.listJobs.Output {
+        try await listJobs(Operations.listJobs.Input(
+            query: query,
+            headers: headers
+        ))
+    }
     /// Submit one job, a campaign document, or NDJSON lines of jobs (scope submit)
     ///
     /// The body is what a job file holds: one job object, a campaign object
@@ -63,6 +122,13 @@ extension APIProtocol {
     /// content (a retried request), 409 when a job id is already used by a
     /// job with different content (and nothing was created), 422 when no job
     /// was acceptable (each rejection names the field).
+    ///
+    /// With `Idempotency-Key`, the request is done once per key and API
+    /// client for 24 hours: the same key with the same body (and content
+    /// type) answers the first answer again, status and body, and creates
+    /// nothing; the same key with another body answers 409
+    /// `idempotency_key_reused`. The key and the jobs are committed
+    /// together.
     ///
     ///
     /// - Remark: HTTP `POST /v1/jobs`.
@@ -100,6 +166,60 @@ extension APIProtocol {
         headers: Operations.cancelJob.Input.Headers = .init()
     ) async throws -> Operations.cancelJob.Output {
         try await cancelJob(Operations.cancelJob.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A campaign's progress, its jobs counted by state and by outcome (scope read)
+    ///
+    /// - Remark: HTTP `GET /v1/campaigns/{name}`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{name}/get(getCampaign)`.
+    public func getCampaign(
+        path: Operations.getCampaign.Input.Path,
+        headers: Operations.getCampaign.Input.Headers = .init()
+    ) async throws -> Operations.getCampaign.Output {
+        try await getCampaign(Operations.getCampaign.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Pause a campaign's dispatch, as `callspool pause --campaign NAME` does (scope control)
+    ///
+    /// - Remark: HTTP `POST /v1/campaigns/{name}/pause`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{name}/pause/post(pauseCampaign)`.
+    public func pauseCampaign(
+        path: Operations.pauseCampaign.Input.Path,
+        headers: Operations.pauseCampaign.Input.Headers = .init()
+    ) async throws -> Operations.pauseCampaign.Output {
+        try await pauseCampaign(Operations.pauseCampaign.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Resume a paused campaign, as `callspool resume --campaign NAME` does (scope control)
+    ///
+    /// - Remark: HTTP `POST /v1/campaigns/{name}/resume`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{name}/resume/post(resumeCampaign)`.
+    public func resumeCampaign(
+        path: Operations.resumeCampaign.Input.Path,
+        headers: Operations.resumeCampaign.Input.Headers = .init()
+    ) async throws -> Operations.resumeCampaign.Output {
+        try await resumeCampaign(Operations.resumeCampaign.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Cancel a campaign's queued jobs, as `callspool cancel --campaign NAME` does (scope control)
+    ///
+    /// Queued jobs are canceled; calls in progress are not hung up but not redialed; finished jobs stay as they are.
+    ///
+    /// - Remark: HTTP `POST /v1/campaigns/{name}/cancel`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{name}/cancel/post(cancelCampaign)`.
+    public func cancelCampaign(
+        path: Operations.cancelCampaign.Input.Path,
+        headers: Operations.cancelCampaign.Input.Headers = .init()
+    ) async throws -> Operations.cancelCampaign.Output {
+        try await cancelCampaign(Operations.cancelCampaign.Input(
             path: path,
             headers: headers
         ))

@@ -50,6 +50,26 @@ import Testing
         #expect(try store.jobDetail(id: "s2") == nil)
     }
 
+    /// A job without an id, sent with an Idempotency-Key.
+    static let anonymous = Array(#"{"type":"notify","calleeNbr":"+8613800000001","playInfoList":[{"notifyVoice":"a.wav"}]}"#.utf8)
+
+    @Test(arguments: StoreBackend.all)
+    func aKeyedRequestRunsOnceAndAnotherBodyUnderItsKeyIsRefused(_ backend: StoreBackend) throws {
+        let (store, cleanup) = try backend.make()
+        defer { cleanup() }
+        func submit(_ bytes: [UInt8], key: String, client: String = "shop") throws -> APISubmission.KeyedSubmission {
+            try APISubmission.submitOnce(bytes, format: .json, key: key, client: client, policy: Self.policy, database: store, now: Self.now)
+        }
+        guard case .ran(let first) = try submit(Self.anonymous, key: "k1") else { Issue.record("the first request runs"); return }
+        #expect(first.created.count == 1 && first.status == 201)
+        #expect(try submit(Self.anonymous, key: "k1") == .repeated(first), "the first outcome again, 201 and all")
+        #expect(try submit(Self.notify("other"), key: "k1") == .keyReused)
+        #expect(try store.jobDetail(id: "other") == nil)
+        guard case .ran(let crm) = try submit(Self.anonymous, key: "k1", client: "crm") else { Issue.record("keys are per client"); return }
+        #expect(crm.existing.map(\.id) == first.created.map(\.id), "the same generated id: already there")
+        #expect(try store.stateCounts()[.queued] == 1)
+    }
+
     @Test func aDocumentThatIsNoJobFileIsRefusedWhole() throws {
         let store = try AppDatabase.inMemory()
         let outcome = try Self.submit(Array("[1, 2]".utf8), on: store)

@@ -43,6 +43,8 @@ enum StoreConformanceCoverage {
         "discardPendingResults": ["finishedJobsQueueResultsThatAreCountedSignalledAndCanBeDiscarded"],
         "pendingResultCount": ["finishedJobsQueueResultsThatAreCountedSignalledAndCanBeDiscarded"],
         "observeQueuedResults": ["finishedJobsQueueResultsThatAreCountedSignalledAndCanBeDiscarded"],
+        // API requests with an Idempotency-Key
+        "answerOnce": ["aKeyedRequestRunsOnceAndItsJobsCommitWithItsAnswer"],
         // Pauses, halts, intents
         "setPause": ["pausesExpireAndHaltsArePerApplication"],
         "clearPause": ["pausesExpireAndHaltsArePerApplication"],
@@ -70,8 +72,10 @@ enum StoreConformanceCoverage {
         "jobs": ["jobsAreListedNewestFirstAndACampaignIsPagedByRowId"],
         "jobDetail": ["idsAreIdempotencyKeysAndEachJobGetsItsApplication"],
         "campaignSummaries": ["operatorIntentsAreRecordedThenAppliedOnce"],
+        "campaignSummary": ["aCampaignsSummaryAloneIsItsEntryAmongAll"],
         "campaignExists": ["jobsAreListedNewestFirstAndACampaignIsPagedByRowId"],
         "campaignJobsPage": ["jobsAreListedNewestFirstAndACampaignIsPagedByRowId"],
+        "jobsPage": ["jobsArePagedInRowOrderByStateAndCampaign"],
         "reportAttempts": ["recentErrorsReportAttemptsAndRunFiguresTellWhatHappened"],
         "reportErrors": ["aJobThatExpiresWithoutACallSaysWhyOnTheJob"],
         "recentErrors": ["recentErrorsReportAttemptsAndRunFiguresTellWhatHappened"],
@@ -175,6 +179,9 @@ enum StoreConformanceCoverage {
         "writeWebhookDelivery": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "webhookFigures": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "deleteDeliveredWebhooks": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
+        "keptAnswer": ["keptAnswerRowsAreKeptOncePerClientAndKeyAndExpire"],
+        "keepAnswer": ["keptAnswerRowsAreKeptOncePerClientAndKeyAndExpire"],
+        "deleteExpiredAnswers": ["keptAnswerRowsAreKeptOncePerClientAndKeyAndExpire"],
     ]
 
     /// `StoreDriver` requirement → the tests that call it on the driver (named `driver`).

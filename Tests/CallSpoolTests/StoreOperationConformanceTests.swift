@@ -143,6 +143,51 @@ import VoiceCallAPI
     }
 
     @Test(arguments: StoreBackend.all)
+    func aCampaignsSummaryAloneIsItsEntryAmongAll(backend: StoreBackend) async throws {
+        try await Fixture.withStore(backend) { store in
+            try Self.queue(
+                [
+                    Self.notify("s1", campaign: "c1"), Self.notify("s2", callee: "+8613800000002", campaign: "c1"),
+                    Self.notify("s3", callee: "+8613800000003", campaign: "c2"),
+                ], in: store)
+            try Self.cancel(["s2"], in: store)
+            _ = try store.request(.pause(campaign: "c1"), now: Self.now)
+            _ = try store.applyPendingIntents(now: Self.now, retryTTL: { _ in .seconds(60) })
+            let one = try #require(try store.campaignSummary("c1"))
+            let all = try store.campaignSummaries()
+            #expect(one == all.first { $0.campaign == "c1" })
+            #expect(one.paused && one.total == 2 && one.states == ["queued": 1, "canceled": 1])
+            #expect(try store.campaignSummary("c2")?.total == 1)
+            #expect(try store.campaignSummary("c2")?.paused == false)
+            #expect(try store.campaignSummary("c3") == nil)
+            #expect(try store.campaignSummary("C1") == nil, "names are compared byte for byte")
+        }
+    }
+
+    @Test(arguments: StoreBackend.all)
+    func jobsArePagedInRowOrderByStateAndCampaign(backend: StoreBackend) async throws {
+        try await Fixture.withStore(backend) { store in
+            try Self.queue(
+                [
+                    Self.notify("q1", campaign: "c1"), Self.notify("q2", callee: "+8613800000002", campaign: "c2"),
+                    Self.notify("q3", callee: "+8613800000003", campaign: "c1"), Self.notify("q4", callee: "+8613800000004", campaign: "c1"),
+                    Self.verify("q5"),
+                ], in: store)
+            let first = try store.jobsPage(state: nil, campaign: nil, afterRowID: 0, limit: 2)
+            #expect(first.map(\.jobId) == ["q1", "q2"], "oldest first")
+            let after = try #require(first.last?.rowId)
+            #expect(try store.jobsPage(state: nil, campaign: nil, afterRowID: after, limit: 10).map(\.jobId) == ["q3", "q4", "q5"])
+            #expect(try store.jobsPage(state: nil, campaign: "c1", afterRowID: after, limit: 10).map(\.jobId) == ["q3", "q4"])
+            try Self.cancel(["q3"], in: store)
+            #expect(try store.jobsPage(state: .queued, campaign: "c1", afterRowID: 0, limit: 10).map(\.jobId) == ["q1", "q4"])
+            #expect(try store.jobsPage(state: .canceled, campaign: nil, afterRowID: 0, limit: 10).map(\.jobId) == ["q3"])
+            #expect(try store.jobsPage(state: .failed, campaign: nil, afterRowID: 0, limit: 10).isEmpty)
+            let last = try #require(try store.jobsPage(state: nil, campaign: nil, afterRowID: 0, limit: 10).last?.rowId)
+            #expect(try store.jobsPage(state: nil, campaign: nil, afterRowID: last, limit: 10).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreBackend.all)
     func verifyArrivalsAndTheOldestDueQueuedJobOfEachType(backend: StoreBackend) async throws {
         try await Fixture.withStore(backend) { store in
             let now = Self.now

@@ -12,7 +12,10 @@ import Testing
         let tables = try database.reader.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
         }
-        #expect(tables == ["appHalt", "appStatus", "attempt", "callEvent", "callbackNonce", "campaign", "cdr", "halt", "heartbeat", "intakeFile", "intent", "job", "pause", "resultOutbox", "suppression", "suppressionAudit", "webhookDelivery"])
+        #expect(tables == [
+            "apiIdempotency", "appHalt", "appStatus", "attempt", "callEvent", "callbackNonce", "campaign", "cdr", "halt", "heartbeat", "intakeFile", "intent",
+            "job", "pause", "resultOutbox", "suppression", "suppressionAudit", "webhookDelivery",
+        ])
         let applied = try database.reader.read { db in try AppDatabase.migrator.appliedMigrations(db) }
         #expect(applied.count == AppDatabase.migrator.migrations.count)
     }

@@ -67,6 +67,9 @@ struct APIGate<Context: RequestContext>: RouterMiddleware {
             }
         } catch let error as ServerError {
             if error.underlyingError is DecodingError {
+                if let parameter = route.integerParameters.first(where: { name in request.uri.queryParameters[name[...]].map { Int($0) == nil } ?? false }) {
+                    return APIErrorResponse.make(.badRequest, code: "bad_\(parameter)", message: "the parameter \(parameter) must be a whole number")
+                }
                 return APIErrorResponse.make(.badRequest, code: "malformed", message: "the request could not be read: \(Self.describe(error))")
             }
             if (400..<500).contains(error.httpStatus.code) {

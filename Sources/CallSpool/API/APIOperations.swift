@@ -34,37 +34,62 @@ struct APIOperations: APIProtocol {
         case .json: format = .json
         case .application_x_hyphen_ndjson: format = .ndjson
         }
+        let key = input.headers.Idempotency_hyphen_Key
+        if let key, !APISubmission.isIdempotencyKey(key) {
+            return .badRequest(Self.error("bad_idempotency_key", "the Idempotency-Key header must be 1 to 255 visible ASCII characters (no spaces)"))
+        }
         let bytes = Array(body.readableBytesView)
         let allowance = APISubmission.Allowance(types: client.types, applications: client.applications)
         let (policy, now) = (self.policy, clock.now)
-        let outcome: APISubmission.Outcome
+        let submission: APISubmission.KeyedSubmission
         do {
-            outcome = try await database.offPool { database in
-                try APISubmission.submit(bytes, format: format, client: client.name, allowance: allowance, policy: policy, database: database, now: now)
+            submission = try await database.offPool { database in
+                guard let key else {
+                    return .ran(try APISubmission.submit(bytes, format: format, client: client.name, allowance: allowance, policy: policy, database: database, now: now))
+                }
+                return try APISubmission.submitOnce(bytes, format: format, key: key, client: client.name, allowance: allowance, policy: policy, database: database, now: now)
             }
         } catch {
             logger.error("API: submitting jobs for client \(client.name) failed: \(error)")
             return .serviceUnavailable(Self.error("store_unavailable", "the jobs could not be stored; nothing was queued that is not listed later under the same ids"))
         }
+        switch submission {
+        case .keyReused:
+            return .conflict(.init(body: .json(.init(error: .init(
+                code: "idempotency_key_reused",
+                message: "the Idempotency-Key \(key ?? "") was used for another request in the last 24 hours: use a new key for a new request")))))
+        case .repeated(let outcome):
+            logger.info("API: client \(client.name) repeated a request under its Idempotency-Key; answered as before, nothing queued")
+            return Self.answer(outcome)
+        case .ran(let outcome):
+            if !outcome.created.isEmpty {
+                logger.info("API: client \(client.name) queued \(outcome.created.count) job(s)", metadata: [
+                    "existing": "\(outcome.existing.count)", "rejected": "\(outcome.conflicts.count + outcome.rejected.count)",
+                ])
+            }
+            return Self.answer(outcome)
+        }
+    }
+
+    /// The answer to a submission: the same for the first request and a
+    /// repeat under its Idempotency-Key (both come from the same outcome).
+    static func answer(_ outcome: APISubmission.Outcome) -> Operations.submitJobs.Output {
         if let reason = outcome.documentError {
             return .unprocessableContent(.init(body: .json(.init(jobs: [], rejected: [.init(index: 0, field: "", message: reason)]))))
         }
         let rejected = (outcome.conflicts + outcome.rejected).sorted { $0.index < $1.index }.map {
             Components.Schemas.RejectedJob(index: $0.index, id: $0.id, field: $0.field, message: $0.message)
         }
-        if !outcome.created.isEmpty {
-            logger.info("API: client \(client.name) queued \(outcome.created.count) job(s)", metadata: [
-                "existing": "\(outcome.existing.count)", "rejected": "\(rejected.count)",
-            ])
-        }
         let result = Components.Schemas.SubmitResult(
             jobs: (outcome.created + outcome.existing).map { .init(id: $0.id, state: $0.state) }, rejected: rejected)
-        if !outcome.created.isEmpty { return .created(.init(body: .json(result))) }
-        if let conflict = outcome.conflicts.first {
-            return .conflict(.init(body: .json(.init(error: .init(code: "conflict", message: conflict.message)))))
+        switch outcome.status {
+        case 201: return .created(.init(body: .json(result)))
+        case 409:
+            let message = outcome.conflicts.first?.message ?? "a job id is already used by a job with different content"
+            return .conflict(.init(body: .json(.init(error: .init(code: "conflict", message: message)))))
+        case 200: return .ok(.init(body: .json(result)))
+        default: return .unprocessableContent(.init(body: .json(result)))
         }
-        if !outcome.existing.isEmpty { return .ok(.init(body: .json(result))) }
-        return .unprocessableContent(.init(body: .json(result)))
     }
 
     func getJob(_ input: Operations.getJob.Input) async throws -> Operations.getJob.Output {

@@ -6,7 +6,7 @@ import Foundation
 /// prefixes, then the suppression list in the store's ``CallStore/insertJobs(_:intakeKey:sourceFile:policy:now:)``),
 /// and committed before the answer.
 ///
-/// Guarantees: every accepted job is committed when ``submit(_:format:client:policy:database:now:)``
+/// Guarantees: every accepted job is committed when ``submit(_:format:client:allowance:policy:database:now:)``
 /// returns; a job whose id already exists is never queued again: it is
 /// reported as ``Outcome/existing`` when the stored job has the same content
 /// (a retried request) and as a conflict otherwise; rejections name the
@@ -46,13 +46,13 @@ public enum APISubmission {
     }
 
     /// One job of the request and where it stands now.
-    public struct Submitted: Sendable, Equatable {
+    public struct Submitted: Sendable, Equatable, Codable {
         public var id: String
         public var state: String
     }
 
     /// One job kept out, naming the field at fault.
-    public struct Rejection: Sendable, Equatable {
+    public struct Rejection: Sendable, Equatable, Codable {
         /// 0-based position in the request (its line minus one for NDJSON).
         public var index: Int
         public var id: String?
@@ -61,7 +61,7 @@ public enum APISubmission {
     }
 
     /// What the request did.
-    public struct Outcome: Sendable, Equatable {
+    public struct Outcome: Sendable, Equatable, Codable {
         /// Jobs queued by this request.
         public var created: [Submitted] = []
         /// Jobs that already existed with the same content.
@@ -71,6 +71,41 @@ public enum APISubmission {
         public var rejected: [Rejection] = []
         /// Why the whole document was refused (nothing was read from it).
         public var documentError: String?
+
+        /// The HTTP status that answers it: 201 when a job was created, else
+        /// 409 when an id is taken by other content, else 200 when every
+        /// job existed, else 422 (nothing acceptable).
+        public var status: Int {
+            if documentError != nil { return 422 }
+            if !created.isEmpty { return 201 }
+            if !conflicts.isEmpty { return 409 }
+            if !existing.isEmpty { return 200 }
+            return 422
+        }
+    }
+
+    /// Where a request's jobs go and are read back from: the store's own
+    /// operations, or the rows of one transaction (a keyed request, whose
+    /// answer is kept in the same commit).
+    struct Destination {
+        let insert: (_ specs: [JobSpec], _ intakeKey: String, _ sourceFile: String) throws -> IntakeBatchResult
+        let job: (_ id: String) throws -> JobRecord?
+
+        static func store(_ database: any CallStore, policy: IntakePolicy, now: Date) -> Destination {
+            Destination(
+                insert: { try database.insertJobs($0, intakeKey: $1, sourceFile: $2, policy: policy, now: now) },
+                job: { try database.jobDetail(id: $0)?.job })
+        }
+
+        static func rows(_ rows: any StoreTransaction, policy: IntakePolicy, now: Date) -> Destination {
+            Destination(
+                insert: { specs, key, source in
+                    let result = try rows.insertJobs(specs, intakeKey: key, sourceFile: source, policy: policy, now: now, resumedUpTo: 0)
+                    if result.accepted > 0 { try rows.announceQueuedJobs() }
+                    return result
+                },
+                job: { id in try rows.jobs(.page(JobFilter(ids: [id], campaign: nil, states: JobState.allCases), afterRowID: 0), limit: 1).first })
+        }
     }
 
     /// The field of a conflicting duplicate.
@@ -79,6 +114,21 @@ public enum APISubmission {
     public static func submit(
         _ bytes: [UInt8], format: Format, client: String, allowance: Allowance = Allowance(), policy: IntakePolicy, database: any CallStore,
         now: Date
+    ) throws -> Outcome {
+        try submit(bytes, format: format, client: client, allowance: allowance, policy: policy, into: .store(database, policy: policy, now: now), now: now)
+    }
+
+    /// The same in the caller's transaction `rows` (its jobs are committed
+    /// with whatever else the transaction writes: a keyed request's answer).
+    public static func submit(
+        _ bytes: [UInt8], format: Format, client: String, allowance: Allowance = Allowance(), policy: IntakePolicy, rows: any StoreTransaction,
+        now: Date
+    ) throws -> Outcome {
+        try submit(bytes, format: format, client: client, allowance: allowance, policy: policy, into: .rows(rows, policy: policy, now: now), now: now)
+    }
+
+    static func submit(
+        _ bytes: [UInt8], format: Format, client: String, allowance: Allowance, policy: IntakePolicy, into destination: Destination, now: Date
     ) throws -> Outcome {
         var outcome = Outcome()
         let entries: [JobFile.Entry]
@@ -111,7 +161,7 @@ public enum APISubmission {
         for rejection in report.rejected { outcome.rejected.append(Self.rejection(rejection)) }
         guard !specs.isEmpty else { return outcome }
         let intakeKey = "api:" + UUID().uuidString
-        let result = try database.insertJobs(specs, intakeKey: intakeKey, sourceFile: Self.source(ofClient: client), policy: policy, now: now)
+        let result = try destination.insert(specs, intakeKey, Self.source(ofClient: client))
         var refused = Set<String>()
         for rejection in result.rejections {
             refused.insert(rejection.id ?? "")
@@ -123,7 +173,7 @@ public enum APISubmission {
                 outcome.created.append(Submitted(id: spec.id, state: JobState.queued.rawValue))
                 continue
             }
-            let stored = try database.jobDetail(id: spec.id)?.job ?? spec.formerID.flatMap { try? database.jobDetail(id: $0)?.job }
+            let stored = try destination.job(spec.id) ?? spec.formerID.flatMap { try? destination.job($0) }
             guard let stored else {
                 outcome.conflicts.append(
                     Rejection(index: Self.index(of: spec.position ?? .single), id: spec.id, field: conflictField, message: "the job could not be read back"))

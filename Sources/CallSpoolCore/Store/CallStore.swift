@@ -84,6 +84,13 @@ public protocol CallStore: Sendable {
     /// Deletes delivered rows finished before `before`; returns how many.
     func pruneDeliveredWebhooks(finishedBefore before: Date) throws -> Int
 
+    // MARK: API requests with an Idempotency-Key
+
+    /// Runs `work` at most once per client and key within
+    /// ``KeptAnswer/lifetime``, in one commit with its answer (see
+    /// ``StoreDriver/answerOnce(_:now:_:)``).
+    func answerOnce(_ request: KeyedRequest, now: Date, _ work: (any StoreTransaction) throws -> (status: Int, body: String)) throws -> KeyedAnswer
+
     // MARK: Pauses, halts, intents
 
     func setPause(_ scope: PauseScope, reason: String, code: String?, until: Date?, now: Date) throws
@@ -129,8 +136,15 @@ public protocol CallStore: Sendable {
 
     func stateCounts() throws -> [JobState: Int]
     func jobs(state: JobState?, campaign: String?, limit: Int) throws -> [JobRecord]
+    /// Jobs after row `afterRowID` in row order, optionally of one state
+    /// and/or campaign (keyset pages: a job submitted meanwhile comes on a
+    /// later page, none twice).
+    func jobsPage(state: JobState?, campaign: String?, afterRowID: Int64, limit: Int) throws -> [JobRecord]
     func jobDetail(id: String) throws -> JobDetail?
     func campaignSummaries() throws -> [CampaignSummary]
+    /// One campaign's entry of ``campaignSummaries()``, reading only its
+    /// jobs; nil when there is no such campaign.
+    func campaignSummary(_ campaign: String) throws -> CampaignSummary?
     func campaignExists(_ campaign: String) throws -> Bool
     func campaignJobsPage(campaign: String, afterRowID: Int64, limit: Int) throws -> [JobRecord]
     func reportAttempts(campaign: String) throws -> [ReportAttempt]

@@ -29,6 +29,7 @@ package enum PostgresSchema {
         ("pg4: billed minutes", version4),
         ("pg5: suppression list, opt-out, guard", version5),
         ("pg6: webhook deliveries", version6),
+        ("pg7: API idempotency keys", version7),
     ]
 
     private static let terminalStates = "('completed', 'failed', 'expired', 'canceled')"
@@ -358,5 +359,23 @@ package enum PostgresSchema {
         """,
         "CREATE INDEX webhookDelivery_due ON webhookDelivery(state, nextAttemptAt)",
         "CREATE INDEX webhookDelivery_job ON webhookDelivery(jobId)",
+    ]
+
+    /// API requests with an Idempotency-Key (SQLite v12): the answer, kept
+    /// 24 hours with the jobs it created (same commit), per client and key.
+    private static let version7: [String] = [
+        """
+        CREATE TABLE apiIdempotency (
+            client TEXT NOT NULL,
+            key TEXT NOT NULL,
+            requestDigest TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            createdAt DOUBLE PRECISION NOT NULL,
+            expiresAt DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (client, key)
+        )
+        """,
+        "CREATE INDEX apiIdempotency_expiry ON apiIdempotency(expiresAt)",
     ]
 }

@@ -31,6 +31,17 @@ extension PostgresStore {
         }
     }
 
+    public func jobsPage(state: JobState?, campaign: String?, afterRowID: Int64, limit: Int) throws -> [JobRecord] {
+        try read { session in
+            var arguments = PostgresArguments()
+            var clauses = ["id > \(arguments.parameter(afterRowID))"]
+            if let state { clauses.append("state = \(arguments.parameter(state.rawValue))") }
+            if let campaign { clauses.append("campaign = \(arguments.parameter(campaign))") }
+            let limit = arguments.parameter(limit)
+            return try session.records(JobRecord.self, "SELECT * FROM job WHERE \(clauses.joined(separator: " AND ")) ORDER BY id LIMIT \(limit)", arguments)
+        }
+    }
+
     public func jobDetail(id: String) throws -> JobDetail? {
         try read { session in
             guard let job = try session.record(JobRecord.self, "SELECT * FROM job WHERE jobId = $1", [id]), let rowID = job.rowId else { return nil }
@@ -69,6 +80,30 @@ extension PostgresStore {
                 summaries[name]?.addBilled(app: try row.optional("app", as: String.self), minutes: Int(try row.value("minutes", as: Int64.self)))
             }
             return summaries.values.sorted { $0.campaign < $1.campaign }
+        }
+    }
+
+    /// One campaign's summary (as in ``campaignSummaries()``); nil when there is no such campaign.
+    public func campaignSummary(_ campaign: String) throws -> CampaignSummary? {
+        try read { session in
+            let paused = try session.scalar(Bool.self, "SELECT paused FROM campaign WHERE name = $1", [campaign])
+            var summary = CampaignSummary(campaign: campaign, paused: paused ?? false)
+            for row in try session.rows("SELECT state, outcome, COUNT(*) AS n FROM job WHERE campaign = $1 GROUP BY state, outcome", [campaign]) {
+                let count = Int(try row.value("n", as: Int64.self))
+                summary.total += count
+                summary.states[try row.value("state", as: String.self), default: 0] += count
+                if let outcome = try row.optional("outcome", as: String.self) { summary.outcomes[outcome, default: 0] += count }
+            }
+            guard paused != nil || summary.total > 0 else { return nil }
+            for row in try session.rows("SELECT digits, COUNT(*) AS n FROM job WHERE campaign = $1 AND digits != '[]' GROUP BY digits", [campaign]) {
+                summary.digits[Self.joinedDigits(try row.value("digits", as: String.self)), default: 0] += Int(try row.value("n", as: Int64.self))
+            }
+            for row in try session.rows(
+                "SELECT app, SUM(billedMinutes)::bigint AS minutes FROM job WHERE campaign = $1 AND billedMinutes > 0 GROUP BY app", [campaign]
+            ) {
+                summary.addBilled(app: try row.optional("app", as: String.self), minutes: Int(try row.value("minutes", as: Int64.self)))
+            }
+            return summary
         }
     }
 

@@ -15,7 +15,7 @@ public enum StoreCopy {
     /// The copied tables, parents first (foreign keys).
     static let tables = [
         "campaign", "job", "attempt", "callEvent", "cdr", "pause", "intakeFile", "intent", "resultOutbox", "callbackNonce", "appHalt",
-        "appStatus", "suppression", "suppressionAudit", "webhookDelivery",
+        "appStatus", "suppression", "suppressionAudit", "webhookDelivery", "apiIdempotency",
     ]
     /// Columns stored as 0/1 by SQLite and as booleans by PostgreSQL.
     static let booleans: Set<String> = ["campaign.paused", "job.cancelRequested", "callEvent.applied", "cdr.applied"]

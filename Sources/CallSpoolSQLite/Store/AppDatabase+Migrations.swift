@@ -221,6 +221,23 @@ extension AppDatabase {
                 CREATE INDEX webhookDelivery_job ON webhookDelivery(jobId);
                 """)
         }
+        // API requests with an Idempotency-Key: the answer, kept 24 hours
+        // with the jobs it created (same commit), per client and key.
+        migrator.registerMigration("v12: API idempotency keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE apiIdempotency (
+                    client TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    requestDigest TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    createdAt REAL NOT NULL,
+                    expiresAt REAL NOT NULL,
+                    PRIMARY KEY (client, key)
+                );
+                CREATE INDEX apiIdempotency_expiry ON apiIdempotency(expiresAt);
+                """)
+        }
         return migrator
     }
 }

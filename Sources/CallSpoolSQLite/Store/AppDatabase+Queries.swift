@@ -24,6 +24,16 @@ extension AppDatabase {
         }
     }
 
+    /// Jobs after row `afterRowID`, in row order (keyset pages), optionally of one state and/or campaign.
+    public func jobsPage(state: JobState?, campaign: String?, afterRowID: Int64, limit: Int) throws -> [JobRecord] {
+        try reader.read { db in
+            var request = JobRecord.filter(JobRecord.Columns.rowId > afterRowID)
+            if let state { request = request.filter(JobRecord.Columns.state == state.rawValue) }
+            if let campaign { request = request.filter(JobRecord.Columns.campaign == campaign) }
+            return try request.order(JobRecord.Columns.rowId).limit(limit).fetchAll(db)
+        }
+    }
+
     /// One job by its id, with its attempts, events and CDRs.
     public func jobDetail(id: String) throws -> JobDetail? {
         try reader.read { db in
@@ -64,6 +74,34 @@ extension AppDatabase {
                 summaries[name]?.addBilled(app: row["app"], minutes: row["minutes"])
             }
             return summaries.values.sorted { $0.campaign < $1.campaign }
+        }
+    }
+
+    /// One campaign's summary (as in ``campaignSummaries()``), read with its
+    /// index alone; nil when there is no such campaign.
+    public func campaignSummary(_ campaign: String) throws -> CampaignSummary? {
+        try reader.read { db in
+            let paused = try Bool.fetchOne(db, sql: "SELECT paused FROM campaign WHERE name = ?", arguments: [campaign])
+            var summary = CampaignSummary(campaign: campaign, paused: paused ?? false)
+            for row in try Row.fetchAll(db, sql: "SELECT state, outcome, COUNT(*) AS n FROM job WHERE campaign = ? GROUP BY state, outcome", arguments: [campaign]) {
+                let count: Int = row["n"]
+                let state: String = row["state"]
+                summary.total += count
+                summary.states[state, default: 0] += count
+                if let outcome: String = row["outcome"] { summary.outcomes[outcome, default: 0] += count }
+            }
+            guard paused != nil || summary.total > 0 else { return nil }
+            for row in try Row.fetchAll(db, sql: "SELECT digits, COUNT(*) AS n FROM job WHERE campaign = ? AND digits != '[]' GROUP BY digits", arguments: [campaign]) {
+                let text: String = row["digits"]
+                let digits = (try? JSONDecoder().decode([String].self, from: Data(text.utf8)))?.joined(separator: ",") ?? text
+                summary.digits[digits, default: 0] += row["n"] as Int
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT app, SUM(billedMinutes) AS minutes FROM job WHERE campaign = ? AND billedMinutes > 0 GROUP BY app", arguments: [campaign])
+            {
+                summary.addBilled(app: row["app"], minutes: row["minutes"])
+            }
+            return summary
         }
     }
 

@@ -159,6 +159,17 @@ public protocol StoreTransaction {
     /// Deletes up to `limit` delivered rows finished before `before`; returns how many.
     func deleteDeliveredWebhooks(finishedBefore before: Date, limit: Int) throws -> Int
 
+    // MARK: Kept API answers (Idempotency-Key)
+
+    /// The answer kept under `client` and `key`, unless it expired at or before `now`.
+    func keptAnswer(client: String, key: String, now: Date) throws -> KeptAnswer?
+    /// Keeps `answer` under its client and key, replacing one that expired
+    /// at or before its `createdAt`; false (nothing written) when a live
+    /// answer holds the key.
+    func keepAnswer(_ answer: KeptAnswer) throws -> Bool
+    /// Deletes up to `limit` answers expired at or before `now`, oldest first; returns how many.
+    func deleteExpiredAnswers(now: Date, limit: Int) throws -> Int
+
     // MARK: Pauses, halts, campaigns
 
     func activePauses(now: Date) throws -> [PauseScope: PauseRecord]
