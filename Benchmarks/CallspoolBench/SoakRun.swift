@@ -313,10 +313,12 @@ enum SoakRun {
             terms: lease?.terms, epochs: lease?.epochs, lease: lease?.lease)
         try evidence.write(to: root + "/evidence.json")
         print("soak: ended after \(Int(plan.seconds)) s; checking (the run's files: \(root)\(keepFiles ? ", kept" : ""))")
+        let checking = ContinuousClock.now
         let report = try SoakChecker(
-            jobs: Array(jobs.prefix(submitted)), store: store, snapshot: snapshot, requests: requests, spools: instances.map(\.layout),
-            faults: faults, ports: 8, lease: lease
+            jobs: Array(jobs.prefix(submitted)), rows: try SoakStoreRows.read(storeLocation), snapshot: snapshot, requests: requests,
+            spools: instances.map(\.layout), faults: faults, ports: 8, lease: lease
         ).check()
+        let checked = (ContinuousClock.now - checking).timeInterval
         let backendName: String
         switch backend {
         case .sqlite: backendName = "SQLite, 1 instance"
@@ -325,6 +327,7 @@ enum SoakRun {
         print("soak: seed \(plan.seed), \(Int(plan.seconds)) s, \(backendName), \(submitted) jobs, \(faults.summary), "
             + "\(snapshot.acceptedCalls) calls placed; states \(report.states)")
         for line in report.figures { print("  " + line) }
+        print(String(format: "  checked in %.1f s", checked))
         if deferredFiles > 0 { print("  a job file held back while the disk was full: \(deferredFiles) ticks of 20 ms") }
         if report.violations.isEmpty {
             print("soak: violations: 0")
@@ -343,19 +346,13 @@ enum SoakRun {
     /// database the evidence names, which must be running again).
     static func checkAgain(root: String) throws -> Int32 {
         let evidence = try SoakEvidence.read(from: root + "/evidence.json")
-        let store: any CallStore
-        if evidence.store.hasPrefix("postgres") {
-            store = try PostgresStore.openReadOnly(PostgresStore.Settings(url: evidence.store, instance: "soak-checker"))
-        } else {
-            store = try AppDatabase.open(path: evidence.store)
-        }
         var lease: SoakChecker.LeaseEvidence?
         if let terms = evidence.terms, let epochs = evidence.epochs, let seconds = evidence.lease {
             lease = SoakChecker.LeaseEvidence(terms: terms, epochs: epochs, lease: seconds)
         }
         let start = ContinuousClock.now
         let report = try SoakChecker(
-            jobs: evidence.jobs, store: store, snapshot: evidence.snapshot, requests: evidence.requests,
+            jobs: evidence.jobs, rows: try SoakStoreRows.read(evidence.store), snapshot: evidence.snapshot, requests: evidence.requests,
             spools: evidence.spools.map { SpoolLayout(root: $0) }, faults: evidence.faults, ports: evidence.ports, lease: lease
         ).check()
         print("soak-check: seed \(evidence.seed), \(Int(evidence.seconds)) s, \(evidence.jobs.count) jobs, \(evidence.faults.summary), "
