@@ -126,9 +126,10 @@ public struct DispatchService: Service {
                             await inbox.expect(pass.tickets.count)
                             let convention = await lane.scheduler.createdClock
                             for ticket in pass.tickets {
-                                // Not sent once the term is being given up: its job
-                                // stays `dispatching` and the next term makes it `unknown`.
-                                _ = group.addTaskUnlessCancelled { await send(ticket, lane: index, createdClock: convention, to: inbox) }
+                                // Also in a cancelled group (the term ending): every
+                                // expected answer must come, or the recorder would
+                                // wait for it.
+                                group.addTask { await send(ticket, lane: index, createdClock: convention, to: inbox) }
                             }
                         }
                     } catch {
