@@ -6,7 +6,8 @@
 # with CALLSPOOL_BENCH_POSTGRES pointing at it (two instances, a fresh
 # database) and CALLSPOOL_SOAK_PG_RESTART the command that restarts the
 # server (one of the soak's faults). The server is stopped and removed at
-# the end; the soak's exit status is this script's.
+# the end (CALLSPOOL_SOAK_KEEP=1: kept, stopped, for `callspool-bench
+# soak-check`); the soak's exit status is this script's.
 #
 #   Benchmarks/soak-postgres.sh 300 11     # needs .build/release/callspool{,-bench}
 set -euo pipefail
@@ -31,6 +32,14 @@ fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=100"
 cleanup() {
+  if [ "${CALLSPOOL_SOAK_KEEP:-}" = 1 ]; then
+    # Kept for `callspool-bench soak-check`: the server stopped cleanly, its
+    # data left, and how to start it again on the same port.
+    "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    echo "soak-postgres: the database is kept in $dir; start it again with:"
+    echo "  ${as_owner[*]} $bin/pg_ctl -D $dir/data -o '$options' -l $dir/server.log -w start"
+    return
+  fi
   "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 }

@@ -8,7 +8,7 @@ final class ArrivalLog: @unchecked Sendable {
     /// One callnotify / callVerify request as it arrived (the soak's log):
     /// its wall-clock arrival (the database's lease times are on the same
     /// host's clock) and its `userData`.
-    struct Request: Sendable {
+    struct Request: Sendable, Codable {
         var arrived: Date
         var userData: String?
         var callee: String?

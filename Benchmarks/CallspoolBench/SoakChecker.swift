@@ -5,8 +5,8 @@ import CallSpoolSQLite
 import Foundation
 import VoiceCallSimulator
 
-/// Reads what a soak run left — the store, the simulator's log, the spool —
-/// and checks the promises independently of the daemon's own bookkeeping:
+/// Reads what a soak run left — the store (every job and attempt row, read
+/// in bulk: ``SoakStoreRows``), the simulator's log, the spool — and checks the promises independently of the daemon's own bookkeeping:
 /// every job present and ended, nobody called twice, `unknown` only where
 /// the faults explain it, answered calls with their digits, no
 /// verification code of an ended job left in the store or the spool; every
@@ -14,7 +14,7 @@ import VoiceCallSimulator
 /// request sent by an instance after it lost the lease (``LeaseEvidence``).
 struct SoakChecker {
     let jobs: [SoakRun.Submitted]
-    let store: any CallStore
+    let rows: SoakStoreRows
     let snapshot: SimulatorSnapshot
     /// callnotify / callVerify requests as they reached the simulator.
     let requests: [ArrivalLog.Request]
@@ -63,22 +63,26 @@ struct SoakChecker {
         var codes: [String] = []
         var attempted = Set<String>()
         for job in jobs {
-            guard let detail = try store.jobDetail(id: job.id) else {
+            guard let row = rows.jobs[job.id] else {
                 report.violations.append("\(job.id): submitted but not in the store")
                 continue
             }
-            let state = detail.job.state
-            attempted.formUnion(detail.attempts.map(\.userData))
+            guard let state = JobState(rawValue: row.state) else {
+                report.violations.append("\(job.id): an unknown state \(row.state)")
+                continue
+            }
+            let attempts = rows.attempts[row.rowId] ?? []
+            attempted.formUnion(attempts.map(\.userData))
             report.states[state.rawValue, default: 0] += 1
             if !settledStates.contains(state) { report.violations.append("\(job.id): left \(state.rawValue)") }
             let calls = snapshot.callsPerCallee[job.callee] ?? 0
             if calls > 1 { report.violations.append("\(job.id): its callee was called \(calls) times") }
             if state == .unknown, job.profile != "lostAnswer" { unexplainedUnknown += 1 }
             // Notify jobs collect a digit; a verify job plays its code.
-            if state == .completed, detail.job.outcome == .answered, job.verifyCode == nil {
+            if state == .completed, row.outcome == Outcome.answered.rawValue, job.verifyCode == nil {
                 answered += 1
-                if detail.job.digits.isEmpty {
-                    let session = detail.attempts.compactMap(\.sessionId).last ?? ""
+                if !SoakStoreRows.hasDigits(row.digits) {
+                    let session = attempts.compactMap(\.sessionId).last ?? ""
                     if !failedDigits.contains(session) { report.violations.append("\(job.id): answered, its digit push delivered, no digits") }
                 } else {
                     withDigits += 1
@@ -86,7 +90,7 @@ struct SoakChecker {
             }
             if let code = job.verifyCode, state.isTerminal {
                 codes.append(code)
-                if detail.job.payload.storedText.contains(code) { report.violations.append("\(job.id): ended \(state.rawValue), its code is still in the store") }
+                if row.payload.contains(code) { report.violations.append("\(job.id): ended \(state.rawValue), its code is still in the store") }
             }
         }
         // Each SIGKILL (and, with a lease, each freeze past it or database
@@ -105,10 +109,14 @@ struct SoakChecker {
             report.figures += figures
         }
         if refused > 0 { report.violations.append("\(refused) pushes found the callback port closed") }
+        // Every run of 8 digits in each file, looked up among the codes (all
+        // of 8 digits): the same finds as searching each file for each code,
+        // in one pass per file instead of one per code.
+        let endedCodes = Set(codes.map { Array($0.utf8) })
         for directory in spools.flatMap({ [$0.processed, $0.rejected, $0.incoming, $0.tmp] }) {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
-                guard let text = try? String(contentsOfFile: directory + "/" + name, encoding: .utf8) else { continue }
-                for code in codes where text.contains(code) {
+                guard let data = FileManager.default.contents(atPath: directory + "/" + name) else { continue }
+                for _ in Self.codeWindows(in: data, length: 8).filter({ endedCodes.contains($0) }) {
                     report.violations.append("a verification code of an ended job is left in \(directory)/\(name)")
                 }
             }
@@ -120,6 +128,23 @@ struct SoakChecker {
             "pushes refused \(refused); deliveries \(snapshot.deliveries.count), failed \(snapshot.deliveries.filter { !$0.succeeded }.count)",
         ]
         return report
+    }
+
+    /// Every `length`-byte window of ASCII digits in `data`, once each.
+    static func codeWindows(in data: Data, length: Int) -> Set<[UInt8]> {
+        let bytes = [UInt8](data)
+        var windows = Set<[UInt8]>()
+        var runStart = 0
+        for index in 0...bytes.count {
+            let isDigit = index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39
+            if isDigit { continue }
+            // A run of digits ends at `index`.
+            if index - runStart >= length {
+                for start in runStart...(index - length) { windows.insert(Array(bytes[start..<(start + length)])) }
+            }
+            runStart = index + 1
+        }
+        return windows
     }
 
     /// Each request reached the platform before the term after its attempt's

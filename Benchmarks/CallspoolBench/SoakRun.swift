@@ -34,7 +34,7 @@ enum SoakRun {
     }
 
     /// One job the harness submitted, and what its callee does.
-    struct Submitted {
+    struct Submitted: Codable {
         var id: String
         var callee: String
         var verifyCode: String?
@@ -104,7 +104,9 @@ enum SoakRun {
         if case .sqlite = backend, getuid() == 0, ProcessInfo.processInfo.environment["CALLSPOOL_SOAK_FULL_DISK"] != "0" {
             disk = try SmallDisk(mountingAt: root, megabytes: 512)
         }
-        var keepFiles = false
+        // CALLSPOOL_SOAK_KEEP=1: the run's files (store, spools, the
+        // evidence for `soak-check`, the tmpfs) stay, even without a violation.
+        var keepFiles = ProcessInfo.processInfo.environment["CALLSPOOL_SOAK_KEEP"] == "1"
         defer { if !keepFiles { disk?.unmount() } }
         let credentials = platform.simulator.credentials
         var names = ["a"]
@@ -298,10 +300,25 @@ enum SoakRun {
         if case .postgres(let url, _) = backend {
             lease = SoakChecker.LeaseEvidence(terms: terms, epochs: try Self.attemptEpochs(url: url), lease: plan.lease)
         }
+        // What only this process saw, written before the check so that it
+        // can be checked again: `callspool-bench soak-check ROOT`.
+        let storeLocation: String
+        switch backend {
+        case .sqlite: storeLocation = root + "/store.sqlite"
+        case .postgres(let url, _): storeLocation = url
+        }
+        let evidence = SoakEvidence(
+            seed: plan.seed, seconds: plan.seconds, store: storeLocation, spools: instances.map(\.layout.root),
+            jobs: Array(jobs.prefix(submitted)), faults: faults, snapshot: snapshot, requests: requests, ports: 8,
+            terms: lease?.terms, epochs: lease?.epochs, lease: lease?.lease)
+        try evidence.write(to: root + "/evidence.json")
+        print("soak: ended after \(Int(plan.seconds)) s; checking (the run's files: \(root)\(keepFiles ? ", kept" : ""))")
+        let checking = ContinuousClock.now
         let report = try SoakChecker(
-            jobs: Array(jobs.prefix(submitted)), store: store, snapshot: snapshot, requests: requests, spools: instances.map(\.layout),
-            faults: faults, ports: 8, lease: lease
+            jobs: Array(jobs.prefix(submitted)), rows: try SoakStoreRows.read(storeLocation), snapshot: snapshot, requests: requests,
+            spools: instances.map(\.layout), faults: faults, ports: 8, lease: lease
         ).check()
+        let checked = (ContinuousClock.now - checking).timeInterval
         let backendName: String
         switch backend {
         case .sqlite: backendName = "SQLite, 1 instance"
@@ -310,10 +327,11 @@ enum SoakRun {
         print("soak: seed \(plan.seed), \(Int(plan.seconds)) s, \(backendName), \(submitted) jobs, \(faults.summary), "
             + "\(snapshot.acceptedCalls) calls placed; states \(report.states)")
         for line in report.figures { print("  " + line) }
+        print(String(format: "  checked in %.1f s", checked))
         if deferredFiles > 0 { print("  a job file held back while the disk was full: \(deferredFiles) ticks of 20 ms") }
         if report.violations.isEmpty {
             print("soak: violations: 0")
-            try? FileManager.default.removeItem(atPath: root)
+            if !keepFiles { try? FileManager.default.removeItem(atPath: root) }
             return 0
         }
         keepFiles = true
@@ -321,6 +339,30 @@ enum SoakRun {
         print("soak: \(report.violations.count) violations; replay with: callspool-bench soak \(Int(plan.seconds)) \(plan.seed) (files kept in \(root)"
             + (disk != nil ? ", a tmpfs left mounted: umount it when done)" : ")"))
         return 1
+    }
+
+    /// Checks a finished run again from its directory: `evidence.json`, the
+    /// spools, and the store (the SQLite file there, or the PostgreSQL
+    /// database the evidence names, which must be running again).
+    static func checkAgain(root: String) throws -> Int32 {
+        let evidence = try SoakEvidence.read(from: root + "/evidence.json")
+        var lease: SoakChecker.LeaseEvidence?
+        if let terms = evidence.terms, let epochs = evidence.epochs, let seconds = evidence.lease {
+            lease = SoakChecker.LeaseEvidence(terms: terms, epochs: epochs, lease: seconds)
+        }
+        let start = ContinuousClock.now
+        let report = try SoakChecker(
+            jobs: evidence.jobs, rows: try SoakStoreRows.read(evidence.store), snapshot: evidence.snapshot, requests: evidence.requests,
+            spools: evidence.spools.map { SpoolLayout(root: $0) }, faults: evidence.faults, ports: evidence.ports, lease: lease
+        ).check()
+        print("soak-check: seed \(evidence.seed), \(Int(evidence.seconds)) s, \(evidence.jobs.count) jobs, \(evidence.faults.summary), "
+            + "\(evidence.snapshot.acceptedCalls) calls placed; states \(report.states); checked in "
+            + String(format: "%.1f s", (ContinuousClock.now - start).timeInterval))
+        for line in report.figures { print("  " + line) }
+        for exit in evidence.faults.exits { print("  ended by itself: " + exit) }
+        for violation in report.violations.prefix(50) { print("VIOLATION: " + violation) }
+        print("soak-check: violations: \(report.violations.count)")
+        return report.violations.isEmpty ? 0 : 1
     }
 
     /// SIGKILL or SIGTERM, then the same instance again after up to half a
@@ -411,7 +453,7 @@ enum SoakRun {
 }
 
 /// The faults the harness injected, for the checker's bounds.
-struct SoakFaults {
+struct SoakFaults: Codable {
     var kills = 0
     var stops = 0
     /// SIGSTOP of the dispatcher for longer than its lease, then SIGCONT.
@@ -475,7 +517,7 @@ final class SmallDisk {
 /// checker then compares with the next term it saw, which begins later, so
 /// a missed term can hide a violation but never make one up.
 final class LeaseWatcher: @unchecked Sendable {
-    struct Term: Sendable {
+    struct Term: Sendable, Codable {
         var epoch: Int64
         var holder: String
         var acquiredAt: Date
@@ -562,5 +604,38 @@ extension SeededRandom {
     mutating func exponential(mean: Double) -> Double {
         let unit = (Double(next() >> 11) + 0.5) / Double(1 << 53)
         return -log(unit) * mean
+    }
+}
+
+/// What a soak run saw besides the store and the spools — the jobs it
+/// submitted, the faults, the simulator's log, the requests' arrivals and
+/// (PostgreSQL) the dispatcher terms and each attempt's epoch — written to
+/// `evidence.json` in the run's directory before the check, so that
+/// `callspool-bench soak-check DIR` can check the run again.
+struct SoakEvidence: Codable {
+    var seed: UInt64
+    var seconds: Double
+    /// The SQLite file, or the PostgreSQL URL.
+    var store: String
+    var spools: [String]
+    var jobs: [SoakRun.Submitted]
+    var faults: SoakFaults
+    var snapshot: SimulatorSnapshot
+    var requests: [ArrivalLog.Request]
+    var ports: Int
+    var terms: [LeaseWatcher.Term]?
+    var epochs: [String: Int64?]?
+    var lease: Double?
+
+    func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+    }
+
+    static func read(from path: String) throws -> SoakEvidence {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return try decoder.decode(SoakEvidence.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }

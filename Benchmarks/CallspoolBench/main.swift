@@ -212,6 +212,12 @@ case "soak":
     let seconds = CommandLine.arguments.count > 2 ? Double(CommandLine.arguments[2]) ?? 300 : 300
     let seed = CommandLine.arguments.count > 3 ? UInt64(CommandLine.arguments[3]) ?? UInt64.random(in: 1...UInt64(UInt32.max)) : UInt64.random(in: 1...UInt64(UInt32.max))
     exit(try await SoakRun.run(SoakRun.Plan(seconds: seconds, seed: seed)))
+case "soak-check":
+    guard CommandLine.arguments.count > 2 else {
+        print("usage: callspool-bench soak-check DIR (a soak's files, kept with CALLSPOOL_SOAK_KEEP=1 or after a violation)")
+        exit(2)
+    }
+    exit(try SoakRun.checkAgain(root: CommandLine.arguments[2]))
 case "memory":
     let jobs = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 1_000_000 : 1_000_000
     let seconds = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 30 : 30
@@ -221,6 +227,6 @@ case "memory-fill":
 case "memory-run":
     try await MemoryBenchmark.run(dir: CommandLine.arguments[2], seconds: Int(CommandLine.arguments[3]) ?? 30)
 default:
-    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory, takeover, startup, soak, webhooks")
+    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory, takeover, startup, soak, soak-check, webhooks")
     exit(2)
 }

@@ -39,6 +39,8 @@ public struct DispatchService: Service {
     /// goes only after its `dispatching` row is committed) and answers that
     /// could not be recorded are kept and recorded when space returns.
     public var storage: StorageHealth?
+    /// How answers the store refused are tried again (tests inject the time).
+    public var answerRetry = AnswerRetry()
     public let progress = ProgressBeacon(name: "scheduler")  // beaten every pass: the systemd watchdog is fed only while it moves
 
     public init(
@@ -62,10 +64,15 @@ public struct DispatchService: Service {
         self.logger = logger
     }
 
+    /// Runs until graceful shutdown or cancellation. Throws
+    /// ``DispatcherStepsDown`` when answers stayed refused for want of the
+    /// dispatcher lease past ``AnswerRetry/leaseGrace`` while the term went
+    /// on: the caller (``DispatcherElection``) then gives the term up, so
+    /// that the next term makes those jobs `unknown`.
     public func run() async throws {
         for lane in lanes { try await lane.scheduler.start() }
         let inbox = AnswerInbox()
-        await withDiscardingTaskGroup { group in
+        try await withThrowingDiscardingTaskGroup { group in
             if let callEnds {
                 group.addTask { [lanes, wakeup] in
                     for await _ in callEnds.arrivals.cancelOnGracefulShutdown() {
@@ -77,13 +84,23 @@ public struct DispatchService: Service {
                 }
             }
             // The recorder: every answer that has arrived, one transaction per application.
-            group.addTask { [lanes, wakeup, logger] in
+            group.addTask { [lanes, wakeup, logger, answerRetry] in
                 while let batch = await inbox.next() {
                     for (index, lane) in lanes.enumerated() {
                         let answers = batch.filter { $0.lane == index }.map { ($0.ticket, $0.result) }
                         guard !answers.isEmpty else { continue }
                         do {
                             try await recordKeepingThroughStorageTrouble(answers, by: lane.scheduler)
+                        } catch where (error as? any StoreErrorExplaining)?.isDispatcherLeaseRefusal == true
+                            && !Task.isCancelled && !Task.isShuttingDownGracefully
+                        {
+                            // The same term went on, so no new term would make
+                            // these jobs `unknown`: this one ends (the group is
+                            // cancelled, run() throws) and the election gives the
+                            // lease up.
+                            let stepDown = DispatcherStepsDown(answers: answers.count, refusedFor: answerRetry.leaseGrace)
+                            logger.error("\(stepDown)", metadata: ["error": "\(error)"])
+                            throw stepDown
                         } catch {
                             logger.error(
                                 "could not record the platform's answers; those jobs stay dispatching and become unknown at the next start",
@@ -94,7 +111,7 @@ public struct DispatchService: Service {
                 }
             }
             await withGracefulShutdownHandler {
-                while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                while !Task.isShuttingDownGracefully, !Task.isCancelled, !group.isCancelled {
                     progress.beat()
                     var wakeAt = clock.now.addingTimeInterval(1)
                     do {
@@ -109,6 +126,9 @@ public struct DispatchService: Service {
                             await inbox.expect(pass.tickets.count)
                             let convention = await lane.scheduler.createdClock
                             for ticket in pass.tickets {
+                                // Also in a cancelled group (the term ending): every
+                                // expected answer must come, or the recorder would
+                                // wait for it.
                                 group.addTask { await send(ticket, lane: index, createdClock: convention, to: inbox) }
                             }
                         }
@@ -141,24 +161,17 @@ public struct DispatchService: Service {
     /// disk), keeps them and tries again every second until it can: the
     /// requests were sent, their sessionIds are what matches the callbacks.
     func recordKeepingThroughStorageTrouble(_ batch: [(DispatchTicket, CallAttemptResult)], by scheduler: Scheduler) async throws {
-        try await Self.keepRecording(storage: storage, logger: logger) { try await scheduler.complete(batch) }
+        try await Self.keepRecording(storage: storage, logger: logger, retry: answerRetry) { try await scheduler.complete(batch) }
     }
 
-    /// How long answers refused for want of the dispatcher lease are tried
-    /// again: long enough for a late renewal of the same lease (the term's
-    /// own clock ran short under load), short of keeping answers whose
-    /// jobs a new dispatcher has already made `unknown`.
-    static let leaseRefusalGrace: Duration = .seconds(30)
-
     /// Runs `record` until it succeeds. A storage failure (full disk,
-    /// database away) is retried every `interval` for as long as it lasts;
-    /// a refusal for want of the lease for ``leaseRefusalGrace``: the same
-    /// instance usually renews the same lease within a second, and answers
-    /// given up would leave their jobs `dispatching` until the next start.
-    /// Anything else, or a shutdown, throws.
+    /// database away) is retried every `retry.interval` for as long as it
+    /// lasts; a refusal for want of the lease for `retry.leaseGrace`: the
+    /// same instance usually renews the same lease within a second. When
+    /// the grace is over it throws the refusal, and ``run()`` ends the term
+    /// (``DispatcherStepsDown``). Anything else, or a shutdown, throws.
     static func keepRecording(
-        storage: StorageHealth?, logger: Logger, interval: Duration = .seconds(1), leaseGrace: Duration = leaseRefusalGrace,
-        clock: ContinuousClock = ContinuousClock(), _ record: () async throws -> Void
+        storage: StorageHealth?, logger: Logger, retry: AnswerRetry = AnswerRetry(), _ record: () async throws -> Void
     ) async throws {
         var leaseRefusedSince: ContinuousClock.Instant?
         while true {
@@ -171,16 +184,59 @@ public struct DispatchService: Service {
                 guard !Task.isCancelled, !Task.isShuttingDownGracefully else { throw error }
                 if (error as? any StoreErrorExplaining)?.isDispatcherLeaseRefusal == true {
                     if leaseRefusedSince == nil {
-                        leaseRefusedSince = clock.now
+                        leaseRefusedSince = retry.now()
                         logger.notice("answers wait for the dispatcher lease to be renewed", metadata: ["error": "\(error)"])
                     }
-                    guard let since = leaseRefusedSince, clock.now - since < leaseGrace else { throw error }
+                    guard let since = leaseRefusedSince, retry.now() - since < retry.leaseGrace else { throw error }
                 } else {
                     guard let storage, storage.recordFailure(error, at: Date()) else { throw error }
                 }
-                try? await Task.sleep(for: interval)
+                await retry.pause(retry.interval)
             }
         }
+    }
+}
+
+/// How the dispatcher tries again to record answers the store refused.
+public struct AnswerRetry: Sendable {
+    /// Between two tries.
+    public var interval: Duration
+    /// How long answers refused for want of the dispatcher lease are tried
+    /// again: long enough for a late renewal of the same lease (the term's
+    /// own clock ran short under load), short of keeping answers whose jobs
+    /// a new dispatcher has already made `unknown`.
+    public var leaseGrace: Duration
+    /// This instance's monotonic time.
+    public var now: @Sendable () -> ContinuousClock.Instant
+    /// Waits `interval` (a test moves its clock instead).
+    public var pause: @Sendable (Duration) async -> Void
+
+    public init(
+        interval: Duration = .seconds(1), leaseGrace: Duration = .seconds(30),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
+        pause: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
+    ) {
+        self.interval = interval
+        self.leaseGrace = leaseGrace
+        self.now = now
+        self.pause = pause
+    }
+}
+
+/// The dispatcher gives its term up: the store refused its answers for want
+/// of the dispatcher lease for longer than ``AnswerRetry/leaseGrace`` while
+/// the same term went on, so their jobs would stay `dispatching` with nobody
+/// to make them `unknown`. The election releases the lease; the next term
+/// (this instance's or another's, with a new epoch) makes them `unknown`, to
+/// be reconciled by callbacks, never sent twice.
+public struct DispatcherStepsDown: Error, CustomStringConvertible {
+    public let answers: Int
+    public let refusedFor: Duration
+
+    public var description: String {
+        "the store refused \(answers) answers for want of the dispatcher lease for \(refusedFor) while this instance's term went on; "
+            + "it gives the term up so that the next term makes their jobs unknown (reconciled by callbacks, never sent twice). "
+            + "If this repeats, the instance cannot renew its lease in time: check its load and the database's latency, or lengthen [store] lease"
     }
 }
 

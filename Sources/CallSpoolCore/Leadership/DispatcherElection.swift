@@ -23,7 +23,10 @@ public protocol DispatcherLeaseStore: Sendable {
 /// or the local term runs out, dispatch stops at once (requests already
 /// sent are recorded if the fence still allows, else their jobs are
 /// recovered as `unknown` by the next dispatcher); on graceful shutdown
-/// the lease is given up so another instance takes over without waiting.
+/// the lease is given up so another instance takes over without waiting,
+/// and so it is when the dispatcher stops by itself (``DispatcherStepsDown``:
+/// answers it could not record under this term), so that the next term —
+/// another instance's, or this one's with a new epoch — recovers their jobs.
 public struct DispatcherElection: Service {
     public let store: any DispatcherLeaseStore
     public let term: DispatcherTerm
@@ -62,7 +65,11 @@ public struct DispatcherElection: Service {
                 continue
             }
             logger.notice("this instance dispatches now", metadata: ["epoch": "\(epoch)"])
-            await lead(epoch: epoch)
+            let steppedDown = await lead(epoch: epoch)
+            if steppedDown {
+                logger.warning("this instance gave up its dispatcher term; a new term recovers its jobs in flight", metadata: ["epoch": "\(epoch)"])
+                continue
+            }
             if Task.isShuttingDownGracefully {
                 try? await StoreThreads.run { [store, term] in try store.releaseLease(term: term) }
                 logger.info("dispatcher lease given up", metadata: ["epoch": "\(epoch)"])
@@ -74,35 +81,48 @@ public struct DispatcherElection: Service {
     }
 
     /// One term: dispatch and renewals side by side until either ends.
-    private func lead(epoch: Int64) async {
+    /// Returns whether the dispatcher gave the term up by itself (then the
+    /// lease is released: dispatch has stopped and sends nothing more).
+    private func lead(epoch: Int64) async -> Bool {
         for lane in dispatch.lanes { await lane.scheduler.beginTerm() }
-        await withTaskGroup(of: Void.self) { group in
+        let steppedDown = await withTaskGroup(of: Bool.self) { group -> Bool in
             group.addTask { [dispatch, logger] in
                 do {
                     try await dispatch.run()
+                } catch let stepDown as DispatcherStepsDown {
+                    logger.error("dispatch stopped", metadata: ["error": "\(stepDown)"])
+                    return true
                 } catch {
                     logger.error("dispatch stopped", metadata: ["error": "\(error)"])
                 }
+                return false
             }
             group.addTask { [store, term, ttl, logger, storage, clock] in
                 while !Task.isCancelled, !Task.isShuttingDownGracefully {
                     try? await Task.sleep(for: ttl / 3)
-                    guard !Task.isShuttingDownGracefully else { return }
+                    guard !Task.isShuttingDownGracefully else { return false }
                     do {
-                        guard try await StoreThreads.run({ try store.renewLease(ttl: ttl, term: term) }) else { return }
+                        guard try await StoreThreads.run({ try store.renewLease(ttl: ttl, term: term) }) else { return false }
                     } catch {
                         if storage?.recordFailure(error, at: clock.now) != true {
                             logger.warning("cannot renew the dispatcher lease", metadata: ["error": "\(error)"])
                         }
                     }
                     // Past the margin on this instance's own clock: stop now.
-                    guard term.isHeld else { return }
+                    guard term.isHeld else { return false }
                 }
+                return false
             }
-            // Whichever ends first ends the term (shutdown ends dispatch).
-            await group.next()
-            term.end()
+            // Whichever ends first ends the term (shutdown ends dispatch); a
+            // dispatcher that stepped down has stopped sending already.
+            let steppedDown = await group.next() ?? false
+            if !steppedDown { term.end() }
             group.cancelAll()
+            return steppedDown
         }
+        // Dispatch has ended (its requests done or cancelled) and so have the
+        // renewals: the lease is given up at once, whatever is left of it.
+        if steppedDown { try? await StoreThreads.run { [store, term] in try store.releaseLease(term: term) } }
+        return steppedDown
     }
 }

@@ -34,6 +34,11 @@ public final class DispatcherTerm: Sendable {
 
     public var isHeld: Bool { epoch != nil }
 
+    /// The epoch last taken or renewed, also when less than ``margin`` is
+    /// left of it; nil after ``end()``. What a release gives up: the lease
+    /// row is expired only if it still carries this holder and this epoch.
+    public var takenEpoch: Int64? { state.withLock { $0?.epoch } }
+
     package func begin(epoch: Int64, until: ContinuousClock.Instant) {
         state.withLock { $0 = (epoch, until) }
     }

@@ -70,10 +70,13 @@ extension PostgresStore {
         return true
     }
 
-    /// Gives the lease up at once (graceful shutdown): another instance
-    /// need not wait for it to expire.
+    /// Gives the lease up at once (graceful shutdown, or a dispatcher that
+    /// stepped down): another instance need not wait for it to expire. Also
+    /// when less than the margin is left of it on this instance's clock: the
+    /// caller has stopped dispatching, and a lease another instance took
+    /// since (another epoch) is left alone.
     public func releaseLease(term: DispatcherTerm) throws {
-        guard let epoch = term.epoch else { return }
+        guard let epoch = term.takenEpoch else { return }
         term.end()
         _ = try write { session in
             try session.execute(
