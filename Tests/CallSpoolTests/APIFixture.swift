@@ -67,8 +67,8 @@ struct APIFixture {
         return limits
     }
 
-    func app() throws -> some ApplicationProtocol {
-        Application(router: try APIServer.router(operations: operations, keyring: keyring, limits: limits, logger: Logger(label: "test")))
+    func app(metrics: CallspoolMetrics? = nil) throws -> some ApplicationProtocol {
+        Application(router: try APIServer.router(operations: operations, keyring: keyring, limits: limits, metrics: metrics, logger: Logger(label: "test")))
     }
 
     static func verifyJob(id: String, code: String = verifyCode, callee: String = "+8613800000001") -> String {

@@ -33,6 +33,23 @@ import Testing
         #expect(try fixture.database.jobDetail(id: "a") == nil)
     }
 
+    @Test func everyAnswerIsCountedByClientRouteAndStatus() async throws {
+        let fixture = try APIFixture()
+        let metrics = CallspoolMetrics.prometheus()
+        try await fixture.app(metrics: metrics).test(.router) { client in
+            _ = try await client.call(.post, "/v1/jobs", token: nil, body: APIFixture.verifyJob(id: "m1"))
+            _ = try await client.call(.post, "/v1/jobs", token: APIFixture.shopToken, body: APIFixture.verifyJob(id: "m1"))
+            _ = try await client.call(.get, "/v1/status", token: APIFixture.viewerToken)
+        }
+        var bytes: [UInt8] = []
+        try #require(metrics.registry).emit(into: &bytes)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains(#"callspool_api_requests_total{client="-",route="submitJobs",status="401"} 1"#), "\(text)")
+        #expect(text.contains(#"callspool_api_requests_total{client="shop",route="submitJobs",status="201"} 1"#))
+        #expect(text.contains(#"callspool_api_requests_total{client="viewer",route="getStatus",status="200"} 1"#))
+        #expect(text.contains(#"callspool_api_request_duration_seconds_count{route="submitJobs"} 2"#))
+    }
+
     @Test func aClientWithoutTheRoutesScopeGets403() async throws {
         let fixture = try APIFixture()
         try await fixture.app().test(.router) { client in

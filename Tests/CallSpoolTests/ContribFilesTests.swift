@@ -35,6 +35,7 @@ import VoiceCallAPI
         metrics.countOptOut(campaign: "flu")
         metrics.countBilledMinutes([BilledCall(jobRowId: 1, sessionId: "S", app: "default", type: .notify, minutes: 2)])
         metrics.countWebhookDelivery(webhook: "crm", result: "delivered")
+        metrics.countAPIRequest(client: "shop", route: "submitJobs", status: 201, duration: .milliseconds(3))
         metrics.setWebhooks([WebhookFigures(webhook: "crm", pending: 1)], configured: ["crm"], now: Date())
         let registry = try #require(metrics.registry)
         var bytes: [UInt8] = []
@@ -71,7 +72,8 @@ import VoiceCallAPI
         // The panels the operators asked for are there.
         for name in ["callspool_ports_in_use", "callspool_ports_effective_limit", "callspool_jobs", "callspool_requests_total",
                      "callspool_callback_auth_total", "callspool_dispatch_pauses", "callspool_dispatch_halted", "callspool_ports_verify_reserve",
-                     "callspool_queue_oldest_age_seconds", "callspool_heartbeat_age_seconds"] {
+                     "callspool_queue_oldest_age_seconds", "callspool_heartbeat_age_seconds", "callspool_api_requests_total",
+                     "callspool_webhook_deliveries_total", "callspool_webhook_backlog"] {
             #expect(queried.contains(name), "\(name) is on no panel")
         }
         // Every panel has a unique id and a data source variable.

@@ -22,11 +22,25 @@ struct APIGate<Context: RequestContext>: RouterMiddleware {
     let rateLimit: APIRateLimit
     let maxBodyBytes: Int
     let bodyTimeout: Duration
+    /// `callspool_api_requests_total{client,route,status}` and the
+    /// answer time per route; nil: not counted (tests).
+    var metrics: CallspoolMetrics? = nil
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
         let route = APIRoute(method: request.method, path: request.uri.path)
-        guard let client = keyring.client(authorization: request.headers[.authorization]) else {
+        let client = keyring.client(authorization: request.headers[.authorization])
+        let response = try await answer(request, route: route, client: client, context: context, next: next)
+        metrics?.countAPIRequest(
+            client: client?.name ?? "-", route: route.map { "\($0)" } ?? "unknown", status: Int(response.status.code), duration: ContinuousClock.now - started)
+        return response
+    }
+
+    private func answer(
+        _ request: Request, route: APIRoute?, client: APIClient?, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let client else {
             return APIErrorResponse.make(.unauthorized, code: "unauthorized", message: "a valid 'Authorization: Bearer <token>' header is needed", closing: true)
         }
         guard let route else {

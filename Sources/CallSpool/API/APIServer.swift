@@ -42,21 +42,24 @@ enum APIServer {
         case passedSocket(Int32)
     }
 
-    static func router(operations: APIOperations, keyring: APIKeyring, limits: Limits, logger: Logger) throws -> Router<BasicRequestContext> {
+    static func router(
+        operations: APIOperations, keyring: APIKeyring, limits: Limits, metrics: CallspoolMetrics? = nil, logger: Logger
+    ) throws -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let rateLimit = APIRateLimit(clients: operations.configuration.api.clients, clock: operations.clock)
         let gated = router.group().add(
             middleware: APIGate<BasicRequestContext>(
-                keyring: keyring, rateLimit: rateLimit, maxBodyBytes: limits.maxBodyBytes, bodyTimeout: limits.bodyTimeout, logger: logger))
+                keyring: keyring, rateLimit: rateLimit, maxBodyBytes: limits.maxBodyBytes, bodyTimeout: limits.bodyTimeout, metrics: metrics,
+                logger: logger))
         try operations.registerHandlers(on: gated)
         return router
     }
 
     static func make(
-        operations: APIOperations, keyring: APIKeyring, listener: Listener, limits: Limits,
+        operations: APIOperations, keyring: APIKeyring, listener: Listener, limits: Limits, metrics: CallspoolMetrics? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
     ) throws -> any Service {
-        let router = try router(operations: operations, keyring: keyring, limits: limits, logger: logger)
+        let router = try router(operations: operations, keyring: keyring, limits: limits, metrics: metrics, logger: logger)
         let deadline = TimeAmount.milliseconds(Int64(limits.readTimeout / .milliseconds(1)))
         let handlers: @Sendable () -> [any RemovableChannelHandler] = { [RequestDeadlineHandler(timeout: deadline)] }
         let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: handlers(), idleTimeout: deadline)

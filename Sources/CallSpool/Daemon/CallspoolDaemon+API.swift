@@ -12,7 +12,7 @@ extension CallspoolDaemon {
     ///   single client (every request would be refused).
     static func makeAPIServer(
         configuration: Configuration, database: any CallStore, policy: IntakePolicy, clock: any WallClock, listened: ListenedSockets,
-        onServerRunning: @escaping @Sendable (Int) async -> Void, logger: Logger
+        metrics: CallspoolMetrics? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void, logger: Logger
     ) throws -> (any Service)? {
         let listener: APIServer.Listener
         if let descriptor = listened.descriptor(named: "api") {
@@ -35,6 +35,6 @@ extension CallspoolDaemon {
         ])
         return try APIServer.make(
             operations: operations, keyring: APIKeyring(clients: configuration.api.clients), listener: listener,
-            limits: APIServer.Limits(configuration.callbacks), onServerRunning: onServerRunning, logger: logger)
+            limits: APIServer.Limits(configuration.callbacks), metrics: metrics, onServerRunning: onServerRunning, logger: logger)
     }
 }

@@ -108,7 +108,8 @@ public enum CallspoolDaemon {
             configuration: configuration, database: database, onCallEnded: callEnds.send, clock: clock, logger: logger, metrics: metrics,
             storage: storage, unstored: unstored, onServerRunning: { _ in readiness.markReady(ReadinessSignal.callbacks) }, listened: listened)
         let api = try makeAPIServer(
-            configuration: configuration, database: database, policy: policy, clock: clock, listened: listened, onServerRunning: onAPIServerRunning,
+            configuration: configuration, database: database, policy: policy, clock: clock, listened: listened, metrics: metrics,
+            onServerRunning: onAPIServerRunning,
             logger: logger)
         let httpClient = HTTPClientService(
             connectTimeout: .seconds(5), readTimeout: configuration.applications.map(\.timeout).max() ?? configuration.platform.timeout)

@@ -13,6 +13,19 @@ extension CallspoolMetrics {
     /// `callspool_webhook_oldest_age_seconds{webhook}`: how long the oldest undelivered event has waited.
     public static let webhookOldestAgeName = "callspool_webhook_oldest_age_seconds"
 
+    /// `callspool_api_requests_total{client,route,status}`: HTTP API answers
+    /// (client `-` without a valid token; route `unknown` for no route).
+    public static let apiRequestsName = "callspool_api_requests_total"
+    /// `callspool_api_request_duration_seconds{route}`: from the request's head to its answer.
+    public static let apiDurationName = "callspool_api_request_duration_seconds"
+
+    public func countAPIRequest(client: String, route: String, status: Int, duration: Duration) {
+        Counter(label: Self.apiRequestsName, dimensions: [("client", client), ("route", route), ("status", String(status))], factory: factory).increment()
+        let parts = duration.components
+        let nanoseconds = parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
+        Timer(label: Self.apiDurationName, dimensions: [("route", route)], factory: factory).recordNanoseconds(max(0, nanoseconds))
+    }
+
     public func countWebhookDelivery(webhook: String, result: String) {
         Counter(label: Self.webhookDeliveriesName, dimensions: [("webhook", webhook), ("result", result)], factory: factory).increment()
     }

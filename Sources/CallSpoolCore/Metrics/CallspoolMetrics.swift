@@ -63,6 +63,7 @@ public struct CallspoolMetrics: Sendable {
     public static func prometheus(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) -> CallspoolMetrics {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets[Name.dispatchLatency] = latencyBuckets
+        factory.durationHistogramBuckets[apiDurationName] = latencyBuckets
         return CallspoolMetrics(factory: factory, registry: registry)
     }
 
