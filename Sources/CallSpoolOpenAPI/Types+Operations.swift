@@ -40,7 +40,7 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/v1/jobs/GET/query/state`.
                 public var state: Swift.String?
-                /// The `next` cursor of the previous page (opaque).
+                /// The `next` cursor of the previous page (opaque; today a decimal number).
                 ///
                 /// - Remark: Generated from `#/paths/v1/jobs/GET/query/after`.
                 public var after: Swift.String?
@@ -53,7 +53,7 @@ public enum Operations {
                 /// - Parameters:
                 ///   - campaign: Only jobs of this campaign.
                 ///   - state: Only jobs in this state (queued, dispatching, in_call, completed, failed, expired, canceled, unknown).
-                ///   - after: The `next` cursor of the previous page (opaque).
+                ///   - after: The `next` cursor of the previous page (opaque; today a decimal number).
                 ///   - limit: At most this many jobs (1 to 1000, default 100).
                 public init(
                     campaign: Swift.String? = nil,

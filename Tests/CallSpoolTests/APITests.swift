@@ -50,6 +50,20 @@ import Testing
         #expect(text.contains(#"callspool_api_request_duration_seconds_count{route="submitJobs"} 2"#))
     }
 
+    @Test func aMethodAPathDoesNotTakeGets405WithAllow() async throws {
+        let fixture = try APIFixture()
+        try await fixture.app().test(.router) { client in
+            let (status, allow) = try await client.execute(uri: "/v1/status", method: .delete, headers: [:]) {
+                (Int($0.status.code), $0.headers[.allow])
+            }
+            #expect(status == 405 && allow == "GET")
+            let jobs = try await client.execute(uri: "/v1/jobs", method: .put, headers: [:]) { $0.headers[.allow] }
+            #expect(jobs == "GET, POST")
+            let unknown = try await client.call(.get, "/v1/nothing", token: APIFixture.shopToken)
+            #expect(unknown.status == 404)
+        }
+    }
+
     @Test func aClientWithoutTheRoutesScopeGets403() async throws {
         let fixture = try APIFixture()
         try await fixture.app().test(.router) { client in

@@ -28,6 +28,11 @@ enum APIRoute: Sendable, Equatable {
         }
     }
 
+    /// The methods `path` answers to (empty: no such path), for a 405's `Allow`.
+    static func allowedMethods(path: String) -> [HTTPRequest.Method] {
+        [HTTPRequest.Method.get, .post].filter { APIRoute(method: $0, path: path) != nil }
+    }
+
     /// The route's integer query parameters: one that is not a number is
     /// named in the 400 (the generated decoder does not name it).
     var integerParameters: [String] {

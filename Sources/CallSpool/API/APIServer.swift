@@ -46,6 +46,7 @@ enum APIServer {
         operations: APIOperations, keyring: APIKeyring, limits: Limits, metrics: CallspoolMetrics? = nil, logger: Logger
     ) throws -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: APIMethodCheck<BasicRequestContext>())
         let rateLimit = APIRateLimit(clients: operations.configuration.api.clients, clock: operations.clock)
         let gated = router.group().add(
             middleware: APIGate<BasicRequestContext>(
