@@ -205,6 +205,18 @@ case "startup":
     let sorted = seconds.sorted()
     print(String(format: "restart to first callback answered (socket held, %d runs): first (new store) %.0f ms; min %.0f, median %.0f, max %.0f ms (target: well under 1,000 ms)",
         runs, seconds[0] * 1000, sorted[0] * 1000, sorted[sorted.count / 2] * 1000, sorted[sorted.count - 1] * 1000))
+case "api-latency":
+    let samples = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 100 : 100
+    var quiet = Logger(label: "bench")
+    quiet.logLevel = .error
+    let (call, answer) = try await APIBenchmark().latency(samples: samples, logger: quiet)
+    print(call.line("POST /v1/jobs (one verify job) → request at the platform, idle daemon", p50Target: nil, p99Target: 0.020))
+    print(answer.line("POST /v1/jobs → 201 (committed)", p50Target: nil, p99Target: 0.020))
+case "api-campaign":
+    let jobs = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 100_000 : 100_000
+    var quiet = Logger(label: "bench")
+    quiet.logLevel = .error
+    print(try await APIBenchmark().campaign(jobs: jobs, logger: quiet).line)
 case "webhooks":
     let events = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 20_000 : 20_000
     for measurement in try await benchWebhooks(events: events) { print(measurement.line) }
@@ -227,6 +239,6 @@ case "memory-fill":
 case "memory-run":
     try await MemoryBenchmark.run(dir: CommandLine.arguments[2], seconds: Int(CommandLine.arguments[3]) ?? 30)
 default:
-    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory, takeover, startup, soak, soak-check, webhooks")
+    print("unknown benchmark \(which); available: intake, parse, files, dispatch, http, callbacks, callbacks-floor, campaign, latency-idle, memory, takeover, startup, soak, soak-check, webhooks, api-latency, api-campaign")
     exit(2)
 }

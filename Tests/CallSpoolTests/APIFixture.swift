@@ -67,8 +67,10 @@ struct APIFixture {
         return limits
     }
 
-    func app(metrics: CallspoolMetrics? = nil) throws -> some ApplicationProtocol {
-        Application(router: try APIServer.router(operations: operations, keyring: keyring, limits: limits, metrics: metrics, logger: Logger(label: "test")))
+    func app(metrics: CallspoolMetrics? = nil, onQueued: @escaping @Sendable () -> Void = {}) throws -> some ApplicationProtocol {
+        var operations = operations
+        operations.onQueued = onQueued
+        return Application(router: try APIServer.router(operations: operations, keyring: keyring, limits: limits, metrics: metrics, logger: Logger(label: "test")))
     }
 
     static func verifyJob(id: String, code: String = verifyCode, callee: String = "+8613800000001") -> String {

@@ -50,6 +50,21 @@ import Testing
         #expect(text.contains(#"callspool_api_request_duration_seconds_count{route="submitJobs"} 2"#))
     }
 
+    /// A login code over HTTP is called at once: the dispatcher is woken
+    /// after the commit, not left to its next poll.
+    @Test func queuingAJobWakesTheDispatcherAndARepeatDoesNot() async throws {
+        let fixture = try APIFixture()
+        let wakes = Mutex(0)
+        try await fixture.app(onQueued: { wakes.withLock { $0 += 1 } }).test(.router) { client in
+            let first = try await client.call(.post, "/v1/jobs", token: APIFixture.shopToken, body: APIFixture.verifyJob(id: "w1"))
+            #expect(first.status == 201)
+            #expect(wakes.withLock { $0 } == 1)
+            let again = try await client.call(.post, "/v1/jobs", token: APIFixture.shopToken, body: APIFixture.verifyJob(id: "w1"))
+            #expect(again.status == 200)
+            #expect(wakes.withLock { $0 } == 1, "nothing new was queued")
+        }
+    }
+
     @Test func aMethodAPathDoesNotTakeGets405WithAllow() async throws {
         let fixture = try APIFixture()
         try await fixture.app().test(.router) { client in

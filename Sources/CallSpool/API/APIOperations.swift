@@ -20,6 +20,10 @@ struct APIOperations: APIProtocol {
     let configuration: CallSpoolCore.Configuration
     let clock: any WallClock
     let logger: Logger
+    /// Called after a commit that queued jobs: wakes this instance's
+    /// dispatcher, so a login code submitted over HTTP is called at once,
+    /// not at the dispatcher's next poll.
+    var onQueued: @Sendable () -> Void = {}
 
     static func error(_ code: String, _ message: String) -> Components.Responses._Error {
         .init(body: .json(.init(error: .init(code: code, message: message))))
@@ -63,6 +67,7 @@ struct APIOperations: APIProtocol {
             return Self.answer(outcome)
         case .ran(let outcome):
             if !outcome.created.isEmpty {
+                onQueued()
                 logger.info("API: client \(client.name) queued \(outcome.created.count) job(s)", metadata: [
                     "existing": "\(outcome.existing.count)", "rejected": "\(outcome.conflicts.count + outcome.rejected.count)",
                 ])

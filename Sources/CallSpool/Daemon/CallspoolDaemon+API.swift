@@ -12,7 +12,7 @@ extension CallspoolDaemon {
     ///   single client (every request would be refused).
     static func makeAPIServer(
         configuration: Configuration, database: any CallStore, policy: IntakePolicy, clock: any WallClock, listened: ListenedSockets,
-        metrics: CallspoolMetrics? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void, logger: Logger
+        metrics: CallspoolMetrics? = nil, onQueued: @escaping @Sendable () -> Void = {}, onServerRunning: @escaping @Sendable (Int) async -> Void, logger: Logger
     ) throws -> (any Service)? {
         let listener: APIServer.Listener
         if let descriptor = listened.descriptor(named: "api") {
@@ -28,7 +28,8 @@ extension CallspoolDaemon {
                 file: configuration.source, key: "api.clients",
                 message: "the HTTP API is on but has no client: add an [api.clients.NAME] section with its token, or set [api] listen = \"\"")
         }
-        let operations = APIOperations(database: database, policy: policy, configuration: configuration, clock: clock, logger: logger)
+        var operations = APIOperations(database: database, policy: policy, configuration: configuration, clock: clock, logger: logger)
+        operations.onQueued = onQueued
         logger.info("HTTP API configured", metadata: [
             "listen": "\(configuration.api.listen.map { "\($0)" } ?? "systemd socket")",
             "clients": "\(configuration.api.clients.map(\.name).joined(separator: ","))",

@@ -109,7 +109,7 @@ public enum CallspoolDaemon {
             storage: storage, unstored: unstored, onServerRunning: { _ in readiness.markReady(ReadinessSignal.callbacks) }, listened: listened)
         let api = try makeAPIServer(
             configuration: configuration, database: database, policy: policy, clock: clock, listened: listened, metrics: metrics,
-            onServerRunning: onAPIServerRunning,
+            onQueued: { wakeup.signal() }, onServerRunning: onAPIServerRunning,
             logger: logger)
         let httpClient = HTTPClientService(
             connectTimeout: .seconds(5), readTimeout: configuration.applications.map(\.timeout).max() ?? configuration.platform.timeout)
