@@ -176,7 +176,7 @@ enum StoreConformanceCoverage {
         "insertWebhookDeliveries": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "dueWebhookDeliveries": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "webhookDeliveries": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned", "anInstancesInterruptedTriesAreDueAgainWhenItStarts"],
-        "writeWebhookDelivery": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
+        "writeWebhookDeliveries": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "webhookFigures": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "deleteDeliveredWebhooks": ["deliveryRowsAreQueuedOnceClaimedWrittenCountedAndPruned"],
         "keptAnswer": ["keptAnswerRowsAreKeptOncePerClientAndKeyAndExpire"],

@@ -55,9 +55,18 @@ import VoiceCallAPI
             first.attempts = 1
             first.lastStatus = 204
             first.finishedAt = Self.now
-            try rows.writeWebhookDelivery(first)
-            let read = try rows.webhookDeliveries(ids: [try #require(first.id)])
-            #expect(read == [first], "every changed column is written")
+            var audit = try #require(try rows.dueWebhookDeliveries(webhooks: ["audit"], now: Self.now, limit: 1).first)
+            audit.attempts = 3
+            audit.lastError = "HTTP 503"
+            audit.claimedBy = "host-a"
+            audit.nextAttemptAt = later
+            try rows.writeWebhookDeliveries([first, audit])
+            let read = try rows.webhookDeliveries(ids: [try #require(first.id), try #require(audit.id)])
+            #expect(read.sorted { ($0.id ?? 0) < ($1.id ?? 0) } == [first, audit].sorted { ($0.id ?? 0) < ($1.id ?? 0) }, "every changed column of each is written")
+            audit.lastError = nil
+            audit.claimedBy = nil
+            try rows.writeWebhookDeliveries([audit])
+            #expect(try rows.webhookDeliveries(ids: [try #require(audit.id)]).first?.claimedBy == nil, "nulls are written too")
             let figures = try rows.webhookFigures()
             #expect(figures.map(\.webhook) == ["audit", "crm"])
             #expect(figures.last?.pending == 1 && figures.last?.delivered == 1 && figures.last?.oldestPending == later)

@@ -80,14 +80,33 @@ extension PostgresTransaction {
             WebhookDelivery.self, "SELECT * FROM webhookDelivery WHERE state = 'pending' AND claimedBy = $1 ORDER BY id FOR UPDATE", [owner])
     }
 
-    /// The columns a delivery's life changes (its event and body never do).
-    public func writeWebhookDelivery(_ d: WebhookDelivery) throws {
-        guard let id = d.id else { return }
-        try session.execute(
-            """
-            UPDATE webhookDelivery SET state = $1, attempts = $2, nextAttemptAt = $3, giveUpAt = $4, lastStatus = $5, lastError = $6,
-                finishedAt = $7, claimedBy = $8 WHERE id = $9
-            """, [d.state.rawValue, d.attempts, d.nextAttemptAt, d.giveUpAt, d.lastStatus, d.lastError, d.finishedAt, d.claimedBy, id])
+    /// The columns a delivery's life changes (its event and body never
+    /// do), for a batch in one statement: a claim or a batch of outcomes
+    /// is one round trip, not one per event.
+    public func writeWebhookDeliveries(_ deliveries: [WebhookDelivery]) throws {
+        var start = deliveries.startIndex
+        while start < deliveries.endIndex {
+            let end = min(start + 1_000, deliveries.endIndex)
+            var arguments = PostgresArguments()
+            var tuples: [String] = []
+            for d in deliveries[start..<end] {
+                guard let id = d.id else { continue }
+                let values: [any PostgresBindable] = [
+                    id, d.state.rawValue, d.attempts, d.nextAttemptAt, d.giveUpAt, d.lastStatus, d.lastError, d.finishedAt, d.claimedBy,
+                ]
+                let casts = ["bigint", "text", "integer", "double precision", "double precision", "integer", "text", "double precision", "text"]
+                tuples.append("(" + zip(values, casts).map { "\(arguments.parameter($0))::\($1)" }.joined(separator: ", ") + ")")
+            }
+            start = end
+            guard !tuples.isEmpty else { continue }
+            try session.execute(
+                """
+                UPDATE webhookDelivery w SET state = d.state, attempts = d.attempts, nextAttemptAt = d.nextAttemptAt, giveUpAt = d.giveUpAt,
+                    lastStatus = d.lastStatus, lastError = d.lastError, finishedAt = d.finishedAt, claimedBy = d.claimedBy
+                FROM (VALUES \(tuples.joined(separator: ", "))) AS d(id, state, attempts, nextAttemptAt, giveUpAt, lastStatus, lastError, finishedAt, claimedBy)
+                WHERE w.id = d.id
+                """, arguments)
+        }
     }
 
     public func webhookFigures() throws -> [WebhookFigures] {

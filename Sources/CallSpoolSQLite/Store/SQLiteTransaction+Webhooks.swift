@@ -68,7 +68,9 @@ extension SQLiteTransaction {
         try WebhookDelivery.fetchAll(db, sql: "SELECT * FROM webhookDelivery WHERE state = 'pending' AND claimedBy = ? ORDER BY id", arguments: [owner])
     }
 
-    public func writeWebhookDelivery(_ delivery: WebhookDelivery) throws { try delivery.update(db) }
+    public func writeWebhookDeliveries(_ deliveries: [WebhookDelivery]) throws {
+        for delivery in deliveries { try delivery.update(db) }
+    }
 
     public func webhookFigures() throws -> [WebhookFigures] {
         var figures: [String: WebhookFigures] = [:]

@@ -46,14 +46,15 @@ extension StoreDriver {
     public func claimWebhookDeliveries(webhooks: [String], owner: String, now: Date, lease: Duration, limit: Int) throws -> [WebhookDelivery] {
         guard !webhooks.isEmpty else { return [] }
         return try writing { rows in
-            try rows.dueWebhookDeliveries(webhooks: webhooks, now: now, limit: limit).map { delivery in
+            let claimed = try rows.dueWebhookDeliveries(webhooks: webhooks, now: now, limit: limit).map { delivery in
                 var claimed = delivery
                 claimed.attempts += 1
                 claimed.claimedBy = owner
                 claimed.nextAttemptAt = now.addingTimeInterval(lease.timeInterval)
-                try rows.writeWebhookDelivery(claimed)
                 return claimed
             }
+            try rows.writeWebhookDeliveries(claimed)
+            return claimed
         }
     }
 
@@ -65,7 +66,7 @@ extension StoreDriver {
         guard !tries.isEmpty else { return 0 }
         return try writing { rows in
             var current = Dictionary(try rows.webhookDeliveries(ids: tries.map(\.deliveryId)).compactMap { d in d.id.map { ($0, d) } }, uniquingKeysWith: { a, _ in a })
-            var recorded = 0
+            var changed: [Int64] = []
             for attempt in tries {
                 guard var delivery = current[attempt.deliveryId], delivery.state == .pending, delivery.attempts == attempt.attempt else { continue }
                 delivery.claimedBy = nil
@@ -85,11 +86,11 @@ extension StoreDriver {
                     delivery.lastError = error
                     delivery.finishedAt = now
                 }
-                try rows.writeWebhookDelivery(delivery)
+                if !changed.contains(attempt.deliveryId) { changed.append(attempt.deliveryId) }
                 current[attempt.deliveryId] = delivery
-                recorded += 1
             }
-            return recorded
+            try rows.writeWebhookDeliveries(changed.compactMap { current[$0] })
+            return changed.count
         }
     }
 
@@ -103,15 +104,17 @@ extension StoreDriver {
         while true {
             let last: Int64? = try writing { rows in
                 let page = try rows.webhookDeliveries(replay, afterID: after, limit: Self.webhookPageSize)
-                for var delivery in page where delivery.state != .pending {
+                let again = page.filter { $0.state != .pending }.map { delivery in
+                    var delivery = delivery
                     delivery.state = .pending
                     delivery.claimedBy = nil
                     delivery.nextAttemptAt = now
                     delivery.giveUpAt = now.addingTimeInterval(maxAge(delivery.webhook).timeInterval)
                     delivery.finishedAt = nil
-                    try rows.writeWebhookDelivery(delivery)
-                    replayed += 1
+                    return delivery
                 }
+                try rows.writeWebhookDeliveries(again)
+                replayed += again.count
                 return page.last?.id
             }
             guard let last else { return replayed }
@@ -125,13 +128,14 @@ extension StoreDriver {
     /// Returns how many.
     public func releaseWebhookClaims(owner: String, now: Date) throws -> Int {
         try writing { rows in
-            let claimed = try rows.webhookDeliveries(claimedBy: owner)
-            for var delivery in claimed {
+            let released = try rows.webhookDeliveries(claimedBy: owner).map { delivery in
+                var delivery = delivery
                 delivery.claimedBy = nil
                 delivery.nextAttemptAt = now
-                try rows.writeWebhookDelivery(delivery)
+                return delivery
             }
-            return claimed.count
+            try rows.writeWebhookDeliveries(released)
+            return released.count
         }
     }
 

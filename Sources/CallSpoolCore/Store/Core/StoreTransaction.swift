@@ -152,8 +152,9 @@ public protocol StoreTransaction {
     func webhookDeliveries(_ replay: WebhookReplay, afterID: Int64, limit: Int) throws -> [WebhookDelivery]
     /// Pending deliveries whose try `owner` claimed, locked for change.
     func webhookDeliveries(claimedBy owner: String) throws -> [WebhookDelivery]
-    /// Writes every column of `delivery` (its id picks the row).
-    func writeWebhookDelivery(_ delivery: WebhookDelivery) throws
+    /// Writes every column of each delivery (its id picks the row); a
+    /// driver may write them in one statement.
+    func writeWebhookDeliveries(_ deliveries: [WebhookDelivery]) throws
     /// Deliveries by webhook and state, with the oldest pending one.
     func webhookFigures() throws -> [WebhookFigures]
     /// Deletes up to `limit` delivered rows finished before `before`; returns how many.
