@@ -90,7 +90,7 @@ struct SoakChecker {
             }
             if let code = job.verifyCode, state.isTerminal {
                 codes.append(code)
-                if row.payload.contains(code) { report.violations.append("\(job.id): ended \(state.rawValue), its code is still in the store") }
+                if Self.digitRuns(in: Data(row.payload.utf8), length: code.utf8.count).contains(Array(code.utf8)) { report.violations.append("\(job.id): ended \(state.rawValue), its code is still in the store") }
             }
         }
         // Each SIGKILL (and, with a lease, each freeze past it or database
@@ -109,14 +109,17 @@ struct SoakChecker {
             report.figures += figures
         }
         if refused > 0 { report.violations.append("\(refused) pushes found the callback port closed") }
-        // Every run of 8 digits in each file, looked up among the codes (all
-        // of 8 digits): the same finds as searching each file for each code,
-        // in one pass per file instead of one per code.
+        // Every run of exactly 8 digits in each file (a code standing alone,
+        // as a value), looked up among the codes (all of 8 digits): one pass
+        // per file instead of a search per file and code. Longer runs are
+        // not codes: a callee number's digits hold 8-digit substrings, and
+        // a code drawn at random sometimes equals one (seed 32: v8917's
+        // 70000632 inside +86137000063xx, reported as a code left behind).
         let endedCodes = Set(codes.map { Array($0.utf8) })
         for directory in spools.flatMap({ [$0.processed, $0.rejected, $0.incoming, $0.tmp] }) {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
                 guard let data = FileManager.default.contents(atPath: directory + "/" + name) else { continue }
-                for _ in Self.codeWindows(in: data, length: 8).filter({ endedCodes.contains($0) }) {
+                for _ in Self.digitRuns(in: data, length: 8).filter({ endedCodes.contains($0) }) {
                     report.violations.append("a verification code of an ended job is left in \(directory)/\(name)")
                 }
             }
@@ -130,21 +133,20 @@ struct SoakChecker {
         return report
     }
 
-    /// Every `length`-byte window of ASCII digits in `data`, once each.
-    static func codeWindows(in data: Data, length: Int) -> Set<[UInt8]> {
+    /// Every run of exactly `length` ASCII digits in `data` (bounded by
+    /// non-digits or the ends), once each.
+    static func digitRuns(in data: Data, length: Int) -> Set<[UInt8]> {
         let bytes = [UInt8](data)
-        var windows = Set<[UInt8]>()
+        var runs = Set<[UInt8]>()
         var runStart = 0
         for index in 0...bytes.count {
             let isDigit = index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39
             if isDigit { continue }
             // A run of digits ends at `index`.
-            if index - runStart >= length {
-                for start in runStart...(index - length) { windows.insert(Array(bytes[start..<(start + length)])) }
-            }
+            if index - runStart == length { runs.insert(Array(bytes[runStart..<index])) }
             runStart = index + 1
         }
-        return windows
+        return runs
     }
 
     /// Each request reached the platform before the term after its attempt's

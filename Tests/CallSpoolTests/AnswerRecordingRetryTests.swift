@@ -146,7 +146,12 @@ struct DispatcherStepDownTests {
         let election = DispatcherElection(store: leases, term: term, dispatch: dispatch, ttl: .seconds(600), logger: Logger(label: "test"))
         let running = Task { try await election.run() }
 
-        let recovered = try await eventually(timeout: .seconds(20)) { try observer.jobDetail(id: "j1")?.job.state == .unknown }
+        // Generous bounds: the database server is shared with every other
+        // test. Without the step-down the job stays `dispatching` until the
+        // term's first renewal, 200 s away.
+        let sent = try await eventually(timeout: .seconds(60)) { placer.placed.withLock { !$0.isEmpty } }
+        var recovered = false
+        if sent { recovered = try await eventually(timeout: .seconds(60)) { try observer.jobDetail(id: "j1")?.job.state == .unknown } }
         let releasedWhileRunning = leases.released.withLock { $0 }  // a stop releases it too
         running.cancel()
         _ = await running.result
