@@ -28,6 +28,7 @@ struct IdempotencyRaceTests {
         let bRan = Mutex(false)
         let bAnswer = Mutex<Result<KeyedAnswer, any Error>?>(nil)
         let bDone = DispatchSemaphore(value: 0)
+        let bWorked = DispatchSemaphore(value: 0)
         let first = try a.answerOnce(request, now: Self.now) { rows in
             _ = try rows.insertJobs(
                 [StoreConformanceTests.notify("a-job")], intakeKey: "api:a", sourceFile: "api:shop", policy: policy, now: Self.now, resumedUpTo: 0)
@@ -39,13 +40,16 @@ struct IdempotencyRaceTests {
                         _ = try rows.insertJobs(
                             [StoreConformanceTests.notify("b-job", callee: "+8613800000002")], intakeKey: "api:b", sourceFile: "api:shop", policy: policy,
                             now: Self.now, resumedUpTo: 0)
+                        bWorked.signal()
                         return (201, "b")
                     }
                 }
                 bAnswer.withLock { $0 = result }
                 bDone.signal()
             }
-            Thread.sleep(forTimeInterval: 0.3)
+            // A's transaction stays open until B has done its work (not a
+            // guess at how long B takes: a loaded machine may need seconds).
+            _ = bWorked.wait(timeout: .now() + 20)
             return (201, "a")
         }
         #expect(bDone.wait(timeout: .now() + 20) == .success, "B finishes")
