@@ -1,6 +1,8 @@
 import CallSpoolCore
 import CallSpoolOpenAPI
 import Hummingbird
+import HummingbirdTLS
+import NIOSSL
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -57,7 +59,7 @@ enum APIServer {
     }
 
     static func make(
-        operations: APIOperations, keyring: APIKeyring, listener: Listener, limits: Limits, metrics: CallspoolMetrics? = nil,
+        operations: APIOperations, keyring: APIKeyring, listener: Listener, limits: Limits, metrics: CallspoolMetrics? = nil, tls: TLSConfiguration? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
     ) throws -> any Service {
         let router = try router(operations: operations, keyring: keyring, limits: limits, metrics: metrics, logger: logger)
@@ -68,7 +70,7 @@ enum APIServer {
         switch listener {
         case .address(let listen):
             return Application(
-                router: router, server: .http1(configuration: http1),
+                router: router, server: try tls.map { try .tls(.http1(configuration: http1), tlsConfiguration: $0) } ?? .http1(configuration: http1),
                 configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: serverName, availableConnectionsDelegate: connections),
                 onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? listen.port) },
                 logger: logger)

@@ -18,6 +18,26 @@ extension ConfigurationLoader {
             }
             api.listen = listen
         }
+        let certificate = try section.string("tls_cert")
+        let privateKey = try section.string("tls_key")
+        switch (certificate, privateKey) {
+        case (nil, nil):
+            break
+        case (let certificate?, let privateKey?):
+            guard certificate.hasPrefix("/"), privateKey.hasPrefix("/") else {
+                throw section.error(certificate.hasPrefix("/") ? "tls_key" : "tls_cert", "must be an absolute path to a PEM file")
+            }
+            if purpose == .daemon {
+                // Readable, and the key readable by nobody else (as every secret file).
+                _ = try readSecretFile(certificate, key: "api.tls_cert", config: file, checkMode: false)
+                _ = try readSecretFile(privateKey, key: "api.tls_key", config: file, checkMode: true)
+            }
+            api.tls = Configuration.TLSFiles(certificate: certificate, privateKey: privateKey)
+        case (nil, _?):
+            throw section.error("tls_cert", "is needed with tls_key: the certificate (chain) in PEM")
+        case (_?, nil):
+            throw section.error("tls_key", "is needed with tls_cert: the certificate's private key in PEM (mode 600)")
+        }
         if let clients = try section.subtable("clients") {
             for name in clients.keys.sorted() {
                 guard let table = clients[name]?.table else {

@@ -13,10 +13,26 @@ extension Configuration {
         public var listen: ListenAddress?
         /// `[api.clients.NAME]`, sorted by name.
         public var clients: [APIClient] = []
+        /// `tls_cert` and `tls_key`: PEM files; nil: plain HTTP (keep it
+        /// on loopback or behind a TLS proxy).
+        public var tls: TLSFiles?
 
-        public init(listen: ListenAddress? = nil, clients: [APIClient] = []) {
+        public init(listen: ListenAddress? = nil, clients: [APIClient] = [], tls: TLSFiles? = nil) {
             self.listen = listen
             self.clients = clients
+            self.tls = tls
+        }
+    }
+
+    /// A certificate chain and its private key, both PEM files.
+    public struct TLSFiles: Sendable, Equatable {
+        /// The certificate first, then any intermediates.
+        public var certificate: String
+        public var privateKey: String
+
+        public init(certificate: String, privateKey: String) {
+            self.certificate = certificate
+            self.privateKey = privateKey
         }
     }
 }
