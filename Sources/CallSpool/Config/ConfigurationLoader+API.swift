@@ -104,23 +104,41 @@ extension ConfigurationLoader {
 
     private func loadAPIToken(client name: String, file tokenFile: String?, config: String) throws(ConfigurationError) -> String {
         let (credential, variable) = Self.apiTokenSources(client: name)
-        let key = "api.clients.\(name).token_file"
-        let token: String
+        return try loadSharedSecret(
+            SharedSecretSources(credential: credential, file: tokenFile, fileKey: "api.clients.\(name).token_file", variable: variable),
+            noun: "token", owner: "API client \(name)", config: config)
+    }
+
+    /// Where one shared secret (an API token, a webhook secret) may come from.
+    struct SharedSecretSources {
+        var credential: String
+        var file: String?
+        /// The configuration key of `file` (`…token_file`, `…secret_file`), named in errors.
+        var fileKey: String
+        var variable: String
+    }
+
+    /// The secret from the systemd credential, else the file (mode 600),
+    /// else the environment; at least ``minimumTokenBytes``.
+    func loadSharedSecret(_ sources: SharedSecretSources, noun: String, owner: String, config: String) throws(ConfigurationError) -> String {
+        let (credential, variable, key) = (sources.credential, sources.variable, sources.fileKey)
+        let fileName = key.split(separator: ".").last.map(String.init) ?? key
+        let secret: String
         if let directory = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: directory + "/" + credential) {
-            token = try readSecretFile(directory + "/" + credential, key: "CREDENTIALS_DIRECTORY/\(credential)", config: config, checkMode: false)
-        } else if let tokenFile {
-            token = try readSecretFile(tokenFile, key: key, config: config, checkMode: true)
+            secret = try readSecretFile(directory + "/" + credential, key: "CREDENTIALS_DIRECTORY/\(credential)", config: config, checkMode: false)
+        } else if let file = sources.file {
+            secret = try readSecretFile(file, key: key, config: config, checkMode: true)
         } else if let value = environment[variable], !value.isEmpty {
-            token = value
+            secret = value
         } else {
             throw ConfigurationError(
-                file: config, key: key, message: "no token for API client \(name): set token_file, $\(variable) or the systemd credential \(credential)")
+                file: config, key: key, message: "no \(noun) for \(owner): set \(fileName), $\(variable) or the systemd credential \(credential)")
         }
-        guard token.utf8.count >= Self.minimumTokenBytes else {
+        guard secret.utf8.count >= Self.minimumTokenBytes else {
             throw ConfigurationError(
                 file: config, key: key,
-                message: "the token of API client \(name) is shorter than \(Self.minimumTokenBytes) bytes: make one with `openssl rand -hex 32`")
+                message: "the \(noun) of \(owner) is shorter than \(Self.minimumTokenBytes) bytes: make one with `openssl rand -hex 32`")
         }
-        return token
+        return secret
     }
 }

@@ -71,23 +71,8 @@ extension ConfigurationLoader {
 
     private func loadWebhookSecret(webhook name: String, file secretFile: String?, config: String) throws(ConfigurationError) -> String {
         let (credential, variable) = Self.webhookSecretSources(webhook: name)
-        let key = "webhooks.\(name).secret_file"
-        let secret: String
-        if let directory = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: directory + "/" + credential) {
-            secret = try readSecretFile(directory + "/" + credential, key: "CREDENTIALS_DIRECTORY/\(credential)", config: config, checkMode: false)
-        } else if let secretFile {
-            secret = try readSecretFile(secretFile, key: key, config: config, checkMode: true)
-        } else if let value = environment[variable], !value.isEmpty {
-            secret = value
-        } else {
-            throw ConfigurationError(
-                file: config, key: key, message: "no secret for webhook \(name): set secret_file, $\(variable) or the systemd credential \(credential)")
-        }
-        guard secret.utf8.count >= Self.minimumTokenBytes else {
-            throw ConfigurationError(
-                file: config, key: key,
-                message: "the secret of webhook \(name) is shorter than \(Self.minimumTokenBytes) bytes: make one with `openssl rand -hex 32`")
-        }
-        return secret
+        return try loadSharedSecret(
+            SharedSecretSources(credential: credential, file: secretFile, fileKey: "webhooks.\(name).secret_file", variable: variable),
+            noun: "secret", owner: "webhook \(name)", config: config)
     }
 }
