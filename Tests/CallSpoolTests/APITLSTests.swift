@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CallSpoolCLI
 @testable import CallSpool
 @testable import CallSpoolCore
 import Foundation
@@ -41,8 +42,12 @@ import Testing
             .parse(ConfigurationTests.minimal + "\n" + api, file: "test.toml", purpose: .daemon)
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func theAPISpeaksHTTPSWithTheConfiguredCertificate() async throws {
+    /// Where the server under test accepts: an address it binds, or a
+    /// socket handed over as systemd does (``ListenedSocketServer``).
+    enum ListenerKind: String, CaseIterable, Sendable { case bound, passedBySystemd }
+
+    @Test(.timeLimit(.minutes(1)), arguments: ListenerKind.allCases)
+    func theAPISpeaksHTTPSWithTheConfiguredCertificate(_ kind: ListenerKind) async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (certificate, key) = try Self.makeCertificate(in: directory)
@@ -58,13 +63,24 @@ import Testing
         let tls = try APITLS.configuration(files, source: "test.toml")
         let fixture = try APIFixture()
         let port = AsyncStream.makeStream(of: Int.self)
+        let held = try HeldListeningSocket()
+        let listener: APIServer.Listener
+        switch kind {
+        case .bound: listener = .address(ListenAddress(host: "127.0.0.1", port: 0))
+        case .passedBySystemd:
+            // The server adopts and closes its own copy, as the daemon does systemd's.
+            let adopted = dup(held.descriptor)
+            try #require(adopted >= 0)
+            listener = .passedSocket(adopted)
+        }
         let server = try APIServer.make(
-            operations: fixture.operations, keyring: fixture.keyring, listener: .address(ListenAddress(host: "127.0.0.1", port: 0)), limits: fixture.limits,
+            operations: fixture.operations, keyring: fixture.keyring, listener: listener, limits: fixture.limits,
             tls: tls, onServerRunning: { port.continuation.yield($0) }, logger: Logger(label: "test"))
         let group = ServiceGroup(configuration: .init(services: [server], logger: Logger(label: "test")))
         let running = Task { try await group.run() }
         var ports = port.stream.makeAsyncIterator()
-        let bound = try #require(await ports.next())
+        let reported = try #require(await ports.next())
+        let bound = kind == .bound ? reported : held.port
 
         var clientTLS = TLSConfiguration.makeClientConfiguration()
         clientTLS.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(certificate))

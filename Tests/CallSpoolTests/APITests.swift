@@ -217,6 +217,21 @@ import Testing
             #expect(!answer.text.contains(APIFixture.verifyCode))
             let notJSON = try await client.call(.post, "/v1/jobs", token: APIFixture.shopToken, body: "{\"type\":")
             #expect(notJSON.status == 400, "\(notJSON.text)")
+            // The job-file reader decides (the generated decoder only sees a stand-in):
+            // anything but one JSON object is unreadable (400), a wrong document 422.
+            for body in ["[1]", "", "{} 4829", #"{"campaign":"c","jobs":[{"verifyCode":48"#] {
+                let answer = try await client.call(.post, "/v1/jobs", token: APIFixture.shopToken, body: body)
+                #expect(answer.status == 400, "\(body): \(answer.text)")
+                #expect(answer.json["error"] != nil)
+                #expect(!answer.text.contains("48"), "\(answer.text)")
+            }
+            // A job whose value is no JSON token is that job's rejection, as in a job file.
+            let badValue = try await client.call(.post, "/v1/jobs", token: APIFixture.shopToken, body: #"{"type":"verify","verifyCode":48x9}"#)
+            #expect(badValue.status == 422, "\(badValue.text)")
+            #expect((badValue.json["rejected"] as? [[String: Any]])?.first?["field"] as? String == "job")
+            #expect(!badValue.text.contains("48"), "\(badValue.text)")
+            let typo = try await client.call(.post, "/v1/jobs", token: APIFixture.shopToken, body: #"{"campaign":"x","default":{},"jobs":[]}"#)
+            #expect(typo.status == 422, "\(typo.text)")
         }
         #expect(try fixture.database.jobDetail(id: "bad") == nil)
     }

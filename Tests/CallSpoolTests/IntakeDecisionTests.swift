@@ -50,8 +50,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("empty.json", "", JobFileError.Kind.malformed),
-        ("cut.json", #"{"campaign":"x","jobs":[{"calleeNbr":"+86"#, .malformed),
+        ("empty.json", "", JobFileError.Kind.notJSONObject),
+        ("cut.json", #"{"campaign":"x","jobs":[{"calleeNbr":"+86"#, .notJSONObject),
+        ("array.json", "[1]", .notJSONObject),
+        ("trailing.json", "{} x", .notJSONObject),
         ("typo.json", #"{"campaign":"x","default":{},"jobs":[]}"#, .malformed),
         ("job.txt", "{}", .unknownFormat),
     ])

@@ -65,7 +65,12 @@ struct APIGate<Context: RequestContext>: RouterMiddleware {
             switch await BoundedBody.collect(request.body, limit: maxBodyBytes, timeout: bodyTimeout) {
             case .success(let buffer):
                 body = buffer
-                request.body = .init(buffer: buffer)
+                // The operation reads these bytes (``APIRequest/body``) with
+                // the job-file reader, which checks them and names each bad
+                // job. The generated code would first decode the same JSON
+                // into a schema-less container only to throw it away: 18 %
+                // of a 100,000-job campaign's time. It gets an empty object.
+                request.body = .init(buffer: Self.standIn)
             case .failure(.tooLarge):
                 return Self.tooLarge(maxBodyBytes)
             case .failure(.timedOut):
@@ -96,6 +101,9 @@ struct APIGate<Context: RequestContext>: RouterMiddleware {
             return APIErrorResponse.make(.internalServerError, code: "internal", message: "the request failed; see the daemon's log")
         }
     }
+
+    /// What the generated `submitJobs` code decodes in place of the body.
+    static var standIn: ByteBuffer { ByteBuffer(string: "{}") }
 
     static func tooLarge(_ limit: Int) -> Response {
         APIErrorResponse.make(

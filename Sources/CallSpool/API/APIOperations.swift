@@ -80,6 +80,10 @@ struct APIOperations: APIProtocol {
     /// repeat under its Idempotency-Key (both come from the same outcome).
     static func answer(_ outcome: APISubmission.Outcome) -> Operations.submitJobs.Output {
         if let reason = outcome.documentError {
+            if outcome.status == 400 {
+                // Never the reason: it may quote a character of the body (a code's).
+                return .badRequest(Self.error("malformed", "the request could not be read: the body is not one JSON object (a job or a campaign document)"))
+            }
             return .unprocessableContent(.init(body: .json(.init(jobs: [], rejected: [.init(index: 0, field: "", message: reason)]))))
         }
         let rejected = (outcome.conflicts + outcome.rejected).sorted { $0.index < $1.index }.map {

@@ -77,6 +77,10 @@ enum APIServer {
         case .passedSocket(let descriptor):
             return ListenedSocketServer(
                 descriptor: descriptor, responder: router.buildResponder(), http1: http1, connections: connections, serverName: serverName,
+                secure: { child throws -> any ServerChildChannel in
+                    guard let tls else { return child }
+                    return try TLSChannel(child, tlsConfiguration: tls)
+                },
                 onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) }, logger: logger)
         }
     }

@@ -30,11 +30,6 @@ extension CallspoolDaemon {
                 message: "the HTTP API is on but has no client: add an [api.clients.NAME] section with its token, or set [api] listen = \"\"")
         }
         let tls = try configuration.api.tls.map { files throws(ConfigurationError) in try APITLS.configuration(files, source: configuration.source) }
-        if tls != nil, case .passedSocket = listener {
-            throw ConfigurationError(
-                file: configuration.source, key: "api.tls_cert",
-                message: "TLS on a socket systemd passes (name \"api\") is not supported: let callspool bind [api] listen (no api socket in callspool.socket), or terminate TLS in a proxy")
-        }
         var operations = APIOperations(database: database, policy: policy, configuration: configuration, clock: clock, logger: logger)
         operations.onQueued = onQueued
         logger.info("HTTP API configured", metadata: [

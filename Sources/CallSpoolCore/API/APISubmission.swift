@@ -71,12 +71,17 @@ public enum APISubmission {
         public var rejected: [Rejection] = []
         /// Why the whole document was refused (nothing was read from it).
         public var documentError: String?
+        /// The document was refused because it is not a JSON object at all
+        /// (an unreadable request, 400), not for what its fields say (422).
+        /// Optional: answers kept under an Idempotency-Key before it existed decode.
+        public var documentNotJSON: Bool?
 
-        /// The HTTP status that answers it: 201 when a job was created, else
+        /// The HTTP status that answers it: 400 for a body that is not a JSON
+        /// object, 201 when a job was created, else
         /// 409 when an id is taken by other content, else 200 when every
         /// job existed, else 422 (nothing acceptable).
         public var status: Int {
-            if documentError != nil { return 422 }
+            if documentError != nil { return documentNotJSON == true ? 400 : 422 }
             if !created.isEmpty { return 201 }
             if !conflicts.isEmpty { return 409 }
             if !existing.isEmpty { return 200 }
@@ -140,6 +145,7 @@ public enum APISubmission {
             entries = try file.entries()
         } catch let error as JobFileError {
             outcome.documentError = error.reason
+            if error.kind == .notJSONObject { outcome.documentNotJSON = true }
             return outcome
         }
         var specs: [JobSpec] = []

@@ -17,6 +17,9 @@ import ServiceLifecycle
 /// graceful shutdown that stops accepting and waits for the requests in
 /// flight (NIOExtras' quiescing), so nothing committed goes unanswered.
 /// Connections the kernel queued while no process ran are accepted first.
+/// `secure` wraps the HTTP/1 child channel (the HTTP API's TLS, with
+/// HummingbirdTLS' `TLSChannel`), so a passed socket can serve HTTPS as a
+/// bound one does.
 package struct ListenedSocketServer<Responder: HTTPResponder, Limit: AvailableConnectionsDelegate>: Service
 where Responder.Context: RequestContext, Responder.Context.Source == ApplicationRequestContextSource {
     let descriptor: Int32
@@ -25,12 +28,15 @@ where Responder.Context: RequestContext, Responder.Context.Source == Application
     let connections: Limit
     let serverName: String
     let onServerRunning: @Sendable (any Channel) async -> Void
+    let secure: @Sendable (HTTP1Channel) throws -> any ServerChildChannel
     let logger: Logger
 
     package init(
         descriptor: Int32, responder: Responder, http1: HTTP1Channel.Configuration, connections: Limit, serverName: String,
+        secure: @escaping @Sendable (HTTP1Channel) throws -> any ServerChildChannel = { $0 },
         onServerRunning: @escaping @Sendable (any Channel) async -> Void, logger: Logger
     ) {
+        self.secure = secure
         self.descriptor = descriptor
         self.responder = responder
         self.http1 = http1
@@ -56,6 +62,11 @@ where Responder.Context: RequestContext, Responder.Context.Source == Application
                 response.headers[.server] = serverName
                 try await writer.write(response: response.head, body: response.body)
             }, configuration: http1)
+        try await serve(try secure(child))
+    }
+
+    private func serve<Child: ServerChildChannel>(_ child: Child) async throws {
+        let logger = self.logger, serverName = self.serverName
         let group = MultiThreadedEventLoopGroup.singleton
         let quiescing = ServerQuiescingHelper(group: group)
         let connections = self.connections

@@ -106,7 +106,7 @@ public struct JobFile: Sendable {
         guard size <= maxBytes else {
             throw fail("file is \(size) bytes, over the limit of \(maxBytes) (spool.max_file_bytes); split it into smaller files", .tooLarge)
         }
-        guard size > 0 else { throw fail("file is empty") }
+        guard size > 0 else { throw fail("file is empty", .notJSONObject) }
         if format == .jsonl {
             return JobFile(path: path, opened: opened, format: .jsonl, kind: .lines, size: size, defaults: JobDraft(), jobsOffset: nil, singleJob: nil)
         }
@@ -117,7 +117,7 @@ public struct JobFile: Sendable {
         } catch let error as JobFileError {
             throw error
         } catch let error as JSONScanner.SyntaxError {
-            throw fail("not valid JSON: \(error)")
+            throw fail("not valid JSON: \(error)", .notJSONObject)
         } catch {
             throw fail("cannot read: \(error)", .unreadable)
         }
@@ -128,9 +128,9 @@ public struct JobFile: Sendable {
         var scanner = JSONScanner(source: ByteSource(handle: handle))
         try scanner.skipByteOrderMark()
         try scanner.skipSpace()
-        guard let first = try scanner.source.peek() else { throw fail("file holds only blanks") }
+        guard let first = try scanner.source.peek() else { throw fail("file holds only blanks", .notJSONObject) }
         guard first == UInt8(ascii: "{") else {
-            throw fail("not a job file: expected a JSON object ('{'), found \(JSONScanner.show(first)) at byte \(scanner.source.offset)")
+            throw fail("not a job file: expected a JSON object ('{'), found \(JSONScanner.show(first)) at byte \(scanner.source.offset)", .notJSONObject)
         }
         let objectStart = scanner.source.offset
         _ = try scanner.source.next()
@@ -160,7 +160,7 @@ public struct JobFile: Sendable {
         }
         try scanner.skipSpace()
         if let extra = try scanner.source.peek() {
-            throw fail("unexpected \(JSONScanner.show(extra)) after the JSON object at byte \(scanner.source.offset)")
+            throw fail("unexpected \(JSONScanner.show(extra)) after the JSON object at byte \(scanner.source.offset)", .notJSONObject)
         }
         let isCampaign = jobsOffset != nil || values["jobs"] != nil || values["campaign"] != nil || values["defaults"] != nil
         guard isCampaign else {
@@ -391,7 +391,7 @@ extension JobFile {
     /// callee's number, which ids carry into reports, logs and file names.
     public static func campaignJobID(campaign: String, callee: String) -> String {
         let digest = SHA256.hash(data: Data(callee.utf8))
-        return "\(campaign)/n-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+        return "\(campaign)/n-" + HexText.lowercase(digest.prefix(8))
     }
 
     /// A stable id for a job without one: the same file re-read after a crash
@@ -401,7 +401,7 @@ extension JobFile {
         hasher.update(data: Data(fileName.utf8))
         hasher.update(data: Data("\u{0}\(position)\u{0}".utf8))
         hasher.update(data: bytes)
-        return "auto-" + hasher.finalize().prefix(10).map { String(format: "%02x", $0) }.joined()
+        return "auto-" + HexText.lowercase(hasher.finalize().prefix(10))
     }
 
     static func describe(_ error: any Error, bytes: [UInt8]) -> ValidationIssue {

@@ -15,9 +15,13 @@ public struct JobFileError: Error, Sendable, CustomStringConvertible, Hashable {
         case notRegularFile
         /// The file could not be read (permissions, I/O): may work later.
         case unreadable
-        /// The content is not a job file (empty, not JSON, a campaign's
-        /// structure or defaults wrong): may be a file still being written.
+        /// The content is not a job file (a campaign's structure or
+        /// defaults wrong): may be a file still being written.
         case malformed
+        /// The content is not one JSON object at all (empty, blanks, a
+        /// syntax error, another JSON value, bytes after it): may be a file
+        /// still being written; over HTTP, an unreadable request (400).
+        case notJSONObject
     }
 
     public var file: String
@@ -36,7 +40,7 @@ public struct JobFileError: Error, Sendable, CustomStringConvertible, Hashable {
     public var isPermanent: Bool {
         switch kind {
         case .unknownFormat, .tooLarge: true
-        case .notRegularFile, .unreadable, .malformed: false
+        case .notRegularFile, .unreadable, .malformed, .notJSONObject: false
         }
     }
 

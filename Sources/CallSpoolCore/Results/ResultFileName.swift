@@ -41,7 +41,7 @@ public enum ResultFileName {
         var prefix = String(encoded.prefix(keptPrefixLength))
         // Do not cut through a %XX escape.
         if let percent = prefix.suffix(2).firstIndex(of: "%") { prefix = String(prefix[..<percent]) }
-        let digest = SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = HexText.lowercase(SHA256.hash(data: Data(id.utf8)))
         return prefix + "~" + digest
     }
 }

@@ -19,7 +19,7 @@ public enum WebhookSignature {
         var signed = Array("\(timestamp).".utf8)
         signed.append(contentsOf: body)
         let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8)))
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return HexText.lowercase(mac)
     }
 
     /// What a receiver checks: a `v1` signature of `body` with `secret` and

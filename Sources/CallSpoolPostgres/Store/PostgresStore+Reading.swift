@@ -243,7 +243,7 @@ extension PostgresStore {
         let silence = Self.resultsOwnerSilence.timeInterval
         // Own rows are read at once; orphaned ones are only named here.
         let (own, orphans) = try read { session -> ([PendingResult], [Int64]) in
-            var own: [PendingResult] = []
+            var own: [OutboxEntry] = []
             var orphans: [Int64] = []
             for row in try session.rows(
                 """
@@ -257,9 +257,9 @@ extension PostgresStore {
                     orphans.append(rowID)
                     continue
                 }
-                if let pending = try session.pendingResult(rowID, queuedAt: try row.value("queuedat"), version: try row.value("version")) { own.append(pending) }
+                own.append(OutboxEntry(rowID: rowID, queuedAt: try row.value("queuedat"), version: try row.value("version")))
             }
-            return (own, orphans)
+            return (try session.pendingResults(own), orphans)
         }
         guard !orphans.isEmpty else { return own }
         let claimed = try write { session in
@@ -268,12 +268,10 @@ extension PostgresStore {
                 UPDATE resultOutbox o SET instance = $1 WHERE jobRowId = ANY($2::bigint[]) AND \(Self.orphanedResult(silence: "$3"))
                 RETURNING jobRowId, queuedAt, version
                 """, [settings.instance, PostgresInt64Array(orphans), silence]
-            ).map { (rowID: try $0.value("jobrowid", as: Int64.self), queuedAt: try $0.value("queuedat", as: Double.self), version: try $0.value("version", as: Int64.self)) }
+            ).map { OutboxEntry(rowID: try $0.value("jobrowid", as: Int64.self), queuedAt: try $0.value("queuedat", as: Double.self), version: try $0.value("version", as: Int64.self)) }
         }
         guard !claimed.isEmpty else { return own }
-        let taken = try read { session in
-            try claimed.compactMap { try session.pendingResult($0.rowID, queuedAt: $0.queuedAt, version: $0.version) }
-        }
+        let taken = try read { session in try session.pendingResults(claimed.sorted { ($0.queuedAt, $0.rowID) < ($1.queuedAt, $1.rowID) }) }
         return own + taken
     }
 
@@ -316,9 +314,27 @@ extension PostgresSession {
         try records(AttemptRecord.self, "SELECT * FROM attempt WHERE jobRowId = $1 ORDER BY n", [rowID])
     }
 
-    /// The job and attempts of one outbox row (nil: the job is gone).
-    func pendingResult(_ rowID: Int64, queuedAt: Double, version: Int64) throws -> PendingResult? {
-        guard let job = try record(JobRecord.self, "SELECT * FROM job WHERE id = $1", [rowID]) else { return nil }
-        return PendingResult(job: job, attempts: try attempts(of: rowID), queuedAt: queuedAt, version: version)
+    /// The jobs and attempts of `entries`, in their order, in two queries
+    /// whatever their number (a row per job cost the webhook queueing half
+    /// its rate); an entry whose job is gone is left out.
+    func pendingResults(_ entries: [OutboxEntry]) throws -> [PendingResult] {
+        guard !entries.isEmpty else { return [] }
+        let ids = PostgresInt64Array(entries.map(\.rowID))
+        let jobs = Dictionary(
+            try records(JobRecord.self, "SELECT * FROM job WHERE id = ANY($1::bigint[])", [ids]).compactMap { job in job.rowId.map { ($0, job) } },
+            uniquingKeysWith: { first, _ in first })
+        let attempts = Dictionary(
+            grouping: try records(AttemptRecord.self, "SELECT * FROM attempt WHERE jobRowId = ANY($1::bigint[]) ORDER BY jobRowId, n", [ids]),
+            by: \.jobRowId)
+        return entries.compactMap { entry in
+            jobs[entry.rowID].map { PendingResult(job: $0, attempts: attempts[entry.rowID] ?? [], queuedAt: entry.queuedAt, version: entry.version) }
+        }
     }
+}
+
+/// One `resultOutbox` row as the drainer first reads it.
+struct OutboxEntry {
+    var rowID: Int64
+    var queuedAt: Double
+    var version: Int64
 }

@@ -3,17 +3,23 @@ import Foundation
 import GRDB
 
 extension AppDatabase {
-    /// Up to `limit` jobs whose results file is still to be written, oldest first.
+    /// Up to `limit` jobs whose results file is still to be written, oldest
+    /// first: the jobs and their attempts in one query each, however many.
     public func pendingResults(limit: Int = 200) throws -> [PendingResult] {
         try reader.read { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT jobRowId, queuedAt, version FROM resultOutbox ORDER BY queuedAt, jobRowId LIMIT ?", arguments: [limit])
-            return try rows.compactMap { row -> PendingResult? in
+            guard !rows.isEmpty else { return [] }
+            let ids: [Int64] = rows.map { $0["jobRowId"] }
+            let jobs = Dictionary(
+                try JobRecord.fetchAll(db, keys: ids).compactMap { job in job.rowId.map { ($0, job) } }, uniquingKeysWith: { first, _ in first })
+            let attempts = Dictionary(
+                grouping: try AttemptRecord.filter(ids.contains(AttemptRecord.Columns.jobRowId))
+                    .order(AttemptRecord.Columns.jobRowId, AttemptRecord.Columns.n).fetchAll(db),
+                by: \.jobRowId)
+            return rows.compactMap { row -> PendingResult? in
                 let rowID: Int64 = row["jobRowId"]
-                guard let job = try JobRecord.fetchOne(db, key: rowID) else { return nil }
-                let attempts = try AttemptRecord.filter(AttemptRecord.Columns.jobRowId == rowID)
-                    .order(AttemptRecord.Columns.n).fetchAll(db)
-                return PendingResult(job: job, attempts: attempts, queuedAt: row["queuedAt"], version: row["version"])
+                return jobs[rowID].map { PendingResult(job: $0, attempts: attempts[rowID] ?? [], queuedAt: row["queuedAt"], version: row["version"]) }
             }
         }
     }

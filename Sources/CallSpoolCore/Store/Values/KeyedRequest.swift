@@ -22,6 +22,6 @@ public struct KeyedRequest: Sendable, Hashable {
         hasher.update(data: Data(contentType.utf8))
         hasher.update(data: Data([0]))
         hasher.update(data: body)
-        self.init(client: client, key: key, requestDigest: hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        self.init(client: client, key: key, requestDigest: HexText.lowercase(hasher.finalize()))
     }
 }
