@@ -85,18 +85,24 @@ import Testing
         var clientTLS = TLSConfiguration.makeClientConfiguration()
         clientTLS.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(certificate))
         var clientConfiguration = HTTPClient.Configuration(tlsConfiguration: clientTLS)
-        clientConfiguration.timeout = .init(connect: .seconds(5), read: .seconds(5))
+        clientConfiguration.timeout = .init(connect: .seconds(20), read: .seconds(20))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        var request = HTTPClientRequest(url: "https://127.0.0.1:\(bound)/v1/status")
-        request.headers.add(name: "Authorization", value: "Bearer \(APIFixture.shopToken)")
-        let response = try await client.execute(request, timeout: .seconds(10))
-        #expect(response.status.code == 200)
-        _ = try await response.body.collect(upTo: 1 << 20)
-        // Plain HTTP to the TLS port is not answered as HTTP.
-        var plain = HTTPClientRequest(url: "http://127.0.0.1:\(bound)/v1/status")
-        plain.headers.add(name: "Authorization", value: "Bearer \(APIFixture.shopToken)")
-        let plainStatus = try? await client.execute(plain, timeout: .seconds(5)).status.code
-        #expect(plainStatus == nil || plainStatus == 400, "\(plainStatus.map(String.init) ?? "no answer")")
+        // A failure must end as a failed expectation, not as the client's
+        // "not shut down" assertion taking the whole test run down.
+        do {
+            var request = HTTPClientRequest(url: "https://127.0.0.1:\(bound)/v1/status")
+            request.headers.add(name: "Authorization", value: "Bearer \(APIFixture.shopToken)")
+            let response = try await client.execute(request, timeout: .seconds(30))
+            #expect(response.status.code == 200)
+            _ = try await response.body.collect(upTo: 1 << 20)
+            // Plain HTTP to the TLS port is not answered as HTTP.
+            var plain = HTTPClientRequest(url: "http://127.0.0.1:\(bound)/v1/status")
+            plain.headers.add(name: "Authorization", value: "Bearer \(APIFixture.shopToken)")
+            let plainStatus = try? await client.execute(plain, timeout: .seconds(5)).status.code
+            #expect(plainStatus == nil || plainStatus == 400, "\(plainStatus.map(String.init) ?? "no answer")")
+        } catch {
+            Issue.record("HTTPS to the \(kind) listener failed: \(error)")
+        }
         try await client.shutdown()
         await group.triggerGracefulShutdown()
         _ = try? await running.value
