@@ -71,7 +71,7 @@ extension PostgresStore {
             }
             for row in try session.rows("SELECT campaign, digits, COUNT(*) AS n FROM job WHERE campaign IS NOT NULL AND digits != '[]' GROUP BY campaign, digits") {
                 let name = try row.value("campaign", as: String.self)
-                summaries[name]?.digits[Self.joinedDigits(try row.value("digits", as: String.self)), default: 0] += Int(try row.value("n", as: Int64.self))
+                summaries[name]?.digits[StoredDigits.joined(try row.value("digits", as: String.self)), default: 0] += Int(try row.value("n", as: Int64.self))
             }
             for row in try session.rows(
                 "SELECT campaign, app, SUM(billedMinutes)::bigint AS minutes FROM job WHERE campaign IS NOT NULL AND billedMinutes > 0 GROUP BY campaign, app"
@@ -96,7 +96,7 @@ extension PostgresStore {
             }
             guard paused != nil || summary.total > 0 else { return nil }
             for row in try session.rows("SELECT digits, COUNT(*) AS n FROM job WHERE campaign = $1 AND digits != '[]' GROUP BY digits", [campaign]) {
-                summary.digits[Self.joinedDigits(try row.value("digits", as: String.self)), default: 0] += Int(try row.value("n", as: Int64.self))
+                summary.digits[StoredDigits.joined(try row.value("digits", as: String.self)), default: 0] += Int(try row.value("n", as: Int64.self))
             }
             for row in try session.rows(
                 "SELECT app, SUM(billedMinutes)::bigint AS minutes FROM job WHERE campaign = $1 AND billedMinutes > 0 GROUP BY app", [campaign]
@@ -105,10 +105,6 @@ extension PostgresStore {
             }
             return summary
         }
-    }
-
-    static func joinedDigits(_ text: String) -> String {
-        (try? JSONDecoder().decode([String].self, from: Data(text.utf8)))?.joined(separator: ",") ?? text
     }
 
     public func campaignExists(_ campaign: String) throws -> Bool {
@@ -208,7 +204,7 @@ extension PostgresStore {
                 figures.jobsRedialled += Int(try row.value("d", as: Int64.self))
             }
             for row in try session.rows("SELECT digits, COUNT(*) AS n FROM job WHERE digits != '[]' GROUP BY digits") {
-                figures.digits[Self.joinedDigits(try row.value("digits", as: String.self)), default: 0] += Int(try row.value("n", as: Int64.self))
+                figures.digits[StoredDigits.joined(try row.value("digits", as: String.self)), default: 0] += Int(try row.value("n", as: Int64.self))
             }
             for row in try session.rows(
                 """

@@ -17,7 +17,7 @@ extension AppDatabase {
             }
             for row in try Row.fetchAll(db, sql: "SELECT digits, COUNT(*) AS n FROM job WHERE digits != '[]' GROUP BY digits") {
                 let text: String = row["digits"]
-                let digits = (try? JSONDecoder().decode([String].self, from: Data(text.utf8)))?.joined(separator: ",") ?? text
+                let digits = StoredDigits.joined(text)
                 figures.digits[digits, default: 0] += row["n"] as Int
             }
             for row in try Row.fetchAll(db, sql: "SELECT resultClass, COALESCE(resultcode, CASE WHEN httpStatus > 0 THEN 'http_' || httpStatus ELSE '-' END) AS code, COUNT(*) AS n FROM attempt WHERE resultClass IS NOT NULL AND resultClass != 'ok' GROUP BY 1, 2") {

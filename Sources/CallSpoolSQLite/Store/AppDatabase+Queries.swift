@@ -66,7 +66,7 @@ extension AppDatabase {
             for row in try Row.fetchAll(db, sql: "SELECT campaign, digits, COUNT(*) AS n FROM job WHERE campaign IS NOT NULL AND digits != '[]' GROUP BY campaign, digits") {
                 let name: String = row["campaign"]
                 let text: String = row["digits"]
-                let digits = (try? JSONDecoder().decode([String].self, from: Data(text.utf8)))?.joined(separator: ",") ?? text
+                let digits = StoredDigits.joined(text)
                 summaries[name]?.digits[digits, default: 0] += row["n"] as Int
             }
             for row in try Row.fetchAll(db, sql: "SELECT campaign, app, SUM(billedMinutes) AS minutes FROM job WHERE campaign IS NOT NULL AND billedMinutes > 0 GROUP BY campaign, app") {
@@ -93,7 +93,7 @@ extension AppDatabase {
             guard paused != nil || summary.total > 0 else { return nil }
             for row in try Row.fetchAll(db, sql: "SELECT digits, COUNT(*) AS n FROM job WHERE campaign = ? AND digits != '[]' GROUP BY digits", arguments: [campaign]) {
                 let text: String = row["digits"]
-                let digits = (try? JSONDecoder().decode([String].self, from: Data(text.utf8)))?.joined(separator: ",") ?? text
+                let digits = StoredDigits.joined(text)
                 summary.digits[digits, default: 0] += row["n"] as Int
             }
             for row in try Row.fetchAll(

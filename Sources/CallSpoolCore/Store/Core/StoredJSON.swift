@@ -69,3 +69,13 @@ final class StoredJSONCache<Value: Decodable & Sendable>: Sendable {
         return value
     }
 }
+
+/// A job's `digits` column as reports count it: the keys of each
+/// collection joined with commas (`["1","9"]` → `1,9`), one function for
+/// both drivers' campaign summaries and figures. A text that is not an
+/// array of strings is counted as itself, never dropped.
+public enum StoredDigits {
+    public static func joined(_ text: String) -> String {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8)))?.joined(separator: ",") ?? text
+    }
+}
