@@ -33,20 +33,39 @@ public struct CallbackPush: Sendable {
     /// The application whose secret signed it (nil: not checked): it
     /// may only change that application's calls.
     public var app: String?
+    /// For a fee push: each CDR as sent (``CallbackPayload/feeTexts``), one
+    /// per record, kept as the CDR's `raw` text. Nil when the receiver could
+    /// not cut them out (or the push was built without them): each CDR then
+    /// keeps the whole ``body`` instead (``rawFeeTexts``).
+    public var feeTexts: [String]?
 
     /// Texts are stored with NUL replaced by U+FFFD (PostgreSQL refuses
     /// NUL; a refused status push would be lost).
-    public init(event: CallbackEvent, body: String, now: Date, nonce: CallbackNonce? = nil, app: String? = nil) {
+    public init(event: CallbackEvent, body: String, now: Date, nonce: CallbackNonce? = nil, app: String? = nil, feeTexts: [String]? = nil) {
         if CallbackEvent.mayHoldNUL(body) {
             self.event = event.replacingNUL()
-            self.body = body.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}").replacingOccurrences(of: "\\u0000", with: "\\ufffd")
+            self.body = Self.replacingNUL(body)
+            self.feeTexts = feeTexts?.map(Self.replacingNUL)
         } else {
             self.event = event
             self.body = body
+            self.feeTexts = feeTexts
         }
         self.now = now
         self.nonce = nonce
         self.app = app
+    }
+
+    private static func replacingNUL(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}").replacingOccurrences(of: "\\u0000", with: "\\ufffd")
+    }
+
+    /// The raw text of each of `records` (the push's CDRs): its element as
+    /// sent when the receiver had it, else the whole push body, so a CDR
+    /// always keeps what the platform sent for audit.
+    func rawFeeTexts(of records: [FeeRecord]) -> [String] {
+        if let feeTexts, feeTexts.count == records.count { return feeTexts }
+        return Array(repeating: body, count: records.count)
     }
 }
 
