@@ -137,11 +137,11 @@ import VoiceCallAPI
 
         static let postgres = Upgrade(name: "PostgreSQL pg7") { session, body, receivedAt in
             guard let cluster = PostgresCluster.shared else { throw PostgresCluster.Unavailable(description: PostgresCluster.unavailableReason ?? "no cluster") }
-            let settings = PostgresStore.Settings(url: try cluster.makeDatabase(), instance: "test")
+            let settings = try PostgresStore.Settings(url: cluster.makeDatabase(), instance: "test")
             let old = try PostgresStore.open(settings, migratingThrough: "pg7: API idempotency keys")
             defer { old.close() }
             try old.write { db in
-                try db.execute(
+                _ = try db.execute(
                     "INSERT INTO cdr (sessionId, receivedAt, body, applied, app) VALUES ($1, $2, $3, false, 'reminders')",
                     [session, receivedAt.timeIntervalSince1970, body])
             }

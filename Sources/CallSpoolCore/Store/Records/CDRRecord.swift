@@ -118,8 +118,4 @@ extension CDRRecord: Codable {
         try c.encodeIfPresent(fee.hostName, forKey: .hostName)
         try c.encodeIfPresent(fee.userData, forKey: .userData)
     }
-
-    /// The columns that hold ``FeeRecord`` fields (`sessionId` aside): the
-    /// migrations' backfill and the tests check the schemas against it.
-    public static let feeColumns: [CodingKeys] = Array(CodingKeys.allCases.drop { $0 != .direction })
 }
