@@ -36,7 +36,7 @@ public struct CallbackPush: Sendable {
     /// For a fee push: each CDR as sent (``CallbackPayload/feeTexts``), one
     /// per record, kept as the CDR's `raw` text. Nil when the receiver could
     /// not cut them out (or the push was built without them): each CDR then
-    /// keeps the whole ``body`` instead (``rawFeeTexts``).
+    /// keeps the whole ``body`` instead (``feeRecordsAsSent(_:)``).
     public var feeTexts: [String]?
 
     /// Texts are stored with NUL replaced by U+FFFD (PostgreSQL refuses
@@ -60,12 +60,24 @@ public struct CallbackPush: Sendable {
         text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}").replacingOccurrences(of: "\\u0000", with: "\\ufffd")
     }
 
-    /// The raw text of each of `records` (the push's CDRs): its element as
-    /// sent when the receiver had it, else the whole push body, so a CDR
-    /// always keeps what the platform sent for audit.
-    func rawFeeTexts(of records: [FeeRecord]) -> [String] {
-        if let feeTexts, feeTexts.count == records.count { return feeTexts }
-        return Array(repeating: body, count: records.count)
+    /// Each of `records` (the push's CDRs) with its raw text: its element
+    /// as sent when the receiver had it, else the whole push body, so a CDR
+    /// always keeps what the platform sent, for audit.
+    func feeRecordsAsSent(_ records: [FeeRecord]) -> [ReceivedFeeRecord] {
+        guard let feeTexts, feeTexts.count == records.count else { return records.map { ReceivedFeeRecord(record: $0, raw: body) } }
+        return zip(records, feeTexts).map { ReceivedFeeRecord(record: $0, raw: $1) }
+    }
+}
+
+/// A fee CDR to store: the fields the receiver read, and the text the
+/// platform sent (the `cdr` row's columns and its `raw`).
+public struct ReceivedFeeRecord: Sendable, Hashable {
+    public var record: FeeRecord
+    public var raw: String
+
+    public init(record: FeeRecord, raw: String) {
+        self.record = record
+        self.raw = raw
     }
 }
 
