@@ -23,6 +23,35 @@ import Testing
         #expect(payload.feeTexts == [first, third])
     }
 
+    /// Whatever the serializer does (escapes, key order, spacing), each text
+    /// is a whole element: read alone, it is the record read from the push.
+    @Test func eachTextReadAloneIsItsRecord() throws {
+        var elements: [[String: Any]] = []
+        for index in 0..<20 {
+            elements.append([
+                "sessionId": index % 3 == 0 ? index : "S-\(index)\"}]",
+                "userData": "cs1.\(index).1 {[\\\"é😀\u{7}",
+                "dynIVRPath": index % 2 == 0 ? "1-2" : NSNull(),
+                "extra": ["nested": [1, ["deep": "]}"]], "list": [[], [:]]] as [String: Any],
+                "ttsPlayTimes": index,
+            ])
+        }
+        elements.insert(["userData": "no session"], at: 5)
+        for options: JSONSerialization.WritingOptions in [[], [.prettyPrinted], [.sortedKeys, .withoutEscapingSlashes]] {
+            let data = try JSONSerialization.data(withJSONObject: ["eventType": "fee", "feeLst": elements] as [String: Any], options: options)
+            let payload = try CallbackPayload.decode(Array(data))
+            guard case .fee(let records) = payload.event else {
+                Issue.record("not a fee push")
+                return
+            }
+            let texts = try #require(payload.feeTexts)
+            #expect(records.count == 20 && texts.count == 20)
+            for (record, text) in zip(records, texts) {
+                #expect(try JSONDecoder().decode(FeeRecord.self, from: Data(text.utf8)) == record, "\(text)")
+            }
+        }
+    }
+
     @Test func anEmptyListHasNoTexts() throws {
         let payload = try Self.payload(#"{"eventType":"fee","feeLst":[]}"#)
         #expect(payload.feeTexts == [])
