@@ -26,13 +26,12 @@ struct StoreCopyTests {
                 disposition: .fail(code: "1010002", description: "bad number"), now: Fixtures.now)
         }
         let info = CallStatusInfo(sessionId: "s-1", timestamp: "2027-01-15 08:00:00", userData: tickets[0].userData, digitInfo: "1")
-        // n1's CDR: answered 61 s, so 2 billed minutes (`job.billedMinutes`, copied like every column).
-        var cdr = FeeRecord(sessionId: "s-1")
-        cdr.callOutAnswerTime = "2027-01-15 08:00:05"
-        cdr.callEndTime = "2027-01-15 08:01:06"
+        // n1's CDR: answered 61 s, so 2 billed minutes (`job.billedMinutes`, copied like every column);
+        // every field set, so each of its columns is copied, and its raw text.
+        let cdr = CDRConformanceTests.everyField(session: "s-1", userData: tickets[0].userData)
         let pushes = [
             CallbackPush(event: .status(.collectInfo, info), body: "{}", now: Fixtures.now),
-            CallbackPush(event: .fee([cdr]), body: "{}", now: Fixtures.now),
+            CallbackPush(event: .fee([cdr]), body: "{}", now: Fixtures.now, feeTexts: [#"{"sessionId":"s-1", "as":"sent"}"#]),
         ]
         let recorded = await source.recordCallbacks(pushes)
         #expect(recorded.allSatisfy { (try? $0.get()) != nil })
@@ -55,7 +54,12 @@ struct StoreCopyTests {
             #expect(copied.job == original.job, "\(id)")
             #expect(copied.attempts == original.attempts, "\(id)")
             #expect(copied.events == original.events, "\(id)")
+            #expect(copied.cdrs == original.cdrs, "\(id)")
         }
+        let copiedCDR = try #require(try target.jobDetail(id: "n1")?.cdrs.first)
+        let userData = try #require(try target.jobDetail(id: "n1")?.attempts.first?.userData)
+        #expect(copiedCDR.fee == CDRConformanceTests.everyField(session: "s-1", userData: userData))
+        #expect(copiedCDR.raw == #"{"sessionId":"s-1", "as":"sent"}"#)
         #expect(try target.pauses() == source.pauses())
         #expect(try target.pendingIntents().map(\.argument) == source.pendingIntents().map(\.argument))
         #expect(try target.pendingResultCount() == source.pendingResultCount())

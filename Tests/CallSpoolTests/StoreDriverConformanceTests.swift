@@ -168,8 +168,8 @@ import VoiceCallAPI
             var fee = FeeRecord(sessionId: "S-1")
             fee.userData = "cs1.\(rowID).1"
             fee.dynIVRPath = "9"
-            #expect(try rows.insertFeeRecord(fee, app: "reminders", now: Self.now))
-            #expect(try !rows.insertFeeRecord(fee, app: "reminders", now: Self.now))
+            #expect(try rows.insertFeeRecord(fee, raw: "{}", app: "reminders", now: Self.now))
+            #expect(try !rows.insertFeeRecord(fee, raw: "{}", app: "reminders", now: Self.now))
             #expect(try rows.pendingFeeRecord(sessionId: "S-1", jobRowId: rowID)?.dynIVRPath == "9")
             #expect(try rows.pendingCalls(receivedAfter: Self.now.addingTimeInterval(-1)).first { $0.sessionId == "S-1" && $0.app == "reminders" }?.userData == "cs1.\(rowID).1")
             try rows.markFeeRecordApplied(sessionId: "S-1", jobRowId: rowID)

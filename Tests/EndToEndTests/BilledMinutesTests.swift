@@ -47,7 +47,7 @@ extension EndToEnd {
                 var expected: [String: Int] = [:]
                 for id in ["n0", "n1", "n2"] {
                     let detail = try daemon.job(id)
-                    let cdr = try #require(detail.cdrs.first.flatMap { StoredFeeRecord.record(from: $0.body) })
+                    let cdr = try #require(detail.cdrs.first?.fee)
                     expected[id] = try Self.expectedMinutes(cdr)
                     #expect(detail.job.billedMinutes == expected[id], "\(id): CDR \(cdr.callOutAnswerTime ?? "-") → \(cdr.callEndTime ?? "-")")
                 }

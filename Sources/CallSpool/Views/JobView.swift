@@ -128,7 +128,7 @@ public struct JobView: Codable, Sendable {
             Event(eventType: $0.eventType, sessionId: $0.sessionId, receivedAt: Timestamp.format($0.receivedAt), timestamp: $0.timestamp,
                   digitInfo: $0.digitInfo, stateCode: $0.stateCode, stateDesc: $0.stateDesc)
         }
-        cdr = detail.cdrs.last.flatMap { try? JSONDecoder().decode(FeeRecord.self, from: Data($0.body.utf8)) }
+        cdr = detail.cdrs.last?.fee
         billedMinutes = job.billedMinutes
         cost = rate.cost(minutes: job.billedMinutes)
         error = job.shownError.map { ErrorInfo(code: $0.code, description: $0.description) }

@@ -202,7 +202,7 @@ public struct CallbackReceiver: Sendable {
             // the same body (fee) or lose it anyway (status); it is logged above.
             return Self.success()
         }
-        return await store(event, rawBody: String(buffer: body), nonce: nonce)
+        return await store(event, rawBody: String(buffer: body), feeTexts: payload.feeTexts, nonce: nonce)
     }
 
     /// Logs what decoding tolerated, rate-limited per kind and field, with
@@ -225,7 +225,8 @@ public struct CallbackReceiver: Sendable {
     /// Commits `event` with its nonce, then hands ended calls on and answers.
     /// A nonce the store already remembers (a replay that raced past
     /// ``admit(_:)``) gets 401 and stores nothing.
-    func store(_ event: CallbackEvent, rawBody: String, nonce: CallbackNonce? = nil) async -> Response {
+    /// `feeTexts`: a fee push's CDRs as sent (``CallbackPayload/feeTexts``).
+    func store(_ event: CallbackEvent, rawBody: String, feeTexts: [String]? = nil, nonce: CallbackNonce? = nil) async -> Response {
         let now = clock.now
         if let deferred = await deferBehindUnstored(event, rawBody: rawBody, nonce: nonce, now: now) { return deferred }
         let commit: CallbackCommit
@@ -236,7 +237,7 @@ public struct CallbackReceiver: Sendable {
             }) {
                 throw CallbackApplicationMismatch(signedBy: app, placedBy: stranger.appKey.flatMap { applicationNames[$0] } ?? "an unknown app key")
             }
-            commit = try await committer.commit(CallbackPush(event: event, body: rawBody, now: now, nonce: nonce, app: app)).get()
+            commit = try await committer.commit(CallbackPush(event: event, body: rawBody, now: now, nonce: nonce, app: app, feeTexts: feeTexts)).get()
             switch event {
             case .status(let type, let info):
                 logger.debug("callback \(type.rawValue) stored", metadata: [

@@ -30,6 +30,7 @@ package enum PostgresSchema {
         ("pg5: suppression list, opt-out, guard", version5),
         ("pg6: webhook deliveries", version6),
         ("pg7: API idempotency keys", version7),
+        ("pg8: CDR as columns", version8),
     ]
 
     private static let terminalStates = "('completed', 'failed', 'expired', 'canceled')"
@@ -377,5 +378,76 @@ package enum PostgresSchema {
         )
         """,
         "CREATE INDEX apiIdempotency_expiry ON apiIdempotency(expiresAt)",
+    ]
+
+    /// A fee CDR as its parsed fields, one column each (as `CDRRecord` names
+    /// them), plus `raw`, the CDR as the platform sent it, for audit (SQLite
+    /// v13). `body` held the parsed record re-encoded to JSON, decoded again
+    /// to apply it and read with `->>` by the sweeper; it becomes `raw` (a
+    /// reader still expecting the old JSON fails loudly), the old rows
+    /// keeping their JSON there, and their fields are backfilled from it so
+    /// an upgraded store applies its pending CDRs. Only a value of the
+    /// expected JSON type is taken, so every row reads back. Integers are
+    /// BIGINT: the platform's numbers are read as Swift `Int` (64 bits), and
+    /// one too large for INTEGER would make its whole push fail to store.
+    /// Every `body` was written by that JSON encoder, so each is valid JSON.
+    private static let version8: [String] = [
+        "ALTER TABLE cdr RENAME COLUMN body TO raw",
+        """
+        ALTER TABLE cdr
+            ADD COLUMN direction BIGINT,
+            ADD COLUMN spId TEXT,
+            ADD COLUMN appKey TEXT,
+            ADD COLUMN icid TEXT,
+            ADD COLUMN bindNum TEXT,
+            ADD COLUMN callerNum TEXT,
+            ADD COLUMN calleeNum TEXT,
+            ADD COLUMN callEndTime TEXT,
+            ADD COLUMN fwdUnaswRsn BIGINT,
+            ADD COLUMN failTime TEXT,
+            ADD COLUMN ulFailReason BIGINT,
+            ADD COLUMN sipStatusCode BIGINT,
+            ADD COLUMN callOutStartTime TEXT,
+            ADD COLUMN callOutAlertingTime TEXT,
+            ADD COLUMN callOutAnswerTime TEXT,
+            ADD COLUMN callOutUnaswRsn BIGINT,
+            ADD COLUMN dynIVRStartTime TEXT,
+            ADD COLUMN dynIVRPath TEXT,
+            ADD COLUMN recordFlag BIGINT,
+            ADD COLUMN ttsPlayTimes BIGINT,
+            ADD COLUMN ttsTransDuration BIGINT,
+            ADD COLUMN serviceType TEXT,
+            ADD COLUMN hostName TEXT,
+            ADD COLUMN userData TEXT
+        """,
+        """
+        UPDATE cdr SET
+            direction = CASE WHEN jsonb_typeof(old.j->'direction') = 'number' AND old.j->>'direction' ~ '^-?[0-9]{1,18}$' THEN (old.j->>'direction')::bigint END,
+            spId = CASE jsonb_typeof(old.j->'spId') WHEN 'string' THEN old.j->>'spId' END,
+            appKey = CASE jsonb_typeof(old.j->'appKey') WHEN 'string' THEN old.j->>'appKey' END,
+            icid = CASE jsonb_typeof(old.j->'icid') WHEN 'string' THEN old.j->>'icid' END,
+            bindNum = CASE jsonb_typeof(old.j->'bindNum') WHEN 'string' THEN old.j->>'bindNum' END,
+            callerNum = CASE jsonb_typeof(old.j->'callerNum') WHEN 'string' THEN old.j->>'callerNum' END,
+            calleeNum = CASE jsonb_typeof(old.j->'calleeNum') WHEN 'string' THEN old.j->>'calleeNum' END,
+            callEndTime = CASE jsonb_typeof(old.j->'callEndTime') WHEN 'string' THEN old.j->>'callEndTime' END,
+            fwdUnaswRsn = CASE WHEN jsonb_typeof(old.j->'fwdUnaswRsn') = 'number' AND old.j->>'fwdUnaswRsn' ~ '^-?[0-9]{1,18}$' THEN (old.j->>'fwdUnaswRsn')::bigint END,
+            failTime = CASE jsonb_typeof(old.j->'failTime') WHEN 'string' THEN old.j->>'failTime' END,
+            ulFailReason = CASE WHEN jsonb_typeof(old.j->'ulFailReason') = 'number' AND old.j->>'ulFailReason' ~ '^-?[0-9]{1,18}$' THEN (old.j->>'ulFailReason')::bigint END,
+            sipStatusCode = CASE WHEN jsonb_typeof(old.j->'sipStatusCode') = 'number' AND old.j->>'sipStatusCode' ~ '^-?[0-9]{1,18}$' THEN (old.j->>'sipStatusCode')::bigint END,
+            callOutStartTime = CASE jsonb_typeof(old.j->'callOutStartTime') WHEN 'string' THEN old.j->>'callOutStartTime' END,
+            callOutAlertingTime = CASE jsonb_typeof(old.j->'callOutAlertingTime') WHEN 'string' THEN old.j->>'callOutAlertingTime' END,
+            callOutAnswerTime = CASE jsonb_typeof(old.j->'callOutAnswerTime') WHEN 'string' THEN old.j->>'callOutAnswerTime' END,
+            callOutUnaswRsn = CASE WHEN jsonb_typeof(old.j->'callOutUnaswRsn') = 'number' AND old.j->>'callOutUnaswRsn' ~ '^-?[0-9]{1,18}$' THEN (old.j->>'callOutUnaswRsn')::bigint END,
+            dynIVRStartTime = CASE jsonb_typeof(old.j->'dynIVRStartTime') WHEN 'string' THEN old.j->>'dynIVRStartTime' END,
+            dynIVRPath = CASE jsonb_typeof(old.j->'dynIVRPath') WHEN 'string' THEN old.j->>'dynIVRPath' END,
+            recordFlag = CASE WHEN jsonb_typeof(old.j->'recordFlag') = 'number' AND old.j->>'recordFlag' ~ '^-?[0-9]{1,18}$' THEN (old.j->>'recordFlag')::bigint END,
+            ttsPlayTimes = CASE WHEN jsonb_typeof(old.j->'ttsPlayTimes') = 'number' AND old.j->>'ttsPlayTimes' ~ '^-?[0-9]{1,18}$' THEN (old.j->>'ttsPlayTimes')::bigint END,
+            ttsTransDuration = CASE WHEN jsonb_typeof(old.j->'ttsTransDuration') = 'number' AND old.j->>'ttsTransDuration' ~ '^-?[0-9]{1,18}$' THEN (old.j->>'ttsTransDuration')::bigint END,
+            serviceType = CASE jsonb_typeof(old.j->'serviceType') WHEN 'string' THEN old.j->>'serviceType' END,
+            hostName = CASE jsonb_typeof(old.j->'hostName') WHEN 'string' THEN old.j->>'hostName' END,
+            userData = CASE jsonb_typeof(old.j->'userData') WHEN 'string' THEN old.j->>'userData' END
+        FROM (SELECT sessionId AS sid, raw::jsonb AS j FROM cdr) old
+        WHERE cdr.sessionId = old.sid
+        """,
     ]
 }

@@ -106,7 +106,17 @@ public final class PostgresStore: Sendable {
         return store
     }
 
-    func migrate() throws {
+    /// Tests of an upgrade: a store whose schema stops after step `last`
+    /// (``PostgresSchema/steps``), to hold rows as an older version wrote
+    /// them before ``open(_:leadership:logger:)`` brings it up to date.
+    package static func open(_ settings: Settings, migratingThrough last: String) throws -> PostgresStore {
+        let store = PostgresStore(settings: settings, leadership: nil, logger: Logger(label: "callspool.store"))
+        try store.migrate(through: last)
+        return store
+    }
+
+    /// Applies the steps this database lacks, in order; with `last`, none after it.
+    func migrate(through last: String? = nil) throws {
         try write { session in
             try session.execute("SELECT pg_advisory_xact_lock($1)", [PostgresSchema.migrationLock])
             try session.execute("CREATE TABLE IF NOT EXISTS callspoolMigration (name TEXT PRIMARY KEY NOT NULL, appliedAt DOUBLE PRECISION NOT NULL)")
@@ -118,6 +128,7 @@ public final class PostgresStore: Sendable {
             for step in PostgresSchema.steps where !done.contains(step.name) {
                 for statement in step.statements { try session.execute(statement) }
                 try session.execute("INSERT INTO callspoolMigration (name, appliedAt) VALUES ($1, $2)", [step.name, Date().timeIntervalSince1970])
+                if step.name == last { break }
             }
         }
     }

@@ -265,22 +265,25 @@ public struct PostgresTransaction: StoreTransaction {
         try session.send("UPDATE callEvent SET jobRowId = $1, applied = true WHERE id = $2", [jobRowId, id])
     }
 
-    public func insertFeeRecord(_ record: FeeRecord, app: String?, now: Date) throws -> Bool {
-        try session.changes(
-            "INSERT INTO cdr (sessionId, receivedAt, body, applied, app) VALUES ($1, $2, $3, false, $4) ON CONFLICT (sessionId) DO NOTHING",
-            [record.sessionId, now, try StoredFeeRecord.text(of: record), app]) > 0
+    public func insertFeeRecord(_ record: FeeRecord, raw: String, app: String?, now: Date) throws -> Bool {
+        let columns = try PostgresRecordEncoder.columns(of: CDRRecord(fee: record, raw: raw, receivedAt: now, app: app))
+        let names = columns.map { PostgresSchema.quoted($0.name) }.joined(separator: ", ")
+        let marks = columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+        return try session.changes(
+            "INSERT INTO cdr (\(names)) VALUES (\(marks)) ON CONFLICT (sessionId) DO NOTHING", PostgresArguments(columns.map(\.value))) > 0
     }
 
     public func pendingFeeRecord(sessionId: String, jobRowId: Int64) throws -> FeeRecord? {
-        guard let row = try session.row(
+        guard let cdr = try session.record(
+                CDRRecord.self,
                 """
-                SELECT applied, body FROM cdr WHERE sessionId = $1
+                SELECT * FROM cdr WHERE sessionId = $1
                 AND (app IS NULL OR app = (SELECT app FROM job WHERE id = $2) OR (SELECT app FROM job WHERE id = $2) IS NULL)
                 FOR UPDATE
                 """, [sessionId, jobRowId]),
-            try !row.value("applied", as: Bool.self)
+            !cdr.applied
         else { return nil }
-        return StoredFeeRecord.record(from: try row.value("body", as: String.self))
+        return cdr.fee
     }
 
     public func markFeeRecordApplied(sessionId: String, jobRowId: Int64) throws {
@@ -300,7 +303,7 @@ public struct PostgresTransaction: StoreTransaction {
             SELECT sessionId, app, MAX(userData) AS userData FROM (
                 SELECT sessionId, app, userData FROM callEvent WHERE NOT applied AND receivedAt > $1
                 UNION ALL
-                SELECT sessionId, app, body::json->>'userData' FROM cdr WHERE NOT applied AND receivedAt > $1
+                SELECT sessionId, app, userData FROM cdr WHERE NOT applied AND receivedAt > $1
             ) pending GROUP BY sessionId, app ORDER BY sessionId, app
             """, [after]
         ).map { row in

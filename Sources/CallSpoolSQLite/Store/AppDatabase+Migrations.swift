@@ -238,6 +238,72 @@ extension AppDatabase {
                 CREATE INDEX apiIdempotency_expiry ON apiIdempotency(expiresAt);
                 """)
         }
+        // A fee CDR as its parsed fields, one column each (as `CDRRecord`
+        // names them), plus `raw`, the CDR as the platform sent it, for audit.
+        // Before, `body` held the parsed record re-encoded to JSON, decoded
+        // again to apply it and read with json_extract by the sweeper. `body`
+        // becomes `raw` (a renamed column, so a reader still expecting the
+        // old JSON fails loudly): the old rows keep their JSON there, the
+        // only text stored for them. Their fields are backfilled from it
+        // (only a value of the expected JSON type, so every row reads back),
+        // and an upgraded store applies its pending CDRs as before. Every
+        // `body` was written by that JSON encoder, so each is valid JSON;
+        // `json_valid` only guards the migration itself.
+        migrator.registerMigration("v13: CDR as columns") { db in
+            try db.execute(sql: """
+                ALTER TABLE cdr RENAME COLUMN body TO raw;
+                ALTER TABLE cdr ADD COLUMN direction INTEGER;
+                ALTER TABLE cdr ADD COLUMN spId TEXT;
+                ALTER TABLE cdr ADD COLUMN appKey TEXT;
+                ALTER TABLE cdr ADD COLUMN icid TEXT;
+                ALTER TABLE cdr ADD COLUMN bindNum TEXT;
+                ALTER TABLE cdr ADD COLUMN callerNum TEXT;
+                ALTER TABLE cdr ADD COLUMN calleeNum TEXT;
+                ALTER TABLE cdr ADD COLUMN callEndTime TEXT;
+                ALTER TABLE cdr ADD COLUMN fwdUnaswRsn INTEGER;
+                ALTER TABLE cdr ADD COLUMN failTime TEXT;
+                ALTER TABLE cdr ADD COLUMN ulFailReason INTEGER;
+                ALTER TABLE cdr ADD COLUMN sipStatusCode INTEGER;
+                ALTER TABLE cdr ADD COLUMN callOutStartTime TEXT;
+                ALTER TABLE cdr ADD COLUMN callOutAlertingTime TEXT;
+                ALTER TABLE cdr ADD COLUMN callOutAnswerTime TEXT;
+                ALTER TABLE cdr ADD COLUMN callOutUnaswRsn INTEGER;
+                ALTER TABLE cdr ADD COLUMN dynIVRStartTime TEXT;
+                ALTER TABLE cdr ADD COLUMN dynIVRPath TEXT;
+                ALTER TABLE cdr ADD COLUMN recordFlag INTEGER;
+                ALTER TABLE cdr ADD COLUMN ttsPlayTimes INTEGER;
+                ALTER TABLE cdr ADD COLUMN ttsTransDuration INTEGER;
+                ALTER TABLE cdr ADD COLUMN serviceType TEXT;
+                ALTER TABLE cdr ADD COLUMN hostName TEXT;
+                ALTER TABLE cdr ADD COLUMN userData TEXT;
+                UPDATE cdr SET
+                    direction = CASE json_type(raw, '$.direction') WHEN 'integer' THEN json_extract(raw, '$.direction') END,
+                    spId = CASE json_type(raw, '$.spId') WHEN 'text' THEN json_extract(raw, '$.spId') END,
+                    appKey = CASE json_type(raw, '$.appKey') WHEN 'text' THEN json_extract(raw, '$.appKey') END,
+                    icid = CASE json_type(raw, '$.icid') WHEN 'text' THEN json_extract(raw, '$.icid') END,
+                    bindNum = CASE json_type(raw, '$.bindNum') WHEN 'text' THEN json_extract(raw, '$.bindNum') END,
+                    callerNum = CASE json_type(raw, '$.callerNum') WHEN 'text' THEN json_extract(raw, '$.callerNum') END,
+                    calleeNum = CASE json_type(raw, '$.calleeNum') WHEN 'text' THEN json_extract(raw, '$.calleeNum') END,
+                    callEndTime = CASE json_type(raw, '$.callEndTime') WHEN 'text' THEN json_extract(raw, '$.callEndTime') END,
+                    fwdUnaswRsn = CASE json_type(raw, '$.fwdUnaswRsn') WHEN 'integer' THEN json_extract(raw, '$.fwdUnaswRsn') END,
+                    failTime = CASE json_type(raw, '$.failTime') WHEN 'text' THEN json_extract(raw, '$.failTime') END,
+                    ulFailReason = CASE json_type(raw, '$.ulFailReason') WHEN 'integer' THEN json_extract(raw, '$.ulFailReason') END,
+                    sipStatusCode = CASE json_type(raw, '$.sipStatusCode') WHEN 'integer' THEN json_extract(raw, '$.sipStatusCode') END,
+                    callOutStartTime = CASE json_type(raw, '$.callOutStartTime') WHEN 'text' THEN json_extract(raw, '$.callOutStartTime') END,
+                    callOutAlertingTime = CASE json_type(raw, '$.callOutAlertingTime') WHEN 'text' THEN json_extract(raw, '$.callOutAlertingTime') END,
+                    callOutAnswerTime = CASE json_type(raw, '$.callOutAnswerTime') WHEN 'text' THEN json_extract(raw, '$.callOutAnswerTime') END,
+                    callOutUnaswRsn = CASE json_type(raw, '$.callOutUnaswRsn') WHEN 'integer' THEN json_extract(raw, '$.callOutUnaswRsn') END,
+                    dynIVRStartTime = CASE json_type(raw, '$.dynIVRStartTime') WHEN 'text' THEN json_extract(raw, '$.dynIVRStartTime') END,
+                    dynIVRPath = CASE json_type(raw, '$.dynIVRPath') WHEN 'text' THEN json_extract(raw, '$.dynIVRPath') END,
+                    recordFlag = CASE json_type(raw, '$.recordFlag') WHEN 'integer' THEN json_extract(raw, '$.recordFlag') END,
+                    ttsPlayTimes = CASE json_type(raw, '$.ttsPlayTimes') WHEN 'integer' THEN json_extract(raw, '$.ttsPlayTimes') END,
+                    ttsTransDuration = CASE json_type(raw, '$.ttsTransDuration') WHEN 'integer' THEN json_extract(raw, '$.ttsTransDuration') END,
+                    serviceType = CASE json_type(raw, '$.serviceType') WHEN 'text' THEN json_extract(raw, '$.serviceType') END,
+                    hostName = CASE json_type(raw, '$.hostName') WHEN 'text' THEN json_extract(raw, '$.hostName') END,
+                    userData = CASE json_type(raw, '$.userData') WHEN 'text' THEN json_extract(raw, '$.userData') END
+                WHERE json_valid(raw);
+                """)
+        }
         return migrator
     }
 }

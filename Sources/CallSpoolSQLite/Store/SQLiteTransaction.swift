@@ -206,11 +206,20 @@ public struct SQLiteTransaction: StoreTransaction {
         try db.cachedStatement(sql: "UPDATE callEvent SET jobRowId = ?, applied = 1 WHERE id = ?").execute(arguments: [jobRowId, id])
     }
 
-    public func insertFeeRecord(_ record: FeeRecord, app: String?, now: Date) throws -> Bool {
-        try db.cachedStatement(sql: "INSERT INTO cdr (sessionId, receivedAt, body, applied, app) VALUES (?, ?, ?, 0, ?) ON CONFLICT(sessionId) DO NOTHING")
-            .execute(arguments: [record.sessionId, now.timeIntervalSince1970, try StoredFeeRecord.text(of: record), app])
+    public func insertFeeRecord(_ record: FeeRecord, raw: String, app: String?, now: Date) throws -> Bool {
+        let row = try CDRRecord(fee: record, raw: raw, receivedAt: now, app: app).databaseDictionary
+        let values: [(any DatabaseValueConvertible)?] = Self.cdrColumns.map { row[$0] }
+        try db.cachedStatement(sql: Self.insertCDR).execute(arguments: StatementArguments(values))
         return db.changesCount > 0
     }
+
+    /// The columns of `cdr`, as ``CDRRecord`` names them (its coding keys are
+    /// the mapping from a ``FeeRecord``), in one fixed order for one cached statement.
+    private static let cdrColumns = CDRRecord.CodingKeys.allCases.map(\.stringValue)
+    private static let insertCDR = """
+        INSERT INTO cdr (\(cdrColumns.joined(separator: ", "))) VALUES (\(cdrColumns.map { _ in "?" }.joined(separator: ", ")))
+        ON CONFLICT(sessionId) DO NOTHING
+        """
 
     public func pendingFeeRecord(sessionId: String, jobRowId: Int64) throws -> FeeRecord? {
         guard let cdr = try CDRRecord.fetchOne(db.cachedStatement(sql: """
@@ -218,7 +227,7 @@ public struct SQLiteTransaction: StoreTransaction {
                 AND (app IS NULL OR app = (SELECT app FROM job WHERE id = ?2) OR (SELECT app FROM job WHERE id = ?2) IS NULL)
                 """), arguments: [sessionId, jobRowId]), !cdr.applied
         else { return nil }
-        return StoredFeeRecord.record(from: cdr.body)
+        return cdr.fee
     }
 
     public func markFeeRecordApplied(sessionId: String, jobRowId: Int64) throws {
@@ -237,7 +246,7 @@ public struct SQLiteTransaction: StoreTransaction {
             SELECT sessionId, app, MAX(userData) AS userData FROM (
                 SELECT sessionId, app, userData FROM callEvent WHERE applied = 0 AND receivedAt > ?1
                 UNION ALL
-                SELECT sessionId, app, json_extract(body, '$.userData') FROM cdr WHERE applied = 0 AND receivedAt > ?1
+                SELECT sessionId, app, userData FROM cdr WHERE applied = 0 AND receivedAt > ?1
             ) GROUP BY sessionId, app ORDER BY sessionId, app
             """, arguments: [after.timeIntervalSince1970]
         ).map { PendingCall(sessionId: $0["sessionId"], app: $0["app"], userData: $0["userData"]) }

@@ -23,6 +23,11 @@ public struct CallbackPayload: Sendable {
     public var ignoredBecause: CallbackDecodingError?
     /// What was tolerated, in body order.
     public var notes: [CallbackDecodingNote]
+    /// For a fee push: each CDR of ``event`` as sent (its `feeLst` element's
+    /// text), one per record and in their order, for the store to keep
+    /// beside the parsed fields. Nil for a status push, or when the
+    /// elements could not be cut out of the body (``FeeListText``).
+    public var feeTexts: [String]? = nil
 
     /// Decodes a body: the common plain status push by a scanner
     /// (``PlainStatusPush``), anything else by the full lenient reading.
@@ -48,8 +53,23 @@ public struct CallbackPayload: Sendable {
         let decoder = JSONDecoder()
         if let key = CodingUserInfoKey.callbackDecodingNotes { decoder.userInfo[key] = collector }
         let envelope = try decoder.decode(CallbackEnvelope.self, from: Data(bytes))
-        return CallbackPayload(
+        var payload = CallbackPayload(
             eventType: envelope.eventType, event: envelope.event, ignoredBecause: envelope.ignoredBecause, notes: collector.notes)
+        if case .fee(let records) = envelope.event {
+            payload.feeTexts = feeTexts(of: records, at: envelope.feeIndices, in: bytes)
+        }
+        return payload
+    }
+
+    /// The texts of the kept CDRs: element `indices[i]` of `feeLst` is
+    /// `records[i]` (the decoder drops CDRs without a usable sessionId, so
+    /// positions differ from record order). Nil when the scanner's elements
+    /// do not line up with the decoder's.
+    private static func feeTexts(of records: [FeeRecord], at indices: [Int], in bytes: [UInt8]) -> [String]? {
+        guard indices.count == records.count, let elements = FeeListText.elements(in: bytes),
+            indices.allSatisfy({ elements.indices.contains($0) })
+        else { return nil }
+        return indices.map { String(decoding: bytes[elements[$0]], as: UTF8.self) }
     }
 
     private static func map(_ error: any Error) -> CallbackDecodingError {
@@ -71,6 +91,8 @@ struct CallbackEnvelope: Decodable {
     var eventType: String
     var event: CallbackEvent?
     var ignoredBecause: CallbackDecodingError?
+    /// For a fee push: the position in `feeLst` of each record kept.
+    var feeIndices: [Int] = []
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CallbackEvent.CodingKeys.self)
@@ -130,6 +152,7 @@ struct CallbackEnvelope: Decodable {
             guard let entry = try? list.decode(FeeEntry.self) else { break }
             if let record = entry.record, record.sessionId.count <= CallbackLimits.maxSessionIdLength {
                 records.append(record)
+                feeIndices.append(index)
             } else {
                 let why = entry.record == nil
                     ? "no usable sessionId (or not an object); this CDR is not stored"

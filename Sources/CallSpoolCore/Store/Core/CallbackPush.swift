@@ -33,20 +33,51 @@ public struct CallbackPush: Sendable {
     /// The application whose secret signed it (nil: not checked): it
     /// may only change that application's calls.
     public var app: String?
+    /// For a fee push: each CDR as sent (``CallbackPayload/feeTexts``), one
+    /// per record, kept as the CDR's `raw` text. Nil when the receiver could
+    /// not cut them out (or the push was built without them): each CDR then
+    /// keeps the whole ``body`` instead (``feeRecordsAsSent(_:)``).
+    public var feeTexts: [String]?
 
     /// Texts are stored with NUL replaced by U+FFFD (PostgreSQL refuses
     /// NUL; a refused status push would be lost).
-    public init(event: CallbackEvent, body: String, now: Date, nonce: CallbackNonce? = nil, app: String? = nil) {
+    public init(event: CallbackEvent, body: String, now: Date, nonce: CallbackNonce? = nil, app: String? = nil, feeTexts: [String]? = nil) {
         if CallbackEvent.mayHoldNUL(body) {
             self.event = event.replacingNUL()
-            self.body = body.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}").replacingOccurrences(of: "\\u0000", with: "\\ufffd")
+            self.body = Self.replacingNUL(body)
+            self.feeTexts = feeTexts?.map(Self.replacingNUL)
         } else {
             self.event = event
             self.body = body
+            self.feeTexts = feeTexts
         }
         self.now = now
         self.nonce = nonce
         self.app = app
+    }
+
+    private static func replacingNUL(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}").replacingOccurrences(of: "\\u0000", with: "\\ufffd")
+    }
+
+    /// Each of `records` (the push's CDRs) with its raw text: its element
+    /// as sent when the receiver had it, else the whole push body, so a CDR
+    /// always keeps what the platform sent, for audit.
+    func feeRecordsAsSent(_ records: [FeeRecord]) -> [ReceivedFeeRecord] {
+        guard let feeTexts, feeTexts.count == records.count else { return records.map { ReceivedFeeRecord(record: $0, raw: body) } }
+        return zip(records, feeTexts).map { ReceivedFeeRecord(record: $0, raw: $1) }
+    }
+}
+
+/// A fee CDR to store: the fields the receiver read, and the text the
+/// platform sent (the `cdr` row's columns and its `raw`).
+public struct ReceivedFeeRecord: Sendable, Hashable {
+    public var record: FeeRecord
+    public var raw: String
+
+    public init(record: FeeRecord, raw: String) {
+        self.record = record
+        self.raw = raw
     }
 }
 

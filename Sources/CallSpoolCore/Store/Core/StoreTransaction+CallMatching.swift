@@ -89,7 +89,7 @@ extension StoreTransaction {
     /// Applies the stored CDR of `sessionId` if it is not applied yet.
     ///
     /// The CDR is marked applied in the same transaction that adds its billed
-    /// minutes, and a call has one CDR row (``insertFeeRecord(_:app:now:)``
+    /// minutes, and a call has one CDR row (``insertFeeRecord(_:raw:app:now:)``
     /// refuses a re-push): each call's minutes are added to its job exactly
     /// once, whether the CDR comes before or after the disconnect, and a
     /// redialled job sums its calls.

@@ -12,7 +12,7 @@ extension StoreTransaction {
         case .status(let type, let info):
             return try recordStatusEvent(type, info, body: push.body, app: push.app, now: push.now)
         case .fee(let records):
-            return try recordFeeRecords(records, app: push.app, now: push.now)
+            return try recordFeeRecords(push.feeRecordsAsSent(records), app: push.app, now: push.now)
         }
     }
 
@@ -43,11 +43,13 @@ extension StoreTransaction {
     /// is counted as a duplicate and changes nothing (so its billed minutes
     /// are added once). A new CDR whose call is known is applied at once
     /// (billed minutes, digits from `dynIVRPath`, completion when the
-    /// disconnect was lost).
-    public func recordFeeRecords(_ records: [FeeRecord], app: String? = nil, now: Date) throws -> CallbackCommit {
+    /// disconnect was lost). Each record comes with its text as the platform
+    /// sent it, kept beside its parsed fields for audit.
+    public func recordFeeRecords(_ records: [ReceivedFeeRecord], app: String? = nil, now: Date) throws -> CallbackCommit {
         var commit = CallbackCommit()
-        for record in records {
-            guard try insertFeeRecord(record, app: app, now: now) else {
+        for received in records {
+            let record = received.record
+            guard try insertFeeRecord(record, raw: received.raw, app: app, now: now) else {
                 commit.duplicates += 1
                 continue
             }

@@ -85,10 +85,12 @@ public protocol StoreTransaction {
     func pendingEvents(sessionId: String, jobRowId: Int64) throws -> PendingCallEvents
     /// Marks an event applied to `jobRowId`.
     func markEventApplied(_ id: Int64, jobRowId: Int64) throws
-    /// Stores a fee CDR, not applied yet; false when one of that call is stored.
-    func insertFeeRecord(_ record: FeeRecord, app: String?, now: Date) throws -> Bool
-    /// The call's stored fee CDR when it is not applied yet and `jobRowId`'s
-    /// application signed it (or nobody checked).
+    /// Stores a fee CDR, not applied yet: its fields as columns and `raw`,
+    /// the CDR as the platform sent it (audit only, never read back to
+    /// apply it); false when one of that call is stored.
+    func insertFeeRecord(_ record: FeeRecord, raw: String, app: String?, now: Date) throws -> Bool
+    /// The call's stored fee CDR, built from its columns, when it is not
+    /// applied yet and `jobRowId`'s application signed it (or nobody checked).
     func pendingFeeRecord(sessionId: String, jobRowId: Int64) throws -> FeeRecord?
     /// Marks the call's fee CDR applied to `jobRowId`.
     func markFeeRecordApplied(sessionId: String, jobRowId: Int64) throws
