@@ -95,6 +95,43 @@ public struct WebhookFigures: Sendable, Hashable, Codable {
     }
 }
 
+extension WebhookFigures {
+    /// One row of the count both drivers read: a webhook's deliveries in
+    /// one state (`GROUP BY webhook, state`) and the oldest one's queueing time.
+    public struct StateCount: Sendable {
+        public var webhook: String
+        public var state: String
+        public var count: Int
+        public var oldest: Date?
+
+        public init(webhook: String, state: String, count: Int, oldest: Date?) {
+            self.webhook = webhook
+            self.state = state
+            self.count = count
+            self.oldest = oldest
+        }
+    }
+
+    /// Each webhook's figures from its counts by state, by name; a state
+    /// this version does not know is not counted.
+    public static func tally(_ counts: [StateCount]) -> [WebhookFigures] {
+        var figures: [String: WebhookFigures] = [:]
+        for row in counts {
+            var figure = figures[row.webhook] ?? WebhookFigures(webhook: row.webhook)
+            switch WebhookDeliveryState(rawValue: row.state) {
+            case .pending:
+                figure.pending = row.count
+                figure.oldestPending = row.oldest
+            case .delivered: figure.delivered = row.count
+            case .gaveUp: figure.gaveUp = row.count
+            case nil: break
+            }
+            figures[row.webhook] = figure
+        }
+        return figures.values.sorted { $0.webhook < $1.webhook }
+    }
+}
+
 /// Which deliveries `callspool webhooks replay` sends again.
 public struct WebhookReplay: Sendable, Hashable {
     /// Only this webhook's; nil: every webhook's.

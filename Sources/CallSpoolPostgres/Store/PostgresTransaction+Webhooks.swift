@@ -110,22 +110,12 @@ extension PostgresTransaction {
     }
 
     public func webhookFigures() throws -> [WebhookFigures] {
-        var figures: [String: WebhookFigures] = [:]
-        for row in try session.rows("SELECT webhook, state, COUNT(*) AS n, MIN(createdAt) AS oldest FROM webhookDelivery GROUP BY webhook, state") {
-            let name = try row.value("webhook", as: String.self)
-            var figure = figures[name] ?? WebhookFigures(webhook: name)
-            let count = Int(try row.value("n", as: Int64.self))
-            switch WebhookDeliveryState(rawValue: try row.value("state", as: String.self)) {
-            case .pending:
-                figure.pending = count
-                figure.oldestPending = try row.optionalDate("oldest")
-            case .delivered: figure.delivered = count
-            case .gaveUp: figure.gaveUp = count
-            case nil: break
-            }
-            figures[name] = figure
-        }
-        return figures.values.sorted { $0.webhook < $1.webhook }
+        WebhookFigures.tally(
+            try session.rows("SELECT webhook, state, COUNT(*) AS n, MIN(createdAt) AS oldest FROM webhookDelivery GROUP BY webhook, state").map {
+                WebhookFigures.StateCount(
+                    webhook: try $0.value("webhook", as: String.self), state: try $0.value("state", as: String.self),
+                    count: Int(try $0.value("n", as: Int64.self)), oldest: try $0.optionalDate("oldest"))
+            })
     }
 
     public func deleteDeliveredWebhooks(finishedBefore before: Date, limit: Int) throws -> Int {

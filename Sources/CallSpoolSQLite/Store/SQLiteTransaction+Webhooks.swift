@@ -73,24 +73,11 @@ extension SQLiteTransaction {
     }
 
     public func webhookFigures() throws -> [WebhookFigures] {
-        var figures: [String: WebhookFigures] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT webhook, state, COUNT(*) AS n, MIN(createdAt) AS oldest FROM webhookDelivery GROUP BY webhook, state")
-        {
-            let name: String = row["webhook"]
-            var figure = figures[name] ?? WebhookFigures(webhook: name)
-            let count: Int = row["n"]
-            switch WebhookDeliveryState(rawValue: row["state"]) {
-            case .pending:
-                figure.pending = count
-                figure.oldestPending = (row["oldest"] as Double?).map(Date.init(timeIntervalSince1970:))
-            case .delivered: figure.delivered = count
-            case .gaveUp: figure.gaveUp = count
-            case nil: break
-            }
-            figures[name] = figure
-        }
-        return figures.values.sorted { $0.webhook < $1.webhook }
+        WebhookFigures.tally(
+            try Row.fetchAll(db, sql: "SELECT webhook, state, COUNT(*) AS n, MIN(createdAt) AS oldest FROM webhookDelivery GROUP BY webhook, state").map {
+                WebhookFigures.StateCount(
+                    webhook: $0["webhook"], state: $0["state"], count: $0["n"], oldest: ($0["oldest"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            })
     }
 
     public func deleteDeliveredWebhooks(finishedBefore before: Date, limit: Int) throws -> Int {
