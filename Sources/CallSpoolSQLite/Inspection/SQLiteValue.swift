@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+
+/// One SQLite value, as the file stores it: what ``SQLiteInspection`` hands
+/// out and takes, so that its callers never see a GRDB type.
+package enum SQLiteValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob(Data)
+
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .integer(let value): value.databaseValue
+        case .real(let value): value.databaseValue
+        case .text(let value): value.databaseValue
+        case .blob(let value): value.databaseValue
+        }
+    }
+
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let value): self = .integer(value)
+        case .double(let value): self = .real(value)
+        case .string(let value): self = .text(value)
+        case .blob(let value): self = .blob(value)
+        }
+    }
+
+    package var isNull: Bool { self == .null }
+}
+
+/// A Swift value bound to a statement's `?` or read from a column, with
+/// GRDB's conversions (an integer reads as a `Bool`, a blob as UTF-8 text…).
+package protocol SQLiteValueConvertible {
+    var sqliteValue: SQLiteValue { get }
+    /// Nil when the stored value does not convert (NULL included).
+    init?(sqliteValue: SQLiteValue)
+}
+
+extension String: SQLiteValueConvertible {
+    package var sqliteValue: SQLiteValue { .text(self) }
+    package init?(sqliteValue: SQLiteValue) {
+        guard let value = String.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
+        self = value
+    }
+}
+
+extension Int64: SQLiteValueConvertible {
+    package var sqliteValue: SQLiteValue { .integer(self) }
+    package init?(sqliteValue: SQLiteValue) {
+        guard let value = Int64.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
+        self = value
+    }
+}
+
+extension Int: SQLiteValueConvertible {
+    package var sqliteValue: SQLiteValue { .integer(Int64(self)) }
+    package init?(sqliteValue: SQLiteValue) {
+        guard let value = Int.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
+        self = value
+    }
+}
+
+extension Double: SQLiteValueConvertible {
+    package var sqliteValue: SQLiteValue { .real(self) }
+    package init?(sqliteValue: SQLiteValue) {
+        guard let value = Double.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
+        self = value
+    }
+}
+
+extension Bool: SQLiteValueConvertible {
+    package var sqliteValue: SQLiteValue { .integer(self ? 1 : 0) }
+    package init?(sqliteValue: SQLiteValue) {
+        guard let value = Bool.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
+        self = value
+    }
+}
+
+extension Data: SQLiteValueConvertible {
+    package var sqliteValue: SQLiteValue { .blob(self) }
+    package init?(sqliteValue: SQLiteValue) {
+        guard let value = Data.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
+        self = value
+    }
+}
+
+extension SQLiteValue: SQLiteValueConvertible {
+    package var sqliteValue: SQLiteValue { self }
+    /// Any stored value, NULL included.
+    package init?(sqliteValue: SQLiteValue) { self = sqliteValue }
+}
