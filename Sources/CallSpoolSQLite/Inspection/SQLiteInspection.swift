@@ -28,9 +28,6 @@ package struct SQLiteInspection {
         try mapped(sql) { try db.execute(sql: sql, arguments: Self.bound(arguments)) }
     }
 
-    /// Rows changed by the last statement run (`sqlite3_changes`).
-    package var changesCount: Int { db.changesCount }
-
     /// Every row of a query.
     package func rows(_ sql: String, _ arguments: Arguments = []) throws -> [SQLiteRow] {
         try mapped(sql) { try Row.fetchAll(db, sql: sql, arguments: Self.bound(arguments)).map(SQLiteRow.init) }

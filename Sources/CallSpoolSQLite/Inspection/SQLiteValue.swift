@@ -88,9 +88,3 @@ extension Data: SQLiteValueConvertible {
         self = value
     }
 }
-
-extension SQLiteValue: SQLiteValueConvertible {
-    package var sqliteValue: SQLiteValue { self }
-    /// Any stored value, NULL included.
-    package init?(sqliteValue: SQLiteValue) { self = sqliteValue }
-}
