@@ -182,10 +182,10 @@ import VoiceCallAPI
     @Test func windowRedialAndMetaTextsAreTheEncodersOwn() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func check<Value: Codable & Equatable & DatabaseValueConvertible>(_ value: Value) throws {
-            let text = try #require(String.fromDatabaseValue(value.databaseValue))
+        func check<Value: Codable & Equatable & SQLiteValueConvertible>(_ value: Value) throws {
+            let text = try #require(String(sqliteValue: value.sqliteValue))
             #expect(text == String(decoding: try encoder.encode(value), as: UTF8.self))
-            #expect(Value.fromDatabaseValue(value.databaseValue) == value)
+            #expect(Value(sqliteValue: value.sqliteValue) == value)
         }
         try check(CallingWindow(startMinute: 9 * 60, endMinute: 20 * 60 + 30, timeZone: "Asia/Shanghai"))
         try check(CallingWindow(startMinute: 22 * 60, endMinute: 6 * 60, timeZone: "America/Argentina/Buenos_Aires"))
@@ -196,9 +196,9 @@ import VoiceCallAPI
             "none": .null, "list": .array([.number(1), .string("2")]),
         ]))
         // A redial policy stored without `on` (older job files) reads the default outcomes.
-        #expect(RedialPolicy.fromDatabaseValue(#"{"maxAttempts":2,"interval":"5m"}"#.databaseValue)
+        #expect(RedialPolicy(sqliteValue: #"{"maxAttempts":2,"interval":"5m"}"#.sqliteValue)
             == RedialPolicy(maxAttempts: 2, interval: .seconds(300), on: RedialPolicy.defaultOutcomes))
-        #expect(CallingWindow.fromDatabaseValue("not json".databaseValue) == nil)
+        #expect(CallingWindow(sqliteValue: "not json".sqliteValue) == nil)
     }
 
     @Test func anIntakeFileReportIsStoredAsJSONTextAndReadBack() throws {

@@ -58,8 +58,8 @@ package struct SQLiteInspection {
         try mapped(sql) { try Record.fetchOne(db, sql: sql, arguments: Self.bound(arguments)) }
     }
 
-    /// The record whose primary key is `key`, or nil.
-    package func record<Record: SQLiteRecord>(_ type: Record.Type, key: Int64) throws -> Record? {
+    /// The record whose primary key is `key`, or nil (none, or no key).
+    package func record<Record: SQLiteRecord>(_ type: Record.Type, key: Int64?) throws -> Record? {
         try Record.fetchOne(db, key: key)
     }
 

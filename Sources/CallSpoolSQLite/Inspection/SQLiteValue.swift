@@ -34,57 +34,26 @@ package enum SQLiteValue: Sendable, Hashable {
 }
 
 /// A Swift value bound to a statement's `?` or read from a column, with
-/// GRDB's conversions (an integer reads as a `Bool`, a blob as UTF-8 text…).
+/// the store's own conversions (GRDB's: an integer reads as a `Bool`, a
+/// blob as UTF-8 text; the JSON-valued column types as their JSON text).
 package protocol SQLiteValueConvertible {
     var sqliteValue: SQLiteValue { get }
     /// Nil when the stored value does not convert (NULL included).
     init?(sqliteValue: SQLiteValue)
 }
 
-extension String: SQLiteValueConvertible {
-    package var sqliteValue: SQLiteValue { .text(self) }
+extension SQLiteValueConvertible where Self: DatabaseValueConvertible {
+    package var sqliteValue: SQLiteValue { SQLiteValue(databaseValue) }
+
     package init?(sqliteValue: SQLiteValue) {
-        guard let value = String.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
+        guard let value = Self.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
         self = value
     }
 }
 
-extension Int64: SQLiteValueConvertible {
-    package var sqliteValue: SQLiteValue { .integer(self) }
-    package init?(sqliteValue: SQLiteValue) {
-        guard let value = Int64.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
-        self = value
-    }
-}
-
-extension Int: SQLiteValueConvertible {
-    package var sqliteValue: SQLiteValue { .integer(Int64(self)) }
-    package init?(sqliteValue: SQLiteValue) {
-        guard let value = Int.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
-        self = value
-    }
-}
-
-extension Double: SQLiteValueConvertible {
-    package var sqliteValue: SQLiteValue { .real(self) }
-    package init?(sqliteValue: SQLiteValue) {
-        guard let value = Double.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
-        self = value
-    }
-}
-
-extension Bool: SQLiteValueConvertible {
-    package var sqliteValue: SQLiteValue { .integer(self ? 1 : 0) }
-    package init?(sqliteValue: SQLiteValue) {
-        guard let value = Bool.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
-        self = value
-    }
-}
-
-extension Data: SQLiteValueConvertible {
-    package var sqliteValue: SQLiteValue { .blob(self) }
-    package init?(sqliteValue: SQLiteValue) {
-        guard let value = Data.fromDatabaseValue(sqliteValue.databaseValue) else { return nil }
-        self = value
-    }
-}
+extension String: SQLiteValueConvertible {}
+extension Int64: SQLiteValueConvertible {}
+extension Int: SQLiteValueConvertible {}
+extension Double: SQLiteValueConvertible {}
+extension Bool: SQLiteValueConvertible {}
+extension Data: SQLiteValueConvertible {}
