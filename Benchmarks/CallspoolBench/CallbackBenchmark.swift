@@ -141,7 +141,7 @@ func benchCallbacks(sessions: Int, concurrency: Int = 32) async throws -> Measur
     let commitCount = commits.count
 
     // Verify: every event stored, every job completed with digits ["1"].
-    let eventRows = try parts.sqlite?.read { db in
+    let eventRows = try await parts.sqlite?.read { db in
         try db.scalar(Int.self, "SELECT COUNT(*) FROM callEvent WHERE applied = 1") ?? 0
     }
     let completedWithDigit = try calls.filter { call in

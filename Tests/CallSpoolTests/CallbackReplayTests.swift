@@ -100,7 +100,7 @@ import VoiceCallAPI
             let answer = try await client.push("/cb", CallbackFixture.status("disconnect", session: "S1", stateCode: 0), headers: headers)
             #expect(answer.status == 401)
         }
-        let stored = try database.read { db in try db.scalar(Int.self, "SELECT COUNT(*) FROM callEvent") }
+        let stored = try await database.read { db in try db.scalar(Int.self, "SELECT COUNT(*) FROM callEvent") }
         #expect(stored == 0)
     }
 

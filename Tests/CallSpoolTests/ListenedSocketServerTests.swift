@@ -62,7 +62,7 @@ import Testing
         let answer = await Self.statusLine(waiting)
         #expect(answer == "HTTP/1.1 200 OK", "\(answer)")
         // Answered after the commit: the event is in the store.
-        let stored = try fixture.database.read { db in
+        let stored = try await fixture.database.read { db in
             try db.column(String.self, "SELECT digitInfo FROM callEvent WHERE sessionId = 'S-backlog'")
         }
         #expect(stored == ["7"])

@@ -31,7 +31,7 @@ import Testing
         #expect(lines.contains("callspool_heartbeat_age_seconds 45.0"), "\(lines.sorted())")
 
         // Once the job is no longer queued, the age drops to 0.
-        try spool.database.write { try $0.execute("UPDATE job SET state = 'canceled', finishedAt = ?", [created.timeIntervalSince1970]) }
+        try await spool.database.write { try $0.execute("UPDATE job SET state = 'canceled', finishedAt = ?", [created.timeIntervalSince1970]) }
         clock.advance(.seconds(10))
         await refresher.refresh()
         lines = try scrape(metrics)

@@ -111,7 +111,7 @@ import VoiceCallAPI
             do { let status = try await client.pushStatus(late); #expect(status == 200) }
             do { let status = try await client.pushStatus(late); #expect(status == 200) }  // a re-push: stored once, queues nothing
             #expect(try fixture.job(row).digits == ["5"])
-            let version = try fixture.database.read { db in
+            let version = try await fixture.database.read { db in
                 try db.scalar(Int.self, "SELECT version FROM resultOutbox WHERE jobRowId = ?", [row])
             }
             #expect(version == 2)  // queued by the completion, then once by the digit

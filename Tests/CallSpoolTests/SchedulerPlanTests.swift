@@ -208,7 +208,7 @@ import VoiceCallAPI
         let tickets = try await side.scheduler.tick().tickets
         try #require(tickets.count >= 2)
         let refused = tickets[0], accepted = tickets[1]
-        try side.database.write { db in
+        try await side.database.write { db in
             try db.execute("""
                 CREATE TEMP TRIGGER refuseOneAnswer BEFORE UPDATE ON main.attempt WHEN OLD.jobRowId = \(refused.jobRowId)
                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END

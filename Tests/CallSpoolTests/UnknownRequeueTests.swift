@@ -63,7 +63,7 @@ import VoiceCallAPI
         let scheduler = try await unknownJob(base.notify("heard"), receiverUpSince: clock.now.addingTimeInterval(-60))
         let userData = try #require(try database.jobDetail(id: "heard")?.attempts.first?.userData)
         let now = clock.now
-        try database.write { db in
+        try await database.write { db in
             try db.execute("INSERT INTO callEvent (sessionId, eventType, receivedAt, userData, body) VALUES ('s-1', 'callout', ?, ?, '{}')",
                 [now.timeIntervalSince1970, userData])
         }
