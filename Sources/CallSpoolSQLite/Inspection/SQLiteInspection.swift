@@ -9,8 +9,9 @@ import GRDB
 /// Exists so that the only target importing GRDB stays this one while code
 /// elsewhere still needs the raw rows: white-box checks in the tests (what a
 /// column holds, rows planted as an earlier version wrote them, data
-/// corrupted on purpose, pragmas, the migrations applied) and the soak
-/// checker, which reads the store independently of the daemon's store code.
+/// corrupted on purpose, pragmas, the migrations applied), the soak
+/// checker, which reads the store independently of the daemon's store code,
+/// and the callback benchmark's count of stored events.
 /// The daemon never uses it: it goes through ``AppDatabase``'s intent-named
 /// methods. Shaped like the PostgreSQL driver's session (`execute`, `rows`,
 /// `scalar`, `column`, `records`), so the tests read alike on both stores.
