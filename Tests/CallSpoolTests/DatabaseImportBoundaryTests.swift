@@ -5,7 +5,8 @@ import Testing
 /// GRDB by `CallSpoolSQLite`, PostgresNIO by `CallSpoolPostgres`. Everything
 /// else, the tests and the benchmarks included, goes through the drivers'
 /// APIs (plain SQL for white-box checks through `SQLiteInspection`), so a
-/// file that imports either library elsewhere fails here.
+/// file that imports either library elsewhere, or reaches `AppDatabase`'s
+/// GRDB writer, fails here.
 @Suite struct DatabaseImportBoundaryTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -76,6 +77,23 @@ import Testing
             }
             #expect(seen, "no file under \(owner) imports \(module)")
         }
+    }
+
+    /// `AppDatabase.writer` is internal, but the tests import the driver
+    /// `@testable`: reaching the GRDB writer from elsewhere is caught here.
+    @Test func noOtherTargetReachesTheSQLiteWriter() throws {
+        let reach = try Regex(#"\.(writer|reader)(?![A-Za-z0-9_(])"#)
+        // The samples spliced, so that this file does not match itself.
+        let (writer, reader) = ("writ" + "er", "read" + "er")
+        #expect("try database.\(writer).read { db in".contains(reach) && "spool.database.\(reader)".contains(reach))
+        #expect(!"JobFile.open(path).\(reader)()".contains(reach) && !"self.\(writer)s.count".contains(reach))
+        let stray = try Self.swiftFiles().filter { !$0.path.hasPrefix("Sources/CallSpoolSQLite/") }.flatMap { file in
+            file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { number, line -> String? in
+                guard line.contains(reach), !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") else { return nil }
+                return "\(file.path):\(number + 1): \(line.trimmingCharacters(in: .whitespaces))"
+            }
+        }
+        #expect(stray.isEmpty, "plain SQL goes through SQLiteInspection (AppDatabase.read/write):\n\(stray.joined(separator: "\n"))")
     }
 
     @Test func noOtherTargetImportsADatabaseLibrary() throws {
