@@ -175,7 +175,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/CallspoolBench"
         ),
@@ -194,7 +193,6 @@ let package = Package(
             name: "CallSpoolTests",
             dependencies: [
                 "CallSpool", "CallSpoolCore", "CallSpoolSQLite", "CallSpoolPostgres", "CallSpoolCLI", "VoiceCallAPI", "CallspoolTestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

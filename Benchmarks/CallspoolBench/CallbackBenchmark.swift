@@ -141,8 +141,8 @@ func benchCallbacks(sessions: Int, concurrency: Int = 32) async throws -> Measur
     let commitCount = commits.count
 
     // Verify: every event stored, every job completed with digits ["1"].
-    let eventRows = try await parts.sqlite?.reader.read { db in
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM callEvent WHERE applied = 1") ?? 0
+    let eventRows = try await parts.sqlite?.read { db in
+        try db.scalar(Int.self, "SELECT COUNT(*) FROM callEvent WHERE applied = 1") ?? 0
     }
     let completedWithDigit = try calls.filter { call in
         guard let job = try parts.database.jobDetail(id: call.jobId)?.job else { return false }

@@ -1,5 +1,5 @@
+import CallSpoolSQLite
 import Foundation
-import GRDB
 
 /// The store as the soak checker reads it: every job row and every attempt
 /// row, each table in one query of plain SQL — not through the daemon's
@@ -41,19 +41,19 @@ struct SoakStoreRows {
         location.hasPrefix("postgres") ? try postgres(url: location) : try sqlite(path: location)
     }
 
-    /// A SQLite store, opened read-only.
+    /// A SQLite store, opened read-only on a connection of its own
+    /// (``SQLiteInspection/reading(file:_:)``: plain SQL, no store code).
     static func sqlite(path: String) throws -> SoakStoreRows {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        defer { try? queue.close() }
-        return try queue.read { db in
+        try SQLiteInspection.reading(file: path) { db in
             var rows = SoakStoreRows()
-            for row in try Row.fetchAll(db, sql: jobQuery) {
-                rows.jobs[row["jobId"]] = Job(rowId: row["id"], state: row["state"], outcome: row["outcome"], digits: row["digits"], payload: row["payload"])
+            for row in try db.rows(jobQuery) {
+                rows.jobs[try row.value("jobId", as: String.self)] = Job(
+                    rowId: try row.value("id"), state: try row.value("state"), outcome: try row.optional("outcome"), digits: try row.value("digits"),
+                    payload: try row.value("payload"))
             }
-            for row in try Row.fetchAll(db, sql: attemptQuery) {
-                rows.attempts[row["jobRowId"], default: []].append(Attempt(n: row["n"], userData: row["userData"], sessionId: row["sessionId"]))
+            for row in try db.rows(attemptQuery) {
+                rows.attempts[try row.value("jobRowId", as: Int64.self), default: []].append(
+                    Attempt(n: try row.value("n"), userData: try row.value("userData"), sessionId: try row.optional("sessionId")))
             }
             return rows
         }

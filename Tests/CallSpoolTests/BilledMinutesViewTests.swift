@@ -3,7 +3,6 @@
 @testable import CallSpoolSQLite
 @testable import CallSpoolCLI
 import Foundation
-import GRDB
 import Testing
 
 /// `billedMinutes` (and, with a price, the cost) where users read them:
@@ -18,7 +17,7 @@ import Testing
         _ = try database.insertJobs(
             [StoreFixtures.spec(id: "a", campaign: "c"), StoreFixtures.spec(id: "b", campaign: "c", callee: "+8613800000002")],
             intakeKey: "k", sourceFile: "f.json", policy: IntakePolicy(), now: Date())
-        try database.writer.write { db in try db.execute(sql: "UPDATE job SET billedMinutes = 5 WHERE jobId = 'a'") }
+        try database.write { db in try db.execute("UPDATE job SET billedMinutes = 5 WHERE jobId = 'a'") }
         return database
     }
 

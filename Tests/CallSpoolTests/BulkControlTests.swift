@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Synchronization
 import Testing
 import VoiceCallAPI
@@ -33,22 +32,23 @@ import VoiceCallAPI
         let count = AppDatabase.controlPageSize * 3 + 17
         let database = try Self.store(campaignJobs: count)
         // Two in progress, one finished.
-        try database.writer.write { db in
+        try database.write { db in
             for (id, states) in [("c-5", [JobState.dispatching]), ("c-600", [.dispatching, .inCall]), ("c-1000", [.expired])] {
-                var job = try #require(try JobRecord.filter(JobRecord.Columns.jobId == id).fetchOne(db))
-                for state in states { try SQLiteTransaction(db: db).transition(&job, to: state, now: Self.now) }
+                var job = try #require(try db.record(JobRecord.self, "SELECT * FROM job WHERE jobId = ?", [id]))
+                for state in states { try db.store.transition(&job, to: state, now: Self.now) }
             }
         }
-        let commits = CommitCounter()
-        database.writer.writeWithoutTransaction { $0.add(transactionObserver: commits, extent: .databaseLifetime) }
+        let commits = SQLiteCommitWatch()
+        database.watchCommits(commits)
         let summary = try database.apply(.cancel(ids: [], campaign: "big"), now: Self.now) { _ in .seconds(60) }
         // One transaction per page (plus the flagging): before, one pass loaded and changed every row at once.
-        #expect(commits.count.withLock { $0 } >= 4)
+        // Commits that changed something.
+        #expect(commits.commits.filter { !$0.isEmpty }.count >= 4)
         #expect(summary == "canceled \(count - 3) queued jobs; 2 in progress will not be redialed; 1 already finished")
         let counts = try database.stateCounts()
         #expect(counts[.canceled] == count - 3)
         #expect(counts[.queued] == 3, "jobs outside the campaign were touched")
-        let flagged = try database.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM job WHERE cancelRequested = 1") }
+        let flagged = try database.read { try $0.scalar(Int.self, "SELECT COUNT(*) FROM job WHERE cancelRequested = 1") }
         #expect(flagged == 2)
     }
 
@@ -57,21 +57,9 @@ import VoiceCallAPI
         let database = try Self.store(campaignJobs: count)
         _ = try database.apply(.cancel(ids: [], campaign: "big"), now: Self.now) { _ in .seconds(60) }
         // canceled is final; make them failed to retry them.
-        try database.writer.write { db in try db.execute(sql: "UPDATE job SET state = 'failed' WHERE campaign = 'big'") }
+        try database.write { db in try db.execute("UPDATE job SET state = 'failed' WHERE campaign = 'big'") }
         let summary = try database.apply(.retry(ids: [], state: nil, campaign: "big"), now: Self.now) { _ in .seconds(60) }
         #expect(summary == "requeued \(count) jobs")
         #expect(try database.stateCounts()[.queued] == count + 3)
-    }
-
-    /// Counts commits that changed something.
-    final class CommitCounter: TransactionObserver, Sendable {
-        let count = Mutex(0)
-        let changed = Mutex(false)
-        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
-        func databaseDidChange(with event: DatabaseEvent) { changed.withLock { $0 = true } }
-        func databaseDidCommit(_ db: Database) {
-            if changed.withLock({ value in defer { value = false }; return value }) { count.withLock { $0 += 1 } }
-        }
-        func databaseDidRollback(_ db: Database) { changed.withLock { $0 = false } }
     }
 }

@@ -108,6 +108,6 @@ import VoiceCallAPI
 
 extension CallbackFixture {
     func insertJobRow(_ id: String) throws -> Int64 {
-        try database.reader.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM job WHERE jobId = ?", arguments: [id]) }.orThrow()
+        try database.read { db in try db.scalar(Int64.self, "SELECT id FROM job WHERE jobId = ?", [id]) }.orThrow()
     }
 }

@@ -40,8 +40,8 @@ import VoiceCallAPI
     @Test func aPushThatCannotBeStoredFailsAlone() async throws {
         let fixture = try CallbackFixture()
         // A trigger standing in for a store-level failure of one session's rows.
-        try await fixture.database.writer.write { db in
-            try db.execute(sql: """
+        try await fixture.database.write { db in
+            try db.execute("""
                 CREATE TEMP TRIGGER refuse_poison BEFORE INSERT ON callEvent WHEN NEW.sessionId = 'poison'
                 BEGIN SELECT RAISE(ABORT, 'refused for the test'); END
                 """)

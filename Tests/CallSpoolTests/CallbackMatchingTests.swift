@@ -4,7 +4,6 @@
 @testable import CallSpoolSQLite
 @testable import CallSpoolCLI
 import Foundation
-import GRDB
 import HummingbirdTesting
 import Testing
 import VoiceCallAPI

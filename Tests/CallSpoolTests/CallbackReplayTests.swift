@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import HTTPTypes
 import HummingbirdTesting
 import Logging
@@ -101,7 +100,7 @@ import VoiceCallAPI
             let answer = try await client.push("/cb", CallbackFixture.status("disconnect", session: "S1", stateCode: 0), headers: headers)
             #expect(answer.status == 401)
         }
-        let stored = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM callEvent") }
+        let stored = try await database.read { db in try db.scalar(Int.self, "SELECT COUNT(*) FROM callEvent") }
         #expect(stored == 0)
     }
 

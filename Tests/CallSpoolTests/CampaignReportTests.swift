@@ -7,7 +7,6 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import GRDB
 import Testing
 import VoiceCallAPI
 
@@ -28,22 +27,22 @@ import VoiceCallAPI
         _ = try database.insertJobs((1...6).map { spec("j\($0)", $0, campaign: "flu") }, intakeKey: "k1", sourceFile: "f.json", policy: IntakePolicy(), now: start)
         _ = try database.insertJobs([spec("o1", 9, campaign: "other")], intakeKey: "k2", sourceFile: "o.json", policy: IntakePolicy(), now: start)
         let t = start.timeIntervalSince1970
-        try database.writer.write { db in
+        try database.write { db in
             func job(_ id: String, state: String, outcome: String?, digits: String, attempts: Int, finished: Double?, error: (String, String)? = nil) throws {
-                try db.execute(sql: """
+                try db.execute("""
                     UPDATE job SET state = ?, outcome = ?, digits = ?, attempts = ?, finishedAt = ?, errorCode = ?, errorDesc = ? WHERE jobId = ?
-                    """, arguments: [state, outcome, digits, attempts, finished, error?.0, error?.1, id])
+                    """, [state, outcome, digits, attempts, finished, error?.0, error?.1, id])
             }
             func attempt(_ id: String, _ n: Int, at: Double, resultClass: String, code: String?, session: String?) throws {
-                try db.execute(sql: """
+                try db.execute("""
                     INSERT INTO attempt (jobRowId, n, at, calleeNbr, displayNbr, userData, httpStatus, resultcode, resultDesc, resultClass, sessionId)
                     SELECT id, ?, ?, calleeNbr, '+8675528000088', 'cs1.' || id || '.' || ?, ?, ?, ?, ?, ? FROM job WHERE jobId = ?
-                    """, arguments: [n, t + at, n, code == nil ? nil : 200, code, resultClass == "ok" ? "Success" : "refused (\(resultClass))", resultClass, session, id])
+                    """, [n, t + at, n, code == nil ? nil : 200, code, resultClass == "ok" ? "Success" : "refused (\(resultClass))", resultClass, session, id])
             }
             func disconnect(_ session: String, at: Double) throws {
-                try db.execute(sql: """
+                try db.execute("""
                     INSERT INTO callEvent (sessionId, eventType, receivedAt, body, applied) VALUES (?, 'disconnect', ?, '{}', 1)
-                    """, arguments: [session, t + at])
+                    """, [session, t + at])
             }
             try job("j1", state: "completed", outcome: "answered", digits: #"["1"]"#, attempts: 1, finished: t + 60)
             try attempt("j1", 1, at: 0, resultClass: "ok", code: "0", session: "S1")
@@ -112,7 +111,7 @@ import VoiceCallAPI
         let parsed = try Self.parse(report.html)
 
         // Independent counts straight from the store.
-        func count(_ sql: String) throws -> Int { try database.reader.read { try Int.fetchOne($0, sql: sql) ?? -1 } }
+        func count(_ sql: String) throws -> Int { try database.read { try $0.scalar(Int.self, sql) ?? -1 } }
         let campaignAttempts = "FROM attempt a JOIN job j ON j.id = a.jobRowId WHERE j.campaign = 'flu'"
         #expect(parsed.metrics["campaign"] == "flu")
         #expect(parsed.metrics["total"] == String(try count("SELECT COUNT(*) FROM job WHERE campaign = 'flu'")))
@@ -161,10 +160,9 @@ import VoiceCallAPI
             id: "flu/+8613800000003", type: .notify, campaign: "flu 13900000004", calleeNbr: "+8613800000003", displayNbr: "+8675528000088",
             payload: .notify(playInfoList: [.init(notifyVoice: "a.wav")]), ttl: nil, redial: nil, meta: nil)
         _ = try database.insertJobs([spec], intakeKey: "k", sourceFile: "f.json", policy: IntakePolicy(), now: Self.start)
-        try database.writer.write { db in
-            try db.execute(
-                sql: "UPDATE job SET state = 'failed', outcome = 'busy', digits = ?, errorCode = '8102', errorDesc = ?, finishedAt = ?",
-                arguments: [#"["13700000005"]"#, "callee 8613800000003 busy", Self.start.timeIntervalSince1970 + 60])
+        try database.write { db in
+            try db.execute("UPDATE job SET state = 'failed', outcome = 'busy', digits = ?, errorCode = '8102', errorDesc = ?, finishedAt = ?",
+                [#"["13700000005"]"#, "callee 8613800000003 busy", Self.start.timeIntervalSince1970 + 60])
         }
         let report = try CampaignReport.load(from: database, campaign: "flu 13900000004", portLimit: 4, now: Self.start.addingTimeInterval(3600))
         #expect(report.errors.map(\.jobId) == ["flu/+8613800000003"], "the error row is there to be checked")

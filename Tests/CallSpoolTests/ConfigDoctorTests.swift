@@ -234,8 +234,8 @@ import VoiceCallAPI
         #expect(current.items("store").first?.status == .ok)
         #expect(current.items("store").first?.message.contains("schema current") == true, "\(current.text)")
         // A store from a newer version: an unknown migration.
-        let writer = try AppDatabase.open(path: path).writer
-        try await writer.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
+        let writer = try AppDatabase.open(path: path)
+        try await writer.write { try $0.execute("INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
         let newer = await Self.doctor().check(configPath: setup.config)
         #expect(newer.items("store").first?.status == .problem, "\(newer.text)")
         // Not a database at all.

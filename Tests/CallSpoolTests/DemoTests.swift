@@ -112,11 +112,11 @@ import VoiceCallAPI
     @Test func runFiguresCountOutcomesDigitsAndPushBacks() throws {
         let database = try AppDatabase.inMemory()
         _ = try database.insertJobs([StoreFixtures.spec(id: "a"), StoreFixtures.spec(id: "b", callee: "+8613800000002")], intakeKey: "k", sourceFile: "t.json", policy: IntakePolicy(), now: Date())
-        try database.writer.write { db in
-            try db.execute(sql: "UPDATE job SET state = 'completed', outcome = 'answered', digits = '[\"1\"]', attempts = 2, calls = 1 WHERE jobId = 'a'")
-            let row = try Int64.fetchOne(db, sql: "SELECT id FROM job WHERE jobId = 'a'") ?? 0
-            try db.execute(sql: "INSERT INTO attempt (jobRowId, n, at, calleeNbr, userData, httpStatus, resultcode, resultClass) VALUES (?, 1, 0, '+8613800000001', 'cs1.1.1', 200, '1020154', 'ports')", arguments: [row])
-            try db.execute(sql: "INSERT INTO attempt (jobRowId, n, at, calleeNbr, userData, httpStatus, resultcode, resultClass) VALUES (?, 2, 0, '+8613800000001', 'cs1.1.2', 200, '0', 'ok')", arguments: [row])
+        try database.write { db in
+            try db.execute("UPDATE job SET state = 'completed', outcome = 'answered', digits = '[\"1\"]', attempts = 2, calls = 1 WHERE jobId = 'a'")
+            let row = try db.scalar(Int64.self, "SELECT id FROM job WHERE jobId = 'a'") ?? 0
+            try db.execute("INSERT INTO attempt (jobRowId, n, at, calleeNbr, userData, httpStatus, resultcode, resultClass) VALUES (?, 1, 0, '+8613800000001', 'cs1.1.1', 200, '1020154', 'ports')", [row])
+            try db.execute("INSERT INTO attempt (jobRowId, n, at, calleeNbr, userData, httpStatus, resultcode, resultClass) VALUES (?, 2, 0, '+8613800000001', 'cs1.1.2', 200, '0', 'ok')", [row])
         }
         let figures = try database.runFigures()
         #expect(figures.states == ["completed": 1, "queued": 1])

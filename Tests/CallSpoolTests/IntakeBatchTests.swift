@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Synchronization
 import Testing
 
@@ -12,15 +11,6 @@ import Testing
 /// crash between the shared commit and the moves queues nothing twice.
 @Suite struct IntakeBatchTests {
     /// Counts committed write transactions that touched the job table.
-    final class CommitCounter: TransactionObserver, Sendable {
-        private let count = Mutex(0)
-        var commits: Int { count.withLock { $0 } }
-        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { eventKind.tableName == "job" }
-        func databaseDidChange(with event: DatabaseEvent) {}
-        func databaseDidCommit(_ db: Database) { count.withLock { $0 += 1 } }
-        func databaseDidRollback(_ db: Database) {}
-    }
-
     /// Drops `count` single-job files with an old mtime (settled).
     static func dropSettled(_ spool: SpoolFixture, count: Int, prefix: String = "f", notify: Bool = false) throws -> [String] {
         try (0..<count).map { index in
@@ -43,11 +33,11 @@ import Testing
             var times = [timeval(tv_sec: 1_000_000, tv_usec: 0), timeval(tv_sec: 1_000_000, tv_usec: 0)]
             #expect(utimes(spool.layout.incoming + "/" + name, &times) == 0)
         }
-        let counter = CommitCounter()
-        spool.database.writer.add(transactionObserver: counter)
+        let watch = SQLiteCommitWatch()
+        spool.database.watchCommits(watch)
         let service = IntakeService(intake: spool.intake, settle: .seconds(2), rescanInterval: .seconds(3600))
         await service.rescan()
-        #expect(counter.commits <= 2, "\(counter.commits) commits for 61 small files")
+        #expect(watch.commits.count <= 2, "\(watch.commits.count) commits for 61 small files")
         #expect(spool.listing(spool.layout.incoming).isEmpty)
         for (index, name) in names.enumerated() {
             let report = try spool.report(in: spool.layout.processed, for: name)

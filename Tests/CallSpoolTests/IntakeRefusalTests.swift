@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Testing
 
 /// Job files that `validate` accepts must not wedge intake on any store, and
@@ -100,8 +99,8 @@ import Testing
     /// Makes the store refuse, for good, a job with id `id`.
     static func refuseJob(named id: String, in store: any CallStore) throws {
         if let sqlite = store as? AppDatabase {
-            try sqlite.writer.write { db in
-                try db.execute(sql: "CREATE TRIGGER refuse_\(id) BEFORE INSERT ON job WHEN NEW.jobId = '\(id)' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END")
+            try sqlite.write { db in
+                try db.execute("CREATE TRIGGER refuse_\(id) BEFORE INSERT ON job WHEN NEW.jobId = '\(id)' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END")
             }
         } else if let postgres = store as? PostgresStore {
             try postgres.write { session in

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 import VoiceCallAPI
 
@@ -38,59 +37,60 @@ import VoiceCallAPI
     func roundTripsEveryColumn(full: Bool) throws {
         let database = try AppDatabase.inMemory()
         var job = Self.record(full: full)
-        try database.writer.write { db in try job.insert(db) }
+        try database.write { db in try db.insert(&job) }
         let rowID = try #require(job.rowId)
-        let read = try database.reader.read { db in try JobRecord.fetchOne(db, key: rowID) }
+        let read = try database.read { db in try db.record(JobRecord.self, key: rowID) }
         #expect(read == job)
         // Columns in another order (and one twice) read the same.
-        let projected = try database.reader.read { db in try JobRecord.fetchOne(db, sql: "SELECT updatedAt, * FROM job") }
+        let projected = try database.read { db in try db.record(JobRecord.self, "SELECT updatedAt, * FROM job") }
         #expect(projected == job)
-        let filtered = try database.reader.read { db in try JobRecord.filter(JobRecord.Columns.rowId == rowID).fetchOne(db) }
+        // Through the query interface on `JobRecord.Columns.rowId` (the store's keyset pages).
+        let filtered = try database.jobsPage(state: nil, campaign: nil, afterRowID: rowID - 1, limit: 1).first
         #expect(filtered == job)
     }
 
     @Test func updateRewritesEveryColumn() throws {
         let database = try AppDatabase.inMemory()
         var job = Self.record(full: false)
-        try database.writer.write { db in try job.insert(db) }
+        try database.write { db in try db.insert(&job) }
         var changed = Self.record(full: true)
         changed.rowId = job.rowId
-        try database.writer.write { db in try changed.update(db) }
-        let read = try database.reader.read { db in try JobRecord.fetchOne(db, key: job.rowId) }
+        try database.write { db in try db.update(changed) }
+        let read = try database.read { db in try db.record(JobRecord.self, key: job.rowId) }
         #expect(read == changed)
         // And back to nil and empty values.
-        try database.writer.write { db in try job.update(db) }
-        #expect(try database.reader.read { db in try JobRecord.fetchOne(db, key: job.rowId) } == job)
+        try database.write { db in try db.update(job) }
+        #expect(try database.read { db in try db.record(JobRecord.self, key: job.rowId) } == job)
     }
 
     @Test func storesTheEncodingsRawQueriesAndEarlierVersionsUse() throws {
         let database = try AppDatabase.inMemory()
         var job = Self.record(full: true)
-        try database.writer.write { db in try job.insert(db) }
-        let row = try #require(try database.reader.read { db in
-            try Row.fetchOne(db, sql: "SELECT *, typeof(expiresAt) AS kind FROM job")
+        try database.write { db in try db.insert(&job) }
+        let row = try #require(try database.read { db in
+            try db.row("SELECT *, typeof(expiresAt) AS kind FROM job")
         })
-        #expect(row["id"] as Int64 == job.rowId)
-        #expect(row["state"] as String == "completed")
-        #expect(row["outcome"] as String == "no_answer")
-        #expect(row["type"] as String == "verify")
-        #expect(row["cancelRequested"] as Int == 1)
-        #expect(row["expiresAt"] as Double == 1_790_000_300.25)
-        #expect(row["kind"] as String == "real")
-        #expect(row["digits"] as String == #"["1","23"]"#)
-        #expect(row["meta"] as String == #"{"nested":{"ok":true},"ratio":0.25,"row":1,"tags":["a",null]}"#)
-        #expect(row["window"] as String == #"{"end":"20:00","start":"09:00","tz":"Asia/Shanghai"}"#)
-        #expect(row["redial"] as String == #"{"interval":"10m","maxAttempts":2,"on":["busy","no_answer"]}"#)
-        #expect(row["payload"] as String == #"{"verify":{"_0":{"languageType":2,"preTone":"pre.wav","posTone":"post.wav","times":2,"verifyCode":"4829"}}}"#)
+        #expect(try row.value("id", as: Int64.self) == job.rowId)
+        #expect(try row.value("state", as: String.self) == "completed")
+        #expect(try row.value("outcome", as: String.self) == "no_answer")
+        #expect(try row.value("type", as: String.self) == "verify")
+        #expect(try row.value("cancelRequested", as: Int.self) == 1)
+        #expect(try row.value("expiresAt", as: Double.self) == 1_790_000_300.25)
+        #expect(try row.value("kind", as: String.self) == "real")
+        #expect(try row.value("digits", as: String.self) == #"["1","23"]"#)
+        #expect(try row.value("meta", as: String.self) == #"{"nested":{"ok":true},"ratio":0.25,"row":1,"tags":["a",null]}"#)
+        #expect(try row.value("window", as: String.self) == #"{"end":"20:00","start":"09:00","tz":"Asia/Shanghai"}"#)
+        #expect(try row.value("redial", as: String.self) == #"{"interval":"10m","maxAttempts":2,"on":["busy","no_answer"]}"#)
+        #expect(try row.value("payload", as: String.self) == #"{"verify":{"_0":{"languageType":2,"preTone":"pre.wav","posTone":"post.wav","times":2,"verifyCode":"4829"}}}"#)
 
         var bare = Self.record(full: false)
         bare.jobId = "bare"
-        try database.writer.write { db in try bare.insert(db) }
-        let bareRow = try #require(try database.reader.read { db in try Row.fetchOne(db, sql: "SELECT * FROM job WHERE jobId = 'bare'") })
-        #expect(bareRow["digits"] as String == "[]")
-        #expect(bareRow["payload"] as String == #"{"notify":{"playInfoList":[{"notifyVoice":"a/b.wav","collectInd":1,"collectContentTriggerReplaying":"9"}]}}"#)
+        try database.write { db in try db.insert(&bare) }
+        let bareRow = try #require(try database.read { db in try db.row("SELECT * FROM job WHERE jobId = 'bare'") })
+        #expect(try bareRow.value("digits", as: String.self) == "[]")
+        #expect(try bareRow.value("payload", as: String.self) == #"{"notify":{"playInfoList":[{"notifyVoice":"a/b.wav","collectInd":1,"collectContentTriggerReplaying":"9"}]}}"#)
         for column in ["meta", "window", "redial", "outcome", "notBefore", "finishedAt", "app"] {
-            #expect((bareRow[column] as DatabaseValue).isNull, "\(column)")
+            #expect(try bareRow.isNull(column), "\(column)")
         }
     }
 
@@ -99,18 +99,18 @@ import VoiceCallAPI
     /// field names) reads into the typed properties.
     @Test func rowsWrittenByEarlierVersionsReadBack() throws {
         let database = try AppDatabase.inMemory()
-        try database.writer.write { db in
-            try db.execute(sql: """
+        try database.write { db in
+            try db.execute("""
                 INSERT INTO job (jobId, type, classRank, priority, state, calleeNbr, payload, meta, window, redial, expiresAt, nextAttemptAt,
                     createdAt, updatedAt)
                 VALUES ('old', 'notify', 1, 0, 'queued', '+8613800000002', ?, ?, ?, ?, 1790000300, 1790000000, 1790000000, 1790000000)
                 """,
-                arguments: [
+                [
                     StoredPayloadCompatibilityTests.oldNotify, #"{"customer":"c-1","n":3}"#,
                     #"{"start":"22:00","end":"06:30","tz":"Asia/Shanghai"}"#, #"{"maxAttempts":3,"interval":"1h30m","on":["no_answer"]}"#,
                 ])
         }
-        let job = try #require(try database.reader.read { db in try JobRecord.filter(JobRecord.Columns.jobId == "old").fetchOne(db) })
+        let job = try #require(try database.read { db in try db.record(JobRecord.self, "SELECT * FROM job WHERE jobId = ?", ["old"]) })
         #expect(job.digits == [])
         #expect(job.cancelRequested == false)
         #expect(job.app == nil)
@@ -127,22 +127,22 @@ import VoiceCallAPI
     @Test func anUndecodablePayloadReadsBackAndIsWrittenUnchanged() throws {
         let database = try AppDatabase.inMemory()
         var job = Self.record(full: false)
-        try database.writer.write { db in
-            try job.insert(db)
-            try db.execute(sql: "UPDATE job SET payload = 'not json 4829' WHERE id = ?", arguments: [job.rowId])
+        try database.write { db in
+            try db.insert(&job)
+            try db.execute("UPDATE job SET payload = 'not json 4829' WHERE id = ?", [job.rowId])
         }
-        var read = try #require(try database.reader.read { db in try JobRecord.fetchOne(db, key: job.rowId) })
+        var read = try #require(try database.read { db in try db.record(JobRecord.self, key: job.rowId) })
         #expect(read.payload.storedText == "not json 4829")
         #expect(read.payload.decode() == .failure(StoredPayloadError(field: nil, problem: .notAPayload)))
         #expect(read.payload.decoded == nil)
         // Other rows of the same query are unaffected.
         var other = Self.record(full: true)
-        try database.writer.write { db in try other.insert(db) }
-        #expect(try database.reader.read { db in try JobRecord.order(JobRecord.Columns.rowId).fetchAll(db) }.map(\.jobId) == ["bare", "full"])
+        try database.write { db in try db.insert(&other) }
+        #expect(try database.jobsPage(state: nil, campaign: nil, afterRowID: 0, limit: 100).map(\.jobId) == ["bare", "full"])
         // Rewriting the row keeps the text as it was.
         read.attempts = 1
-        try database.writer.write { db in try read.update(db) }
-        #expect(try database.reader.read { db in try String.fetchOne(db, sql: "SELECT payload FROM job WHERE id = ?", arguments: [job.rowId]) }
+        try database.write { db in try db.update(read) }
+        #expect(try database.read { db in try db.scalar(String.self, "SELECT payload FROM job WHERE id = ?", [job.rowId]) }
             == "not json 4829")
         // A field of the wrong type is named; erasure blanks the code in the text.
         let wrongType = StoredJobPayload(storedText: #"{"verify":{"_0":{"languageType":2,"preTone":7,"verifyCode":"4829"}}}"#)
@@ -163,11 +163,11 @@ import VoiceCallAPI
     @Test func aValueOutsideTheEnumIsAnErrorNotACrash() throws {
         let database = try AppDatabase.inMemory()
         var job = Self.record(full: false)
-        try database.writer.write { db in try job.insert(db) }
+        try database.write { db in try db.insert(&job) }
         // The CHECK constraint guards `state`: bypass it with a projection.
         #expect(throws: (any Error).self) {
-            try database.reader.read { db in
-                try JobRecord.fetchOne(db, sql: "SELECT *, 'sideways' AS state FROM (SELECT id, jobId, type, classRank, campaign, priority, outcome, stateCode, stateDesc, calleeNbr, displayNbr, payload, meta, window, redial, notBefore, expiresAt, nextAttemptAt, attempts, calls, digits, errorCode, errorDesc, sessionId, cancelRequested, sourceFile, intakeKey, createdAt, updatedAt, finishedAt, app FROM job)")
+            try database.read { db in
+                try db.record(JobRecord.self, "SELECT *, 'sideways' AS state FROM (SELECT id, jobId, type, classRank, campaign, priority, outcome, stateCode, stateDesc, calleeNbr, displayNbr, payload, meta, window, redial, notBefore, expiresAt, nextAttemptAt, attempts, calls, digits, errorCode, errorDesc, sessionId, cancelRequested, sourceFile, intakeKey, createdAt, updatedAt, finishedAt, app FROM job)")
             }
         }
     }
@@ -182,10 +182,10 @@ import VoiceCallAPI
     @Test func windowRedialAndMetaTextsAreTheEncodersOwn() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func check<Value: Codable & Equatable & DatabaseValueConvertible>(_ value: Value) throws {
-            let text = try #require(String.fromDatabaseValue(value.databaseValue))
+        func check<Value: Codable & Equatable & SQLiteValueConvertible>(_ value: Value) throws {
+            let text = try #require(String(sqliteValue: value.sqliteValue))
             #expect(text == String(decoding: try encoder.encode(value), as: UTF8.self))
-            #expect(Value.fromDatabaseValue(value.databaseValue) == value)
+            #expect(Value(sqliteValue: value.sqliteValue) == value)
         }
         try check(CallingWindow(startMinute: 9 * 60, endMinute: 20 * 60 + 30, timeZone: "Asia/Shanghai"))
         try check(CallingWindow(startMinute: 22 * 60, endMinute: 6 * 60, timeZone: "America/Argentina/Buenos_Aires"))
@@ -196,9 +196,9 @@ import VoiceCallAPI
             "none": .null, "list": .array([.number(1), .string("2")]),
         ]))
         // A redial policy stored without `on` (older job files) reads the default outcomes.
-        #expect(RedialPolicy.fromDatabaseValue(#"{"maxAttempts":2,"interval":"5m"}"#.databaseValue)
+        #expect(RedialPolicy(sqliteValue: #"{"maxAttempts":2,"interval":"5m"}"#.sqliteValue)
             == RedialPolicy(maxAttempts: 2, interval: .seconds(300), on: RedialPolicy.defaultOutcomes))
-        #expect(CallingWindow.fromDatabaseValue("not json".databaseValue) == nil)
+        #expect(CallingWindow(sqliteValue: "not json".sqliteValue) == nil)
     }
 
     @Test func anIntakeFileReportIsStoredAsJSONTextAndReadBack() throws {
@@ -207,16 +207,16 @@ import VoiceCallAPI
         report.rejected = [FileReport.Rejection(position: .line(3), id: "x", issues: ["calleeNbr is missing"])]
         let now = Date(timeIntervalSince1970: 1_790_000_000)
         try database.completeIntake(key: "k1", name: "a b.jsonl", report: report, now: now)
-        let text = try database.reader.read { db in try String.fetchOne(db, sql: "SELECT report FROM intakeFile WHERE intakeKey = 'k1'") }
+        let text = try database.read { db in try db.scalar(String.self, "SELECT report FROM intakeFile WHERE intakeKey = 'k1'") }
         #expect(text?.hasPrefix(#"{"accepted":2,"campaign":"spring","duplicates":1,"file":"in/a b.jsonl""#) == true)
         let read = try #require(try database.completedIntake(key: "k1"))
         #expect(read.file == report.file && read.accepted == 2 && read.duplicates == 1 && read.campaign == "spring")
         #expect(read.rejected.map(\.error) == ["calleeNbr is missing"])
 
         // A report row as an earlier version wrote it (its own encoder, text column).
-        try database.writer.write { db in
-            try db.execute(sql: "INSERT INTO intakeFile (intakeKey, name, report, completedAt) VALUES ('k0', 'old.json', ?, 1790000000)",
-                arguments: [#"{"accepted":1,"duplicates":0,"file":"old.json","rejected":[]}"#])
+        try database.write { db in
+            try db.execute("INSERT INTO intakeFile (intakeKey, name, report, completedAt) VALUES ('k0', 'old.json', ?, 1790000000)",
+                [#"{"accepted":1,"duplicates":0,"file":"old.json","rejected":[]}"#])
         }
         let old = try #require(try database.completedIntake(key: "k0"))
         #expect(old.file == "old.json" && old.accepted == 1 && old.rejected.isEmpty && old.warnings.isEmpty)
@@ -225,8 +225,8 @@ import VoiceCallAPI
     @Test func anApplicationsJobTypesAreAJSONArray() throws {
         let database = try AppDatabase.inMemory()
         // The row the applications migration wrote for the single application.
-        try database.writer.write { db in
-            try db.execute(sql: """
+        try database.write { db in
+            try db.execute("""
                 INSERT INTO appStatus (app, appKey, types, portsInUse, portLimit, effectivePortLimit, updatedAt)
                 VALUES ('default', '', '["notify","verify"]', 0, 0, 0, 1790000000)
                 """)
@@ -235,8 +235,11 @@ import VoiceCallAPI
         let record = AppStatusRecord(
             app: "otp", appKey: "ab…", types: ["verify"], portsInUse: 1, portLimit: 2, effectivePortLimit: 2, verifyReserve: nil,
             verifyReserveReason: nil, createdClock: nil, updatedAt: Date(timeIntervalSince1970: 1_790_000_000))
-        try database.writer.write { db in try record.insert(db) }
-        #expect(try database.reader.read { db in try String.fetchOne(db, sql: "SELECT types FROM appStatus WHERE app = 'otp'") } == #"["verify"]"#)
+        try database.write { db in
+            var inserted = record
+            try db.insert(&inserted)
+        }
+        #expect(try database.read { db in try db.scalar(String.self, "SELECT types FROM appStatus WHERE app = 'otp'") } == #"["verify"]"#)
         #expect(try database.appStatus(app: "otp") == record)
     }
 }

@@ -4,7 +4,6 @@
 @testable import CallSpoolSQLite
 import CallSpoolCLI
 import Foundation
-import GRDB
 import Logging
 import ServiceLifecycle
 import Testing
@@ -63,8 +62,8 @@ import Testing
         let answer = await Self.statusLine(waiting)
         #expect(answer == "HTTP/1.1 200 OK", "\(answer)")
         // Answered after the commit: the event is in the store.
-        let stored = try await fixture.database.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT digitInfo FROM callEvent WHERE sessionId = 'S-backlog'")
+        let stored = try await fixture.database.read { db in
+            try db.column(String.self, "SELECT digitInfo FROM callEvent WHERE sessionId = 'S-backlog'")
         }
         #expect(stored == ["7"])
         // The same socket keeps serving new connections, then stops gracefully.

@@ -31,7 +31,7 @@ import Testing
         #expect(lines.contains("callspool_heartbeat_age_seconds 45.0"), "\(lines.sorted())")
 
         // Once the job is no longer queued, the age drops to 0.
-        try await spool.database.writer.write { try $0.execute(sql: "UPDATE job SET state = 'canceled', finishedAt = ?", arguments: [created.timeIntervalSince1970]) }
+        try await spool.database.write { try $0.execute("UPDATE job SET state = 'canceled', finishedAt = ?", [created.timeIntervalSince1970]) }
         clock.advance(.seconds(10))
         await refresher.refresh()
         lines = try scrape(metrics)
@@ -44,7 +44,7 @@ import Testing
         try spool.drop("v.jsonl", JobText.verify("v1") + "\n")
         _ = try spool.intake.process(name: "v.jsonl", settled: true)
         let created = Date(timeIntervalSince1970: 1_800_000_000)
-        try spool.database.writer.write { try $0.execute(sql: "UPDATE job SET nextAttemptAt = ?", arguments: [created.timeIntervalSince1970 + 300]) }
+        try spool.database.write { try $0.execute("UPDATE job SET nextAttemptAt = ?", [created.timeIntervalSince1970 + 300]) }
         #expect(try spool.database.oldestDueQueued(now: created.addingTimeInterval(200)).isEmpty)
         let due = try spool.database.oldestDueQueued(now: created.addingTimeInterval(400))
         #expect(due[.verify] == created.addingTimeInterval(300))

@@ -7,7 +7,6 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import GRDB
 import Testing
 
 /// `callspool report` escapes by Unicode scalar: a `<` inside a grapheme
@@ -104,10 +103,9 @@ import Testing
             id: "j" + clustered, type: .notify, campaign: clustered, calleeNbr: "+8613800000001", displayNbr: "+8675528000088",
             payload: .notify(playInfoList: [.init(notifyVoice: "a.wav")]), ttl: nil, redial: nil, meta: nil)
         _ = try database.insertJobs([spec], intakeKey: "k", sourceFile: "f.json", policy: IntakePolicy(), now: start)
-        try database.writer.write { db in
-            try db.execute(
-                sql: "UPDATE job SET state = 'failed', outcome = 'busy', errorCode = ?, errorDesc = ?, finishedAt = ?",
-                arguments: ["8102" + clustered, "resultdesc " + clustered, start.timeIntervalSince1970 + 60])
+        try database.write { db in
+            try db.execute("UPDATE job SET state = 'failed', outcome = 'busy', errorCode = ?, errorDesc = ?, finishedAt = ?",
+                ["8102" + clustered, "resultdesc " + clustered, start.timeIntervalSince1970 + 60])
         }
         return try CampaignReport.load(from: database, campaign: clustered, portLimit: 4, now: start.addingTimeInterval(3600))
     }

@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import HummingbirdTesting
 import Logging
 import ServiceLifecycle
@@ -112,8 +111,8 @@ import VoiceCallAPI
             do { let status = try await client.pushStatus(late); #expect(status == 200) }
             do { let status = try await client.pushStatus(late); #expect(status == 200) }  // a re-push: stored once, queues nothing
             #expect(try fixture.job(row).digits == ["5"])
-            let version = try await fixture.database.reader.read { db in
-                try Int.fetchOne(db, sql: "SELECT version FROM resultOutbox WHERE jobRowId = ?", arguments: [row])
+            let version = try await fixture.database.read { db in
+                try db.scalar(Int.self, "SELECT version FROM resultOutbox WHERE jobRowId = ?", [row])
             }
             #expect(version == 2)  // queued by the completion, then once by the digit
             // ...so clearing what was read leaves the new queueing in place.
@@ -131,12 +130,12 @@ import VoiceCallAPI
         try fixture.move(done, to: .canceled)
         let open = try fixture.insertJob("open")
         try fixture.database.discardPendingResults()
-        try fixture.database.writer.write { db in
-            try db.execute(sql: #"UPDATE job SET digits = '["7"]' WHERE id IN (?, ?)"#, arguments: [done, open])
+        try fixture.database.write { db in
+            try db.execute(#"UPDATE job SET digits = '["7"]' WHERE id IN (?, ?)"#, [done, open])
             // Other columns of a finished job: nothing to write again.
-            try db.execute(sql: "UPDATE job SET errorDesc = 'x' WHERE id = ?", arguments: [done])
+            try db.execute("UPDATE job SET errorDesc = 'x' WHERE id = ?", [done])
         }
-        let queued = try fixture.database.reader.read { db in try Int64.fetchAll(db, sql: "SELECT jobRowId FROM resultOutbox") }
+        let queued = try fixture.database.read { db in try db.column(Int64.self, "SELECT jobRowId FROM resultOutbox") }
         #expect(queued == [done])
     }
 
@@ -149,9 +148,9 @@ import VoiceCallAPI
         #expect(tally.value == 0)
         // Finished, then rolled back: nothing queued, nothing signalled.
         #expect(throws: Rollback.self) {
-            try fixture.database.writer.write { db in
-                var job = try JobRecord.fetchOne(db, key: row).orThrow()
-                try SQLiteTransaction(db: db).transition(&job, to: .failed, now: CallbackFixture.now)
+            try fixture.database.write { db in
+                var job = try db.record(JobRecord.self, key: row).orThrow()
+                try db.store.transition(&job, to: .failed, now: CallbackFixture.now)
                 throw Rollback()
             }
         }

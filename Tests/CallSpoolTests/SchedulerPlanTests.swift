@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Logging
 import Synchronization
 import Testing
@@ -16,30 +15,12 @@ import VoiceCallAPI
 /// next try run exactly as if the failed one had never happened — which each
 /// test checks against a twin scheduler whose store never failed.
 @Suite struct SchedulerPlanTests {
-    /// Makes the store's next commit fail, as a full disk does: the
-    /// transaction is rolled back and the write throws.
-    final class CommitFault: TransactionObserver, Sendable {
-        struct Injected: Error {}
-        private let armed = Mutex(false)
-
-        func failNextCommit() { armed.withLock { $0 = true } }
-        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
-        func databaseDidChange(with event: DatabaseEvent) {}
-        func databaseWillCommit() throws {
-            let fail = armed.withLock { armed in
-                defer { armed = false }
-                return armed
-            }
-            if fail { throw Injected() }
-        }
-        func databaseDidCommit(_ db: Database) {}
-        func databaseDidRollback(_ db: Database) {}
-    }
-
     /// A store, its fault, its metrics and log, and a scheduler over them.
     struct Side {
         let database: AppDatabase
-        let fault = CommitFault()
+        /// Makes the store's next commit fail, as a full disk does: the
+        /// transaction is rolled back and the write throws.
+        let fault = SQLiteCommitWatch()
         let metrics: CallspoolMetrics
         let log: CapturedLog
         let scheduler: Scheduler
@@ -75,7 +56,7 @@ import VoiceCallAPI
             logger: log.logger, metrics: metrics)
         try await scheduler.start()
         let side = Side(database: database, metrics: metrics, log: log, scheduler: scheduler)
-        database.writer.add(transactionObserver: side.fault)
+        database.watchCommits(side.fault)
         return side
     }
 
@@ -147,7 +128,7 @@ import VoiceCallAPI
         let failing = try await side(ports: 4), twin = try await side(ports: 4)
         let before = await memory(failing)
         failing.fault.failNextCommit()
-        await #expect(throws: CommitFault.Injected.self) { try await failing.scheduler.tick() }
+        await #expect(throws: SQLiteCommitWatch.InjectedFailure.self) { try await failing.scheduler.tick() }
         #expect(await memory(failing) == before, "no port, token, display-number use or verify arrival of the failed pass is kept")
         #expect(try failing.database.jobs(state: .queued, limit: 100).count == 7)
 
@@ -180,7 +161,7 @@ import VoiceCallAPI
         let before = await memory(failing)
         let storedBefore = try stored(failing)
         failing.fault.failNextCommit()
-        await #expect(throws: CommitFault.Injected.self) { try await failing.scheduler.complete(batch) }
+        await #expect(throws: SQLiteCommitWatch.InjectedFailure.self) { try await failing.scheduler.complete(batch) }
         #expect(await memory(failing) == before)
         #expect(try stored(failing) == storedBefore)
         #expect(try requestSeries(failing).isEmpty, "nothing of the failed batch is counted")
@@ -207,7 +188,7 @@ import VoiceCallAPI
         clock.advance(.seconds(301))
         let before = await memory(failing)
         failing.fault.failNextCommit()
-        await #expect(throws: CommitFault.Injected.self) { try await failing.scheduler.tick() }
+        await #expect(throws: SQLiteCommitWatch.InjectedFailure.self) { try await failing.scheduler.tick() }
         #expect(await memory(failing) == before, "the probe that was not committed is not in flight")
         #expect(!failing.log.text.contains("halted: sending one probe request"))
 
@@ -227,8 +208,8 @@ import VoiceCallAPI
         let tickets = try await side.scheduler.tick().tickets
         try #require(tickets.count >= 2)
         let refused = tickets[0], accepted = tickets[1]
-        try await side.database.writer.write { db in
-            try db.execute(sql: """
+        try await side.database.write { db in
+            try db.execute("""
                 CREATE TEMP TRIGGER refuseOneAnswer BEFORE UPDATE ON main.attempt WHEN OLD.jobRowId = \(refused.jobRowId)
                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
                 """)

@@ -37,7 +37,7 @@ import VoiceCallAPI
 
     /// The receiver stores the call's end, then signals the scheduler.
     func end(_ ticket: DispatchTicket, on scheduler: Scheduler) async throws {
-        try await database.writer.write { db in try db.execute(sql: "UPDATE job SET state = 'completed' WHERE id = ?", arguments: [ticket.jobRowId]) }
+        try await database.write { db in try db.execute("UPDATE job SET state = 'completed' WHERE id = ?", [ticket.jobRowId]) }
         await scheduler.callEnded(CallEndSignal(jobRowId: ticket.jobRowId, sessionId: "s\(ticket.jobRowId)", outcome: .answered, stateCode: 0))
     }
 

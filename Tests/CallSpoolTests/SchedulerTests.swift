@@ -87,7 +87,7 @@ import VoiceCallAPI
         for (index, ticket) in pass.tickets.enumerated() { try await scheduler.complete(ticket, with: Self.accepted("s\(index)")) }
         #expect(try state("a")?.state == .inCall)
         #expect(try await scheduler.tick().tickets.isEmpty)
-        try await database.writer.write { db in try db.execute(sql: "UPDATE job SET state = 'completed' WHERE jobId = 'a'") }
+        try await database.write { db in try db.execute("UPDATE job SET state = 'completed' WHERE jobId = 'a'") }
         await scheduler.callEnded(CallEndSignal(jobRowId: pass.tickets[0].jobRowId, sessionId: "s0", outcome: .answered, stateCode: 0))
         #expect(try await scheduler.tick().tickets.map(\.jobId) == ["c"])
     }
@@ -99,7 +99,7 @@ import VoiceCallAPI
         for (index, ticket) in pass.tickets.enumerated() { try await scheduler.complete(ticket, with: Self.accepted("s\(index)", idle: 3)) }
         #expect(await scheduler.portFigures.inUse == 2)
         // The receiver commits a's end; a pass recounts before the signal arrives.
-        try await database.writer.write { db in try db.execute(sql: "UPDATE job SET state = 'completed' WHERE jobId = 'a'") }
+        try await database.write { db in try db.execute("UPDATE job SET state = 'completed' WHERE jobId = 'a'") }
         _ = try await scheduler.tick()
         #expect(await scheduler.portFigures.inUse == 1)
         await scheduler.callEnded(CallEndSignal(jobRowId: pass.tickets[0].jobRowId, sessionId: "s0", outcome: .answered, stateCode: 0))

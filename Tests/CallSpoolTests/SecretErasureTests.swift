@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Logging
 import Testing
 import VoiceCallAPI
@@ -18,11 +17,12 @@ import VoiceCallAPI
     @Test func secureDeleteIsOnForWriterAndReaders() throws {
         let dir = try TemporaryDirectory()
         let database = try AppDatabase.open(path: dir.path + "/store.sqlite")
-        let pool = try #require(database.writer as? DatabasePool)
-        #expect(try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA secure_delete") } == 1)
-        #expect(try pool.read { try Int.fetchOne($0, sql: "PRAGMA secure_delete") } == 1)
-        #expect(try pool.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
-        #expect(try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+        // A WAL pool: reads run on reader connections, writes on the writer's.
+        try #require(database.readsApartFromWriter)
+        #expect(try database.write { try $0.scalar(Int.self, "PRAGMA secure_delete") } == 1)
+        #expect(try database.read { try $0.scalar(Int.self, "PRAGMA secure_delete") } == 1)
+        #expect(try database.read { try $0.scalar(Int.self, "PRAGMA synchronous") } == 2)
+        #expect(try database.write { try $0.scalar(Int.self, "PRAGMA synchronous") } == 2)
     }
 
     /// Before the fix `unknown` jobs had no way to expire: their code stayed
@@ -32,10 +32,10 @@ import VoiceCallAPI
         try spool.drop("otp.json", JobText.verify("lost-otp"))
         _ = try spool.intake.process(name: "otp.json", settled: true)
         try Self.move("lost-otp", through: [.dispatching, .unknown], in: spool.database)
-        let expiresAt = try #require(spool.database.reader.read { try JobRecord.filter(JobRecord.Columns.jobId == "lost-otp").fetchOne($0) }).expiresAt
+        let expiresAt = try #require(spool.database.read { try $0.record(JobRecord.self, "SELECT * FROM job WHERE jobId = ?", ["lost-otp"]) }).expiresAt
         #expect(try spool.database.expireUnknownJobs(now: expiresAt.addingTimeInterval(-1)).isEmpty)
         #expect(try spool.database.expireUnknownJobs(now: expiresAt.addingTimeInterval(1)).count == 1)
-        let job = try #require(spool.database.reader.read { try JobRecord.filter(JobRecord.Columns.jobId == "lost-otp").fetchOne($0) })
+        let job = try #require(spool.database.read { try $0.record(JobRecord.self, "SELECT * FROM job WHERE jobId = ?", ["lost-otp"]) })
         #expect(job.state == .expired)
         guard case .verify(let payload)? = job.payload.decoded else {
             Issue.record("payload unreadable")
@@ -94,9 +94,9 @@ import VoiceCallAPI
     }
 
     static func move(_ id: String, through states: [JobState], in database: AppDatabase) throws {
-        try database.writer.write { db in
-            var job = try #require(try JobRecord.filter(JobRecord.Columns.jobId == id).fetchOne(db))
-            for state in states { try SQLiteTransaction(db: db).transition(&job, to: state, now: Date(timeIntervalSince1970: 1_800_000_100)) }
+        try database.write { db in
+            var job = try #require(try db.record(JobRecord.self, "SELECT * FROM job WHERE jobId = ?", [id]))
+            for state in states { try db.store.transition(&job, to: state, now: Date(timeIntervalSince1970: 1_800_000_100)) }
         }
     }
 }

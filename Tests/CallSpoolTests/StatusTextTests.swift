@@ -4,7 +4,6 @@
 @testable import CallSpoolSQLite
 @testable import CallSpoolCLI
 import Foundation
-import GRDB
 import Testing
 
 /// `callspool status` for people: the last five errors, remaining pause time,
@@ -13,13 +12,12 @@ import Testing
     @Test func lastFiveErrorsMostRecentFirstWithoutOperatorCancels() throws {
         let database = try AppDatabase.inMemory()
         for index in 0..<8 { try StoreFixtures.insertJob(database, id: "j\(index)") }
-        try database.writer.write { db in
+        try database.write { db in
             for index in 0..<7 {
-                try db.execute(
-                    sql: "UPDATE job SET state = 'failed', errorCode = ?, errorDesc = ?, updatedAt = ? WHERE jobId = ?",
-                    arguments: ["10130\(index)", "problem \(index)", 1_800_000_000 + index, "j\(index)"])
+                try db.execute("UPDATE job SET state = 'failed', errorCode = ?, errorDesc = ?, updatedAt = ? WHERE jobId = ?",
+                    ["10130\(index)", "problem \(index)", 1_800_000_000 + index, "j\(index)"])
             }
-            try db.execute(sql: "UPDATE job SET state = 'canceled', errorDesc = 'canceled by operator', updatedAt = 1900000000 WHERE jobId = 'j7'")
+            try db.execute("UPDATE job SET state = 'canceled', errorDesc = 'canceled by operator', updatedAt = 1900000000 WHERE jobId = 'j7'")
         }
         let view = try StatusView.load(from: database, portLimit: 10, now: Date())
         #expect(view.recentErrors.map(\.id) == ["j6", "j5", "j4", "j3", "j2"])

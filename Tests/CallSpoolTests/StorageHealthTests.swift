@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Logging
 import Synchronization
 import Testing
@@ -13,11 +12,11 @@ import VoiceCallAPI
 /// low-space pause, recovery, and the bounded buffer of unstored events.
 @Suite struct StorageHealthTests {
     @Test func fullReadOnlyAndIOErrorsAreStorageFailuresOthersAreNot() {
-        #expect(StorageFailure.reason(for: DatabaseError(resultCode: .SQLITE_FULL)) != nil)
-        #expect(StorageFailure.reason(for: DatabaseError(resultCode: .SQLITE_READONLY)) != nil)
-        #expect(StorageFailure.reason(for: DatabaseError(resultCode: .SQLITE_IOERR)) != nil)
+        #expect(StorageFailure.reason(for: SQLiteInspection.error(.full)) != nil)
+        #expect(StorageFailure.reason(for: SQLiteInspection.error(.readOnly)) != nil)
+        #expect(StorageFailure.reason(for: SQLiteInspection.error(.ioError)) != nil)
         #expect(StorageFailure.reason(for: POSIXError(.ENOSPC)) != nil)
-        #expect(StorageFailure.reason(for: DatabaseError(resultCode: .SQLITE_CONSTRAINT)) == nil)
+        #expect(StorageFailure.reason(for: SQLiteInspection.error(.constraint)) == nil)
         #expect(StorageFailure.reason(for: CancellationError()) == nil)
     }
 
@@ -25,14 +24,14 @@ import VoiceCallAPI
         let health = StorageHealth()
         let now = Date()
         #expect(!health.pausesWork)
-        #expect(health.recordFailure(DatabaseError(resultCode: .SQLITE_FULL), at: now))
-        #expect(health.recordFailure(DatabaseError(resultCode: .SQLITE_FULL), at: now.addingTimeInterval(5)))
+        #expect(health.recordFailure(SQLiteInspection.error(.full), at: now))
+        #expect(health.recordFailure(SQLiteInspection.error(.full), at: now.addingTimeInterval(5)))
         #expect(health.current.failingSince == now)
         #expect(health.pausesWork)
         #expect(health.current.reason?.contains("storage halt") == true)
         health.recordRecovered()
         #expect(!health.pausesWork)
-        #expect(!health.recordFailure(DatabaseError(resultCode: .SQLITE_CONSTRAINT), at: now))
+        #expect(!health.recordFailure(SQLiteInspection.error(.constraint), at: now))
         #expect(!health.pausesWork)
     }
 
@@ -70,7 +69,7 @@ import VoiceCallAPI
         let monitor = StorageMonitor(
             health: health, database: database, watched: [], minFree: 0, clock: SystemWallClock(),
             onRecovered: { recovered.withLock { $0 += 1 } }, logger: Logger(label: "test"))
-        health.recordFailure(DatabaseError(resultCode: .SQLITE_FULL), at: Date())
+        health.recordFailure(SQLiteInspection.error(.full), at: Date())
         await monitor.check()
         #expect(!health.pausesWork)
         #expect(recovered.withLock { $0 } == 1)

@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Testing
 
 /// The store commits durably: `synchronous = FULL`, so the `dispatching`
@@ -15,8 +14,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let database = try AppDatabase.open(path: directory + "/store.sqlite")
         // 2 = FULL (0 OFF, 1 NORMAL, 3 EXTRA).
-        let writing = try database.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        let reading = try database.reader.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let writing = try database.write { db in try db.scalar(Int.self, "PRAGMA synchronous") }
+        let reading = try database.read { db in try db.scalar(Int.self, "PRAGMA synchronous") }
         #expect(writing == 2)
         #expect(reading == 2)
     }

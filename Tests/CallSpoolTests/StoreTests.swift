@@ -3,21 +3,20 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Testing
 
 @Suite struct StoreTests {
     @Test func migratesFromEmptyToTheFullSchema() throws {
         let database = try AppDatabase.inMemory()
-        let tables = try database.reader.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
+        let tables = try database.read { db in
+            try db.column(String.self, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
         }
         #expect(tables == [
             "apiIdempotency", "appHalt", "appStatus", "attempt", "callEvent", "callbackNonce", "campaign", "cdr", "halt", "heartbeat", "intakeFile", "intent",
             "job", "pause", "resultOutbox", "suppression", "suppressionAudit", "webhookDelivery",
         ])
-        let applied = try database.reader.read { db in try AppDatabase.migrator.appliedMigrations(db) }
-        #expect(applied.count == AppDatabase.migrator.migrations.count)
+        let applied = try database.read { db in try db.appliedMigrations() }
+        #expect(applied.count == SQLiteInspection.knownMigrations.count)
     }
 
     /// A job's events and an attempt's userData are looked up by index, as
@@ -25,9 +24,9 @@ import Testing
     /// the soak's checker scanned every event once per job.
     @Test func eventsByJobAndAttemptsByUserDataUseAnIndex() throws {
         let database = try AppDatabase.inMemory()
-        let plans = try database.reader.read { db in
+        let plans = try database.read { db in
             try ["SELECT * FROM callEvent WHERE jobRowId = 1", "SELECT * FROM attempt WHERE userData = 'cs1.1.1'"].map { sql in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
+                try db.rows("EXPLAIN QUERY PLAN " + sql).map { try $0.value("detail", as: String.self) }.joined(separator: "; ")
             }
         }
         #expect(plans[0].contains("USING INDEX callEvent_job"), "\(plans[0])")
@@ -37,7 +36,7 @@ import Testing
     @Test func fileStoreUsesWAL() throws {
         let dir = try TemporaryDirectory()
         let database = try AppDatabase.open(path: dir.path + "/sub/store.sqlite")
-        let mode = try database.reader.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        let mode = try database.read { db in try db.scalar(String.self, "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
 
@@ -60,8 +59,8 @@ import Testing
     @Test func schemaRejectsInvalidState() throws {
         let database = try AppDatabase.inMemory()
         try StoreFixtures.insertJob(database, id: "a")
-        #expect(throws: DatabaseError.self) {
-            try database.writer.write { db in try db.execute(sql: "UPDATE job SET state = 'done'") }
+        #expect(throws: SQLiteStatementError.self) {
+            try database.write { db in try db.execute("UPDATE job SET state = 'done'") }
         }
     }
 
@@ -106,8 +105,8 @@ import Testing
         let database = try AppDatabase.inMemory()
         _ = try database.insertJobs(
             (0..<3).map { StoreFixtures.spec(id: "c\($0)", campaign: "flu") }, intakeKey: "k", sourceFile: "f", policy: .init(), now: Date())
-        try database.writer.write { db in
-            try db.execute(sql: "UPDATE job SET state = 'completed', outcome = 'answered', digits = '[\"1\"]' WHERE jobId IN ('c0', 'c1')")
+        try database.write { db in
+            try db.execute("UPDATE job SET state = 'completed', outcome = 'answered', digits = '[\"1\"]' WHERE jobId IN ('c0', 'c1')")
         }
         let summary = try #require(try database.campaignSummaries().first)
         #expect(summary.campaign == "flu")

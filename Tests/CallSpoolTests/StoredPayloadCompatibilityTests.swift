@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Testing
 import VoiceCallAPI
 
@@ -56,14 +55,14 @@ import VoiceCallAPI
             JobSpec(id: "note", type: .notify, calleeNbr: "+8613800000002", payload: .notify(playInfoList: [PlayContentInfo(notifyVoice: "x.wav")])),
         ]
         _ = try database.insertJobs(specs, intakeKey: "k", sourceFile: "old.jsonl", policy: .init(), now: now)
-        try database.writer.write { db in
-            try db.execute(sql: "UPDATE job SET payload = ? WHERE jobId = 'otp'", arguments: [Self.oldVerify])
-            try db.execute(sql: "UPDATE job SET payload = ? WHERE jobId = 'note'", arguments: [Self.oldNotify])
+        try database.write { db in
+            try db.execute("UPDATE job SET payload = ? WHERE jobId = 'otp'", [Self.oldVerify])
+            try db.execute("UPDATE job SET payload = ? WHERE jobId = 'note'", [Self.oldNotify])
         }
-        let tickets = try database.writer.write { db -> [DispatchTicket] in
+        let tickets = try database.write { db -> [DispatchTicket] in
             try ["otp", "note"].map { id in
-                var job = try #require(try JobRecord.filter(JobRecord.Columns.jobId == id).fetchOne(db))
-                return try #require(try SQLiteTransaction(db: db).beginAttempt(&job, displayNbr: "+8675528000088", fromPool: true, now: now))
+                var job = try #require(try db.record(JobRecord.self, "SELECT * FROM job WHERE jobId = ?", [id]))
+                return try #require(try db.store.beginAttempt(&job, displayNbr: "+8675528000088", fromPool: true, now: now))
             }
         }
         #expect(tickets[0].payload == .verify(.init(languageType: 2, preTone: "pre.wav", posTone: "post.wav", times: 2, verifyCode: "4829")))

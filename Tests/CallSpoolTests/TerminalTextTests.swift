@@ -4,7 +4,6 @@
 @testable import CallSpoolSQLite
 @testable import CallSpoolCLI
 import Foundation
-import GRDB
 import Testing
 
 /// The CLI's text views never send a stored value's control characters to
@@ -25,8 +24,8 @@ import Testing
             id: "j" + hostile, type: .notify, campaign: hostile, calleeNbr: "+8613800000001", displayNbr: "+8675528000088",
             payload: .notify(playInfoList: [.init(notifyVoice: "a.wav")]), ttl: nil, redial: nil, meta: nil)
         _ = try database.insertJobs([spec], intakeKey: "k", sourceFile: "f.json", policy: IntakePolicy(), now: Date())
-        try database.writer.write { db in
-            try db.execute(sql: "UPDATE job SET state = 'failed', errorCode = ?, errorDesc = ?", arguments: ["E" + hostile, "desc " + hostile])
+        try database.write { db in
+            try db.execute("UPDATE job SET state = 'failed', errorCode = ?, errorDesc = ?", ["E" + hostile, "desc " + hostile])
         }
         return database
     }

@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Testing
 
 @Suite struct TransitionTests {
@@ -27,7 +26,7 @@ import Testing
         let database = try AppDatabase.inMemory()
         var job = try StoreFixtures.insertJob(database, id: "a")
         #expect(throws: IllegalTransition(from: .queued, to: .completed)) {
-            try database.writer.write { db in try SQLiteTransaction(db: db).transition(&job, to: .completed, now: Date()) }
+            try database.write { db in try db.store.transition(&job, to: .completed, now: Date()) }
         }
         let stored = try database.jobs().first
         #expect(stored?.state == .queued)
@@ -36,9 +35,9 @@ import Testing
     @Test func verifyCodeIsErasedOnlyWhenTerminal() throws {
         let database = try AppDatabase.inMemory()
         var job = try StoreFixtures.insertJob(database, id: "v", verifyCode: "482913")
-        try database.writer.write { db in try SQLiteTransaction(db: db).transition(&job, to: .dispatching, now: Date()) }
+        try database.write { db in try db.store.transition(&job, to: .dispatching, now: Date()) }
         #expect(try database.jobs().first?.payload.storedText.contains("482913") == true)
-        try database.writer.write { db in try SQLiteTransaction(db: db).transition(&job, to: .failed, now: Date()) }
+        try database.write { db in try db.store.transition(&job, to: .failed, now: Date()) }
         let stored = try #require(try database.jobs().first)
         #expect(!stored.payload.storedText.contains("482913"))
         #expect(stored.finishedAt != nil)

@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Testing
 import VoiceCallAPI
 
@@ -37,8 +36,8 @@ import VoiceCallAPI
     }
 
     func damage(_ id: String, payload: String) throws {
-        try database.writer.write { db in
-            try db.execute(sql: "UPDATE job SET payload = ? WHERE jobId = ?", arguments: [payload, id])
+        try database.write { db in
+            try db.execute("UPDATE job SET payload = ? WHERE jobId = ?", [payload, id])
         }
     }
 

@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Testing
 import VoiceCallAPI
 
@@ -64,10 +63,9 @@ import VoiceCallAPI
         let scheduler = try await unknownJob(base.notify("heard"), receiverUpSince: clock.now.addingTimeInterval(-60))
         let userData = try #require(try database.jobDetail(id: "heard")?.attempts.first?.userData)
         let now = clock.now
-        try await database.writer.write { db in
-            try db.execute(
-                sql: "INSERT INTO callEvent (sessionId, eventType, receivedAt, userData, body) VALUES ('s-1', 'callout', ?, ?, '{}')",
-                arguments: [now.timeIntervalSince1970, userData])
+        try await database.write { db in
+            try db.execute("INSERT INTO callEvent (sessionId, eventType, receivedAt, userData, body) VALUES ('s-1', 'callout', ?, ?, '{}')",
+                [now.timeIntervalSince1970, userData])
         }
         try await waitOutTheRequeueDelay(scheduler)
         #expect(try base.state("heard")?.state == .unknown)

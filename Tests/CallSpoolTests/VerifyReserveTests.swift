@@ -96,7 +96,7 @@ import Testing
         // Ports full: the code waits for the first port that frees, ahead of the campaign.
         #expect(try await scheduler.tick().tickets.isEmpty)
         let ended = campaign[0].jobRowId
-        try await base.database.writer.write { db in try db.execute(sql: "UPDATE job SET state = 'completed' WHERE id = ?", arguments: [ended]) }
+        try await base.database.write { db in try db.execute("UPDATE job SET state = 'completed' WHERE id = ?", [ended]) }
         await scheduler.callEnded(CallEndSignal(jobRowId: ended, sessionId: "s", outcome: .answered, stateCode: 0, app: "default"))
         let next = try await scheduler.tick().tickets
         #expect(next.map(\.jobId) == ["otp"])

@@ -4,7 +4,6 @@
 @testable import CallSpoolSQLite
 import Foundation
 import CallspoolTestSupport
-import GRDB
 import Logging
 import ServiceLifecycle
 import Testing
@@ -34,7 +33,7 @@ import VoiceCallAPI
         // On a thread of its own: the test must not block the cooperative pool.
         let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            try? spool.database.writer.write { _ in
+            try? spool.database.write { _ in
                 held.signal()
                 release.wait()
             }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import CallSpoolCore
 
-extension AppStatusRecord: FetchableRecord, PersistableRecord {
+extension AppStatusRecord: FetchableRecord, PersistableRecord, SQLiteRecord {
     public static let databaseTableName = "appStatus"
 
     public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import CallSpoolCore
 
-extension AttemptRecord: FetchableRecord, MutablePersistableRecord {
+extension AttemptRecord: FetchableRecord, MutablePersistableRecord, SQLiteRecord {
     public static let databaseTableName = "attempt"
 
     public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import CallSpoolCore
 
-extension JobRecord: FetchableRecord, MutablePersistableRecord {
+extension JobRecord: FetchableRecord, MutablePersistableRecord, SQLiteRecord {
     public static let databaseTableName = "job"
 
     public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }

@@ -11,11 +11,12 @@ import GRDB
 /// The schema holds the invariants (unique job ids, valid states, one CDR per
 /// session) so no code path can break them.
 public struct AppDatabase: Sendable {
-    /// The one writer. Package-visible only (tests, the benchmark seeding data): everything
-    /// else goes through intent-named methods, each one transaction.
-    package let writer: any DatabaseWriter
+    /// The one writer. Internal: everything outside this target goes through
+    /// intent-named methods, each one transaction; the tests' and the soak
+    /// checker's plain SQL through ``SQLiteInspection`` (``read(_:)``, ``write(_:)``).
+    let writer: any DatabaseWriter
 
-    package init(_ writer: any DatabaseWriter) throws {
+    init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
     }
@@ -71,6 +72,6 @@ public struct AppDatabase: Sendable {
         try AppDatabase(DatabaseQueue())
     }
 
-    package var reader: any DatabaseReader { writer }
+    var reader: any DatabaseReader { writer }
 }
 extension AppDatabase: CallStore {}

@@ -14,17 +14,17 @@ import GRDB
 // a new column is still a migration and a property.
 
 // The one codec of each JSON-valued column (``StoredJSON``), as GRDB reads and writes it.
-extension JSONValue: DatabaseValueConvertible {
+extension JSONValue: DatabaseValueConvertible, SQLiteValueConvertible {
     public var databaseValue: DatabaseValue { storedJSON.databaseValue }
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> JSONValue? { String.fromDatabaseValue(dbValue).flatMap(fromStoredJSON) }
 }
 
-extension CallingWindow: DatabaseValueConvertible {
+extension CallingWindow: DatabaseValueConvertible, SQLiteValueConvertible {
     public var databaseValue: DatabaseValue { storedJSON.databaseValue }
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CallingWindow? { String.fromDatabaseValue(dbValue).flatMap(fromStoredJSON) }
 }
 
-extension RedialPolicy: DatabaseValueConvertible {
+extension RedialPolicy: DatabaseValueConvertible, SQLiteValueConvertible {
     public var databaseValue: DatabaseValue { storedJSON.databaseValue }
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> RedialPolicy? { String.fromDatabaseValue(dbValue).flatMap(fromStoredJSON) }
 }

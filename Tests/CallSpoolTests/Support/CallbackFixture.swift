@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -115,22 +114,22 @@ struct CallbackFixture: Sendable {
             id: id, type: .notify, campaign: campaign, calleeNbr: "+8613800000001", displayNbr: "+8675528000088",
             payload: .notify(playInfoList: [.init(notifyVoice: "a.wav")]), ttl: ttl, redial: redial, meta: meta)
         _ = try database.insertJobs([spec], intakeKey: "k-\(id)", sourceFile: "\(id).json", policy: IntakePolicy(), now: Self.now)
-        return try database.reader.read { db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM job WHERE jobId = ?", arguments: [id]) ?? 0
+        return try database.read { db in
+            try db.scalar(Int64.self, "SELECT id FROM job WHERE jobId = ?", [id]) ?? 0
         }
     }
 
     /// Writes attempt n and moves the job queued → dispatching, as the
     /// dispatcher does before sending.
     func startDispatch(_ rowID: Int64, attempt n: Int = 1) throws {
-        try database.writer.write { db in
+        try database.write { db in
             var attempt = AttemptRecord(
                 id: nil, jobRowId: rowID, n: n, at: Self.now, calleeNbr: "+8613800000001", displayNbr: "+8675528000088",
                 userData: "cs1.\(rowID).\(n)", sessionId: nil)
-            try attempt.insert(db)
-            guard var job = try JobRecord.fetchOne(db, key: rowID) else { return }
+            try db.insert(&attempt)
+            guard var job = try db.record(JobRecord.self, key: rowID) else { return }
             job.attempts += 1
-            try SQLiteTransaction(db: db).transition(&job, to: .dispatching, now: Self.now)
+            try db.store.transition(&job, to: .dispatching, now: Self.now)
         }
     }
 
@@ -138,14 +137,14 @@ struct CallbackFixture: Sendable {
     /// the events that came first applied.
     @discardableResult
     func accept(_ rowID: Int64, attempt n: Int = 1, session: String) throws -> [CallEndSignal] {
-        try database.writer.write { db in
-            try db.execute(sql: "UPDATE attempt SET sessionId = ?, httpStatus = 200, resultcode = '0' WHERE jobRowId = ? AND n = ?",
-                           arguments: [session, rowID, n])
-            guard var job = try JobRecord.fetchOne(db, key: rowID) else { return [] }
+        try database.write { db in
+            try db.execute("UPDATE attempt SET sessionId = ?, httpStatus = 200, resultcode = '0' WHERE jobRowId = ? AND n = ?",
+                           [session, rowID, n])
+            guard var job = try db.record(JobRecord.self, key: rowID) else { return [] }
             job.sessionId = session
             job.calls += 1
-            try SQLiteTransaction(db: db).transition(&job, to: .inCall, now: Self.now)
-            return try SQLiteTransaction(db: db).applyPendingEvents(sessionId: session, jobRowId: rowID, now: Self.now)
+            try db.store.transition(&job, to: .inCall, now: Self.now)
+            return try db.store.applyPendingEvents(sessionId: session, jobRowId: rowID, now: Self.now)
         }
     }
 
@@ -159,11 +158,11 @@ struct CallbackFixture: Sendable {
     }
 
     func job(_ rowID: Int64) throws -> JobRecord {
-        try database.reader.read { db in try JobRecord.fetchOne(db, key: rowID) }.orThrow()
+        try database.read { db in try db.record(JobRecord.self, key: rowID) }.orThrow()
     }
 
     func count(_ table: String) throws -> Int {
-        try database.reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+        try database.read { db in try db.scalar(Int.self, "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 }
 
@@ -173,7 +172,7 @@ extension TemporaryDirectory: @unchecked Sendable {}
 
 extension CallbackFixture {
     func pendingEventCount() throws -> Int {
-        try database.reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM callEvent WHERE applied = 0") ?? 0 }
+        try database.read { db in try db.scalar(Int.self, "SELECT COUNT(*) FROM callEvent WHERE applied = 0") ?? 0 }
     }
 
     /// The dispatcher's view of a lost response (or a restart): dispatching → unknown.
@@ -182,15 +181,15 @@ extension CallbackFixture {
     }
 
     func move(_ rowID: Int64, to state: JobState) throws {
-        try database.writer.write { db in
-            var job = try JobRecord.fetchOne(db, key: rowID).orThrow()
-            try SQLiteTransaction(db: db).transition(&job, to: state, now: Self.now)
+        try database.write { db in
+            var job = try db.record(JobRecord.self, key: rowID).orThrow()
+            try db.store.transition(&job, to: state, now: Self.now)
         }
     }
 
     func attempts(_ rowID: Int64) throws -> [AttemptRecord] {
-        try database.reader.read { db in
-            try AttemptRecord.filter(AttemptRecord.Columns.jobRowId == rowID).order(AttemptRecord.Columns.n).fetchAll(db)
+        try database.read { db in
+            try db.records(AttemptRecord.self, "SELECT * FROM attempt WHERE jobRowId = ? ORDER BY n", [rowID])
         }
     }
 }
