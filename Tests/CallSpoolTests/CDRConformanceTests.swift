@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import Testing
 import VoiceCallAPI
 
@@ -125,14 +124,12 @@ import VoiceCallAPI
         var testDescription: String { name }
 
         static let sqlite = Upgrade(name: "SQLite v12") { session, body, receivedAt in
-            let queue = try DatabaseQueue()
-            try AppDatabase.migrator.migrate(queue, upTo: "v12: API idempotency keys")
-            try queue.write { db in
+            let store = try AppDatabase.inMemory(migratedThrough: "v12: API idempotency keys") { db in
                 try db.execute(
-                    sql: "INSERT INTO cdr (sessionId, receivedAt, body, applied, app) VALUES (?, ?, ?, 0, 'reminders')",
-                    arguments: [session, receivedAt.timeIntervalSince1970, body])
+                    "INSERT INTO cdr (sessionId, receivedAt, body, applied, app) VALUES (?, ?, ?, 0, 'reminders')",
+                    [session, receivedAt.timeIntervalSince1970, body])
             }
-            return (try AppDatabase(queue), {})
+            return (store, {})
         }
 
         static let postgres = Upgrade(name: "PostgreSQL pg7") { session, body, receivedAt in

@@ -3,7 +3,6 @@
 @testable import CallSpoolPostgres
 @testable import CallSpoolSQLite
 import Foundation
-import GRDB
 import HummingbirdTesting
 import Testing
 import VoiceCallAPI
@@ -57,7 +56,7 @@ import VoiceCallAPI
         #expect(try fixture.job(first).outcome == .answered)
         #expect(try fixture.job(third).outcome == .busy)
         // Each stored CDR keeps its own element of the push as sent, not the whole push.
-        let raw = try await fixture.database.reader.read { db in try String.fetchAll(db, sql: "SELECT raw FROM cdr ORDER BY sessionId") }
+        let raw = try await fixture.database.read { db in try db.column(String.self, "SELECT raw FROM cdr ORDER BY sessionId") }
         #expect(raw.count == 2)
         for (text, session) in zip(raw, ["S1", "S3"]) {
             #expect(text.hasPrefix("{") && text.hasSuffix("}") && body.contains(text) && text != body, "\(text)")

@@ -26,6 +26,18 @@ extension AppDatabase {
         try await writer.write { db in try body(SQLiteInspection(db: db)) }
     }
 
+    /// A fresh in-memory store as an older version left it: migrated
+    /// through `migration` (a name of ``migrator``), `plant` run on that
+    /// schema (rows the older version wrote), then migrated to this
+    /// version, as an upgraded daemon opens it. The upgrade tests' store,
+    /// as `PostgresStore.open(_:migratingThrough:)` is PostgreSQL's.
+    package static func inMemory(migratedThrough migration: String, then plant: (SQLiteInspection) throws -> Void) throws -> AppDatabase {
+        let queue = try DatabaseQueue()
+        try migrator.migrate(queue, upTo: migration)
+        try queue.write { db in try plant(SQLiteInspection(db: db)) }
+        return try AppDatabase(queue)
+    }
+
     /// Whether reads run on connections of their own, apart from the writer
     /// (a WAL pool: a store on disk), rather than on the one connection of
     /// an in-memory store.
